@@ -1,0 +1,21 @@
+package dev.shardline.api;
+
+/**
+ * The root of every error Shardline throws. Unchecked: callers catch what they can act on.
+ *
+ * <p>Whether an error may be retried is in its type: {@link RetriableException} and its subclasses
+ * may succeed when tried again (throttling, a timeout, a server restarting); any other {@code
+ * ShardlineException} will not. Messages say what happened, to what (stream, shard, offset), and
+ * what to do about it.
+ */
+public class ShardlineException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  public ShardlineException(String message) {
+    super(message);
+  }
+
+  public ShardlineException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}
