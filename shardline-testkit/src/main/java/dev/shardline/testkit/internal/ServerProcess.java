@@ -1,0 +1,121 @@
+package dev.shardline.testkit.internal;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A server the testkit runs as a child process: its output goes to a log file, and {@link #close()}
+ * stops the whole process tree (children first, then the process; SIGTERM, then SIGKILL after a
+ * grace period). Every live instance is also stopped by a JVM shutdown hook, so a test JVM that
+ * exits without closing leaves no server behind. Thread-safe.
+ */
+public final class ServerProcess implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
+  private static final Duration GRACE = Duration.ofSeconds(5);
+  private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> List.copyOf(LIVE).forEach(ServerProcess::close), "testkit-reaper"));
+  }
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ServerProcess(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /**
+   * Starts {@code command}, sending its stdout and stderr to a log file in the temp directory.
+   *
+   * @param name what the server is, for logs and errors ("kinesis-local")
+   */
+  public static ServerProcess start(String name, ProcessBuilder command) {
+    try {
+      Path log = Files.createTempFile("shardline-" + name + "-", ".log");
+      command.redirectErrorStream(true).redirectOutput(log.toFile());
+      Process process = command.start();
+      ServerProcess server = new ServerProcess(name, process, log);
+      LIVE.add(server);
+      LOG.debug("Started {} (pid {}), log {}", name, process.pid(), log);
+      return server;
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "Cannot start " + name + " with " + String.join(" ", command.command()), e);
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public Path logFile() {
+    return log;
+  }
+
+  /** The last {@code lines} lines of the server's output, for error messages. */
+  public String logTail(int lines) {
+    try {
+      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
+          .collect(Collectors.joining(System.lineSeparator()));
+    } catch (IOException e) {
+      return "(log " + log + " unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  /** Stops the process tree; waits until every process in it has exited. Idempotent. */
+  @Override
+  public void close() {
+    if (!LIVE.remove(this) && !process.isAlive()) {
+      return;
+    }
+    List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroy);
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        handle.destroyForcibly();
+      }
+    }
+    for (ProcessHandle handle : tree) {
+      try {
+        handle.onExit().get(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        LOG.warn("{} process {} did not exit after SIGKILL", name, handle.pid());
+      }
+    }
+    LOG.debug("Stopped {} (pid {})", name, process.pid());
+  }
+
+  @Override
+  public String toString() {
+    return name + " (pid " + process.pid() + ")";
+  }
+}
