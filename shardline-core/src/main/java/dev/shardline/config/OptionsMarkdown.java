@@ -60,7 +60,8 @@ public final class OptionsMarkdown {
     }
     return option
         .defaultValue()
-        .map(v -> "`" + escape(option.type().format(v)) + "`")
+        .map(option.type()::format)
+        .map(text -> text.isEmpty() ? "(empty)" : "`" + escape(text) + "`")
         .orElse("(none)");
   }
 
