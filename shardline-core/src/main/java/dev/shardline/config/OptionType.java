@@ -6,6 +6,12 @@ package dev.shardline.config;
  * ConfigOptions.OptionBuilder}; every type accepts its own Java type as well as the text or number
  * a YAML parser gives. Implementations are immutable and thread-safe.
  *
+ * <pre>{@code
+ * OptionType<Duration> type = FLUSH_MAX_AGE.type();
+ * type.name();                    // "duration"
+ * type.format(type.parse("90s")); // "90s"
+ * }</pre>
+ *
  * @param <T> the value type
  */
 public interface OptionType<T> {

@@ -6,7 +6,13 @@ import java.util.Optional;
 
 /**
  * A configuration key that no declared option accepts, with the declared key it most likely was
- * meant to be. Found by {@link OptionSet#unknownKeys}; the CLI reports them.
+ * meant to be. Found by {@link OptionSet#unknownKeys}; the CLI reports them. Immutable.
+ *
+ * <pre>{@code
+ * for (UnknownKey unknown : options.unknownKeys(config)) {
+ *   System.err.println(unknown.message());
+ * }
+ * }</pre>
  *
  * @param key the key as given, dotted
  * @param suggestion the closest declared key, when one is close enough to be a typo

@@ -2,7 +2,11 @@ package dev.shardline.format;
 
 /**
  * What happens to a record that fails to deserialize; configured as {@code badData.policy} (see
- * {@link BadDataOptions}) and applied by the {@link RecordDecoder}.
+ * {@link BadDataOptions}; default {@link #FAIL}) and applied by the {@link RecordDecoder}.
+ *
+ * <pre>{@code
+ * RecordDecoder.builder(JsonFormat.forJsonNode()).policy(BadDataPolicy.DROP)...
+ * }</pre>
  */
 public enum BadDataPolicy {
   /**

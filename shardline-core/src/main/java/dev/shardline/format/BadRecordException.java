@@ -7,7 +7,13 @@ import java.util.Map;
  * A record could not be deserialized and the bad-data policy is {@code fail}. The message names the
  * record's coordinates (e.g. {@code stream=orders shardId=shardId-000000000001
  * sequenceNumber=4959...}), the format and the cause, and how to get past it; the cause is the
- * deserializer's exception. Not retriable: the same bytes fail the same way.
+ * deserializer's exception. Not retriable: the same bytes fail the same way. Immutable.
+ *
+ * <pre>{@code
+ * catch (BadRecordException e) {
+ *   log.error("Stopping at {}", e.coordinates(), e);
+ * }
+ * }</pre>
  */
 public class BadRecordException extends ShardlineException {
   private static final long serialVersionUID = 1L;

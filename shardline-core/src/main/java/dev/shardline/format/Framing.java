@@ -14,6 +14,8 @@ import java.util.List;
  * newline is the single byte {@code 0x0A} and no other character contains that byte: UTF-8, ASCII,
  * ISO-8859-*, not UTF-16 or UTF-32.
  *
+ * <p>Stateless and thread-safe. Default ({@code framing} option): {@link #NONE}.
+ *
  * <pre>{@code
  * Framing.NEWLINE.split("{\"a\":1}\r\n{\"a\":2}\n".getBytes(UTF_8)); // two records
  * }</pre>

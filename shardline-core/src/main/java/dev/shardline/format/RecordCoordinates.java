@@ -12,7 +12,8 @@ import java.util.stream.Collectors;
  * Where a record came from: {@code stream}, {@code shardId}, {@code sequenceNumber} for Kinesis;
  * {@code topic}, {@code partition}, {@code offset} for Kafka. What error messages, logs and dead
  * letters name, so a person can find the record again. A connector may implement this over its own
- * record type, so that the map is only built when a record turns out to be bad.
+ * record type, so that the map is only built when a record turns out to be bad. Those made by
+ * {@link #of} are immutable and thread-safe.
  *
  * <pre>{@code
  * RecordCoordinates at = RecordCoordinates.of(

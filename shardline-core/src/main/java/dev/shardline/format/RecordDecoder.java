@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Exceptions thrown by the consumer the values go to are not bad data: they pass through.
  *
- * <p>Thread-safety: safe to share if the schema is (the built-in formats are), though a reader
- * normally owns one and calls it from its own thread.
+ * <p>Thread-safety: a reader owns its decoder and calls it from its own thread, as {@link
+ * DeadLetterOutput} requires. Its counters and log limiter are thread-safe, so with policy fail or
+ * drop and a thread-safe schema (every built-in format) one decoder may also be shared.
  *
  * <pre>{@code
  * // in SourceReader#start(), from configuration

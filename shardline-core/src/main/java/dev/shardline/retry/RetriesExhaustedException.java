@@ -6,7 +6,13 @@ import java.time.Duration;
 /**
  * A call kept failing with retriable errors until its {@link RetryPolicy} ran out of attempts or
  * time. The message says how many attempts over how long and what the last error was; the cause is
- * that last error. Not itself retriable: the policy already did the retrying.
+ * that last error. Not itself retriable: the policy already did the retrying. Immutable.
+ *
+ * <pre>{@code
+ * catch (RetriesExhaustedException e) {
+ *   log.error("Gave up after {} attempts over {}", e.attempts(), e.elapsed(), e.getCause());
+ * }
+ * }</pre>
  */
 public class RetriesExhaustedException extends ShardlineException {
   private static final long serialVersionUID = 1L;
