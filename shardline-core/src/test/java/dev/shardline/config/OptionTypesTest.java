@@ -78,6 +78,14 @@ class OptionTypesTest {
             "Invalid value \"ten\" for option \"flush.maxRecords\": not a whole number; use digits"
                 + " only, such as 10");
     assertThat(errorOf(SampleOptions.MAX_RECORDS, 2.5)).contains("not a whole number");
+    // YAML's .nan and .inf arrive as doubles
+    assertThat(errorOf(SampleOptions.MAX_RECORDS, Double.NaN))
+        .isEqualTo(
+            "Invalid value \"NaN\" for option \"flush.maxRecords\": not a whole number; use digits"
+                + " only, such as 10");
+    assertThat(errorOf(SampleOptions.MAX_BYTES, Double.POSITIVE_INFINITY))
+        .contains("not a whole number");
+    assertThat(errorOf(SampleOptions.MAX_AGE, Double.NaN)).contains("not a duration");
     assertThat(errorOf(SampleOptions.MAX_RECORDS, 3_000_000_000L))
         .contains("out of range; use a whole number from -2147483648 to 2147483647");
     assertThat(errorOf(SampleOptions.MAX_RECORDS, 501))

@@ -105,7 +105,7 @@ public final class OptionTypes {
           if (raw instanceof String s) {
             return DurationFormat.parse(s);
           }
-          if (raw instanceof Number n && new BigDecimal(n.toString()).signum() == 0) {
+          if (raw instanceof Number n && n.doubleValue() == 0.0) {
             return Duration.ZERO;
           }
           if (raw instanceof Number) {
@@ -279,6 +279,10 @@ public final class OptionTypes {
   /** A whole number within [min, max] from a number or its text. */
   static long wholeNumber(Object raw, long min, long max) {
     BigDecimal value;
+    if ((raw instanceof Double d && !Double.isFinite(d))
+        || (raw instanceof Float f && !Float.isFinite(f))) {
+      throw new IllegalArgumentException("not a whole number; use digits only, such as 10");
+    }
     if (raw instanceof Number n) {
       value =
           n instanceof BigInteger b
