@@ -2,8 +2,10 @@
 // code runs. It does two things:
 // 1. Every TCP server of this node process listens on 127.0.0.1 only: the Kinesis test servers
 //    have no host option and would otherwise listen on every interface.
-// 2. SIGTERM and SIGINT end the process at once: kinesis-local ignores them (it waits for a
-//    graceful shutdown that never finishes), and a test server holds nothing worth saving.
+// 2. SIGTERM and SIGINT end the process at once. kinesis-local (a Cats Effect app) turns them,
+//    and process.exit itself, into a graceful shutdown that waits for every open keep-alive
+//    connection, so a test's pooled client keeps it alive; a test server holds nothing worth
+//    saving. The real process.exit is captured here, before the server replaces it.
 'use strict';
 const net = require('net');
 
@@ -44,5 +46,6 @@ net.Server.prototype.listen = function shardlineLoopbackListen(...args) {
   return listen.apply(this, args);
 };
 
-process.on('SIGTERM', () => process.exit(143));
-process.on('SIGINT', () => process.exit(130));
+const exit = process.exit.bind(process);
+process.on('SIGTERM', () => exit(143));
+process.on('SIGINT', () => exit(130));
