@@ -311,7 +311,7 @@ public final class KinesisClients {
   }
 
   /** Fails a request that would go out in the other wire protocol than the client was built for. */
-  private static final class ProtocolCheck implements ExecutionInterceptor {
+  static final class ProtocolCheck implements ExecutionInterceptor {
     private final boolean cbor;
 
     ProtocolCheck(boolean cbor) {
