@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
@@ -85,6 +86,46 @@ class NpmInstallerTest {
 
     // Then npm ran once
     assertThat(npmCalls()).hasSize(1);
+  }
+
+  @Test
+  void concurrentJvmsRunNpmOnce() throws Exception {
+    // Given a slow npm and three JVMs starting on an empty cache at once
+    Path npm = workingNpm();
+    String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    List<Process> jvms = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      jvms.add(
+          new ProcessBuilder(
+                  javaCommand,
+                  "-cp",
+                  System.getProperty("java.class.path"),
+                  InstallInAnotherJvm.class.getName(),
+                  root().toString(),
+                  npm.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(dir.resolve("jvm-" + i + ".log").toFile())
+              .start());
+    }
+
+    // When they have all installed the package
+    for (int i = 0; i < jvms.size(); i++) {
+      assertThat(jvms.get(i).waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(jvms.get(i).exitValue())
+          .as(Files.readString(dir.resolve("jvm-" + i + ".log")))
+          .isZero();
+    }
+
+    // Then npm ran once: the file lock kept the others waiting, and they found it installed
+    assertThat(npmCalls()).hasSize(1);
+    assertThat(installer(npm).isInstalled(PACKAGE)).isTrue();
+  }
+
+  /** Installs the package in a JVM of its own: {@code <npmRoot> <npm>}. */
+  public static final class InstallInAnotherJvm {
+    public static void main(String[] args) {
+      new NpmInstaller(Path.of(args[0]), List.of(args[1]), Duration.ofSeconds(60)).install(PACKAGE);
+    }
   }
 
   @Test
