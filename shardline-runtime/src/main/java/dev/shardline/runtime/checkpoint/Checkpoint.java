@@ -3,6 +3,7 @@ package dev.shardline.runtime.checkpoint;
 import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,7 +50,7 @@ public record Checkpoint(
             + "), held "
             + readerSplits.size());
     // sorted, so that the file bytes do not depend on map iteration order
-    sinks = Map.copyOf(new TreeMap<>(checkNotNull(sinks, "sinks")));
+    sinks = Collections.unmodifiableMap(new TreeMap<>(checkNotNull(sinks, "sinks")));
   }
 
   /** How many splits the readers held, over all readers. */
