@@ -59,4 +59,7 @@ final class FileCommitter implements Committer<FilePart> {
       }
     }
   }
+
+  @Override
+  public void close() {}
 }

@@ -65,6 +65,9 @@ final class GeneratorEnumerator
     return new GeneratorEnumeratorState(splitCount, new ArrayList<>(unassigned.values()));
   }
 
+  @Override
+  public void close() {}
+
   /** The splits not handed to a reader yet; for tests. */
   Map<Integer, GeneratorSplit> unassigned() {
     return Map.copyOf(unassigned);
