@@ -192,13 +192,18 @@ public final class Pipeline {
   }
 
   private void runAttempts() {
+    Throwable failure = null;
     try (CheckpointStore store = openStore()) {
       runAttempts(store);
-      termination.complete(null);
     } catch (Throwable t) {
-      termination.completeExceptionally(t);
-    } finally {
-      removeShutdownHook();
+      failure = t;
+    }
+    // only now, with the store closed (its directory unlocked), may a waiter run the next pipeline
+    removeShutdownHook();
+    if (failure == null) {
+      termination.complete(null);
+    } else {
+      termination.completeExceptionally(failure);
     }
   }
 

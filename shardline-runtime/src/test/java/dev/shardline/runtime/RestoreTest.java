@@ -96,6 +96,20 @@ class RestoreTest {
     assertThat(CommittedFiles.inProgress(out)).isEmpty();
   }
 
+  @Test
+  void theCheckpointDirectoryIsUnlockedWhenRunReturns() {
+    // regression: the lock used to be released after run() returned, so a pipeline started right
+    // after another on the same directory could find it "in use"
+    Path checkpoints = dir.resolve("checkpoints");
+    for (int i = 0; i < 20; i++) {
+      Pipeline.from(GeneratorSource.sequence().count(10).build())
+          .to(new CollectingSink<>())
+          .checkpointDirectory(checkpoints)
+          .build()
+          .run();
+    }
+  }
+
   private void runUntilFirstCheckpointThenStop(Path checkpoints, Path out, int parallelism)
       throws Exception {
     Pipeline pipeline = pipeline(checkpoints, out, parallelism, 40_000);

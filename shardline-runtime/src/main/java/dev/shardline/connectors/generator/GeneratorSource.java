@@ -202,7 +202,10 @@ public final class GeneratorSource<T>
       return this;
     }
 
-    /** At most this many records per {@code pollNext}. Default {@value GeneratorSource#DEFAULT_BATCH_SIZE}. */
+    /**
+     * At most this many records per {@code pollNext}. Default {@value
+     * GeneratorSource#DEFAULT_BATCH_SIZE}.
+     */
     public Builder<T> batchSize(int batchSize) {
       checkArgument(batchSize >= 1, "batchSize must be 1 or more, was " + batchSize);
       this.batchSize = batchSize;
