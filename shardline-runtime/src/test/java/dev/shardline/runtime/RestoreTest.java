@@ -9,6 +9,7 @@ import dev.shardline.connectors.generator.GeneratorSource;
 import dev.shardline.connectors.generator.GeneratorSplit;
 import dev.shardline.runtime.checkpoint.Checkpoint;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
+import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import dev.shardline.runtime.checkpoint.StateBlob;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -97,16 +98,17 @@ class RestoreTest {
   }
 
   @Test
-  void theCheckpointDirectoryIsUnlockedWhenRunReturns() {
-    // regression: the lock used to be released after run() returned, so a pipeline started right
-    // after another on the same directory could find it "in use"
+  void theCheckpointDirectoryIsUnlockedWhenRunReturns() throws Exception {
+    // regression: the lock used to be released just after run() returned, so whoever opened the
+    // directory next (another pipeline, a tool) could find it "in use"
     Path checkpoints = dir.resolve("checkpoints");
-    for (int i = 0; i < 20; i++) {
+    for (int i = 0; i < 50; i++) {
       Pipeline.from(GeneratorSource.sequence().count(10).build())
           .to(new CollectingSink<>())
           .checkpointDirectory(checkpoints)
           .build()
           .run();
+      DirectoryCheckpointStore.open(checkpoints, 3).close();
     }
   }
 
