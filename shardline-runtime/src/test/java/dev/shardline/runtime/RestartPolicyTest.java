@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -81,6 +83,38 @@ class RestartPolicyTest {
     List<Long> committed = CommittedFiles.lines(out).stream().map(Long::parseLong).toList();
     assertThat(committed)
         .containsExactlyInAnyOrderElementsOf(LongStream.range(0, 10_000).boxed().toList());
+  }
+
+  @Test
+  void aRunThatCompletesACheckpointResetsTheRestartCount() throws Exception {
+    // three failures, far enough apart that a checkpoint completes between them, survive a
+    // policy of one restart in a row
+    Set<Long> failAt = ConcurrentHashMap.newKeySet();
+    failAt.addAll(List.of(2_000L, 4_000L, 6_000L));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Path out = dir.resolve("out");
+    Pipeline pipeline =
+        Pipeline.from(GeneratorSource.sequence().count(8_000).ratePerSecond(20_000).build())
+            .map(
+                n -> {
+                  if (failAt.remove(n)) {
+                    throw new IllegalStateException("failure at " + n);
+                  }
+                  return n;
+                })
+            .to(FileSink.lines(out).build())
+            .checkpointInterval(Duration.ofMillis(20))
+            .checkpointDirectory(dir.resolve("checkpoints"))
+            .restartPolicy(RestartPolicy.of(1, QUICK))
+            .metrics(registry)
+            .build();
+
+    pipeline.run();
+
+    assertThat(failAt).isEmpty();
+    assertThat(registry.get("shardline.pipeline.restarts").counter().count()).isEqualTo(3);
+    assertThat(CommittedFiles.lines(out).stream().map(Long::parseLong).toList())
+        .containsExactlyInAnyOrderElementsOf(LongStream.range(0, 8_000).boxed().toList());
   }
 
   @Test
