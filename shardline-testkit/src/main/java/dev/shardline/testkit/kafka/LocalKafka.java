@@ -131,16 +131,17 @@ public final class LocalKafka implements AutoCloseable {
         }
         BrokerConfig config =
             BrokerConfig.create(root, brokerPort, controllerPort, options.brokerProperties);
-        Admin admin = newAdmin(config);
         long startNanos = System.nanoTime();
+        RunningBroker broker = null;
         try {
-          RunningBroker broker = runUntilReady(options, root, config, admin);
+          broker = launchBroker(options, root, config);
+          Admin admin = awaitReady(options, config, broker, null);
           Duration startTime = Duration.ofNanos(System.nanoTime() - startNanos);
           LocalKafka kafka = new LocalKafka(options, root, config, admin, broker, startTime);
           LOG.info("{} ready in {} ms", kafka, startTime.toMillis());
           return kafka;
         } catch (BrokerStartException e) {
-          admin.close(Duration.ZERO);
+          stopAfterFailure(broker, e);
           if (!e.portInUse() || attempt == START_ATTEMPTS) {
             throw e;
           }
@@ -149,7 +150,7 @@ public final class LocalKafka implements AutoCloseable {
               brokerPort,
               controllerPort);
         } catch (RuntimeException | Error e) {
-          admin.close(Duration.ZERO);
+          stopAfterFailure(broker, e);
           throw e;
         }
       }
@@ -163,22 +164,42 @@ public final class LocalKafka implements AutoCloseable {
     }
   }
 
-  private static RunningBroker runUntilReady(
-      Builder options, Path root, BrokerConfig config, Admin admin) {
-    RunningBroker broker =
-        options.mode == Mode.IN_PROCESS
-            ? InProcessBroker.start(config)
-            : ChildJvmBroker.launch(config, root, options.childJvmOptions);
+  private static RunningBroker launchBroker(Builder options, Path root, BrokerConfig config) {
+    return options.mode == Mode.IN_PROCESS
+        ? InProcessBroker.start(config)
+        : ChildJvmBroker.launch(config, root, options.childJvmOptions);
+  }
+
+  /**
+   * Waits until {@code broker} is ready, within the start timeout, and returns the admin client
+   * that saw it: {@code admin}, or a new one if that is null. The caller stops the broker if this
+   * throws.
+   */
+  private static Admin awaitReady(
+      Builder options, BrokerConfig config, RunningBroker broker, Admin admin) {
+    long deadline = System.nanoTime() + options.startTimeout.toNanos();
+    BrokerReadiness.awaitAccepting(config, broker, options.startTimeout);
+    Admin client = admin != null ? admin : newAdmin(config);
     try {
-      BrokerReadiness.await(config, broker, admin, options.startTimeout);
-      return broker;
+      BrokerReadiness.awaitUnfenced(
+          config, broker, client, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      return client;
     } catch (RuntimeException | Error e) {
-      try {
-        broker.stop();
-      } catch (RuntimeException stopFailure) {
-        e.addSuppressed(stopFailure);
+      if (admin == null) {
+        client.close(Duration.ZERO);
       }
       throw e;
+    }
+  }
+
+  private static void stopAfterFailure(RunningBroker broker, Throwable failure) {
+    if (broker == null) {
+      return;
+    }
+    try {
+      broker.stop();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
     }
   }
 
@@ -269,7 +290,14 @@ public final class LocalKafka implements AutoCloseable {
     broker = null;
     long startNanos = System.nanoTime();
     try {
-      broker = runUntilReady(options, root, config, admin);
+      RunningBroker started = launchBroker(options, root, config);
+      try {
+        awaitReady(options, config, started, admin);
+      } catch (RuntimeException | Error e) {
+        stopAfterFailure(started, e);
+        throw e;
+      }
+      broker = started;
     } catch (BrokerStartException e) {
       throw new IllegalStateException(
           "Cannot restart "

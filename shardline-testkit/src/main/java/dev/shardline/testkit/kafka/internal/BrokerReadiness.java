@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
@@ -21,42 +22,54 @@ public final class BrokerReadiness {
   private BrokerReadiness() {}
 
   /**
-   * Waits until {@code broker} accepts connections and an {@link Admin} sees it unfenced in the
-   * cluster that {@code config} formatted (not some other server that took the port).
+   * Waits until {@code broker} accepts connections on its client port. Call this before creating an
+   * {@link Admin} client for a broker that is starting: the client connects at once, and logs a
+   * warning for every refused connection.
    *
    * @throws BrokerStartException when the broker exits or {@code timeout} passes first; the broker
    *     is left as it is, the caller stops it
    */
-  public static void await(
+  public static void awaitAccepting(BrokerConfig config, RunningBroker broker, Duration timeout) {
+    await(
+        config,
+        broker,
+        "the Kafka broker to accept connections on " + config.bootstrapServers(),
+        timeout,
+        Duration.ofMillis(20),
+        () -> accepts(config.brokerPort()));
+  }
+
+  /**
+   * Waits until {@code admin} sees {@code broker} registered and unfenced in the cluster that
+   * {@code config} formatted (not some other server that took the port).
+   *
+   * @throws BrokerStartException when the broker exits or {@code timeout} passes first; the broker
+   *     is left as it is, the caller stops it
+   */
+  public static void awaitUnfenced(
       BrokerConfig config, RunningBroker broker, Admin admin, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
+    await(
+        config,
+        broker,
+        "the Kafka broker on " + config.bootstrapServers() + " to be registered and unfenced",
+        timeout,
+        Duration.ofMillis(50),
+        () -> isUnfenced(config, admin));
+  }
+
+  private static void await(
+      BrokerConfig config,
+      RunningBroker broker,
+      String what,
+      Duration timeout,
+      Duration pollInterval,
+      BooleanSupplier ready) {
     try {
-      // A plain connect first: the Admin client logs a warning for every refused connection.
-      Await.until(
-          "the Kafka broker to accept connections on " + config.bootstrapServers(),
-          remaining(deadline),
-          Duration.ofMillis(20),
-          () -> !broker.isAlive() || accepts(config.brokerPort()));
-      failIfExited(config, broker);
-      Await.until(
-          "the Kafka broker on " + config.bootstrapServers() + " to be registered and unfenced",
-          remaining(deadline),
-          Duration.ofMillis(50),
-          () -> !broker.isAlive() || isUnfenced(config, admin));
-      failIfExited(config, broker);
-    } catch (BrokerStartException e) {
-      throw e;
+      Await.until(what, timeout, pollInterval, () -> !broker.isAlive() || ready.getAsBoolean());
     } catch (IllegalStateException e) {
       throw new BrokerStartException(
           e.getMessage() + suffix(broker.diagnostics()), e, broker.failedToBind());
     }
-  }
-
-  private static Duration remaining(long deadline) {
-    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-  }
-
-  private static void failIfExited(BrokerConfig config, RunningBroker broker) {
     if (!broker.isAlive()) {
       throw new BrokerStartException(
           "The Kafka broker for "

@@ -8,11 +8,25 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicBoolean;
 import kafka.server.Server;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** A KRaft broker running inside this JVM ({@code kafka.server.KafkaRaftServer}). Thread-safe. */
+/**
+ * A KRaft broker running inside this JVM ({@code kafka.server.KafkaRaftServer}). Thread-safe.
+ *
+ * <p>The first start replaces Kafka's exit and halt procedures ({@link Exit}) in this JVM, for
+ * good: a fatal fault in a broker (a class that cannot be loaded, a corrupt log) makes Kafka halt
+ * the process, which here would be the test JVM. The replacement logs and throws instead, so the
+ * fault surfaces as an exception in the broker's start or in its threads.
+ */
 public final class InProcessBroker implements RunningBroker {
+  private static final Logger LOG = LoggerFactory.getLogger(InProcessBroker.class);
+  private static final AtomicBoolean EXIT_GUARD = new AtomicBoolean();
+
   private final Server server;
   private boolean alive = true;
 
@@ -27,6 +41,7 @@ public final class InProcessBroker implements RunningBroker {
    * @throws BrokerStartException when it fails to start; it has been shut down by then
    */
   public static InProcessBroker start(BrokerConfig config) {
+    guardJvmExit();
     Server server = newServer(config.properties());
     try {
       server.startup();
@@ -38,6 +53,28 @@ public final class InProcessBroker implements RunningBroker {
           isBindFailure(e));
     }
     return new InProcessBroker(server);
+  }
+
+  private static void guardJvmExit() {
+    if (EXIT_GUARD.compareAndSet(false, true)) {
+      Exit.setExitProcedure((status, message) -> refuse("exit", status, message));
+      Exit.setHaltProcedure((status, message) -> refuse("halt", status, message));
+    }
+  }
+
+  private static void refuse(String action, int status, String message) {
+    String error =
+        "An in-process Kafka broker tried to "
+            + action
+            + " the JVM with status "
+            + status
+            + (message == null ? "" : " (" + message + ")")
+            + " after a fatal error; LocalKafka kept the test JVM alive. The error is logged just"
+            + " before this by Kafka's ProcessTerminatingFaultHandler (\"Encountered fatal fault\");"
+            + " in child-JVM mode it is in the exception. A running broker is broken after this:"
+            + " close it";
+    LOG.error(error);
+    throw new IllegalStateException(error);
   }
 
   private static Server newServer(Properties properties) {
