@@ -585,7 +585,9 @@ public final class LocalKafka implements AutoCloseable {
      * transaction.state.log.num.partitions=5}, the same three for {@code
      * share.coordinator.state.topic}, {@code default.replication.factor=1}, {@code
      * min.insync.replicas=1}, {@code num.partitions=1}, {@code group.initial.rebalance.delay.ms=0},
-     * {@code log.cleaner.dedupe.buffer.size=16777216}; anything else has Kafka's default (so {@code
+     * {@code log.cleaner.dedupe.buffer.size=16777216}, {@code broker.session.timeout.ms=4000} and
+     * {@code broker.heartbeat.interval.ms=500} (a broker restarted after {@link LocalKafka#kill()}
+     * registers again once the old session expires); anything else has Kafka's default (so {@code
      * auto.create.topics.enable=true}). An invalid value makes {@link #start()} fail.
      *
      * @throws IllegalArgumentException for the keys the testkit owns: node id, process roles,

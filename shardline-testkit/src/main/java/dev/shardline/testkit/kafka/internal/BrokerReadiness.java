@@ -15,7 +15,7 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.common.Node;
 
-/** Waits until a broker serves clients: registered with its controller and unfenced. */
+/** Waits until a broker serves clients: registered with its controller and unfenced. Stateless. */
 public final class BrokerReadiness {
   private static final InetAddress LOOPBACK = loopback();
 

@@ -2,7 +2,7 @@ package dev.shardline.testkit.kafka.internal;
 
 /**
  * A broker did not start or did not become ready. Whatever the attempt started has been stopped
- * when this is thrown.
+ * when this is thrown. Immutable.
  */
 public final class BrokerStartException extends IllegalStateException {
   private final boolean portInUse;

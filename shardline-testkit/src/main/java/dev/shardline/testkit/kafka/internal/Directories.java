@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Deletes the directories the broker leaves behind. */
+/** Deletes the directories the broker leaves behind. Stateless. */
 public final class Directories {
   private Directories() {}
 

@@ -8,6 +8,7 @@ import java.util.Properties;
 /**
  * Keeps the Kafka broker and clients in this JVM from flooding the console: under slf4j-simple (the
  * binding on Shardline's test classpaths) their INFO output is thousands of lines per start.
+ * Stateless; {@link #apply()} is safe to call from any thread, any number of times.
  */
 public final class QuietLogging {
   /** slf4j-simple logger levels this sets, unless the user already sets them. */

@@ -4,7 +4,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** One run of a broker, from its launch to its stop: a later restart is a new run. */
+/**
+ * One run of a broker, from its launch to its stop: a later restart is a new run. Implementations
+ * are thread-safe.
+ */
 public interface RunningBroker {
 
   /** False once the broker has stopped, or its process has exited on its own. */
