@@ -57,11 +57,12 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Two {@linkplain Mode modes}: {@link Mode#IN_PROCESS} (the default; the broker runs inside the
- * test JVM, ready in about 2 s) and {@link Mode#CHILD_JVM} (the broker runs as {@code java
- * kafka.Kafka} in a child process with the test JVM's classpath, ready in about 4 s, and can be
- * {@linkplain #kill() killed} like a crashing broker). In both modes {@link #stop()} and {@link
- * #start()} take the broker down and bring it back on the same ports with the same data, for tests
- * of a broker that is down at start or goes away mid-run.
+ * test JVM, ready in 2 to 4 s for the first in a JVM, well under 1 s after) and {@link
+ * Mode#CHILD_JVM} (the broker runs as {@code java kafka.Kafka} in a child process with the test
+ * JVM's classpath, ready in 2 to 4.5 s, and can be {@linkplain #kill() killed} like a crashing
+ * broker). In both modes {@link #stop()} and {@link #start()} take the broker down and bring it
+ * back on the same ports with the same data, for tests of a broker that is down at start or goes
+ * away mid-run.
  *
  * <p>Defaults: in-process; the broker settings of {@link Builder#brokerProperty}; a start timeout
  * of 60 s; a child JVM with {@code -Xmx512m}, SerialGC and the C1 compiler only. Kafka's loggers in
@@ -115,6 +116,7 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   private static LocalKafka launch(Builder options) {
+    long startNanos = System.nanoTime();
     QuietLogging.apply();
     Path root;
     try {
@@ -131,7 +133,6 @@ public final class LocalKafka implements AutoCloseable {
         }
         BrokerConfig config =
             BrokerConfig.create(root, brokerPort, controllerPort, options.brokerProperties);
-        long startNanos = System.nanoTime();
         RunningBroker broker = null;
         try {
           broker = launchBroker(options, root, config);
@@ -255,7 +256,10 @@ public final class LocalKafka implements AutoCloseable {
     return broker != null && broker.isAlive();
   }
 
-  /** How long the last (re)start took, from launch until the broker was ready. */
+  /**
+   * How long the last start took until the broker was ready: for the first, from the call to {@link
+   * Builder#start()} (formatting and any retries included); for a restart, from {@link #start()}.
+   */
   public synchronized Duration lastStartTime() {
     return lastStartTime;
   }
