@@ -208,8 +208,6 @@ public final class LocalKafka implements AutoCloseable {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "shardline-local-kafka-admin");
-    // While the broker is stopped, retry about once a second rather than up to every 1 s * 2^n.
-    properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 1_000);
     return Admin.create(properties);
   }
 
@@ -248,10 +246,7 @@ public final class LocalKafka implements AutoCloseable {
     return config.properties();
   }
 
-  /**
-   * Whether the broker is up: started and neither stopped, killed nor exited on its own. A broker
-   * that was up may still be finishing a graceful stop started elsewhere.
-   */
+  /** Whether the broker is up: started, and neither stopped, killed nor exited on its own. */
   public synchronized boolean isRunning() {
     return broker != null && broker.isAlive();
   }

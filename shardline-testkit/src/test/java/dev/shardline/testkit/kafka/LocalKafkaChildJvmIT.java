@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -54,7 +55,7 @@ class LocalKafkaChildJvmIT {
     assertThat(kafka.isRunning()).isFalse();
     assertThat(kafka.pid()).isEmpty();
     assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive))
-        .isNotEqualTo(java.util.Optional.of(true));
+        .isNotEqualTo(Optional.of(true));
     assertThat(accepts(kafka.port())).as("port %d accepts connections", kafka.port()).isFalse();
 
     // When
@@ -84,8 +85,7 @@ class LocalKafkaChildJvmIT {
     kafka.kill();
 
     // Then
-    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
-        .isNotEqualTo(java.util.Optional.of(true));
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive)).isNotEqualTo(Optional.of(true));
     assertThat(kafka.isRunning()).isFalse();
 
     // When

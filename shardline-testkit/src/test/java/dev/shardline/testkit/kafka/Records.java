@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
@@ -105,7 +106,7 @@ final class Records {
 
   private static Map<Integer, List<String>> pollUntil(
       KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> end) {
-    Map<Integer, List<String>> values = new java.util.TreeMap<>();
+    Map<Integer, List<String>> values = new TreeMap<>();
     end.keySet().forEach(tp -> values.put(tp.partition(), new ArrayList<>()));
     long deadline = System.nanoTime() + READ_TIMEOUT.toNanos();
     while (!reached(consumer, end)) {
