@@ -1,0 +1,331 @@
+package dev.shardline.testkit.kinesis;
+
+import dev.shardline.testkit.internal.Await;
+import dev.shardline.testkit.internal.FreePorts;
+import dev.shardline.testkit.internal.NodeJs;
+import dev.shardline.testkit.internal.NodePreload;
+import dev.shardline.testkit.internal.NpmInstaller;
+import dev.shardline.testkit.internal.NpmPackage;
+import dev.shardline.testkit.internal.ServerProcess;
+import dev.shardline.testkit.internal.TestkitCache;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.StreamStatus;
+
+/**
+ * A Kinesis server from npm running as a node child process on 127.0.0.1, with the clients handed
+ * out for it: what {@link LocalKinesis} and {@link LocalKinesalite} share. Thread-safe.
+ */
+final class NodeKinesisServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(NodeKinesisServer.class);
+  private static final int START_ATTEMPTS = 3;
+  private static final int LOG_TAIL_LINES = 40;
+  private static final Duration POLL = Duration.ofMillis(50);
+  private static final Duration STREAM_WAIT = Duration.ofSeconds(60);
+
+  /**
+   * How to launch one server.
+   *
+   * @param name what the server is, for logs and errors
+   * @param npmPackage the pinned package to install and run
+   * @param script the script to run, relative to the package folder
+   * @param portCount how many free ports the server needs; the first serves {@link #endpoint()}
+   * @param arguments the script's arguments, given the ports
+   * @param environment environment variables to set, given the ports
+   * @param clearedEnvironment inherited environment variables the server reads, removed so the test
+   *     JVM's environment cannot change the server's behaviour
+   * @param region the region clients sign for
+   * @param cbor whether clients speak CBOR (else JSON)
+   * @param startTimeout how long the start may take, install excluded
+   */
+  record Launch(
+      String name,
+      NpmPackage npmPackage,
+      String script,
+      int portCount,
+      Function<List<Integer>, List<String>> arguments,
+      Function<List<Integer>, Map<String, String>> environment,
+      Set<String> clearedEnvironment,
+      Region region,
+      boolean cbor,
+      Duration startTimeout) {}
+
+  private final Launch launch;
+  private final ServerProcess process;
+  private final List<Integer> ports;
+  private final URI endpoint;
+  private final KinesisClient client;
+  private KinesisAsyncClient asyncClient;
+  private KinesisAsyncClient http2AsyncClient;
+  private boolean closed;
+
+  private NodeKinesisServer(
+      Launch launch, ServerProcess process, List<Integer> ports, KinesisClient client) {
+    this.launch = launch;
+    this.process = process;
+    this.ports = List.copyOf(ports);
+    this.endpoint = httpUri("http", ports.get(0));
+    this.client = client;
+  }
+
+  /**
+   * Installs the package if needed, starts the server on free ports and waits until it answers
+   * {@code ListStreams}. A start that fails because a port was taken in the meantime is retried
+   * with new ports. On failure nothing is left running and the error carries the server's log tail.
+   */
+  static NodeKinesisServer start(Launch launch) {
+    NodeJs.requireNode();
+    Path packageFolder = NpmInstaller.usingDefaults().install(launch.npmPackage());
+    Path preload = NodePreload.install(TestkitCache.root());
+    for (int attempt = 1; ; attempt++) {
+      List<Integer> ports = freePorts(launch.portCount());
+      ProcessBuilder command =
+          new ProcessBuilder(
+                  NodeJs.command(preload, launch.script(), launch.arguments().apply(ports)))
+              .directory(packageFolder.toFile());
+      Map<String, String> environment = command.environment();
+      environment.keySet().removeAll(launch.clearedEnvironment());
+      environment.putAll(launch.environment().apply(ports));
+      ServerProcess process = ServerProcess.start(launch.name(), command);
+      URI endpoint = httpUri("http", ports.get(0));
+      KinesisClient client = null;
+      boolean answered;
+      try {
+        client =
+            KinesisClients.sync(
+                endpoint, launch.region(), KinesisClients.dummyCredentials(), launch.cbor());
+        answered = awaitAnswers(launch, process, client, ports.get(0));
+      } catch (RuntimeException e) {
+        closeQuietly(client);
+        process.close();
+        throw startFailure(launch, process, e.getMessage(), e);
+      }
+      if (answered) {
+        LOG.info(
+            "Started {} on {} (pid {}, log {})",
+            launch.name(),
+            endpoint,
+            process.pid(),
+            process.logFile());
+        return new NodeKinesisServer(launch, process, ports, client);
+      }
+      closeQuietly(client);
+      process.close();
+      if (process.logTail(LOG_TAIL_LINES).contains("EADDRINUSE") && attempt < START_ATTEMPTS) {
+        LOG.info(
+            "{} could not bind one of the ports {}: starting again with new ports",
+            launch.name(),
+            ports);
+        continue;
+      }
+      throw startFailure(launch, process, "it exited while starting", null);
+    }
+  }
+
+  private static IllegalStateException startFailure(
+      Launch launch, ServerProcess process, String reason, Throwable cause) {
+    return new IllegalStateException(
+        "Cannot start "
+            + launch.name()
+            + ": "
+            + reason
+            + "; its log ("
+            + process.logFile()
+            + ") ends with:"
+            + System.lineSeparator()
+            + process.logTail(LOG_TAIL_LINES),
+        cause);
+  }
+
+  /** Whether the server answers (true) or its process died first (false); throws on timeout. */
+  private static boolean awaitAnswers(
+      Launch launch, ServerProcess process, KinesisClient client, int port) {
+    Await.until(
+        launch.name() + " to answer ListStreams on port " + port,
+        launch.startTimeout(),
+        POLL,
+        () -> !process.isAlive() || (accepts(port) && client.listStreams() != null));
+    return process.isAlive();
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static List<Integer> freePorts(int count) {
+    Set<Integer> ports = new HashSet<>();
+    List<Integer> ordered = new ArrayList<>();
+    while (ordered.size() < count) {
+      int port = FreePorts.pick();
+      if (ports.add(port)) {
+        ordered.add(port);
+      }
+    }
+    return ordered;
+  }
+
+  static URI httpUri(String scheme, int port) {
+    return URI.create(scheme + "://127.0.0.1:" + port);
+  }
+
+  URI endpoint() {
+    return endpoint;
+  }
+
+  List<Integer> ports() {
+    return ports;
+  }
+
+  Region region() {
+    return launch.region();
+  }
+
+  AwsCredentialsProvider credentials() {
+    return KinesisClients.dummyCredentials();
+  }
+
+  boolean cbor() {
+    return launch.cbor();
+  }
+
+  KinesisClient client() {
+    requireOpen();
+    return client;
+  }
+
+  synchronized KinesisAsyncClient asyncClient() {
+    requireOpen();
+    if (asyncClient == null) {
+      asyncClient = KinesisClients.async(endpoint, region(), credentials(), cbor());
+    }
+    return asyncClient;
+  }
+
+  /** A shared HTTP/2 async client of {@code http2Endpoint}, made on first use. */
+  synchronized KinesisAsyncClient http2AsyncClient(URI http2Endpoint) {
+    requireOpen();
+    if (http2AsyncClient == null) {
+      http2AsyncClient = KinesisClients.asyncHttp2(http2Endpoint, region(), credentials(), cbor());
+    }
+    return http2AsyncClient;
+  }
+
+  void createStream(String name, int shards) {
+    requireStreamName(name);
+    if (shards < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, but was " + shards);
+    }
+    client().createStream(b -> b.streamName(name).shardCount(shards));
+    waitForActive(name, false);
+  }
+
+  /**
+   * Waits until {@code name} is ACTIVE.
+   *
+   * @param mayNotExistYet whether a missing stream means "not yet" (streams the server creates
+   *     itself at start) rather than an error
+   */
+  void waitForActive(String name, boolean mayNotExistYet) {
+    requireStreamName(name);
+    ResourceNotFoundException[] missing = new ResourceNotFoundException[1];
+    Await.until(
+        "stream " + name + " on " + launch.name() + " to become ACTIVE",
+        STREAM_WAIT,
+        POLL,
+        () -> {
+          try {
+            return client()
+                    .describeStreamSummary(b -> b.streamName(name))
+                    .streamDescriptionSummary()
+                    .streamStatus()
+                == StreamStatus.ACTIVE;
+          } catch (ResourceNotFoundException e) {
+            if (mayNotExistYet) {
+              return false;
+            }
+            missing[0] = e;
+            return true;
+          }
+        });
+    if (missing[0] != null) {
+      throw new IllegalStateException(
+          "Stream " + name + " does not exist on " + launch.name() + " (" + endpoint + ")",
+          missing[0]);
+    }
+  }
+
+  /** Stops the server and closes the clients; idempotent. */
+  @Override
+  public void close() {
+    List<AutoCloseable> clients = new ArrayList<>();
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      clients.add(client);
+      if (asyncClient != null) {
+        clients.add(asyncClient);
+      }
+      if (http2AsyncClient != null) {
+        clients.add(http2AsyncClient);
+      }
+    }
+    clients.forEach(NodeKinesisServer::closeQuietly);
+    process.close();
+    LOG.info("Stopped {} on {}", launch.name(), endpoint);
+  }
+
+  private synchronized void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException(launch.name() + " on " + endpoint + " is closed");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return launch.name() + " on " + endpoint + " (pid " + process.pid() + ")";
+  }
+
+  static void requireStreamName(String name) {
+    if (name == null || !name.matches("[a-zA-Z0-9_.-]{1,128}")) {
+      throw new IllegalArgumentException(
+          "A stream name is 1 to 128 characters of a-z, A-Z, 0-9, '_', '.' and '-', but was "
+              + (name == null ? "null" : "'" + name + "'"));
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.debug("Ignoring an error closing {}", closeable, e);
+    }
+  }
+}

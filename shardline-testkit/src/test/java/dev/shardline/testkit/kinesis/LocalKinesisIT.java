@@ -1,0 +1,133 @@
+package dev.shardline.testkit.kinesis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardline.testkit.kinesis.RoundTrip.Placement;
+import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+
+class LocalKinesisIT {
+
+  @Test
+  void tenThousandRecordsMakeTheRoundTripOverCbor() {
+    // Given a server with a four-shard stream, and its default (CBOR) client
+    try (LocalKinesis kinesis = LocalKinesis.builder().initialStream("round-trip", 4).start()) {
+      KinesisClient client = kinesis.client();
+
+      // When 10,000 records are written in batches of 500 and every shard is read back
+      Map<Integer, Placement> written = RoundTrip.write(client, "round-trip", 10_000);
+      Map<String, List<ReadRecord>> read =
+          RoundTrip.readAll(
+              client, "round-trip", RoundTrip.countPerShard(written), Duration.ofMinutes(2));
+
+      // Then every record came back exactly once, intact, in per-shard order
+      assertThat(read).hasSize(4);
+      assertThat(read.values()).allSatisfy(records -> assertThat(records).isNotEmpty());
+      RoundTrip.assertReadBack(written, read, 10_000);
+    }
+  }
+
+  @Test
+  void optionsShapeTheServer() {
+    // Given a server with a shard limit, initial streams, a slow stream creation, its own region
+    // and account
+    Duration createTakes = Duration.ofSeconds(2);
+    try (LocalKinesis kinesis =
+        LocalKinesis.builder()
+            .shardLimit(4)
+            .initialStream("two-shards", 2)
+            .initialStream("one-shard", 1)
+            .createStreamDuration(createTakes)
+            .region(Region.EU_WEST_1)
+            .accountId("123456789012")
+            .start()) {
+      KinesisClient client = kinesis.client();
+
+      // Then the initial streams are ACTIVE with their shard counts, in that region and account
+      assertThat(client.listStreams().streamNames())
+          .containsExactlyInAnyOrder("two-shards", "one-shard");
+      assertThat(shardIds(client, "two-shards")).hasSize(2);
+      assertThat(shardIds(client, "one-shard")).hasSize(1);
+      StreamDescriptionSummary summary =
+          client.describeStreamSummary(b -> b.streamName("two-shards")).streamDescriptionSummary();
+      assertThat(summary.streamARN())
+          .isEqualTo("arn:aws:kinesis:eu-west-1:123456789012:stream/two-shards");
+
+      // When a stream is created, it stays CREATING for the configured duration
+      long started = System.nanoTime();
+      kinesis.createStream("third", 1);
+      assertThat(Duration.ofNanos(System.nanoTime() - started))
+          .isGreaterThanOrEqualTo(createTakes.minusMillis(100));
+
+      // And a stream past the shard limit (4 shards in use) is refused
+      assertThatThrownBy(() -> kinesis.createStream("over-the-limit", 1))
+          .isInstanceOf(LimitExceededException.class);
+    }
+  }
+
+  @Test
+  void closeStopsTheNodeProcessAndFreesThePorts() throws Exception {
+    // Given a running server and the node processes this JVM had before
+    Set<Long> before = nodeProcesses().keySet();
+    LocalKinesis kinesis = LocalKinesis.start();
+    int plainPort = kinesis.plainEndpoint().getPort();
+    int tlsPort = kinesis.tlsEndpoint().getPort();
+    Map<Long, ProcessHandle> started = nodeProcesses();
+    started.keySet().removeAll(before);
+    assertThat(started).as("node processes started by LocalKinesis").isNotEmpty();
+    assertThat(canConnect(plainPort)).isTrue();
+
+    // When it is closed
+    kinesis.close();
+
+    // Then no node process of it is left, nothing answers on its ports, and they can be bound
+    assertThat(started.values()).noneMatch(ProcessHandle::isAlive);
+    assertThat(canConnect(plainPort)).isFalse();
+    assertThat(canConnect(tlsPort)).isFalse();
+    for (int port : List.of(plainPort, tlsPort)) {
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      }
+    }
+    assertThatThrownBy(kinesis::client).isInstanceOf(IllegalStateException.class);
+    kinesis.close(); // idempotent
+  }
+
+  private static List<String> shardIds(KinesisClient client, String stream) {
+    return client.listShards(b -> b.streamName(stream)).shards().stream()
+        .map(Shard::shardId)
+        .toList();
+  }
+
+  static Map<Long, ProcessHandle> nodeProcesses() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(p -> p.info().command().map(c -> c.endsWith("node")).orElse(false))
+        .collect(Collectors.toMap(ProcessHandle::pid, p -> p));
+  }
+
+  static boolean canConnect(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
