@@ -1,6 +1,8 @@
 package dev.shardline.testkit.proxy;
 
+import dev.shardline.testkit.kinesis.KinesisClients;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.proxy.internal.CounterBook;
 import dev.shardline.testkit.proxy.internal.FaultSchedule;
 import dev.shardline.testkit.proxy.internal.IteratorRegistry;
@@ -20,9 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -70,6 +70,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  */
 public final class KinesisQuotaProxy implements KinesisEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisQuotaProxy.class);
+  private static final String DEFAULT_ACCOUNT_ID = "000000000000";
 
   private final URI endpoint;
   private final URI upstreamUri;
@@ -114,7 +115,7 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
               quotaBook,
               new ShardMapCache(upstream, builder.shardMapTtl, builder.clock, counterBook),
               new IteratorRegistry(builder.clock),
-              builder.accountId);
+              builder.accountId());
       this.server = ProxyServer.start(eventLoops, processor);
       this.endpoint = URI.create("http://127.0.0.1:" + server.port());
       this.faults = new Faults(schedule);
@@ -158,12 +159,7 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     synchronized (clientLock) {
       requireOpen();
       if (client == null) {
-        client =
-            KinesisClient.builder()
-                .endpointOverride(endpoint)
-                .region(region)
-                .credentialsProvider(credentials)
-                .build();
+        client = clients().buildSync();
       }
       return client;
     }
@@ -175,15 +171,24 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     synchronized (clientLock) {
       requireOpen();
       if (asyncClient == null) {
-        asyncClient =
-            KinesisAsyncClient.builder()
-                .endpointOverride(endpoint)
-                .region(region)
-                .credentialsProvider(credentials)
-                .build();
+        asyncClient = clients().buildAsync();
       }
       return asyncClient;
     }
+  }
+
+  /**
+   * A builder of more clients for the proxy (say, with retries off or short timeouts), set up like
+   * {@link #client()}: endpoint, region, credentials, protocol. The caller closes what it builds.
+   *
+   * <pre>{@code
+   * KinesisClient noRetries = proxy.clients()
+   *     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+   *     .buildSync();
+   * }</pre>
+   */
+  public KinesisClients.Builder clients() {
+    return KinesisClients.builder(endpoint).region(region).credentials(credentials).cbor(cbor);
   }
 
   /** The quotas this proxy enforces on every shard. */
@@ -251,20 +256,19 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
   }
 
   /**
-   * Configures a {@link KinesisQuotaProxy}. Defaults: AWS's quotas ({@link ShardQuotas#aws()}),
-   * account {@code 000000000000} in error messages, shard maps re-listed after 5 s, upstream answer
-   * timeout 30 s, CBOR clients, the system's monotonic clock. Not thread-safe.
+   * Configures a {@link KinesisQuotaProxy}. Defaults: AWS's quotas ({@link ShardQuotas#aws()}), the
+   * upstream's account (else {@code 000000000000}) in error messages, shard maps re-listed after 5
+   * s, upstream answer timeout 30 s, CBOR clients, the system's monotonic clock. Not thread-safe.
    */
   public static final class Builder {
     private URI upstreamUri;
     private KinesisEndpoint upstreamEndpoint;
     private boolean closeUpstream;
     private Region region = Region.US_EAST_1;
-    private AwsCredentialsProvider credentials =
-        StaticCredentialsProvider.create(AwsBasicCredentials.create("shardline", "shardline"));
+    private AwsCredentialsProvider credentials = KinesisClients.dummyCredentials();
     private boolean cbor = true;
     private ShardQuotas quotas = ShardQuotas.aws();
-    private String accountId = "000000000000";
+    private String accountId;
     private Duration shardMapTtl = Duration.ofSeconds(5);
     private Duration upstreamTimeout = Duration.ofSeconds(30);
     private Duration upstreamMaxIdle = Duration.ofSeconds(2);
@@ -379,6 +383,15 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
             "KinesisQuotaProxy needs an upstream: call upstream(KinesisEndpoint) or upstream(URI)");
       }
       return new KinesisQuotaProxy(this);
+    }
+
+    private String accountId() {
+      if (accountId != null) {
+        return accountId;
+      }
+      return upstreamEndpoint instanceof LocalKinesis
+          ? ((LocalKinesis) upstreamEndpoint).accountId()
+          : DEFAULT_ACCOUNT_ID;
     }
 
     private static Duration requirePositive(String name, Duration value) {
