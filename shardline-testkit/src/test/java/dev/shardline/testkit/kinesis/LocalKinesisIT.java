@@ -109,6 +109,24 @@ class LocalKinesisIT {
     kinesis.close(); // idempotent
   }
 
+  @Test
+  void aStartThatTimesOutLeavesNothingRunningAndShowsTheLog() {
+    // Given a start timeout too short for node to come up
+    Set<Long> before = nodeProcesses().keySet();
+
+    // When the server is started
+    assertThatThrownBy(() -> LocalKinesis.builder().startTimeout(Duration.ofMillis(1)).start())
+        // Then the error says what timed out and shows the server's log
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Cannot start kinesis-local")
+        .hasMessageContaining("ListStreams")
+        .hasMessageContaining("its log (");
+    // And no node process is left behind
+    Map<Long, ProcessHandle> after = nodeProcesses();
+    after.keySet().removeAll(before);
+    assertThat(after.values()).noneMatch(ProcessHandle::isAlive);
+  }
+
   private static List<String> shardIds(KinesisClient client, String stream) {
     return client.listShards(b -> b.streamName(stream)).shards().stream()
         .map(Shard::shardId)
