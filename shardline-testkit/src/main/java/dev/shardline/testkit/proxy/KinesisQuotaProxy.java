@@ -2,6 +2,7 @@ package dev.shardline.testkit.proxy;
 
 import dev.shardline.testkit.kinesis.KinesisClients;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import dev.shardline.testkit.kinesis.LocalKinesalite;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.proxy.internal.CounterBook;
 import dev.shardline.testkit.proxy.internal.FaultSchedule;
@@ -94,7 +95,7 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     this.upstreamUri = builder.upstreamUri;
     this.region = builder.region;
     this.credentials = builder.credentials;
-    this.cbor = builder.cbor;
+    this.cbor = builder.cbor();
     this.quotas = builder.quotas;
     this.ownedUpstream = builder.closeUpstream ? builder.upstreamEndpoint : null;
     this.eventLoops =
@@ -153,7 +154,10 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     return credentials;
   }
 
-  /** A synchronous client for the proxy (CBOR unless the builder said otherwise); shared. */
+  /**
+   * A synchronous client for the proxy (Apache 5 HTTP client; protocol per {@link
+   * Builder#cbor(boolean)}), made on first use, shared, closed with the proxy.
+   */
   @Override
   public KinesisClient client() {
     synchronized (clientLock) {
@@ -165,7 +169,10 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     }
   }
 
-  /** An asynchronous HTTP/1.1 client for the proxy; shared. */
+  /**
+   * An asynchronous client for the proxy (Netty, HTTP/1.1; protocol per {@link
+   * Builder#cbor(boolean)}), made on first use, shared, closed with the proxy.
+   */
   @Override
   public KinesisAsyncClient asyncClient() {
     synchronized (clientLock) {
@@ -258,7 +265,8 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
   /**
    * Configures a {@link KinesisQuotaProxy}. Defaults: AWS's quotas ({@link ShardQuotas#aws()}), the
    * upstream's account (else {@code 000000000000}) in error messages, shard maps re-listed after 5
-   * s, upstream answer timeout 30 s, CBOR clients, the system's monotonic clock. Not thread-safe.
+   * s, upstream answer timeout 30 s, CBOR clients (JSON in front of kinesalite), the system's
+   * monotonic clock. Not thread-safe.
    */
   public static final class Builder {
     private URI upstreamUri;
@@ -266,7 +274,7 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     private boolean closeUpstream;
     private Region region = Region.US_EAST_1;
     private AwsCredentialsProvider credentials = KinesisClients.dummyCredentials();
-    private boolean cbor = true;
+    private Boolean cbor; // null: as the upstream needs
     private ShardQuotas quotas = ShardQuotas.aws();
     private String accountId;
     private Duration shardMapTtl = Duration.ofSeconds(5);
@@ -323,7 +331,12 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
       return this;
     }
 
-    /** Whether {@link #client()} and {@link #asyncClient()} speak CBOR (default true). */
+    /**
+     * Whether {@link KinesisQuotaProxy#client()}, {@link KinesisQuotaProxy#asyncClient()} and
+     * {@link KinesisQuotaProxy#clients()} speak CBOR. Default: JSON in front of a {@link
+     * LocalKinesalite} (which mishandles CBOR), CBOR (the SDK's default) otherwise. The proxy
+     * itself serves both, whatever this says.
+     */
     public Builder cbor(boolean cbor) {
       this.cbor = cbor;
       return this;
@@ -383,6 +396,10 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
             "KinesisQuotaProxy needs an upstream: call upstream(KinesisEndpoint) or upstream(URI)");
       }
       return new KinesisQuotaProxy(this);
+    }
+
+    private boolean cbor() {
+      return cbor != null ? cbor : !(upstreamEndpoint instanceof LocalKinesalite);
     }
 
     private String accountId() {
