@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
@@ -154,6 +155,78 @@ class KinesisQuotaProxyIT {
           .isEqualTo(throttled);
       assertThat(proxy.counters().forwardedRequests(Operation.GET_RECORDS))
           .isEqualTo(20 - throttled);
+    }
+  }
+
+  @Test
+  void aReadOverTheByteBudgetStillReturnsItsDataAndThrottlesTheCallsAfterIt() {
+    // Given 5,000,000 bytes of records on a shard (put straight on the server), and a proxy with
+    // AWS's 2 MiB/s read budget on a clock the test moves (a 5 MB read through kinesis-local can
+    // take seconds on a busy machine)
+    PROXY.kinesis().createStream("big-reads", 1);
+    for (int i = 0; i < 5; i++) {
+      String big = i + "x".repeat(1_000_000 - 1);
+      PROXY
+          .kinesis()
+          .client()
+          .putRecord(
+              b -> b.streamName("big-reads").partitionKey("k").data(SdkBytes.fromUtf8String(big)));
+    }
+    AtomicLong clock = new AtomicLong();
+    try (KinesisQuotaProxy proxy =
+            KinesisQuotaProxy.builder().upstream(PROXY.kinesis()).nanoClock(clock::get).start();
+        KinesisClient client = proxy.clients().overrideConfiguration(noRetries()).buildSync()) {
+      String iterator = trimHorizon(client, "big-reads", "shardId-000000000000");
+
+      // When one call returns all of it
+      GetRecordsResponse big = client.getRecords(b -> b.shardIterator(iterator));
+      String next = big.nextShardIterator();
+
+      // Then it got all its data, taking the budget 2,902,848 bytes below zero: 1.384 s to refill
+      assertThat(big.records()).hasSize(5);
+      assertThatThrownBy(() -> client.getRecords(b -> b.shardIterator(next)))
+          .as("the second call")
+          .isInstanceOf(ProvisionedThroughputExceededException.class);
+      clock.addAndGet(Duration.ofMillis(1_384).toNanos());
+      assertThatThrownBy(() -> client.getRecords(b -> b.shardIterator(next)))
+          .as("a call just before the budget is above zero")
+          .isInstanceOf(ProvisionedThroughputExceededException.class);
+      clock.addAndGet(Duration.ofMillis(1).toNanos());
+      assertThat(client.getRecords(b -> b.shardIterator(next)).records()).isEmpty();
+      assertThat(proxy.counters().throttledGetRecordsCalls()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void streamsAddressedByArnAreThrottledToo() {
+    // Given a proxy (still clock) allowing one record per second per shard
+    PROXY.kinesis().createStream("by-arn", 1);
+    String arn =
+        PROXY
+            .kinesis()
+            .client()
+            .describeStreamSummary(b -> b.streamName("by-arn"))
+            .streamDescriptionSummary()
+            .streamARN();
+    try (KinesisQuotaProxy proxy =
+            KinesisQuotaProxy.builder()
+                .upstream(PROXY.kinesis())
+                .quotas(ShardQuotas.aws().withWriteRecordsPerSecond(1))
+                .nanoClock(() -> 0L)
+                .start();
+        KinesisClient client = proxy.clients().overrideConfiguration(noRetries()).buildSync()) {
+
+      // When two records are put to the stream by its ARN
+      PutRecordsResponse response =
+          client.putRecords(b -> b.streamARN(arn).records(entry("a", "one"), entry("b", "two")));
+
+      // Then the second is throttled, in the words of AWS, naming the account in the ARN
+      assertThat(response.failedRecordCount()).isEqualTo(1);
+      assertThat(response.records().get(1).errorMessage())
+          .isEqualTo(
+              "Rate exceeded for shard shardId-000000000000 in stream by-arn under account"
+                  + " 000000000000.");
+      assertThat(proxy.counters().acceptedRecords("by-arn", "shardId-000000000000")).isEqualTo(1);
     }
   }
 
