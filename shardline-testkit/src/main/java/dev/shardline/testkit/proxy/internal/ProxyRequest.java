@@ -19,6 +19,19 @@ public record ProxyRequest(String method, String uri, HttpHeaders headers, byte[
     return WireProtocol.fromContentType(headers.get("Content-Type"));
   }
 
+  /**
+   * The same request, asking for an answer the proxy can read: without {@code Accept-Encoding} (no
+   * SDK client sends one, but a compressed answer could not be parsed).
+   */
+  public ProxyRequest uncompressedAnswer() {
+    if (!headers.contains("Accept-Encoding")) {
+      return this;
+    }
+    HttpHeaders copy = headers.copy();
+    copy.remove("Accept-Encoding");
+    return new ProxyRequest(method, uri, copy, body);
+  }
+
   /** The same request with another body (and a matching Content-Length). */
   public ProxyRequest withBody(byte[] newBody) {
     HttpHeaders copy = headers.copy();

@@ -161,7 +161,8 @@ public final class RequestProcessor {
                 ObjectNode all = batch.mergeResponse(wire, null, accepted, messages);
                 return answer(AwsErrors.ok(wire, wire.write(all)));
               }
-              ProxyRequest rewritten = request.withBody(wire.write(batch.acceptedOnly(accepted)));
+              ProxyRequest rewritten =
+                  request.withBody(wire.write(batch.acceptedOnly(accepted))).uncompressedAnswer();
               return respondWith(
                   forward(rewritten, Operation.PUT_RECORDS)
                       .thenApply(response -> merge(batch, response, accepted, messages)));
@@ -286,10 +287,11 @@ public final class RequestProcessor {
     Optional<ObjectNode> body = protocol.flatMap(p -> parse(p, request));
     Optional<StreamId> stream = body.flatMap(StreamId::of);
     String shardId = body.map(b -> StreamId.text(b.get("ShardId"))).orElse(null);
-    CompletableFuture<ProxyResponse> answer = forward(request, Operation.GET_SHARD_ITERATOR);
     if (stream.isEmpty() || shardId == null) {
-      return answer;
+      return forward(request, Operation.GET_SHARD_ITERATOR);
     }
+    CompletableFuture<ProxyResponse> answer =
+        forward(request.uncompressedAnswer(), Operation.GET_SHARD_ITERATOR);
     ShardRef shard = new ShardRef(stream.get().name(), shardId);
     return answer.thenApply(
         response -> {
@@ -331,7 +333,7 @@ public final class RequestProcessor {
               AwsErrors.readThrottledMessage(ref, account)));
     }
     return respondWith(
-        forward(request, Operation.GET_RECORDS)
+        forward(request.uncompressedAnswer(), Operation.GET_RECORDS)
             .thenApply(
                 response -> {
                   Optional<WireProtocol> answerProtocol = response.protocol();

@@ -371,6 +371,28 @@ class RequestProcessorTest {
     assertThat(counters.forwarded(Operation.LIST_STREAMS, false)).isEqualTo(1);
   }
 
+  @Test
+  void answersTheProxyReadsAreAskedForUncompressedAndOthersAreLeftAlone() {
+    RequestProcessor processor = processor(ShardQuotas.aws());
+    ProxyRequest getIterator =
+        request(
+            WireProtocol.JSON,
+            "GetShardIterator",
+            streamBody().put("ShardId", SHARD_0).put("ShardIteratorType", "LATEST"));
+    getIterator.headers().set("Accept-Encoding", "gzip");
+    ProxyRequest listStreams =
+        request(WireProtocol.JSON, "ListStreams", WireProtocol.JSON.newObject());
+    listStreams.headers().set("Accept-Encoding", "gzip");
+
+    respond(processor, getIterator);
+    respond(processor, listStreams);
+
+    assertThat(
+            upstream.received(Operation.GET_SHARD_ITERATOR).get(0).headers().get("Accept-Encoding"))
+        .isNull();
+    assertThat(upstream.received(Operation.LIST_STREAMS).get(0)).isSameAs(listStreams);
+  }
+
   // ---- helpers
 
   private static ProxyResponse respond(RequestProcessor processor, ProxyRequest request) {
