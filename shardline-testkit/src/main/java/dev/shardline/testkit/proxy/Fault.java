@@ -88,6 +88,7 @@ public final class Fault {
     return new Fault(Kind.SLOW_RESPONSE, delay);
   }
 
+  /** What the client sees. */
   public Kind kind() {
     return kind;
   }

@@ -66,18 +66,22 @@ public record ShardQuotas(
         AWS_READ_BYTES_PER_SECOND);
   }
 
+  /** These quotas with another writeRecordsPerSecond. */
   public ShardQuotas withWriteRecordsPerSecond(int value) {
     return new ShardQuotas(value, writeBytesPerSecond, readCallsPerSecond, readBytesPerSecond);
   }
 
+  /** These quotas with another writeBytesPerSecond. */
   public ShardQuotas withWriteBytesPerSecond(long value) {
     return new ShardQuotas(writeRecordsPerSecond, value, readCallsPerSecond, readBytesPerSecond);
   }
 
+  /** These quotas with another readCallsPerSecond. */
   public ShardQuotas withReadCallsPerSecond(int value) {
     return new ShardQuotas(writeRecordsPerSecond, writeBytesPerSecond, value, readBytesPerSecond);
   }
 
+  /** These quotas with another readBytesPerSecond. */
   public ShardQuotas withReadBytesPerSecond(long value) {
     return new ShardQuotas(writeRecordsPerSecond, writeBytesPerSecond, readCallsPerSecond, value);
   }

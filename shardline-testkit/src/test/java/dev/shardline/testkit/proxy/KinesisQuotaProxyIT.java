@@ -112,9 +112,8 @@ class KinesisQuotaProxyIT {
   }
 
   @Test
-  void twentyBackToBackGetRecordsAreThrottledAfterTheFifthWithinASecond() {
+  void twentyBackToBackGetRecordsAreThrottledAfterTheFifthWithinASecond(KinesisQuotaProxy proxy) {
     // Given a shard with records, and a client that does not retry
-    KinesisQuotaProxy proxy = PROXY.get();
     PROXY.kinesis().createStream("reads", 1);
     putDirectly("reads", 10);
     try (KinesisClient client = proxy.clients().overrideConfiguration(noRetries()).buildSync()) {
