@@ -80,32 +80,6 @@ public final class NodeJs {
   }
 
   /**
-   * Checks that {@code npm} runs.
-   *
-   * @throws IllegalStateException saying what to install when npm is missing
-   */
-  public static void requireNpm() {
-    requireNode();
-    try {
-      CommandLine.Result result =
-          CommandLine.run(
-              List.of(npm(), "--version"), Path.of("."), Map.of(), Duration.ofSeconds(60));
-      if (result.exitCode() != 0) {
-        throw new IllegalStateException(
-            "'npm --version' failed with exit code "
-                + result.exitCode()
-                + ": "
-                + result.outputTail(10)
-                + "; "
-                + INSTALL_HINT);
-      }
-    } catch (UncheckedIOException e) {
-      throw new IllegalStateException(
-          "npm was not found: '" + npm() + "' is not on the PATH; " + INSTALL_HINT, e);
-    }
-  }
-
-  /**
    * The command that runs {@code script} with the loopback preload: {@code node --require <preload>
    * <script> <arguments...>}.
    */

@@ -45,7 +45,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  * whatever the property says later, and JSON clients (for kinesalite) and CBOR clients (for
  * kinesis-local) live side by side in one JVM. Each client also checks, before every request, that
  * it sends the protocol asked for, and fails the request with a clear error otherwise (which only
- * another thread changing {@value #CBOR_PROPERTY} while a client is built could cause).
+ * another thread changing {@value #CBOR_PROPERTY} while a client is built could cause). {@code
+ * SubscribeToShard} is the exception: the SDK always sends it as JSON (event streams have their own
+ * JSON protocol factory), whichever protocol the client speaks.
  *
  * <p>A client you build yourself uses the JVM-wide setting at the moment you build it: CBOR by
  * default. For kinesalite build it through this class with {@code cbor(false)}, or build it while
@@ -74,9 +76,9 @@ import software.amazon.awssdk.utils.AttributeMap;
  *         KinesisClients.dummyCredentials(), true)) {
  *   client.listStreams();
  * }
- * // retries off, JSON, for a proxy in front of kinesalite
+ * // JSON, no retries, for a proxy in front of kinesalite
  * KinesisAsyncClient async = KinesisClients.builder(proxyEndpoint).cbor(false)
- *     .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD).apiCallTimeout(Duration.ofSeconds(5)))
+ *     .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
  *     .buildAsync();
  * }</pre>
  *
@@ -311,7 +313,7 @@ public final class KinesisClients {
   }
 
   /** Fails a request that would go out in the other wire protocol than the client was built for. */
-  private static final class ProtocolCheck implements ExecutionInterceptor {
+  static final class ProtocolCheck implements ExecutionInterceptor {
     private final boolean cbor;
 
     ProtocolCheck(boolean cbor) {

@@ -2,6 +2,7 @@ package dev.shardline.testkit.kinesis;
 
 import dev.shardline.testkit.internal.NpmPackage;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -80,7 +81,7 @@ public final class LocalKinesalite implements KinesisEndpoint {
       return new LocalKinesalite(server);
     } catch (RuntimeException e) {
       server.close();
-      throw e;
+      throw server.failure("its initial streams did not become ACTIVE: " + e.getMessage(), e);
     }
   }
 
@@ -88,6 +89,11 @@ public final class LocalKinesalite implements KinesisEndpoint {
   @Override
   public URI endpoint() {
     return server.endpoint();
+  }
+
+  /** The server's log file (stdout and stderr), kept after {@link #close()} for diagnosis. */
+  public Path logFile() {
+    return server.logFile();
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.shardline.testkit.kinesis;
 
 import dev.shardline.testkit.internal.NpmPackage;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -73,7 +74,7 @@ public final class LocalKinesis implements KinesisEndpoint {
       return new LocalKinesis(options, server);
     } catch (RuntimeException e) {
       server.close();
-      throw e;
+      throw server.failure("its initial streams did not become ACTIVE: " + e.getMessage(), e);
     }
   }
 
@@ -94,6 +95,11 @@ public final class LocalKinesis implements KinesisEndpoint {
    */
   public URI tlsEndpoint() {
     return NodeKinesisServer.httpUri("https", server.ports().get(1));
+  }
+
+  /** The server's log file (stdout and stderr), kept after {@link #close()} for diagnosis. */
+  public Path logFile() {
+    return server.logFile();
   }
 
   @Override

@@ -195,6 +195,18 @@ final class NodeKinesisServer implements AutoCloseable {
     return endpoint;
   }
 
+  Path logFile() {
+    return process.logFile();
+  }
+
+  /**
+   * An error for a failure after the process answered (e.g. an initial stream never became ACTIVE),
+   * carrying the server's log tail.
+   */
+  IllegalStateException failure(String what, Throwable cause) {
+    return startFailure(launch, process, what, cause);
+  }
+
   List<Integer> ports() {
     return ports;
   }
