@@ -1,0 +1,299 @@
+package dev.shardline.kinesis.sink;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.api.Sink;
+import dev.shardline.api.SinkContext;
+import dev.shardline.api.SinkWriter;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.ConfigOption;
+import dev.shardline.config.Configuration;
+import dev.shardline.config.DataSize;
+import dev.shardline.format.FormatOptions;
+import dev.shardline.format.SerializationSchema;
+import dev.shardline.kinesis.sink.internal.KinesisSinkWriter;
+import dev.shardline.kinesis.sink.internal.SdkKinesisSinkClient;
+import dev.shardline.kinesis.sink.internal.SenderSettings;
+import dev.shardline.kinesis.sink.internal.SinkMetrics;
+import java.io.Serializable;
+import java.time.Duration;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+
+/**
+ * Writes records to an Amazon Kinesis data stream with PutRecords, at least once with the
+ * pipeline's checkpoints, keeping each partition key's records in order even when Kinesis refuses
+ * some of a request's records.
+ *
+ * <pre>{@code
+ * KinesisSink<Order> sink = KinesisSink.<Order>builder()
+ *     .stream("orders-out")
+ *     .partitionKey(order -> order.customerId())
+ *     .format(JsonFormat.forClass(Order.class))
+ *     .aggregation(true)
+ *     .build();
+ *
+ * // plain Java: a key function and a value function
+ * KinesisSink<Order> simple =
+ *     KinesisSink.of("orders-out", Order::customerId, order -> order.toBytes());
+ * }</pre>
+ *
+ * <p>Every setting is an option of {@link KinesisSinkOptions} (the builder sets its {@link
+ * Configuration}; the CLI reads the same keys from YAML, see {@link #fromConfiguration}); the Java
+ * functions (partition key, explicit hash key, per-record stream) are builder-only. Defaults: a
+ * random partition key per record, no explicit hash key, the format of the configuration's {@code
+ * format} option ({@code bytes}, for {@code byte[]} records), and the option defaults listed in
+ * {@code shardline-kinesis/docs/sink.md}.
+ *
+ * <p>Each writer creates its own Kinesis client: from the {@link ClientProvider} given to the
+ * builder, else the AWS SDK's defaults (region and credentials from the environment). Immutable and
+ * thread-safe; its writers are not (one per worker).
+ *
+ * @param <T> the records it writes
+ */
+public final class KinesisSink<T> implements Sink<T> {
+  private final Configuration config;
+  private final SerializationSchema<? super T> format;
+  private final RecordFunction<? super T, String> streamFunction;
+  private final RecordFunction<? super T, String> partitionKey;
+  private final RecordFunction<? super T, String> explicitHashKey;
+  private final ClientProvider clientProvider;
+
+  private KinesisSink(Builder<T> builder, Configuration config) {
+    this.config = config;
+    this.format = builder.format;
+    this.streamFunction = builder.streamFunction;
+    this.partitionKey = builder.partitionKey;
+    this.explicitHashKey = builder.explicitHashKey;
+    this.clientProvider = builder.clientProvider;
+  }
+
+  /**
+   * Makes the SDK client a writer uses. Serializable, so a sink can be shipped to Flink; each
+   * writer calls it once and closes what it returns.
+   */
+  @FunctionalInterface
+  public interface ClientProvider extends Serializable {
+    /** A new client; the writer closes it. */
+    KinesisAsyncClient create();
+  }
+
+  /** A builder with the defaults. */
+  public static <T> Builder<T> builder() {
+    return new Builder<>(Configuration.empty());
+  }
+
+  /**
+   * A builder starting from configuration values (e.g. a YAML section), its record format taken
+   * from the {@code format} options: the CLI's entry point.
+   *
+   * @throws ConfigException when the configuration breaks a rule
+   */
+  public static Builder<Object> fromConfiguration(Configuration config) {
+    checkNotNull(config, "config");
+    return new Builder<>(config);
+  }
+
+  /**
+   * A sink writing {@code value(record)} with partition key {@code key(record)} to {@code stream},
+   * with the default options.
+   */
+  public static <T> KinesisSink<T> of(
+      String stream,
+      RecordFunction<? super T, String> key,
+      RecordFunction<? super T, byte[]> value) {
+    checkNotNull(value, "value");
+    return KinesisSink.<T>builder().stream(stream).partitionKey(key).format(value::apply).build();
+  }
+
+  /** The options, as the builder set them (defaults are not listed). */
+  public Configuration configuration() {
+    return config;
+  }
+
+  @Override
+  public SinkWriter<T> createWriter(SinkContext context) {
+    InvalidRecordPolicy policy = config.get(KinesisSinkOptions.INVALID_RECORDS_POLICY);
+    if (policy == InvalidRecordPolicy.DEAD_LETTER && !context.deadLetters().isConfigured()) {
+      throw new ConfigException(
+          KinesisSinkOptions.INVALID_RECORDS_POLICY.key(),
+          "Option \"invalidRecords.policy\" is dead-letter, but the pipeline has no dead-letter"
+              + " sink: add one (deadLetterTo), or use fail");
+    }
+    String stream = config.getOptional(KinesisSinkOptions.STREAM).orElse(null);
+    KinesisAsyncClient sdkClient =
+        clientProvider != null ? clientProvider.create() : KinesisAsyncClient.create();
+    Duration requestTimeout = config.get(KinesisSinkOptions.REQUEST_TIMEOUT);
+    SdkKinesisSinkClient client = new SdkKinesisSinkClient(sdkClient, requestTimeout, true);
+    try {
+      return new KinesisSinkWriter<>(
+          new KinesisSinkWriter.Parts<>(
+              client,
+              SenderSettings.from(config),
+              context.time(),
+              new SinkMetrics(context.metrics(), stream != null ? stream : "*"),
+              format,
+              stream,
+              streamFunction,
+              partitionKey,
+              explicitHashKey,
+              policy,
+              context.deadLetters(),
+              requestTimeout.multipliedBy(3),
+              KinesisSinkWriter.sharedTimer()));
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "KinesisSink{" + config + "}";
+  }
+
+  /**
+   * Builds a {@link KinesisSink}. Each option method sets the {@link KinesisSinkOptions} value of
+   * the same name and checks it at once; {@link #build()} checks the rules between options. Not
+   * thread-safe.
+   *
+   * @param <T> the records the sink writes
+   */
+  public static final class Builder<T> {
+    private final Configuration.Builder config;
+    private SerializationSchema<? super T> format;
+    private RecordFunction<? super T, String> streamFunction;
+    private RecordFunction<? super T, String> partitionKey;
+    private RecordFunction<? super T, String> explicitHashKey;
+    private ClientProvider clientProvider;
+
+    private Builder(Configuration initial) {
+      this.config = initial.toBuilder();
+    }
+
+    /**
+     * Sets any option, e.g. {@code set(KinesisSinkOptions.RETRY_TIMEOUT, Duration.ofMinutes(5))}.
+     */
+    public <V> Builder<T> set(ConfigOption<V> option, V value) {
+      config.set(option, value);
+      return this;
+    }
+
+    /** {@code stream}: the stream every record goes to. */
+    public Builder<T> stream(String stream) {
+      return set(KinesisSinkOptions.STREAM, checkNotNull(stream, "stream"));
+    }
+
+    /** A stream per record, instead of one {@code stream}. */
+    public Builder<T> stream(RecordFunction<? super T, String> streamFunction) {
+      this.streamFunction = checkNotNull(streamFunction, "streamFunction");
+      return this;
+    }
+
+    /** The partition key of each record (default: a random one per record, so no order). */
+    public Builder<T> partitionKey(RecordFunction<? super T, String> partitionKey) {
+      this.partitionKey = checkNotNull(partitionKey, "partitionKey");
+      return this;
+    }
+
+    /**
+     * An explicit hash key per record (a decimal from 0 to 2^128 - 1), which picks the shard
+     * instead of the partition key's MD5; null for a record means none.
+     */
+    public Builder<T> explicitHashKey(RecordFunction<? super T, String> explicitHashKey) {
+      this.explicitHashKey = checkNotNull(explicitHashKey, "explicitHashKey");
+      return this;
+    }
+
+    /** How a record becomes the data of a Kinesis record. */
+    public Builder<T> format(SerializationSchema<? super T> format) {
+      this.format = checkNotNull(format, "format");
+      return this;
+    }
+
+    /** The SDK client each writer uses (default: the SDK's defaults for region and credentials). */
+    public Builder<T> clientProvider(ClientProvider clientProvider) {
+      this.clientProvider = checkNotNull(clientProvider, "clientProvider");
+      return this;
+    }
+
+    /** {@code flush.maxRecords}. */
+    public Builder<T> flushMaxRecords(int records) {
+      return set(KinesisSinkOptions.FLUSH_MAX_RECORDS, records);
+    }
+
+    /** {@code flush.maxBytes}. */
+    public Builder<T> flushMaxBytes(DataSize bytes) {
+      return set(KinesisSinkOptions.FLUSH_MAX_BYTES, bytes);
+    }
+
+    /** {@code flush.maxAge}. */
+    public Builder<T> flushMaxAge(Duration age) {
+      return set(KinesisSinkOptions.FLUSH_MAX_AGE, age);
+    }
+
+    /** {@code maxOutstandingRecords}. */
+    public Builder<T> maxOutstandingRecords(int records) {
+      return set(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS, records);
+    }
+
+    /** {@code maxOutstandingBytes}. */
+    public Builder<T> maxOutstandingBytes(DataSize bytes) {
+      return set(KinesisSinkOptions.MAX_OUTSTANDING_BYTES, bytes);
+    }
+
+    /** {@code maxInFlightRequests}. */
+    public Builder<T> maxInFlightRequests(int requests) {
+      return set(KinesisSinkOptions.MAX_IN_FLIGHT_REQUESTS, requests);
+    }
+
+    /** {@code retry.maxAttempts}. */
+    public Builder<T> retryMaxAttempts(int attempts) {
+      return set(KinesisSinkOptions.RETRY_MAX_ATTEMPTS, attempts);
+    }
+
+    /** {@code retry.timeout}. */
+    public Builder<T> retryTimeout(Duration timeout) {
+      return set(KinesisSinkOptions.RETRY_TIMEOUT, timeout);
+    }
+
+    /** {@code aggregation.enabled}. */
+    public Builder<T> aggregation(boolean enabled) {
+      return set(KinesisSinkOptions.AGGREGATION_ENABLED, enabled);
+    }
+
+    /** {@code shardRate.enabled}. */
+    public Builder<T> shardRate(boolean enabled) {
+      return set(KinesisSinkOptions.SHARD_RATE_ENABLED, enabled);
+    }
+
+    /** {@code invalidRecords.policy}. */
+    public Builder<T> invalidRecords(InvalidRecordPolicy policy) {
+      return set(KinesisSinkOptions.INVALID_RECORDS_POLICY, policy);
+    }
+
+    /**
+     * The sink.
+     *
+     * @throws ConfigException when an option breaks a rule, or neither a stream nor a stream
+     *     function is given
+     */
+    @SuppressWarnings("unchecked")
+    public KinesisSink<T> build() {
+      Configuration built = KinesisSinkOptions.OPTIONS.validate(config.build());
+      if (streamFunction == null && !built.contains(KinesisSinkOptions.STREAM)) {
+        throw new ConfigException(
+            KinesisSinkOptions.STREAM.key(),
+            "Missing option \"stream\": name the Kinesis stream to write to");
+      }
+      if (streamFunction != null && built.contains(KinesisSinkOptions.STREAM)) {
+        throw new ConfigException(
+            KinesisSinkOptions.STREAM.key(),
+            "Option \"stream\" and a stream function are both given: keep one");
+      }
+      if (format == null) {
+        format = (SerializationSchema<? super T>) FormatOptions.createFormat(built);
+      }
+      return new KinesisSink<>(this, built);
+    }
+  }
+}

@@ -1,0 +1,458 @@
+package dev.shardline.kinesis.sink.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+import dev.shardline.api.DeadLetter;
+import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.SinkWriter;
+import dev.shardline.format.SerializationSchema;
+import dev.shardline.kinesis.sink.InvalidRecordException;
+import dev.shardline.kinesis.sink.InvalidRecordPolicy;
+import dev.shardline.kinesis.sink.KinesisSinkOptions;
+import dev.shardline.kinesis.sink.RecordFunction;
+import dev.shardline.retry.InterruptException;
+import dev.shardline.time.Time;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Kinesis sink's writer: turns records into Kinesis records (format, partition key, explicit
+ * hash key, stream), refuses or dead-letters the ones Kinesis would refuse, and hands the rest to a
+ * {@link ShardedSender}, which keeps every key's order.
+ *
+ * <p>Threads, as in Flink's {@code AsyncSinkWriter}: the state (the sender) is owned by the worker
+ * thread inside {@link #write} and {@link #flush}; SDK futures never touch it, they put their
+ * results in a mailbox that the owner drains. The embedded runner has no timer service, so while
+ * the worker is elsewhere (its source idle, say) a shared timer thread stands in for it at the next
+ * deadline (flush.maxAge, a backoff's end) and to take completions: it takes the state's lock only
+ * if the worker does not hold it. So the state is only ever touched under that one lock, by one
+ * thread at a time, and the worker never waits for the timer thread.
+ *
+ * <p>{@link #write} blocks while maxOutstandingRecords records (or maxOutstandingBytes bytes) are
+ * not yet acknowledged; {@link #flush} returns once every record written before it is acknowledged,
+ * or throws the failure that stopped the writer.
+ *
+ * @param <T> the records it accepts
+ */
+public final class KinesisSinkWriter<T> implements SinkWriter<T> {
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisSinkWriter.class);
+
+  /** The most a waiting owner sleeps before it looks again (a safety net, not a poll). */
+  private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
+  private static final int MAX_PARTITION_KEY_CHARS = 256;
+
+  private final KinesisSinkClient client;
+  private final ShardedSender sender;
+  private final SinkMetrics metrics;
+  private final Time time;
+  private final SerializationSchema<? super T> format;
+  private final String fixedStream;
+  private final RecordFunction<? super T, String> streamFunction;
+  private final RecordFunction<? super T, String> partitionKeyFunction;
+  private final RecordFunction<? super T, String> explicitHashKeyFunction;
+  private final InvalidRecordPolicy invalidRecordPolicy;
+  private final DeadLetterOutput deadLetters;
+  private final ScheduledExecutorService timer;
+  private final MessageDigest md5 = HashKey.newMd5();
+
+  private final ReentrantLock lock = new ReentrantLock();
+  private final LinkedBlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+  private volatile boolean closed;
+
+  // guarded by lock
+  private ScheduledFuture<?> timerTask;
+  private long timerAt = Long.MAX_VALUE;
+
+  /** What a writer is made of. */
+  public record Parts<T>(
+      KinesisSinkClient client,
+      SenderSettings settings,
+      Time time,
+      SinkMetrics metrics,
+      SerializationSchema<? super T> format,
+      String stream,
+      RecordFunction<? super T, String> streamFunction,
+      RecordFunction<? super T, String> partitionKeyFunction,
+      RecordFunction<? super T, String> explicitHashKeyFunction,
+      InvalidRecordPolicy invalidRecordPolicy,
+      DeadLetterOutput deadLetters,
+      Duration listTimeout,
+      ScheduledExecutorService timer) {}
+
+  /**
+   * Creates the writer and, for a fixed stream, lists its shards now, so a missing stream or
+   * refused credentials fail here.
+   *
+   * @param parts {@code timer} may be null (no idle progress: only write and flush move records,
+   *     for tests on a manual clock)
+   */
+  public KinesisSinkWriter(Parts<T> parts) {
+    this.client = parts.client();
+    this.time = parts.time();
+    this.metrics = parts.metrics();
+    this.format = parts.format();
+    this.fixedStream = parts.stream();
+    this.streamFunction = parts.streamFunction();
+    this.partitionKeyFunction = parts.partitionKeyFunction();
+    this.explicitHashKeyFunction = parts.explicitHashKeyFunction();
+    this.invalidRecordPolicy = parts.invalidRecordPolicy();
+    this.deadLetters = parts.deadLetters();
+    this.timer = parts.timer();
+    this.sender =
+        new ShardedSender(
+            client, parts.settings(), time, metrics, this::handBack, parts.listTimeout());
+    if (fixedStream != null) {
+      lock.lock();
+      try {
+        sender.ensureStream(fixedStream);
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * The shared timer thread of every writer in this JVM: a daemon, idle unless a deadline is due.
+   */
+  public static ScheduledExecutorService sharedTimer() {
+    return SharedTimer.INSTANCE;
+  }
+
+  @Override
+  public void write(T record) {
+    throwIfClosed();
+    String stream = fixedStream != null ? fixedStream : streamFunction.apply(record);
+    if (stream == null || stream.isBlank()) {
+      invalid(record, null, "(none)", null, "the stream function gave no stream", null);
+      return;
+    }
+    byte[] data;
+    try {
+      data = format.serialize(record);
+      if (data == null) {
+        throw new IllegalStateException("the format returned null");
+      }
+    } catch (Exception e) {
+      invalid(record, null, stream, null, "the format cannot serialize it: " + e, e);
+      return;
+    }
+    String partitionKey =
+        partitionKeyFunction == null ? randomKey() : partitionKeyFunction.apply(record);
+    if (partitionKey == null || partitionKey.isEmpty()) {
+      invalid(record, data, stream, partitionKey, "its partition key is empty", null);
+      return;
+    }
+    if (partitionKey.length() > MAX_PARTITION_KEY_CHARS) {
+      invalid(
+          record,
+          data,
+          stream,
+          partitionKey.substring(0, 32) + "...",
+          "its partition key has "
+              + partitionKey.length()
+              + " characters; Kinesis takes at most "
+              + MAX_PARTITION_KEY_CHARS,
+          null);
+      return;
+    }
+    byte[] keyBytes = partitionKey.getBytes(UTF_8);
+    long size = (long) data.length + keyBytes.length;
+    if (size > KinesisSinkOptions.MAX_RECORD_BYTES.bytes()) {
+      invalid(
+          record,
+          data,
+          stream,
+          partitionKey,
+          "it is "
+              + size
+              + " bytes with its partition key, over the Kinesis record limit of 1 MiB ("
+              + KinesisSinkOptions.MAX_RECORD_BYTES.bytes()
+              + " bytes)",
+          null);
+      return;
+    }
+    String explicitHashKey =
+        explicitHashKeyFunction == null ? null : explicitHashKeyFunction.apply(record);
+    HashKey hashKey;
+    if (explicitHashKey != null) {
+      try {
+        hashKey = HashKey.parse(explicitHashKey);
+      } catch (IllegalArgumentException e) {
+        invalid(
+            record, data, stream, partitionKey, "its explicit hash key " + e.getMessage(), null);
+        return;
+      }
+    } else {
+      hashKey = HashKey.ofPartitionKey(keyBytes, md5);
+    }
+    lock.lock();
+    try {
+      drainMailbox();
+      throwIfFailed();
+      sender.ensureStream(stream);
+      while (!sender.hasRoomFor((int) size)) {
+        sender.pump();
+        throwIfFailed();
+        if (!sender.hasRoomFor((int) size)) {
+          awaitProgress();
+        }
+      }
+      sender.add(stream, partitionKey, explicitHashKey, hashKey, data, (int) size);
+      sender.pump();
+      throwIfFailed();
+    } finally {
+      release();
+    }
+  }
+
+  @Override
+  public void flush() {
+    throwIfClosed();
+    lock.lock();
+    try {
+      drainMailbox();
+      sender.startFlush();
+      try {
+        while (true) {
+          sender.pump();
+          throwIfFailed();
+          if (sender.isDrained()) {
+            return;
+          }
+          awaitProgress();
+        }
+      } finally {
+        sender.endFlush();
+      }
+    } finally {
+      release();
+    }
+  }
+
+  /** Records written and not yet acknowledged. */
+  public long outstandingRecords() {
+    lock.lock();
+    try {
+      return sender.outstandingRecords();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** See {@link ShardedSender#ambiguousRecords()}. */
+  public long ambiguousRecords() {
+    lock.lock();
+    try {
+      return sender.ambiguousRecords();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** The sender, for tests: call only while no other thread uses the writer. */
+  ShardedSender sender() {
+    return sender;
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    lock.lock();
+    try {
+      sender.close();
+      if (timerTask != null) {
+        timerTask.cancel(false);
+      }
+      mailbox.clear();
+    } finally {
+      lock.unlock();
+    }
+    client.close();
+  }
+
+  // ---------------------------------------------------------------- records Kinesis would refuse
+
+  private void invalid(
+      T record, byte[] data, String stream, String partitionKey, String problem, Throwable cause) {
+    String message =
+        "Cannot write a record to Kinesis stream \""
+            + stream
+            + "\""
+            + (partitionKey == null ? "" : " (partition key \"" + partitionKey + "\")")
+            + ": "
+            + problem
+            + ".";
+    if (invalidRecordPolicy == InvalidRecordPolicy.DEAD_LETTER) {
+      Map<String, String> coordinates = new LinkedHashMap<>();
+      coordinates.put("stream", stream);
+      if (partitionKey != null) {
+        coordinates.put("partitionKey", partitionKey);
+      }
+      byte[] payload = data != null ? data : String.valueOf(record).getBytes(UTF_8);
+      if (data == null) {
+        coordinates.put("payload", "String.valueOf(record), as it could not be serialized");
+      }
+      deadLetters.send(new DeadLetter(payload, coordinates, message, time.milliseconds()));
+      metrics.deadLettered.increment();
+      LOG.warn("{} Sent to the dead-letter sink.", message);
+      return;
+    }
+    throw new InvalidRecordException(
+        message + " Fix the record, or set invalidRecords.policy to dead-letter.", cause);
+  }
+
+  private static String randomKey() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new UUID(random.nextLong(), random.nextLong()).toString();
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  private void throwIfClosed() {
+    if (closed) {
+      throw new IllegalStateException("The Kinesis sink writer is closed");
+    }
+  }
+
+  private void throwIfFailed() {
+    if (sender.failure().isPresent()) {
+      throw sender.failure().get();
+    }
+  }
+
+  private void drainMailbox() {
+    Runnable completion;
+    while ((completion = mailbox.poll()) != null) {
+      completion.run();
+    }
+  }
+
+  /**
+   * Waits (holding the lock) until a completion arrives or the sender's next deadline passes. When
+   * nothing is in flight, only time can help, so it sleeps on the {@link Time} (a manual clock
+   * moves at once).
+   */
+  private void awaitProgress() {
+    long now = time.nanoseconds();
+    long wakeAt = sender.wakeAt();
+    long waitNanos = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - now;
+    try {
+      if (!sender.awaitingCompletion()) {
+        if (waitNanos == Long.MAX_VALUE) {
+          throw new IllegalStateException(
+              "The Kinesis sink writer waits for nothing with "
+                  + sender.outstandingRecords()
+                  + " records outstanding: a bug");
+        }
+        if (waitNanos > 0) {
+          time.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
+        }
+        return;
+      }
+      if (waitNanos <= 0) {
+        drainMailbox();
+        return;
+      }
+      Runnable completion = mailbox.poll(Math.min(waitNanos, MAX_WAIT_NANOS), TimeUnit.NANOSECONDS);
+      if (completion != null) {
+        completion.run();
+        drainMailbox();
+      }
+    } catch (InterruptedException e) {
+      throw new InterruptException("Interrupted while waiting for Kinesis", e);
+    }
+  }
+
+  /** Where SDK futures hand their results: the mailbox, then a nudge if the owner is away. */
+  private void handBack(Runnable completion) {
+    mailbox.add(completion);
+    if (!lock.isLocked()) {
+      nudge();
+    }
+  }
+
+  private void nudge() {
+    if (timer != null && !closed) {
+      try {
+        timer.execute(this::idlePump);
+      } catch (RuntimeException e) {
+        LOG.debug("Cannot nudge the Kinesis sink timer", e);
+      }
+    }
+  }
+
+  /** Unlocks, after arming the timer for the next deadline; nudges if completions arrived. */
+  private void release() {
+    try {
+      armTimer();
+    } finally {
+      lock.unlock();
+    }
+    if (!mailbox.isEmpty()) {
+      nudge();
+    }
+  }
+
+  private void armTimer() {
+    if (timer == null || closed) {
+      return;
+    }
+    long wakeAt = sender.wakeAt();
+    if (wakeAt >= timerAt || wakeAt == Long.MAX_VALUE) {
+      return;
+    }
+    if (timerTask != null) {
+      timerTask.cancel(false);
+    }
+    timerAt = wakeAt;
+    long delay = Math.max(0, wakeAt - time.nanoseconds());
+    timerTask = timer.schedule(this::idlePump, delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** On the timer thread: the owner's work, if the owner is away. */
+  private void idlePump() {
+    if (closed || !lock.tryLock()) {
+      return; // the owner holds the lock and does this itself
+    }
+    try {
+      timerAt = Long.MAX_VALUE;
+      timerTask = null;
+      drainMailbox();
+      sender.pump();
+    } catch (RuntimeException e) {
+      LOG.warn("Kinesis sink: sending while the worker is idle failed", e);
+    } finally {
+      release();
+    }
+  }
+
+  private static final class SharedTimer {
+    static final ScheduledExecutorService INSTANCE = create();
+
+    private static ScheduledExecutorService create() {
+      ScheduledThreadPoolExecutor executor =
+          new ScheduledThreadPoolExecutor(
+              1,
+              runnable -> {
+                Thread thread = new Thread(runnable, "shardline-kinesis-sink-timer");
+                thread.setDaemon(true);
+                return thread;
+              });
+      executor.setRemoveOnCancelPolicy(true);
+      return executor;
+    }
+  }
+}

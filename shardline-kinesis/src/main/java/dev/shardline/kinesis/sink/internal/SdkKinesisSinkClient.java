@@ -1,0 +1,71 @@
+package dev.shardline.kinesis.sink.internal;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.SdkPlugin;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisServiceClientConfiguration;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+
+/**
+ * {@link KinesisSinkClient} over the SDK's {@link KinesisAsyncClient}. Each PutRecords is one
+ * attempt with the configured attempt timeout and the SDK's own retries turned off (the sink
+ * retries only the failed records, and counts the attempts against its budget); ListShards keeps
+ * the client's retries. Thread-safe, as the SDK client is.
+ */
+public final class SdkKinesisSinkClient implements KinesisSinkClient {
+  private static final SdkPlugin NO_RETRIES =
+      config -> {
+        KinesisServiceClientConfiguration.Builder kinesis =
+            (KinesisServiceClientConfiguration.Builder) config;
+        kinesis.overrideConfiguration(
+            kinesis.overrideConfiguration().toBuilder()
+                .retryStrategy(AwsRetryStrategy.doNotRetry())
+                .build());
+      };
+
+  private final KinesisAsyncClient client;
+  private final boolean ownsClient;
+  private final AwsRequestOverrideConfiguration putRecordsOverride;
+
+  /**
+   * @param client the SDK client
+   * @param attemptTimeout how long one PutRecords may take
+   * @param ownsClient whether {@link #close()} closes {@code client}
+   */
+  public SdkKinesisSinkClient(
+      KinesisAsyncClient client, Duration attemptTimeout, boolean ownsClient) {
+    this.client = checkNotNull(client, "client");
+    this.ownsClient = ownsClient;
+    this.putRecordsOverride =
+        AwsRequestOverrideConfiguration.builder()
+            .apiCallAttemptTimeout(attemptTimeout)
+            .apiCallTimeout(attemptTimeout)
+            .addPlugin(NO_RETRIES)
+            .build();
+  }
+
+  @Override
+  public CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
+    return client.putRecords(request.toBuilder().overrideConfiguration(putRecordsOverride).build());
+  }
+
+  @Override
+  public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
+    return client.listShards(request);
+  }
+
+  @Override
+  public void close() {
+    if (ownsClient) {
+      client.close();
+    }
+  }
+}
