@@ -242,24 +242,14 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     }
   }
 
-  /** Records written and not yet acknowledged. */
+  /** Records written and not yet acknowledged, as last published; any thread may ask. */
   public long outstandingRecords() {
-    lock.lock();
-    try {
-      return sender.outstandingRecords();
-    } finally {
-      lock.unlock();
-    }
+    return metrics.bufferRecords.get();
   }
 
-  /** See {@link ShardedSender#ambiguousRecords()}. */
+  /** See {@link ShardedSender#ambiguousRecords()}; any thread may ask. */
   public long ambiguousRecords() {
-    lock.lock();
-    try {
-      return sender.ambiguousRecords();
-    } finally {
-      lock.unlock();
-    }
+    return sender.ambiguousRecords();
   }
 
   /** The sender, for tests: call only while no other thread uses the writer. */

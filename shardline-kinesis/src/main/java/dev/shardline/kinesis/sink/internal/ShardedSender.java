@@ -77,7 +77,7 @@ public final class ShardedSender {
   private long wakeAt = Long.MAX_VALUE;
   private KinesisSinkException failure;
   private boolean closed;
-  private long ambiguousRecords;
+  private volatile long ambiguousRecords; // written by the owner only, read by any thread
 
   /**
    * @param handBack runs a completion on the state's owner, later; never inline

@@ -171,6 +171,33 @@ final class FakeKinesis implements KinesisSinkClient {
     return pending.pollFirst();
   }
 
+  /** Waits for a call to answer, and takes it. */
+  synchronized Call awaitPending(java.time.Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pending.isEmpty()) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError("no PutRecords call within " + timeout);
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return pending.pollFirst();
+  }
+
+  /** Waits until a stream stored {@code count} records. */
+  synchronized void awaitStored(String stream, int count, java.time.Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (stored.get(stream).size() < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new AssertionError(
+            stream + " stored " + stored.get(stream).size() + " records, not " + count);
+      }
+      java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+  }
+
   /** The records a stream stored, in the order they were accepted. */
   synchronized List<Stored> stored(String stream) {
     return new ArrayList<>(stored.get(stream));
@@ -207,6 +234,7 @@ final class FakeKinesis implements KinesisSinkClient {
       return CompletableFuture.completedFuture(answer(request));
     }
     pending.add(call);
+    notifyAll();
     return call.future;
   }
 
@@ -292,6 +320,7 @@ final class FakeKinesis implements KinesisSinkClient {
                   entry.explicitHashKey(),
                   entry.data().asByteArray(),
                   shard.shardId));
+      notifyAll();
       results.add(
           PutRecordsResultEntry.builder()
               .shardId(shard.shardId)

@@ -1,0 +1,318 @@
+package dev.shardline.kinesis.sink.internal;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardline.api.DeadLetter;
+import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ShardlineException;
+import dev.shardline.config.Configuration;
+import dev.shardline.format.StringFormat;
+import dev.shardline.kinesis.sink.InvalidRecordException;
+import dev.shardline.kinesis.sink.InvalidRecordPolicy;
+import dev.shardline.kinesis.sink.KinesisSinkException;
+import dev.shardline.kinesis.sink.KinesisSinkOptions;
+import dev.shardline.kinesis.sink.RecordFunction;
+import dev.shardline.time.ManualTime;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class KinesisSinkWriterTest {
+  private final ManualTime time = new ManualTime();
+  private final FakeKinesis kinesis = new FakeKinesis().stream("s", 2);
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final List<DeadLetter> deadLetters = new ArrayList<>();
+  private KinesisSinkWriter<String> writer;
+
+  @AfterEach
+  void close() {
+    if (writer != null) {
+      writer.close();
+    }
+  }
+
+  private KinesisSinkWriter<String> writer(
+      Configuration.Builder config, InvalidRecordPolicy policy) {
+    Configuration validated =
+        KinesisSinkOptions.OPTIONS.validate(config.set(KinesisSinkOptions.STREAM, "s").build());
+    RecordFunction<String, String> key = value -> value.split(":")[0];
+    writer =
+        new KinesisSinkWriter<>(
+            new KinesisSinkWriter.Parts<>(
+                kinesis,
+                SenderSettings.from(validated),
+                time,
+                new SinkMetrics(registry, "s"),
+                StringFormat.utf8(),
+                "s",
+                null,
+                key,
+                null,
+                policy,
+                new DeadLetterOutput() {
+                  @Override
+                  public boolean isConfigured() {
+                    return true;
+                  }
+
+                  @Override
+                  public void send(DeadLetter deadLetter) {
+                    deadLetters.add(deadLetter);
+                  }
+                },
+                Duration.ofSeconds(5),
+                null));
+    return writer;
+  }
+
+  @Test
+  void flushReturnsOnlyOnceEveryRecordWrittenBeforeItIsAcknowledged() throws Exception {
+    writer(Configuration.builder(), InvalidRecordPolicy.FAIL);
+    kinesis.autoComplete(false);
+    for (int i = 0; i < 10; i++) {
+      writer.write("k" + i + ":" + i);
+    }
+    assertThat(kinesis.requests()).isEmpty();
+
+    CompletableFuture<Void> flush = CompletableFuture.runAsync(writer::flush);
+    FakeKinesis.Call call = awaitPending();
+    assertThat(flush).isNotDone();
+    call.complete();
+
+    flush.get(10, TimeUnit.SECONDS);
+    assertThat(kinesis.stored("s")).hasSize(10);
+    assertThat(writer.outstandingRecords()).isZero();
+  }
+
+  @Test
+  void writeBlocksWhileMaxOutstandingRecordsAreUnacknowledged() throws Exception {
+    writer(
+        Configuration.builder()
+            .set(KinesisSinkOptions.FLUSH_MAX_RECORDS, 5)
+            .set(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS, 5),
+        InvalidRecordPolicy.FAIL);
+    kinesis.autoComplete(false);
+    for (int i = 0; i < 5; i++) {
+      writer.write("k" + i + ":" + i);
+    }
+
+    CompletableFuture<Void> sixth = CompletableFuture.runAsync(() -> writer.write("k5:5"));
+    FakeKinesis.Call call = awaitPending();
+    assertThat(sixth).isNotDone();
+    assertThat(writer.outstandingRecords()).isEqualTo(5);
+    call.complete();
+
+    sixth.get(10, TimeUnit.SECONDS);
+    assertThat(kinesis.stored("s")).hasSize(5);
+  }
+
+  @Test
+  void writeThrowsTheFailureThatStoppedTheWriter() {
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.RETRY_MAX_ATTEMPTS, 2),
+        InvalidRecordPolicy.FAIL);
+    kinesis.policy((stream, shard, entry, index) -> "ProvisionedThroughputExceededException");
+    writer.write("k:1");
+
+    assertThatThrownBy(writer::flush)
+        .isInstanceOf(KinesisSinkException.class)
+        .hasMessageContaining("after 2 attempts");
+    assertThatThrownBy(() -> writer.write("k:2")).isInstanceOf(KinesisSinkException.class);
+  }
+
+  @Test
+  void aRecordOverOneMebibyteWithItsKeyFailsTheWrite() {
+    writer(Configuration.builder(), InvalidRecordPolicy.FAIL);
+    String key = "big";
+    String value = key + ":" + "x".repeat(1024 * 1024 - key.length() - 1 - key.length() + 1);
+
+    assertThatThrownBy(() -> writer.write(value))
+        .isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("Kinesis stream \"s\"")
+        .hasMessageContaining("partition key \"big\"")
+        .hasMessageContaining("1048577 bytes with its partition key")
+        .hasMessageContaining("1 MiB")
+        .hasMessageContaining("invalidRecords.policy");
+    writer.flush();
+    assertThat(kinesis.requests()).isEmpty();
+  }
+
+  @Test
+  void aRecordOfExactlyOneMebibyteWithItsKeyIsWritten() {
+    writer(Configuration.builder(), InvalidRecordPolicy.FAIL);
+    String key = "big";
+    String value = key + ":" + "x".repeat(1024 * 1024 - key.length() - key.length() - 1);
+    assertThat(value.length() + key.length()).isEqualTo(1024 * 1024);
+
+    writer.write(value);
+    writer.flush();
+
+    assertThat(kinesis.stored("s")).hasSize(1);
+  }
+
+  @Test
+  void aRecordOverTheLimitGoesToTheDeadLetterSinkWhenConfigured() {
+    writer(Configuration.builder(), InvalidRecordPolicy.DEAD_LETTER);
+    String value = "big:" + "x".repeat(1024 * 1024);
+
+    writer.write(value);
+    writer.write("small:1");
+    writer.flush();
+
+    assertThat(deadLetters).hasSize(1);
+    DeadLetter letter = deadLetters.get(0);
+    assertThat(new String(letter.payload(), UTF_8)).isEqualTo(value);
+    assertThat(letter.coordinates())
+        .containsEntry("stream", "s")
+        .containsEntry("partitionKey", "big");
+    assertThat(letter.error()).contains("over the Kinesis record limit");
+    assertThat(kinesis.stored("s")).hasSize(1);
+    assertThat(
+            registry.get(dev.shardline.metrics.MetricNames.RECORDS_DEAD_LETTERED).counter().count())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void anEmptyOrOverlongPartitionKeyIsRefused() {
+    writer(Configuration.builder(), InvalidRecordPolicy.FAIL);
+
+    assertThatThrownBy(() -> writer.write(":value"))
+        .isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("partition key is empty");
+    assertThatThrownBy(() -> writer.write("k".repeat(257) + ":value"))
+        .isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("257 characters");
+  }
+
+  @Test
+  void aBadExplicitHashKeyIsRefused() {
+    Configuration validated =
+        KinesisSinkOptions.OPTIONS.validate(
+            Configuration.builder().set(KinesisSinkOptions.STREAM, "s").build());
+    writer =
+        new KinesisSinkWriter<>(
+            new KinesisSinkWriter.Parts<>(
+                kinesis,
+                SenderSettings.from(validated),
+                time,
+                new SinkMetrics(registry, "s"),
+                StringFormat.utf8(),
+                "s",
+                null,
+                v -> "k",
+                v -> v,
+                InvalidRecordPolicy.FAIL,
+                null,
+                Duration.ofSeconds(5),
+                null));
+
+    assertThatThrownBy(() -> writer.write("-1"))
+        .isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("explicit hash key");
+    writer.write("340282366920938463463374607431768211455"); // 2^128 - 1: the last shard
+    writer.flush();
+    assertThat(kinesis.stored("s"))
+        .extracting(FakeKinesis.Stored::shardId)
+        .containsExactly("shardId-000000000001");
+  }
+
+  @Test
+  void aValueTheFormatCannotSerializeIsRefusedNamingTheCause() {
+    Configuration validated =
+        KinesisSinkOptions.OPTIONS.validate(
+            Configuration.builder().set(KinesisSinkOptions.STREAM, "s").build());
+    writer =
+        new KinesisSinkWriter<>(
+            new KinesisSinkWriter.Parts<>(
+                kinesis,
+                SenderSettings.from(validated),
+                time,
+                new SinkMetrics(registry, "s"),
+                value -> {
+                  throw new java.io.IOException("not valid Avro");
+                },
+                "s",
+                null,
+                null,
+                null,
+                InvalidRecordPolicy.FAIL,
+                null,
+                Duration.ofSeconds(5),
+                null));
+
+    assertThatThrownBy(() -> writer.write("x"))
+        .isInstanceOf(InvalidRecordException.class)
+        .hasMessageContaining("cannot serialize")
+        .hasMessageContaining("not valid Avro")
+        .hasCauseInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void aMissingStreamFailsWhenTheWriterIsCreated() {
+    Configuration validated =
+        KinesisSinkOptions.OPTIONS.validate(
+            Configuration.builder().set(KinesisSinkOptions.STREAM, "missing").build());
+
+    assertThatThrownBy(
+            () ->
+                new KinesisSinkWriter<String>(
+                    new KinesisSinkWriter.Parts<>(
+                        kinesis,
+                        SenderSettings.from(validated),
+                        time,
+                        new SinkMetrics(registry, "missing"),
+                        StringFormat.utf8(),
+                        "missing",
+                        null,
+                        null,
+                        null,
+                        InvalidRecordPolicy.FAIL,
+                        null,
+                        Duration.ofSeconds(5),
+                        null)))
+        .isInstanceOf(ShardlineException.class)
+        .hasMessageContaining("Kinesis stream \"missing\" does not exist");
+  }
+
+  @Test
+  void withATimerRecordsGoOutAtFlushMaxAgeWhileTheWorkerIsIdle() throws Exception {
+    Configuration validated =
+        KinesisSinkOptions.OPTIONS.validate(
+            Configuration.builder()
+                .set(KinesisSinkOptions.STREAM, "s")
+                .set(KinesisSinkOptions.FLUSH_MAX_AGE, Duration.ofMillis(50))
+                .build());
+    writer =
+        new KinesisSinkWriter<>(
+            new KinesisSinkWriter.Parts<>(
+                kinesis,
+                SenderSettings.from(validated),
+                dev.shardline.time.Time.SYSTEM,
+                new SinkMetrics(registry, "s"),
+                StringFormat.utf8(),
+                "s",
+                null,
+                null,
+                null,
+                InvalidRecordPolicy.FAIL,
+                null,
+                Duration.ofSeconds(5),
+                KinesisSinkWriter.sharedTimer()));
+
+    writer.write("a");
+
+    kinesis.awaitStored("s", 1, Duration.ofSeconds(10));
+    assertThat(kinesis.stored("s")).hasSize(1);
+  }
+
+  private FakeKinesis.Call awaitPending() throws InterruptedException {
+    return kinesis.awaitPending(Duration.ofSeconds(10));
+  }
+}
