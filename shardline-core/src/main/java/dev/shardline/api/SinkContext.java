@@ -2,6 +2,7 @@ package dev.shardline.api;
 
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.OptionalLong;
 
 /** What the runtime gives a {@link SinkWriter} and a {@link Committer}. */
 public interface SinkContext {
@@ -26,4 +27,15 @@ public interface SinkContext {
 
   /** The clock to use instead of {@link System}. */
   Time time();
+
+  /**
+   * The checkpoint this writer (or committer) was restored from, empty on a fresh start. Checkpoint
+   * ids grow by one per checkpoint, so a writer that needs names that are stable per checkpoint
+   * (part files, transactional ids) can number its transactions from here: the next {@link
+   * CommittingSinkWriter#prepareCommit()} belongs to the checkpoint after this one. Empty by
+   * default, for runtimes that do not know it.
+   */
+  default OptionalLong restoredCheckpointId() {
+    return OptionalLong.empty();
+  }
 }

@@ -21,6 +21,12 @@ public interface SplitEnumerator<S extends SourceSplit, E> extends AutoCloseable
   /**
    * Splits come back from a reader that failed, or from a checkpoint being restored at another
    * parallelism: reassign them. They carry the positions of the last completed checkpoint.
+   *
+   * <p>When restoring at another parallelism, {@code readerId} is the reader that owned the splits
+   * in the checkpoint and may not exist any more: assign them with the enumerator's assignment
+   * function, to readers in {@link SplitEnumeratorContext#registeredReaders()} (the embedded runner
+   * calls this after {@link #start()} and before any {@link #addReader}, so keep them pending until
+   * their reader registers).
    */
   void addSplitsBack(List<S> splits, int readerId);
 

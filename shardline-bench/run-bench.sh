@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Builds the benchmark harness (no tests) and runs PipelineThroughputBench; arguments are passed on:
+#   shardline-bench/run-bench.sh [measureSeconds [warmupSeconds [parallelism ...]]]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -ntp -pl shardline-bench -am -DskipTests package
+exec java -Xmx1g -cp "shardline-bench/target/classes:$(cat shardline-bench/target/classpath.txt)" \
+  dev.shardline.bench.PipelineThroughputBench "$@"

@@ -1,0 +1,65 @@
+package dev.shardline.connectors.file;
+
+import dev.shardline.api.Committer;
+import dev.shardline.api.ShardlineException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+
+/** Renames in-progress parts to their final names; idempotent. Used from one thread. */
+final class FileCommitter implements Committer<FilePart> {
+  private final Path directory;
+
+  FileCommitter(Path directory) {
+    this.directory = directory;
+  }
+
+  @Override
+  public void commit(Collection<FilePart> parts) throws IOException {
+    boolean renamed = false;
+    for (FilePart part : parts) {
+      Path inProgress = directory.resolve(part.inProgressName());
+      Path committed = directory.resolve(part.finalName());
+      boolean pending = Files.exists(inProgress);
+      boolean done = Files.exists(committed);
+      if (pending && done) {
+        throw new ShardlineException(
+            "Cannot commit "
+                + inProgress
+                + ": "
+                + committed
+                + " exists already. Another pipeline with the same name writes to "
+                + directory
+                + ", or its checkpoint directory was deleted while its output was kept; give each"
+                + " pipeline its own name and output directory.");
+      }
+      if (pending) {
+        Files.move(inProgress, committed, StandardCopyOption.ATOMIC_MOVE);
+        renamed = true;
+      } else if (!done) {
+        throw new ShardlineException(
+            "Cannot commit part "
+                + part.finalName()
+                + " in "
+                + directory
+                + ": neither it nor its in-progress file "
+                + part.inProgressName()
+                + " exists. Something deleted it; its records are lost from the output.");
+      }
+    }
+    if (renamed) {
+      try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
+        dir.force(true);
+      } catch (IOException e) {
+        // some file systems cannot fsync a directory; the rename stands
+      }
+    }
+  }
+
+  @Override
+  public void close() {}
+}

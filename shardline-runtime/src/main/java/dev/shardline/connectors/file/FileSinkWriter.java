@@ -1,0 +1,134 @@
+package dev.shardline.connectors.file;
+
+import dev.shardline.api.CommittingSinkWriter;
+import dev.shardline.api.SinkContext;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One worker's writer of a {@link FileSink}; see there. Used by one thread. */
+final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
+  private static final Logger LOG = LoggerFactory.getLogger(FileSinkWriter.class);
+
+  private final Path directory;
+  private final Function<? super T, String> encoder;
+  private final String suffix;
+  private final int bufferBytes;
+  private final String pipeline;
+  private final int writerIndex;
+  // the checkpoint the records written now belong to: the one after the restored checkpoint, then
+  // one more per prepareCommit (the runner numbers checkpoints consecutively)
+  private long checkpointId;
+  private FileChannel channel;
+  private BufferedWriter out;
+  private long bytes;
+
+  FileSinkWriter(FileSink<T> sink, SinkContext context) throws IOException {
+    this.directory = sink.directory();
+    this.encoder = sink.encoder();
+    this.suffix = sink.suffix();
+    this.bufferBytes = sink.bufferBytes();
+    this.pipeline = context.pipelineName();
+    this.writerIndex = context.writerIndex();
+    this.checkpointId = context.restoredCheckpointId().orElse(0) + 1;
+    Files.createDirectories(directory);
+    deleteAbandonedParts(context.parallelism());
+  }
+
+  private void deleteAbandonedParts(int parallelism) throws IOException {
+    Pattern pattern = FileSink.inProgressPattern(pipeline, suffix);
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.toList()) {
+        Matcher m = pattern.matcher(file.getFileName().toString());
+        if (m.matches() && Integer.parseInt(m.group(1)) % parallelism == writerIndex) {
+          LOG.info(
+              "Deleting {}: an in-progress part of a checkpoint that never completed (its records"
+                  + " are read again)",
+              file);
+          Files.deleteIfExists(file);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void write(T record) throws IOException {
+    if (out == null) {
+      open();
+    }
+    String line = encoder.apply(record);
+    out.write(line);
+    out.write('\n');
+    // chars, not bytes, for ASCII; close enough for a size report
+    bytes += line.length() + 1;
+  }
+
+  private void open() throws IOException {
+    Path file =
+        directory.resolve(FileSink.inProgressName(pipeline, writerIndex, checkpointId, suffix));
+    channel =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE);
+    out =
+        new BufferedWriter(
+            new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8),
+            bufferBytes);
+    bytes = 0;
+  }
+
+  @Override
+  public void flush() throws IOException {
+    if (out != null) {
+      out.flush();
+    }
+  }
+
+  @Override
+  public Collection<FilePart> prepareCommit() throws IOException {
+    long id = checkpointId++;
+    if (out == null) {
+      return List.of();
+    }
+    out.flush();
+    channel.force(true);
+    out.close();
+    out = null;
+    channel = null;
+    return List.of(
+        new FilePart(
+            FileSink.inProgressName(pipeline, writerIndex, id, suffix),
+            FileSink.finalName(pipeline, writerIndex, id, suffix),
+            bytes));
+  }
+
+  @Override
+  public void close() throws IOException {
+    // what was not prepared is not committed: the next writer deletes the file
+    if (out != null) {
+      out.close();
+      out = null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "FileSinkWriter{" + directory + ", writer " + writerIndex + "}";
+  }
+}

@@ -1,0 +1,191 @@
+package dev.shardline.connectors.generator;
+
+import dev.shardline.api.InputStatus;
+import dev.shardline.api.ReaderOutput;
+import dev.shardline.api.SourceReader;
+import dev.shardline.time.Time;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
+
+/**
+ * Emits the sequence numbers of its splits, round-robin, a batch at a time, paced by the injected
+ * {@link Time} when a rate is set. Never blocks: when the rate allows nothing yet, it returns
+ * {@link InputStatus#NOTHING_AVAILABLE} with an availability future that a timer completes. Used
+ * from the worker thread only.
+ */
+final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
+  /** The shortest pause between paced batches: finer pacing costs more than it is worth. */
+  private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  private static final class Cursor {
+    final int index;
+    final int splitCount;
+    long position;
+
+    Cursor(GeneratorSplit split) {
+      this.index = split.index();
+      this.splitCount = split.splitCount();
+      this.position = split.position();
+    }
+
+    long next() {
+      return index + position * splitCount;
+    }
+  }
+
+  private final LongFunction<T> records;
+  private final long count;
+  private final double ratePerSecond;
+  private final int batchSize;
+  private final Time time;
+  private final List<Cursor> cursors = new ArrayList<>();
+  private int nextCursor;
+  private int active;
+  private boolean noMoreSplits;
+  private CompletableFuture<Void> available = CompletableFuture.completedFuture(null);
+  private ScheduledExecutorService pacer;
+  private double readerRate;
+  private long paceStartNanos;
+  private long pacedEmitted;
+
+  GeneratorReader(
+      LongFunction<T> records, long count, double ratePerSecond, int batchSize, Time time) {
+    this.records = records;
+    this.count = count;
+    this.ratePerSecond = ratePerSecond;
+    this.batchSize = batchSize;
+    this.time = time;
+  }
+
+  @Override
+  public void start() {}
+
+  @Override
+  public InputStatus pollNext(ReaderOutput<T> output) {
+    if (active == 0) {
+      return idle();
+    }
+    long budget = batchSize;
+    if (ratePerSecond > 0) {
+      long now = time.nanoseconds();
+      long allowed = (long) ((now - paceStartNanos) * readerRate / 1e9) - pacedEmitted;
+      if (allowed <= 0) {
+        waitForPermit(now);
+        return InputStatus.NOTHING_AVAILABLE;
+      }
+      budget = Math.min(budget, allowed);
+    }
+    Cursor cursor = nextActiveCursor();
+    long emitted = 0;
+    while (emitted < budget) {
+      long n = cursor.next();
+      if (count >= 0 && n >= count) {
+        break;
+      }
+      output.collect(records.apply(n));
+      cursor.position++;
+      emitted++;
+    }
+    pacedEmitted += emitted;
+    if (isFinished(cursor)) {
+      active--;
+      resetPacing();
+    }
+    return active == 0 ? idle() : InputStatus.MORE_AVAILABLE;
+  }
+
+  private InputStatus idle() {
+    if (noMoreSplits) {
+      return InputStatus.END_OF_INPUT;
+    }
+    if (available.isDone()) {
+      available = new CompletableFuture<>();
+    }
+    return InputStatus.NOTHING_AVAILABLE;
+  }
+
+  private Cursor nextActiveCursor() {
+    while (true) {
+      Cursor cursor = cursors.get(nextCursor);
+      nextCursor = (nextCursor + 1) % cursors.size();
+      if (!isFinished(cursor)) {
+        return cursor;
+      }
+    }
+  }
+
+  private boolean isFinished(Cursor cursor) {
+    return count >= 0 && cursor.next() >= count;
+  }
+
+  private void waitForPermit(long now) {
+    double dueNanos = (pacedEmitted + 1) * 1e9 / readerRate;
+    long wait = Math.max(MIN_WAIT_NANOS, (long) dueNanos - (now - paceStartNanos));
+    if (pacer == null) {
+      pacer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "shardline-generator-pacer");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    CompletableFuture<Void> future = new CompletableFuture<>();
+    available = future;
+    pacer.schedule(() -> future.complete(null), wait, TimeUnit.NANOSECONDS);
+  }
+
+  /** The reader's share of the rate changed: measure from now on. */
+  private void resetPacing() {
+    if (ratePerSecond > 0 && !cursors.isEmpty()) {
+      readerRate = ratePerSecond * active / cursors.get(0).splitCount;
+      paceStartNanos = time.nanoseconds();
+      pacedEmitted = 0;
+    }
+  }
+
+  @Override
+  public CompletableFuture<Void> isAvailable() {
+    return available;
+  }
+
+  @Override
+  public void addSplits(List<GeneratorSplit> splits) {
+    for (GeneratorSplit split : splits) {
+      Cursor cursor = new Cursor(split);
+      cursors.add(cursor);
+      if (!isFinished(cursor)) {
+        active++;
+      }
+    }
+    resetPacing();
+    available.complete(null);
+  }
+
+  @Override
+  public void notifyNoMoreSplits() {
+    noMoreSplits = true;
+    available.complete(null);
+  }
+
+  @Override
+  public List<GeneratorSplit> snapshotState(long checkpointId) {
+    List<GeneratorSplit> splits = new ArrayList<>(cursors.size());
+    for (Cursor cursor : cursors) {
+      splits.add(new GeneratorSplit(cursor.index, cursor.splitCount, cursor.position));
+    }
+    return splits;
+  }
+
+  @Override
+  public void close() {
+    if (pacer != null) {
+      pacer.shutdownNow();
+    }
+  }
+}

@@ -1,0 +1,714 @@
+package dev.shardline.runtime.internal;
+
+import dev.shardline.api.Committer;
+import dev.shardline.api.RetriableException;
+import dev.shardline.api.ShardlineException;
+import dev.shardline.api.Sink;
+import dev.shardline.api.SinkContext;
+import dev.shardline.api.Source;
+import dev.shardline.api.SourceEvent;
+import dev.shardline.api.SourceSplit;
+import dev.shardline.api.SplitEnumerator;
+import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.api.StatefulSink;
+import dev.shardline.api.TransactionalSink;
+import dev.shardline.retry.Backoff;
+import dev.shardline.runtime.checkpoint.Checkpoint;
+import dev.shardline.runtime.checkpoint.CheckpointStore;
+import dev.shardline.runtime.checkpoint.SinkState;
+import dev.shardline.runtime.checkpoint.StateBlob;
+import dev.shardline.state.VersionedSerializer;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One run of a pipeline, from restoring the latest checkpoint to the end of input, a graceful stop
+ * or the first failure; a restart is a new {@code Execution}. {@link #run()} runs on the pipeline's
+ * thread, which is the coordinator: it owns the split enumerator, the committers and the checkpoint
+ * bookkeeping, and runs the messages in its FIFO mailbox one at a time (worker reports, enumerator
+ * events, {@code callAsync} results, checkpoint ticks, stop requests).
+ *
+ * <h2>Why every split is in exactly one place in a checkpoint</h2>
+ *
+ * A split lives either in the enumerator (not assigned yet) or in a reader (assigned). The
+ * enumerator hands splits out only through {@link SplitEnumeratorContext#assignSplits}, on this
+ * thread, and that call only appends an {@code addSplits} message to the reader's FIFO mailbox.
+ * Checkpoint {@code n} starts with one step on this thread that (1) snapshots the enumerator and
+ * (2) appends the barrier for {@code n} to every worker's mailbox; nothing can run on this thread
+ * between (1) and (2). So for any split:
+ *
+ * <ul>
+ *   <li>assigned before step 1: its {@code addSplits} message is ahead of the barrier in the
+ *       reader's mailbox, so the reader owns it when it snapshots at the barrier: it is in the
+ *       reader's state, and not in the enumerator's (which no longer holds assigned splits);
+ *   <li>assigned after step 2: its message is behind the barrier, so the reader does not own it yet
+ *       when it snapshots: it is not in the reader's state, and it is in the enumerator's (it was
+ *       still unassigned at step 1).
+ * </ul>
+ *
+ * No third case exists, so a split is in exactly one of the two, never lost or duplicated, and in
+ * the reader's case with the position of the last record the reader handed downstream before the
+ * barrier. This is the order Flink uses (coordinator checkpoint first, then barriers into the
+ * sources), so connectors behave the same on both runtimes. The enumerator's state reflects the
+ * reader-to-enumerator events it handled before step 1; an event a reader sends later (e.g. "split
+ * finished") is not in it, so a reader keeps such facts in its own split state until the enumerator
+ * acknowledges them, as on Flink.
+ *
+ * <p>Restore keeps the property: at the same parallelism each reader gets back exactly the splits
+ * it checkpointed and the enumerator its unassigned ones; at another parallelism every reader split
+ * goes back to the enumerator through {@link SplitEnumerator#addSplitsBack} (called after {@link
+ * SplitEnumerator#start()} and before the first {@link SplitEnumerator#addReader}), so the source's
+ * own assignment function spreads them over the new readers.
+ */
+public final class Execution {
+  private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
+  private static final Backoff COMMIT_BACKOFF =
+      new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
+  private static final int COMMIT_ATTEMPTS = 5;
+  private static final Duration WORKER_EXIT_GRACE = Duration.ofSeconds(10);
+
+  /** How an execution ended when it did not fail. */
+  public enum Outcome {
+    /** Every reader reached the end of its input; the final checkpoint is committed. */
+    FINISHED,
+    /** Stopped on request; the final checkpoint is committed. */
+    STOPPED
+  }
+
+  private final PipelineSpec spec;
+  private final CheckpointStore store;
+  private final PipelineMetrics metrics;
+  private final LongConsumer onCheckpointCompleted;
+  private final LinkedBlockingQueue<Action> mailbox = new LinkedBlockingQueue<>();
+  private final int parallelism;
+  private final Time time;
+
+  // owned by the coordinator thread
+  private Source<Object, SourceSplit, Object> source;
+  private SplitEnumerator<SourceSplit, Object> enumerator;
+  private final Worker[] workers;
+  private final Map<String, Committer<Object>> committers = new LinkedHashMap<>();
+  private final Map<String, VersionedSerializer<Object>> committableSerializers = new HashMap<>();
+  private final Set<Integer> registeredReaders = new TreeSet<>();
+  private final Set<Integer> endedReaders = new TreeSet<>();
+  private ScheduledExecutorService executor;
+  private long nextCheckpointId = 1;
+  private PendingCheckpoint pending;
+  private Outcome finalOutcome;
+  private Outcome outcome;
+  private int completedCheckpoints;
+  private OptionalLong restoredCheckpointId = OptionalLong.empty();
+
+  public Execution(
+      PipelineSpec spec,
+      CheckpointStore store,
+      PipelineMetrics metrics,
+      LongConsumer onCheckpointCompleted) {
+    this.spec = spec;
+    this.store = store;
+    this.metrics = metrics;
+    this.onCheckpointCompleted = onCheckpointCompleted;
+    this.parallelism = spec.parallelism();
+    this.time = spec.time();
+    this.workers = new Worker[parallelism];
+  }
+
+  /** Asks for a graceful stop: a final checkpoint, then the end. Any thread; idempotent. */
+  public void requestStop() {
+    post(this::onStopRequested);
+  }
+
+  /** How many checkpoints this execution completed; read after {@link #run()} returned. */
+  public int completedCheckpoints() {
+    return completedCheckpoints;
+  }
+
+  /** The checkpoint this execution restored, if any; read after {@link #run()} returned. */
+  public OptionalLong restoredCheckpointId() {
+    return restoredCheckpointId;
+  }
+
+  PipelineMetrics metrics() {
+    return metrics;
+  }
+
+  void post(Action action) {
+    mailbox.add(action);
+  }
+
+  /**
+   * Runs until the end of input or a graceful stop (returning how it ended) or the first failure
+   * (thrown; a {@link FatalPipelineException} when no restart can fix it).
+   */
+  @SuppressWarnings("unchecked")
+  public Outcome run() throws Exception {
+    source = (Source<Object, SourceSplit, Object>) spec.source();
+    try {
+      Optional<Checkpoint> checkpoint = loadCheckpoint();
+      start(checkpoint);
+      while (outcome == null) {
+        mailbox.take().run();
+      }
+      return outcome;
+    } finally {
+      shutdown();
+    }
+  }
+
+  private Optional<Checkpoint> loadCheckpoint() throws Exception {
+    Optional<Checkpoint> latest;
+    try {
+      latest = store.latest();
+    } catch (ShardlineException e) {
+      throw new FatalPipelineException(e);
+    }
+    if (latest.isEmpty()) {
+      LOG.info(
+          "Pipeline '{}': no checkpoint in {}, starting from the source's initial position",
+          spec.name(),
+          store.location());
+      return latest;
+    }
+    Checkpoint checkpoint = latest.get();
+    if (!checkpoint.sourceIdentity().equals(source.identity())) {
+      throw new FatalPipelineException(
+          new ShardlineException(
+              "Checkpoint "
+                  + checkpoint.id()
+                  + " in "
+                  + store.location()
+                  + " was written by source '"
+                  + checkpoint.sourceIdentity()
+                  + "', but pipeline '"
+                  + spec.name()
+                  + "' reads from source '"
+                  + source.identity()
+                  + "': its offsets mean nothing to this source. Use another checkpoint directory"
+                  + " for this pipeline, or delete "
+                  + store.location()
+                  + " to start this source from its initial position."));
+    }
+    for (Map.Entry<String, SinkState> sink : checkpoint.sinks().entrySet()) {
+      boolean hasState =
+          sink.getValue().writerStates().stream().anyMatch(l -> !l.isEmpty())
+              || !sink.getValue().allCommittables().isEmpty();
+      if (hasState && sinkById(sink.getKey()) == null) {
+        throw new FatalPipelineException(
+            new ShardlineException(
+                "Checkpoint "
+                    + checkpoint.id()
+                    + " in "
+                    + store.location()
+                    + " holds state of sink '"
+                    + sink.getKey()
+                    + "', which pipeline '"
+                    + spec.name()
+                    + "' no longer has (it has "
+                    + spec.sinks().size()
+                    + " sink(s)"
+                    + (spec.deadLetterSink() != null ? " and a dead-letter sink" : "")
+                    + "). Keep the sinks of a pipeline in the same order, or use another"
+                    + " checkpoint directory."));
+      }
+    }
+    if (!checkpoint.pipelineName().equals(spec.name())) {
+      LOG.warn(
+          "Checkpoint {} in {} was written by pipeline '{}', restoring it into pipeline '{}'",
+          checkpoint.id(),
+          store.location(),
+          checkpoint.pipelineName(),
+          spec.name());
+    }
+    LOG.info(
+        "Pipeline '{}': restoring checkpoint {} from {} ({} splits, parallelism {} -> {})",
+        spec.name(),
+        checkpoint.id(),
+        store.location(),
+        checkpoint.splitCount(),
+        checkpoint.parallelism(),
+        parallelism);
+    restoredCheckpointId = OptionalLong.of(checkpoint.id());
+    nextCheckpointId = checkpoint.id() + 1;
+    return latest;
+  }
+
+  @SuppressWarnings("unchecked")
+  private void start(Optional<Checkpoint> checkpoint) throws Exception {
+    // 1. committers first, and the restored checkpoint's committables committed again, before any
+    //    writer exists: a new writer may then discard whatever a crashed one left uncommitted
+    for (int i = 0; i <= spec.sinks().size(); i++) {
+      String sinkId =
+          i < spec.sinks().size() ? PipelineSpec.sinkId(i) : PipelineSpec.DEAD_LETTER_SINK_ID;
+      Sink<?> sink = sinkById(sinkId);
+      if (sink instanceof TransactionalSink<?, ?> transactional) {
+        SinkContext context =
+            new RuntimeSinkContext(
+                0,
+                parallelism,
+                spec.name(),
+                DeadLetters.notConfigured(spec.name()),
+                metrics.tagged("sink", sinkId, "committer", "0"),
+                time,
+                restoredCheckpointId);
+        committers.put(sinkId, (Committer<Object>) transactional.createCommitter(context));
+        committableSerializers.put(
+            sinkId, (VersionedSerializer<Object>) transactional.committableSerializer());
+      }
+    }
+    if (checkpoint.isPresent()) {
+      for (Map.Entry<String, SinkState> sink : checkpoint.get().sinks().entrySet()) {
+        commit(sink.getKey(), sink.getValue().allCommittables(), checkpoint.get().id());
+      }
+    }
+
+    // 2. what each worker starts from
+    int oldParallelism = checkpoint.map(Checkpoint::parallelism).orElse(parallelism);
+    boolean rescaled = oldParallelism != parallelism;
+    List<List<SourceSplit>> oldSplits = new ArrayList<>();
+    if (checkpoint.isPresent()) {
+      for (List<StateBlob> blobs : checkpoint.get().readerSplits()) {
+        List<SourceSplit> splits = new ArrayList<>();
+        for (StateBlob blob : blobs) {
+          splits.add(blob.read(source.splitSerializer()));
+        }
+        oldSplits.add(splits);
+      }
+    }
+    for (int i = 0; i < parallelism; i++) {
+      List<SourceSplit> restored =
+          checkpoint.isPresent() && !rescaled ? oldSplits.get(i) : List.of();
+      Map<String, List<Object>> writerStates = new HashMap<>();
+      if (checkpoint.isPresent()) {
+        for (Map.Entry<String, SinkState> sink : checkpoint.get().sinks().entrySet()) {
+          writerStates.put(sink.getKey(), writerStatesFor(i, sink.getKey(), sink.getValue()));
+        }
+      }
+      workers[i] =
+          new Worker(
+              i,
+              this,
+              spec,
+              new Worker.Setup(restored, writerStates, restoredCheckpointId),
+              metrics);
+    }
+
+    // 3. the enumerator, on this thread
+    executor =
+        Executors.newScheduledThreadPool(
+            2,
+            r -> {
+              Thread t =
+                  new Thread(r, "shardline-" + spec.name() + "-async-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    EnumeratorContext context = new EnumeratorContext();
+    if (checkpoint.isPresent()) {
+      Object state = checkpoint.get().enumeratorState().read(source.enumeratorStateSerializer());
+      enumerator = source.restoreEnumerator(context, state);
+    } else {
+      enumerator = source.createEnumerator(context);
+    }
+    for (Worker worker : workers) {
+      worker.start();
+    }
+    enumerator.start();
+    if (rescaled) {
+      for (int old = 0; old < oldSplits.size(); old++) {
+        if (!oldSplits.get(old).isEmpty()) {
+          enumerator.addSplitsBack(oldSplits.get(old), old);
+        }
+      }
+    }
+    for (int i = 0; i < parallelism; i++) {
+      registeredReaders.add(i);
+      enumerator.addReader(i);
+    }
+    long intervalMillis = spec.checkpointInterval().toMillis();
+    executor.scheduleWithFixedDelay(
+        () -> post(this::onCheckpointTick), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+  }
+
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /**
+   * The writer states new writer {@code writer} restores: its own at the same parallelism; at
+   * another, those of every old writer {@code w} with {@code w % parallelism == writer}, so each
+   * old state goes to exactly one new writer.
+   */
+  @SuppressWarnings("unchecked")
+  private List<Object> writerStatesFor(int writer, String sinkId, SinkState state)
+      throws Exception {
+    Sink<?> sink = sinkById(sinkId);
+    if (!(sink instanceof StatefulSink<?, ?> stateful)) {
+      return List.of();
+    }
+    VersionedSerializer<Object> serializer =
+        (VersionedSerializer<Object>) stateful.writerStateSerializer();
+    List<Object> states = new ArrayList<>();
+    for (int old = 0; old < state.writerStates().size(); old++) {
+      if (old % parallelism == writer) {
+        for (StateBlob blob : state.writerStates().get(old)) {
+          states.add(blob.read(serializer));
+        }
+      }
+    }
+    return states;
+  }
+
+  private Sink<?> sinkById(String sinkId) {
+    if (sinkId.equals(PipelineSpec.DEAD_LETTER_SINK_ID)) {
+      return spec.deadLetterSink();
+    }
+    for (int i = 0; i < spec.sinks().size(); i++) {
+      if (PipelineSpec.sinkId(i).equals(sinkId)) {
+        return spec.sinks().get(i);
+      }
+    }
+    return null;
+  }
+
+  // --- messages ---
+
+  private void onCheckpointTick() throws Exception {
+    if (pending == null && finalOutcome == null) {
+      triggerCheckpoint(false);
+    }
+  }
+
+  private void onStopRequested() throws Exception {
+    if (finalOutcome == null) {
+      LOG.info("Pipeline '{}': stopping, taking a final checkpoint", spec.name());
+      finalOutcome = Outcome.STOPPED;
+      if (pending == null) {
+        triggerCheckpoint(true);
+      }
+    }
+  }
+
+  void onEndOfInput(int reader) throws Exception {
+    endedReaders.add(reader);
+    if (endedReaders.size() == parallelism && finalOutcome == null) {
+      LOG.info("Pipeline '{}': every reader reached the end of its input", spec.name());
+      finalOutcome = Outcome.FINISHED;
+      if (pending == null) {
+        triggerCheckpoint(true);
+      }
+    }
+  }
+
+  void onSourceEvent(int reader, SourceEvent event) {
+    enumerator.handleSourceEvent(reader, event);
+  }
+
+  /** Step 1 and 2 of the class comment, in one step on this thread. */
+  private void triggerCheckpoint(boolean isFinal) throws Exception {
+    long id = nextCheckpointId++;
+    long startNanos = time.nanoseconds();
+    StateBlob enumeratorState =
+        StateBlob.of(source.enumeratorStateSerializer(), enumerator.snapshotState(id));
+    pending = new PendingCheckpoint(id, time.milliseconds(), startNanos, enumeratorState, isFinal);
+    for (Worker worker : workers) {
+      worker.post(() -> worker.checkpoint(id, isFinal));
+    }
+  }
+
+  void onSnapshot(WorkerSnapshot snapshot) throws Exception {
+    if (pending == null || pending.id != snapshot.checkpointId()) {
+      throw new IllegalStateException(
+          "Worker "
+              + snapshot.worker()
+              + " reported checkpoint "
+              + snapshot.checkpointId()
+              + ", but the pending checkpoint is "
+              + (pending == null ? "none" : pending.id));
+    }
+    pending.snapshots[snapshot.worker()] = snapshot;
+    if (++pending.reported == parallelism) {
+      complete(pending);
+    }
+  }
+
+  private void complete(PendingCheckpoint done) throws Exception {
+    List<List<StateBlob>> readerSplits = new ArrayList<>();
+    for (WorkerSnapshot s : done.snapshots) {
+      readerSplits.add(s.splits());
+    }
+    Map<String, SinkState> sinks = new LinkedHashMap<>();
+    for (String sinkId : sinkIds()) {
+      List<List<StateBlob>> states = new ArrayList<>();
+      List<List<StateBlob>> committables = new ArrayList<>();
+      for (WorkerSnapshot s : done.snapshots) {
+        states.add(s.writerStates().getOrDefault(sinkId, List.of()));
+        committables.add(s.committables().getOrDefault(sinkId, List.of()));
+      }
+      sinks.put(sinkId, new SinkState(states, committables));
+    }
+    Checkpoint checkpoint =
+        new Checkpoint(
+            done.id,
+            done.timestampMillis,
+            spec.name(),
+            source.identity(),
+            parallelism,
+            done.enumeratorState,
+            readerSplits,
+            sinks);
+    long size = store.store(checkpoint);
+    pending = null;
+    completedCheckpoints++;
+
+    enumerator.notifyCheckpointComplete(done.id);
+    for (Worker worker : workers) {
+      worker.post(() -> worker.notifyCheckpointComplete(done.id));
+    }
+    for (Map.Entry<String, SinkState> sink : sinks.entrySet()) {
+      commit(sink.getKey(), sink.getValue().allCommittables(), done.id);
+    }
+    long durationNanos = time.nanoseconds() - done.startNanos;
+    metrics.checkpointCompleted(done.id, durationNanos, size);
+    LOG.debug(
+        "Pipeline '{}': checkpoint {} complete ({} bytes, {} ms)",
+        spec.name(),
+        done.id,
+        size,
+        TimeUnit.NANOSECONDS.toMillis(durationNanos));
+    onCheckpointCompleted.accept(done.id);
+
+    if (done.isFinal) {
+      outcome = finalOutcome;
+    } else if (finalOutcome != null) {
+      // records went downstream after this checkpoint's barrier: one more, final, checkpoint
+      triggerCheckpoint(true);
+    }
+  }
+
+  private List<String> sinkIds() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < spec.sinks().size(); i++) {
+      ids.add(PipelineSpec.sinkId(i));
+    }
+    if (spec.deadLetterSink() != null) {
+      ids.add(PipelineSpec.DEAD_LETTER_SINK_ID);
+    }
+    return ids;
+  }
+
+  /** Commits through the sink's committer, retrying what the committer says may be retried. */
+  private void commit(String sinkId, List<StateBlob> blobs, long checkpointId) throws Exception {
+    Committer<Object> committer = committers.get(sinkId);
+    if (committer == null || blobs.isEmpty()) {
+      return;
+    }
+    VersionedSerializer<Object> serializer = committableSerializers.get(sinkId);
+    List<Object> committables = new ArrayList<>(blobs.size());
+    for (StateBlob blob : blobs) {
+      committables.add(blob.read(serializer));
+    }
+    for (int attempt = 0; ; attempt++) {
+      try {
+        committer.commit(committables);
+        return;
+      } catch (RetriableException e) {
+        if (attempt + 1 >= COMMIT_ATTEMPTS) {
+          throw new ShardlineException(
+              "Committing checkpoint "
+                  + checkpointId
+                  + " of sink '"
+                  + sinkId
+                  + "' failed "
+                  + COMMIT_ATTEMPTS
+                  + " times; the pipeline restarts and commits it again",
+              e);
+        }
+        long delay = COMMIT_BACKOFF.delay(attempt).toMillis();
+        LOG.warn(
+            "Committing checkpoint {} of sink '{}' failed, retrying in {} ms: {}",
+            checkpointId,
+            sinkId,
+            delay,
+            e.toString());
+        time.sleep(delay);
+      }
+    }
+  }
+
+  private void shutdown() {
+    if (executor != null) {
+      executor.shutdownNow();
+    }
+    for (Worker worker : workers) {
+      if (worker != null) {
+        worker.requestExit();
+      }
+    }
+    for (Worker worker : workers) {
+      if (worker == null || worker.thread().getState() == Thread.State.NEW) {
+        continue;
+      }
+      try {
+        Thread thread = worker.thread();
+        thread.join(WORKER_EXIT_GRACE.toMillis());
+        if (thread.isAlive()) {
+          LOG.warn(
+              "{} did not stop within {}; interrupting it", thread.getName(), WORKER_EXIT_GRACE);
+          thread.interrupt();
+          thread.join(WORKER_EXIT_GRACE.toMillis());
+          if (thread.isAlive()) {
+            LOG.error("{} is stuck and left running", thread.getName());
+          }
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    closeQuietly(enumerator, "the split enumerator");
+    for (Map.Entry<String, Committer<Object>> committer : committers.entrySet()) {
+      closeQuietly(committer.getValue(), "the committer of sink '" + committer.getKey() + "'");
+    }
+  }
+
+  private void closeQuietly(AutoCloseable closeable, String what) {
+    if (closeable == null) {
+      return;
+    }
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("Pipeline '{}': closing {} failed", spec.name(), what, e);
+    }
+  }
+
+  /** A checkpoint between its trigger and its completion. */
+  private final class PendingCheckpoint {
+    final long id;
+    final long timestampMillis;
+    final long startNanos;
+    final StateBlob enumeratorState;
+    final boolean isFinal;
+    final WorkerSnapshot[] snapshots = new WorkerSnapshot[parallelism];
+    int reported;
+
+    PendingCheckpoint(
+        long id,
+        long timestampMillis,
+        long startNanos,
+        StateBlob enumeratorState,
+        boolean isFinal) {
+      this.id = id;
+      this.timestampMillis = timestampMillis;
+      this.startNanos = startNanos;
+      this.enumeratorState = enumeratorState;
+      this.isFinal = isFinal;
+    }
+  }
+
+  /** The enumerator's view of the runner; every method runs on the coordinator thread. */
+  private final class EnumeratorContext implements SplitEnumeratorContext<SourceSplit> {
+    private final MeterRegistry enumeratorMetrics = metrics.tagged("component", "enumerator");
+
+    @Override
+    public int parallelism() {
+      return parallelism;
+    }
+
+    @Override
+    public Set<Integer> registeredReaders() {
+      return Set.copyOf(registeredReaders);
+    }
+
+    @Override
+    public void assignSplits(Map<Integer, List<SourceSplit>> assignment) {
+      for (Map.Entry<Integer, List<SourceSplit>> entry : assignment.entrySet()) {
+        Worker worker = worker(entry.getKey());
+        List<SourceSplit> splits = List.copyOf(entry.getValue());
+        if (!splits.isEmpty()) {
+          worker.post(() -> worker.addSplits(splits));
+        }
+      }
+    }
+
+    @Override
+    public void signalNoMoreSplits(int readerId) {
+      Worker worker = worker(readerId);
+      worker.post(worker::notifyNoMoreSplits);
+    }
+
+    @Override
+    public void sendEventToReader(int readerId, SourceEvent event) {
+      Worker worker = worker(readerId);
+      worker.post(() -> worker.handleSourceEvent(event));
+    }
+
+    @Override
+    public <R> void callAsync(
+        Callable<R> callable,
+        BiConsumer<R, Throwable> handler,
+        Duration initialDelay,
+        Duration period) {
+      Runnable task =
+          () -> {
+            R result = null;
+            Throwable error = null;
+            try {
+              result = callable.call();
+            } catch (Throwable t) {
+              error = t;
+            }
+            R r = result;
+            Throwable e = error;
+            post(() -> handler.accept(r, e));
+          };
+      try {
+        if (period.isZero()) {
+          executor.schedule(task, initialDelay.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+          executor.scheduleWithFixedDelay(
+              task, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } catch (RejectedExecutionException e) {
+        LOG.debug("Pipeline '{}' is shutting down; callAsync ignored", spec.name());
+      }
+    }
+
+    @Override
+    public MeterRegistry metrics() {
+      return enumeratorMetrics;
+    }
+
+    @Override
+    public Time time() {
+      return time;
+    }
+
+    private Worker worker(int readerId) {
+      if (readerId < 0 || readerId >= parallelism) {
+        throw new IllegalArgumentException(
+            "readerId must be from 0 to " + (parallelism - 1) + ", was " + readerId);
+      }
+      return workers[readerId];
+    }
+  }
+}

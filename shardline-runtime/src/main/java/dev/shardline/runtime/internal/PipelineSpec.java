@@ -1,0 +1,43 @@
+package dev.shardline.runtime.internal;
+
+import dev.shardline.api.DeadLetter;
+import dev.shardline.api.Sink;
+import dev.shardline.api.Source;
+import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.runtime.checkpoint.CheckpointStore;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Everything a pipeline was built with, validated. Immutable.
+ *
+ * @param checkpointStore a store the user supplied, or null for a {@link
+ *     dev.shardline.runtime.checkpoint.DirectoryCheckpointStore} in {@code checkpointDirectory}
+ */
+public record PipelineSpec(
+    Source<?, ?, ?> source,
+    List<RecordOp> ops,
+    List<Sink<?>> sinks,
+    Sink<DeadLetter> deadLetterSink,
+    String name,
+    int parallelism,
+    Duration checkpointInterval,
+    Path checkpointDirectory,
+    int retainedCheckpoints,
+    CheckpointStore checkpointStore,
+    RestartPolicy restartPolicy,
+    MeterRegistry metrics,
+    Time time,
+    boolean stopOnJvmShutdown) {
+
+  /** The id under which sink {@code index} keeps its state in checkpoints. */
+  public static String sinkId(int index) {
+    return "sink-" + index;
+  }
+
+  /** The id under which the dead-letter sink keeps its state in checkpoints. */
+  public static final String DEAD_LETTER_SINK_ID = "dead-letter";
+}

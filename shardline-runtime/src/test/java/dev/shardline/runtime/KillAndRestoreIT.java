@@ -1,0 +1,189 @@
+package dev.shardline.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Crash safety end to end: a generator → file sink pipeline in a child JVM is killed with SIGKILL
+ * at three random moments (each after it completed a checkpoint of its own, so every run made
+ * progress), then stopped with SIGTERM, then run to the end; every generated record must be in the
+ * committed files exactly once, and no in-progress file may remain.
+ */
+class KillAndRestoreIT {
+  private static final long COUNT = 40_000;
+  private static final double RATE = 10_000;
+  private static final long INTERVAL_MILLIS = 150;
+  private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(30);
+  private static final Pattern LINE =
+      Pattern.compile("\\{\"seq\":(\\d+),\"key\":\"key-(\\d+)\",\"payload\":\"([a-z]*)\"}");
+
+  @TempDir Path dir;
+  private final List<Process> children = new ArrayList<>();
+
+  @AfterEach
+  void killEveryChild() throws InterruptedException {
+    for (Process child : children) {
+      child.destroyForcibly();
+      child.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @ParameterizedTest(name = "parallelism {0}")
+  @ValueSource(ints = {1, 4})
+  void everyRecordIsCommittedExactlyOnceDespiteKills(int parallelism) throws Exception {
+    long seed = System.nanoTime();
+    Random random = new Random(seed);
+    System.out.println("KillAndRestoreIT parallelism " + parallelism + " seed " + seed);
+    Path checkpoints = dir.resolve("checkpoints");
+    Path output = dir.resolve("out");
+
+    for (int kill = 1; kill <= 3; kill++) {
+      long restored = newestCheckpoint(checkpoints);
+      Process child = startChild(checkpoints, output, parallelism, "run-" + kill);
+      awaitCheckpointAfter(restored, checkpoints, child);
+      Thread.sleep(random.nextInt(600)); // a random moment: mid-batch, mid-checkpoint, mid-commit
+      assertThat(child.isAlive())
+          .as("run %d must still be running when killed (log: %s)", kill, log("run-" + kill))
+          .isTrue();
+      child.destroyForcibly();
+      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(committedSequenceNumbers(output))
+        .as("the killed runs committed part of the output")
+        .isNotEmpty()
+        .hasSizeLessThan((int) COUNT);
+
+    // SIGTERM: a graceful stop commits everything written, so nothing is left in progress
+    long restored = newestCheckpoint(checkpoints);
+    Process stopped = startChild(checkpoints, output, parallelism, "sigterm");
+    awaitCheckpointAfter(restored, checkpoints, stopped);
+    stopped.destroy();
+    assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(inProgressParts(output)).as("in-progress parts after SIGTERM").isEmpty();
+    assertThat(log("sigterm")).contains("taking a final checkpoint");
+
+    Process last = startChild(checkpoints, output, parallelism, "last");
+    assertThat(last.waitFor(60, TimeUnit.SECONDS))
+        .as("the last run finishes (log: %s)", log("last"))
+        .isTrue();
+    assertThat(last.exitValue()).as("exit code of the last run: %s", log("last")).isZero();
+
+    List<Long> committed = committedSequenceNumbers(output);
+    assertThat(committed).hasSize((int) COUNT).doesNotHaveDuplicates();
+    assertThat(committed.stream().mapToLong(Long::longValue).max().orElseThrow())
+        .isEqualTo(COUNT - 1);
+    assertThat(inProgressParts(output)).isEmpty();
+  }
+
+  private Process startChild(Path checkpoints, Path output, int parallelism, String name)
+      throws IOException {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            java.toString(),
+            "-Xmx256m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            KillTestPipelineMain.class.getName(),
+            checkpoints.toString(),
+            output.toString(),
+            Integer.toString(parallelism),
+            Long.toString(COUNT),
+            Double.toString(RATE),
+            Long.toString(INTERVAL_MILLIS));
+    builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
+    Process child = builder.start();
+    children.add(child);
+    return child;
+  }
+
+  /** Waits until the child completed a checkpoint newer than {@code restored}. */
+  private void awaitCheckpointAfter(long restored, Path checkpoints, Process child)
+      throws Exception {
+    long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
+    while (newestCheckpoint(checkpoints) <= restored) {
+      assertThat(child.isAlive()).as("child exited early: %s", child.info()).isTrue();
+      assertThat(System.nanoTime() - deadline)
+          .as("no new checkpoint within %s", PROGRESS_TIMEOUT)
+          .isNegative();
+      Thread.sleep(10);
+    }
+  }
+
+  private static long newestCheckpoint(Path checkpoints) throws IOException {
+    if (!Files.isDirectory(checkpoints)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("checkpoint-\\d{20}\\.ckpt"))
+          .mapToLong(n -> Long.parseLong(n.substring(11, 31)))
+          .max()
+          .orElse(0);
+    }
+  }
+
+  private static List<Long> committedSequenceNumbers(Path output) throws IOException {
+    List<Long> seqs = new ArrayList<>();
+    if (!Files.isDirectory(output)) {
+      return seqs;
+    }
+    try (Stream<Path> files = Files.list(output)) {
+      for (Path file : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          Matcher m = LINE.matcher(line);
+          assertThat(m.matches()).as("line '%s' of %s", line, file).isTrue();
+          long seq = Long.parseLong(m.group(1));
+          assertThat(Long.parseLong(m.group(2))).isEqualTo(seq % KillTestPipelineMain.KEYS);
+          assertThat(m.group(3)).hasSize(KillTestPipelineMain.PAYLOAD_CHARS);
+          seqs.add(seq);
+        }
+      }
+    }
+    return seqs;
+  }
+
+  private static List<String> inProgressParts(Path output) throws IOException {
+    try (Stream<Path> files = Files.list(output)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.endsWith(".inprogress"))
+          .collect(Collectors.toList());
+    }
+  }
+
+  private String log(String name) {
+    try {
+      List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  static {
+    // referenced so the checkpoint file name format stays in one place
+    assert DirectoryCheckpointStore.fileName(1).equals("checkpoint-00000000000000000001.ckpt");
+  }
+}

@@ -1,0 +1,91 @@
+package dev.shardline.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardline.api.Sink;
+import dev.shardline.api.SinkContext;
+import dev.shardline.api.SinkWriter;
+import dev.shardline.connectors.generator.GeneratorSource;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineMetricsTest {
+  @TempDir Path dir;
+
+  @Test
+  void recordsCheckpointsAndConnectorMetersLandInTheRegistryTaggedWithThePipeline() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Sink<Long> countingSink =
+        (SinkContext context) -> {
+          var written = context.metrics().counter("test.sink.written");
+          return new SinkWriter<>() {
+            @Override
+            public void write(Long record) {
+              written.increment();
+            }
+
+            @Override
+            public void flush() {}
+          };
+        };
+    Pipeline pipeline =
+        Pipeline.from(GeneratorSource.sequence().count(1_000).build())
+            .filter(n -> n < 600)
+            .to(countingSink)
+            .name("metered")
+            .parallelism(2)
+            .checkpointInterval(Duration.ofMillis(20))
+            .checkpointDirectory(dir)
+            .metrics(registry)
+            .build();
+
+    pipeline.run();
+
+    double in = 0;
+    double out = 0;
+    for (String worker : new String[] {"0", "1"}) {
+      in +=
+          registry
+              .get("shardline.pipeline.records.in")
+              .tags("pipeline", "metered", "worker", worker)
+              .functionCounter()
+              .count();
+      out +=
+          registry
+              .get("shardline.pipeline.records.out")
+              .tags("pipeline", "metered", "worker", worker)
+              .functionCounter()
+              .count();
+    }
+    assertThat(in).isEqualTo(1_000);
+    assertThat(out).isEqualTo(600);
+    double checkpoints =
+        registry
+            .get("shardline.pipeline.checkpoints")
+            .tags("pipeline", "metered")
+            .counter()
+            .count();
+    assertThat(checkpoints).isEqualTo(pipeline.completedCheckpoints()).isPositive();
+    assertThat(registry.get("shardline.pipeline.checkpoint.last.id").gauge().value())
+        .isEqualTo(pipeline.lastCheckpointId().orElseThrow());
+    assertThat(registry.get("shardline.pipeline.checkpoint.size").summary().totalAmount())
+        .isPositive();
+    assertThat(registry.get("shardline.pipeline.checkpoint.duration").timer().count())
+        .isEqualTo((long) checkpoints);
+    assertThat(registry.get("shardline.pipeline.restarts").counter().count()).isZero();
+    // a connector's meter, registered through its context, carries pipeline, sink and writer
+    double written = 0;
+    for (String writer : new String[] {"0", "1"}) {
+      written +=
+          registry
+              .get("test.sink.written")
+              .tags("pipeline", "metered", "sink", "sink-0", "writer", writer)
+              .counter()
+              .count();
+    }
+    assertThat(written).isEqualTo(600);
+  }
+}

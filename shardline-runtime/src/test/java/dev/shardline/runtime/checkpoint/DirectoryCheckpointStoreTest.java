@@ -1,0 +1,158 @@
+package dev.shardline.runtime.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardline.api.ShardlineException;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DirectoryCheckpointStoreTest {
+  @TempDir Path dir;
+
+  @Test
+  void aStoredCheckpointIsTheLatestAndLeavesNoTempFile() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThat(store.latest()).isEmpty();
+
+      long size = store.store(CheckpointFixtures.sample(1));
+
+      assertThat(store.latest()).contains(CheckpointFixtures.sample(1));
+      assertThat(size).isEqualTo(Files.size(dir.resolve("checkpoint-00000000000000000001.ckpt")));
+      assertThat(names())
+          .containsExactlyInAnyOrder(".lock", "checkpoint-00000000000000000001.ckpt");
+    }
+  }
+
+  @Test
+  void onlyTheLastNCheckpointsAreKept() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      for (long id = 1; id <= 5; id++) {
+        store.store(CheckpointFixtures.sample(id));
+      }
+
+      assertThat(store.files())
+          .extracting(p -> p.getFileName().toString())
+          .containsExactly(
+              "checkpoint-00000000000000000003.ckpt",
+              "checkpoint-00000000000000000004.ckpt",
+              "checkpoint-00000000000000000005.ckpt");
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(5);
+    }
+  }
+
+  @Test
+  void aCorruptNewestCheckpointFallsBackToThePreviousOneWithAWarningNamingTheFile()
+      throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      store.store(CheckpointFixtures.sample(1));
+      store.store(CheckpointFixtures.sample(2));
+      Path newest = dir.resolve("checkpoint-00000000000000000002.ckpt");
+      byte[] bytes = Files.readAllBytes(newest);
+      bytes[bytes.length / 2] ^= 0x01;
+      Files.write(newest, bytes);
+
+      String log =
+          captureStandardError(() -> assertThat(store.latest().orElseThrow().id()).isEqualTo(1));
+
+      assertThat(log)
+          .contains("WARN")
+          .contains(newest.toString())
+          .contains("checksum mismatch")
+          .contains("falling back to the previous checkpoint");
+      assertThat(store.skipped())
+          .singleElement()
+          .extracting(CorruptCheckpointException::file)
+          .isEqualTo(newest);
+      // kept for inspection, never read again
+      assertThat(names()).contains("checkpoint-00000000000000000002.ckpt.corrupt");
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+      assertThat(store.skipped()).isEmpty();
+    }
+  }
+
+  @Test
+  void aTruncatedNewestCheckpointFallsBack() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      store.store(CheckpointFixtures.sample(1));
+      store.store(CheckpointFixtures.sample(2));
+      Path newest = dir.resolve("checkpoint-00000000000000000002.ckpt");
+      byte[] bytes = Files.readAllBytes(newest);
+      Files.write(newest, Arrays.copyOf(bytes, bytes.length - 9));
+
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+      assertThat(store.skipped())
+          .singleElement()
+          .satisfies(e -> assertThat(e.getMessage()).contains(newest.toString()));
+    }
+  }
+
+  @Test
+  void whenEveryCheckpointIsCorruptTheStoreRefusesToStartOverSilently() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      store.store(CheckpointFixtures.sample(1));
+      Files.write(dir.resolve("checkpoint-00000000000000000001.ckpt"), new byte[] {1, 2, 3});
+
+      assertThatThrownBy(store::latest)
+          .isInstanceOf(ShardlineException.class)
+          .hasMessageContaining("No readable checkpoint in " + dir.toAbsolutePath())
+          .hasMessageContaining("delete the directory");
+    }
+  }
+
+  @Test
+  void aCheckpointInterruptedBeforeItsRenameIsInvisibleAndCleanedUp() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      store.store(CheckpointFixtures.sample(1));
+    }
+    // a crash after writing the temp file of checkpoint 2, before the rename
+    Files.write(dir.resolve(".checkpoint-00000000000000000002.ckpt.tmp"), new byte[] {1, 2});
+
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+      assertThat(names()).doesNotContain(".checkpoint-00000000000000000002.ckpt.tmp");
+    }
+  }
+
+  @Test
+  void twoPipelinesCannotShareADirectory() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThatThrownBy(() -> DirectoryCheckpointStore.open(dir, 3))
+          .isInstanceOf(ShardlineException.class)
+          .hasMessageContaining("is in use by another running pipeline");
+    }
+    // released on close
+    DirectoryCheckpointStore.open(dir, 3).close();
+  }
+
+  private String[] names() throws Exception {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.map(p -> p.getFileName().toString()).toArray(String[]::new);
+    }
+  }
+
+  interface ThrowingRunnable {
+    void run() throws Exception;
+  }
+
+  static String captureStandardError(ThrowingRunnable action) throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    original.print(log);
+    return log;
+  }
+}

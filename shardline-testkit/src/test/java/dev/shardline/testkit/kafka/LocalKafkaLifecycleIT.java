@@ -1,0 +1,224 @@
+package dev.shardline.testkit.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardline.testkit.internal.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class LocalKafkaLifecycleIT {
+
+  @ParameterizedTest
+  @EnumSource(LocalKafka.Mode.class)
+  void closeFreesThePortsDeletesTheDataAndLeavesNoProcess(LocalKafka.Mode mode) {
+    // Given
+    LocalKafka kafka = LocalKafka.builder().mode(mode).start();
+    kafka.createTopic("some-data", 1);
+    Records.produceNumbered(kafka, "some-data", 10, 1);
+    int port = kafka.port();
+    int controllerPort = kafka.controllerPort();
+    Path dataDir = kafka.dataDir();
+    assertThat(dataDir).isDirectory();
+    assertThat(kafkaChildProcesses()).hasSize(mode == LocalKafka.Mode.CHILD_JVM ? 1 : 0);
+
+    // When
+    kafka.close();
+
+    // Then
+    assertThat(kafka.isRunning()).isFalse();
+    assertThat(canBind(port)).as("port %d free", port).isTrue();
+    assertThat(canBind(controllerPort)).as("controller port %d free", controllerPort).isTrue();
+    assertThat(dataDir).doesNotExist();
+    assertThat(kafkaChildProcesses()).isEmpty();
+    assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class);
+  }
+
+  @ParameterizedTest
+  @EnumSource(LocalKafka.Mode.class)
+  void startRetriesOnNewPortsWhenAPortIsTaken(LocalKafka.Mode mode) throws IOException {
+    // Given a port that another server holds, handed out first
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      AtomicBoolean first = new AtomicBoolean(true);
+      LocalKafka.Builder builder =
+          LocalKafka.builder()
+              .mode(mode)
+              .portPicker(() -> first.getAndSet(false) ? taken.getLocalPort() : FreePorts.pick());
+
+      // When
+      try (LocalKafka kafka = builder.start()) {
+
+        // Then
+        assertThat(kafka.port()).isNotEqualTo(taken.getLocalPort());
+        assertThat(kafka.controllerPort()).isNotEqualTo(taken.getLocalPort());
+        kafka.createTopic("after-retry", 1);
+        Records.produceNumbered(kafka, "after-retry", 1, 1);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(LocalKafka.Mode.class)
+  void invalidBrokerPropertyFailsTheStartNamingTheProperty(LocalKafka.Mode mode) {
+    // Given
+    LocalKafka.Builder builder =
+        LocalKafka.builder().mode(mode).brokerProperty("num.io.threads", "many-" + mode);
+
+    // When / Then
+    assertThatThrownBy(builder::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("num.io.threads");
+    assertThat(kafkaChildProcesses()).isEmpty();
+    assertThat(dataDirsConfiguredWith("many-" + mode)).isEmpty();
+  }
+
+  @Test
+  void childJvmBrokerThatFailsWhileStartingIsReportedWithItsLog() {
+    // Given a configuration that passes validation but fails when the broker starts
+    String missingClass = "com.example.MissingAuthorizerForChild";
+    LocalKafka.Builder builder =
+        LocalKafka.builder().childJvm().brokerProperty("authorizer.class.name", missingClass);
+
+    // When / Then
+    assertThatThrownBy(builder::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("exited before it was ready")
+        .hasMessageContaining("broker log")
+        .hasMessageContaining(missingClass);
+    assertThat(kafkaChildProcesses()).isEmpty();
+    assertThat(dataDirsConfiguredWith(missingClass)).isEmpty();
+  }
+
+  @Test
+  void inProcessBrokerThatFailsWhileStartingCannotHaltTheTestJvm() {
+    // Given a configuration on which Kafka halts the JVM ("fatal fault") while starting
+    String missingClass = "com.example.MissingAuthorizerInProcess";
+    LocalKafka.Builder builder =
+        LocalKafka.builder().inProcess().brokerProperty("authorizer.class.name", missingClass);
+
+    // When / Then: this JVM is still here to check it
+    assertThatThrownBy(builder::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("tried to halt the JVM");
+    assertThat(dataDirsConfiguredWith(missingClass)).isEmpty();
+    try (LocalKafka kafka = LocalKafka.builder().inProcess().start()) {
+      kafka.createTopic("after-a-failed-start", 1);
+    }
+  }
+
+  @Test
+  void childJvmThatIsNotReadyInTimeIsStopped() {
+    // Given
+    LocalKafka.Builder builder =
+        LocalKafka.builder()
+            .childJvm()
+            .startTimeout(Duration.ofMillis(1))
+            .brokerProperty("broker.rack", "too-slow");
+
+    // When / Then
+    assertThatThrownBy(builder::start)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Timed out")
+        .hasMessageContaining("broker log");
+    assertThat(kafkaChildProcesses()).isEmpty();
+    assertThat(dataDirsConfiguredWith("too-slow")).isEmpty();
+  }
+
+  @Test
+  void inProcessBrokerRestartsOnTheSamePortsWithItsData() {
+    try (LocalKafka kafka = LocalKafka.builder().inProcess().start()) {
+      // Given
+      kafka.createTopic("kept", 2);
+      Records.produceNumbered(kafka, "kept", 100, 2);
+      String bootstrap = kafka.bootstrapServers();
+
+      // When
+      kafka.stop();
+      assertThat(kafka.isRunning()).isFalse();
+      assertThatThrownBy(() -> kafka.createTopic("while-down", 1))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("not running");
+      kafka.start();
+
+      // Then
+      assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+      Map<Integer, List<String>> consumed = Records.consumeInGroup(kafka, "kept", "kept-group", 2);
+      assertThat(consumed.get(0)).containsExactlyElementsOf(Records.expectedInPartition(100, 2, 0));
+      assertThat(consumed.get(1)).containsExactlyElementsOf(Records.expectedInPartition(100, 2, 1));
+    }
+  }
+
+  @Test
+  void inProcessBrokerCannotBeKilled() {
+    try (LocalKafka kafka = LocalKafka.builder().inProcess().start()) {
+      assertThatThrownBy(kafka::kill)
+          .isInstanceOf(UnsupportedOperationException.class)
+          .hasMessageContaining("childJvm()");
+      assertThat(kafka.isRunning()).isTrue();
+    }
+  }
+
+  /** Broker JVMs this JVM started that are still alive. */
+  private static List<ProcessHandle> kafkaChildProcesses() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(
+            p ->
+                p.info()
+                    .arguments()
+                    .map(arguments -> Arrays.asList(arguments).contains("kafka.Kafka"))
+                    .orElse(false))
+        .collect(Collectors.toList());
+  }
+
+  /**
+   * LocalKafka directories left in the temp directory whose broker config mentions {@code text}.
+   */
+  private static List<Path> dataDirsConfiguredWith(String text) {
+    Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+    try (Stream<Path> dirs = Files.list(tmp)) {
+      return dirs.filter(d -> d.getFileName().toString().startsWith("shardline-kafka-"))
+          .filter(Files::isDirectory)
+          .filter(
+              d -> {
+                try {
+                  return Files.readString(d.resolve("server.properties"), StandardCharsets.UTF_8)
+                      .contains(text);
+                } catch (IOException e) {
+                  return false;
+                }
+              })
+          .collect(Collectors.toList());
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static boolean canBind(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      // As any server would: connections the broker closed may linger in TIME_WAIT on its port.
+      socket.setReuseAddress(true);
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
