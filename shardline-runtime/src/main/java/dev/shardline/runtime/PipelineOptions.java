@@ -82,7 +82,8 @@ public final class PipelineOptions {
           .noDefaultValue()
           .withDescription(
               "Where the checkpoint files go; one pipeline per directory (it is locked). When"
-                  + " not set: checkpoints/<name> under the working directory.");
+                  + " not set: checkpoints/{name} under the working directory, {name} being the"
+                  + " pipeline's name.");
 
   public static final ConfigOption<Integer> CHECKPOINT_RETAINED =
       ConfigOptions.key("checkpoint.retained")
@@ -121,8 +122,7 @@ public final class PipelineOptions {
           .durationType()
           .defaultValue(RestartPolicy.DEFAULT_BACKOFF.max())
           .withValidator(Validators.greaterThan(Duration.ZERO))
-          .withDescription(
-              "The longest wait before a restart. Must be at least restart.backoff.initial.");
+          .withDescription("The longest wait before a restart; at least restart.backoff.initial.");
 
   public static final ConfigOption<Double> RESTART_BACKOFF_JITTER =
       ConfigOptions.key("restart.backoff.jitter")

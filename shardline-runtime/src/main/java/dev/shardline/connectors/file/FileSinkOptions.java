@@ -51,7 +51,9 @@ public final class FileSinkOptions {
           .stringType()
           .noDefaultValue()
           .withValidator(
-              Validator.of("must not contain / or \\", s -> !s.contains("/") && !s.contains("\\")))
+              Validator.of(
+                  "must not contain a path separator (/ or backslash)",
+                  s -> !s.contains("/") && !s.contains("\\")))
           .withDescription(
               "The end of every part file's name; may be empty. When not set: .txt for format"
                   + " lines, .jsonl for json-lines.");

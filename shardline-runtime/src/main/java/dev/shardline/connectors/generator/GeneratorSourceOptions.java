@@ -38,8 +38,9 @@ public final class GeneratorSourceOptions {
           .enumType(GeneratorKind.class)
           .noDefaultValue()
           .withDescription(
-              "What to generate: sequence (the numbers 0, 1, 2, ...) or json-events (JSON text"
-                  + " {\"seq\":n,\"key\":\"key-<n % keys>\",\"payload\":\"<payloadSize letters>\"}).");
+              "What to generate: sequence (the numbers 0, 1, 2, ... as longs) or json-events"
+                  + " (JSON text {\"seq\":n,\"key\":\"key-k\",\"payload\":\"...\"} with k = n"
+                  + " modulo keys and payloadSize letters of payload).");
 
   public static final ConfigOption<Long> COUNT =
       ConfigOptions.key("count")
