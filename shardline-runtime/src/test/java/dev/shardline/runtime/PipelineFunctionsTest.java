@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.Sink;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.config.ConfigException;
 import dev.shardline.connectors.generator.GeneratorSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -151,9 +152,12 @@ class PipelineFunctionsTest {
   void aPipelineNeedsASinkAndAValidName() {
     Flow<Long> flow = Pipeline.from(GeneratorSource.sequence().build());
     assertThatThrownBy(() -> flow.to(new CollectingSink<>()).name("no spaces"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("was 'no spaces'");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value \"no spaces\" for option \"name\": must be 1 to 100 letters, digits,"
+                + " '.', '_' or '-', starting with a letter or digit");
     assertThatThrownBy(() -> flow.to(new CollectingSink<>()).parallelism(0))
-        .hasMessageContaining("parallelism must be 1 or more, was 0");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value \"0\" for option \"parallelism\": must be at least 1");
   }
 }

@@ -1,15 +1,16 @@
 package dev.shardline.connectors.file;
 
-import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.TransactionalSink;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
+import dev.shardline.config.DataSize;
+import dev.shardline.connectors.LineFormat;
 import dev.shardline.state.VersionedSerializer;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -38,18 +39,17 @@ import java.util.regex.Pattern;
  * Part names are stable per pipeline name, writer and checkpoint, and unique as long as each
  * pipeline writing to the directory has its own name. Committed files hold whole lines only.
  *
- * <table>
- *   <caption>Options and defaults</caption>
- *   <tr><th>option</th><th>default</th></tr>
- *   <tr><td>format</td><td>{@link #lines}: {@code String.valueOf(record)}; {@link #jsonLines}: the
- *       record as JSON (Jackson)</td></tr>
- *   <tr><td>{@link Builder#suffix}</td><td>{@code .txt} for lines, {@code .jsonl} for JSON
- *       lines</td></tr>
- *   <tr><td>{@link Builder#bufferBytes}</td><td>{@value #DEFAULT_BUFFER_BYTES}</td></tr>
- * </table>
+ * <p>Options ({@link FileSinkOptions}, which lists the defaults): the directory ({@code path}), the
+ * format ({@link #lines}: {@code String.valueOf(record)}; {@link #jsonLines}: the record as JSON,
+ * by Jackson), {@link Builder#suffix} ({@code .txt} for lines, {@code .jsonl} for JSON lines) and
+ * {@link Builder#bufferSize} (default 64 KiB). The builder sets these options' values, so a bad one
+ * fails with a {@link ConfigException} naming the key; {@link #fromConfiguration} builds the same
+ * sink from a parsed YAML section.
  *
  * <pre>{@code
  * Pipeline.from(source).to(FileSink.jsonLines(Path.of("out")).build()).name("archive").build().run();
+ * // the same sink from YAML: {path: out, format: json-lines}
+ * FileSink<Object> fromYaml = FileSink.fromConfiguration(Configuration.fromMap(yaml));
  * }</pre>
  *
  * <p>Immutable and thread-safe; its writers are used by one worker thread each.
@@ -60,45 +60,52 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
   /** The write buffer unless told otherwise: 64 KiB. */
   public static final int DEFAULT_BUFFER_BYTES = 64 * 1024;
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final Path directory;
   private final Function<? super T, String> encoder;
   private final String suffix;
   private final int bufferBytes;
 
-  private FileSink(Builder<T> builder) {
-    this.directory = builder.directory.toAbsolutePath().normalize();
-    this.encoder = builder.encoder;
-    this.suffix = builder.suffix;
-    this.bufferBytes = builder.bufferBytes;
+  private FileSink(Function<? super T, String> encoder, Configuration config) {
+    this.directory = config.get(FileSinkOptions.PATH).toAbsolutePath().normalize();
+    this.encoder = encoder;
+    this.suffix = FileSinkOptions.suffix(config);
+    this.bufferBytes = (int) config.get(FileSinkOptions.BUFFER_SIZE).bytes();
   }
 
-  /** Lines of {@code String.valueOf(record)}; suffix {@code .txt}. */
+  /**
+   * Lines of {@code String.valueOf(record)} (option {@code format: lines}); suffix {@code .txt}.
+   */
   public static Builder<Object> lines(Path directory) {
-    return new Builder<>(directory, String::valueOf, ".txt");
+    return new Builder<>(directory, LineFormat.LINES);
   }
 
   /**
    * One JSON document per line, written by Jackson ({@code ObjectMapper.writeValueAsString}); a
-   * {@code String} record becomes a JSON string. Suffix {@code .jsonl}.
+   * {@code String} record becomes a JSON string (option {@code format: json-lines}). Suffix {@code
+   * .jsonl}.
    */
   public static Builder<Object> jsonLines(Path directory) {
-    return new Builder<>(
-        directory,
-        record -> {
-          try {
-            return JSON.writeValueAsString(record);
-          } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new UncheckedIOException("Cannot write " + record + " as JSON", e);
-          }
-        },
-        ".jsonl");
+    return new Builder<>(directory, LineFormat.JSON_LINES);
   }
 
-  /** Lines made by {@code encoder} (which must not return line breaks); suffix {@code .txt}. */
+  /**
+   * Lines made by {@code encoder} (which must not return line breaks); suffix {@code .txt}. Java
+   * only: the {@code format} option names the built-in encoders.
+   */
   public static <T> Builder<T> builder(Path directory, Function<? super T, String> encoder) {
-    return new Builder<>(directory, encoder, ".txt");
+    return new Builder<>(directory, checkNotNull(encoder, "encoder"), Configuration.builder());
+  }
+
+  /**
+   * The sink that {@code config} describes, e.g. a parsed YAML section {@code {path: out, format:
+   * json-lines}}. {@code config} holds only {@link FileSinkOptions} keys.
+   *
+   * @throws ConfigException naming the key, the value and the fix, for an unknown key (with the
+   *     closest declared key), a bad value, or a missing {@code path}
+   */
+  public static FileSink<Object> fromConfiguration(Configuration config) {
+    Configuration valid = FileSinkOptions.OPTIONS.validate(checkNotNull(config, "config"));
+    return new FileSink<>(valid.get(FileSinkOptions.FORMAT).encoder(), valid);
   }
 
   /** The directory it writes to. */
@@ -154,41 +161,61 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
   }
 
   /**
-   * Options of a {@link FileSink}; defaults in its class comment. Not thread-safe.
+   * Options of a {@link FileSink}: each method sets the value of one {@link FileSinkOptions}
+   * option, checked at once; defaults there. Not thread-safe.
    *
    * @param <T> the records it accepts
    */
   public static final class Builder<T> {
-    private final Path directory;
     private final Function<? super T, String> encoder;
-    private String suffix;
-    private int bufferBytes = DEFAULT_BUFFER_BYTES;
+    private final Configuration.Builder options;
 
-    private Builder(Path directory, Function<? super T, String> encoder, String suffix) {
-      this.directory = checkNotNull(directory, "directory");
-      this.encoder = checkNotNull(encoder, "encoder");
-      this.suffix = suffix;
+    private Builder(Path directory, LineFormat format) {
+      this(
+          directory, format.encoder(), Configuration.builder().set(FileSinkOptions.FORMAT, format));
     }
 
-    /** The file name suffix, e.g. {@code .jsonl}; may be empty. */
+    private Builder(
+        Path directory, Function<? super T, String> encoder, Configuration.Builder options) {
+      this.encoder = encoder;
+      this.options = options.set(FileSinkOptions.PATH, checkNotNull(directory, "directory"));
+    }
+
+    /**
+     * The file name suffix, e.g. {@code .jsonl}; may be empty. Option {@code suffix}.
+     *
+     * @throws ConfigException when {@code suffix} contains a path separator
+     */
     public Builder<T> suffix(String suffix) {
-      checkNotNull(suffix, "suffix");
-      checkArgument(
-          !suffix.contains("/") && !suffix.contains("\\"),
-          "suffix cannot contain path separators, was '" + suffix + "'");
-      this.suffix = suffix;
+      options.set(FileSinkOptions.SUFFIX, checkNotNull(suffix, "suffix"));
       return this;
     }
 
-    /** How many bytes each writer buffers before writing to its file. */
+    /**
+     * How much each writer buffers before writing to its file; option {@code bufferSize}. Default
+     * 64 KiB.
+     *
+     * @throws ConfigException when {@code size} is below 1 byte or above 1 GiB
+     */
+    public Builder<T> bufferSize(DataSize size) {
+      options.set(FileSinkOptions.BUFFER_SIZE, checkNotNull(size, "size"));
+      return this;
+    }
+
+    /**
+     * How many bytes each writer buffers before writing to its file; the same as {@link
+     * #bufferSize}.
+     *
+     * @throws ConfigException when {@code bufferBytes} is below 1 or above 1 GiB
+     */
     public Builder<T> bufferBytes(int bufferBytes) {
-      checkArgument(bufferBytes >= 1, "bufferBytes must be 1 or more, was " + bufferBytes);
-      this.bufferBytes = bufferBytes;
+      // parsed, not set, so that a negative count is a ConfigException too
+      options.set(FileSinkOptions.BUFFER_SIZE, FileSinkOptions.BUFFER_SIZE.parse(bufferBytes));
       return this;
     }
 
     public FileSink<T> build() {
-      return new FileSink<>(this);
+      return new FileSink<>(encoder, FileSinkOptions.OPTIONS.validate(options.build()));
     }
   }
 }

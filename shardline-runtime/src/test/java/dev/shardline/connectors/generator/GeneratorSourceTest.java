@@ -10,6 +10,7 @@ import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.config.Configuration;
 import dev.shardline.time.ManualTime;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -130,6 +131,18 @@ class GeneratorSourceTest {
     assertThat(three.assigned.get(0)).extracting(GeneratorSplit::index).containsExactly(0, 3);
     assertThat(three.assigned.get(1)).extracting(GeneratorSplit::index).containsExactly(1, 4);
     assertThat(three.assigned.get(2)).extracting(GeneratorSplit::index).containsExactly(2);
+  }
+
+  @Test
+  void aSourceFromConfigurationEmitsWhatTheBuiltOneEmits() throws Exception {
+    GeneratorSource<Long> built = GeneratorSource.sequence().count(50).batchSize(3).build();
+    GeneratorSource<?> configured =
+        GeneratorSource.fromConfiguration(
+            Configuration.fromMap(Map.of("kind", "sequence", "count", "50", "batchSize", 3)));
+    List<GeneratorSplit> splits = List.of(new GeneratorSplit(0, 2, 0), new GeneratorSplit(1, 2, 0));
+
+    assertThat(readAll(configured, splits)).isEqualTo(readAll(built, splits)).hasSize(50);
+    assertThat(configured.identity()).isEqualTo(built.identity());
   }
 
   @Test
