@@ -116,6 +116,14 @@ public final class SdkKinesisProxy implements KinesisProxy {
     return new SdkKinesisProxy(checkNotNull(client, "client"), null);
   }
 
+  /**
+   * The SDK client behind this proxy, for other Kinesis calls made with the same settings (the
+   * Kinesis sink's PutRecords); it stays owned by this proxy and closes with it.
+   */
+  public KinesisAsyncClient client() {
+    return client;
+  }
+
   @Override
   public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
     return client
