@@ -11,12 +11,18 @@ import dev.shardline.config.Configuration;
 import dev.shardline.config.DataSize;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.SerializationSchema;
+import dev.shardline.kinesis.config.AwsCredentials;
+import dev.shardline.kinesis.config.AwsOptions;
+import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.sink.internal.KinesisSinkWriter;
 import dev.shardline.kinesis.sink.internal.SdkKinesisSinkClient;
 import dev.shardline.kinesis.sink.internal.SenderSettings;
 import dev.shardline.kinesis.sink.internal.SinkMetrics;
+import dev.shardline.kinesis.source.proxy.SdkKinesisProxy;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /**
@@ -26,10 +32,11 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  *
  * <pre>{@code
  * KinesisSink<Order> sink = KinesisSink.<Order>builder()
- *     .stream("orders-out")
+ *     .stream("orders-out")                             // stream: orders-out
+ *     .region(AwsRegion.of("eu-west-1"))                // awsRegion: {type: specific, id: ...}
  *     .partitionKey(order -> order.customerId())
  *     .format(JsonFormat.forClass(Order.class))
- *     .aggregation(true)
+ *     .aggregation(true)                                // aggregation: {enabled: true}
  *     .build();
  *
  * // plain Java: a key function and a value function
@@ -44,9 +51,10 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * format} option ({@code bytes}, for {@code byte[]} records), and the option defaults listed in
  * {@code shardline-kinesis/docs/sink.md}.
  *
- * <p>Each writer creates its own Kinesis client: from the {@link ClientProvider} given to the
- * builder, else the AWS SDK's defaults (region and credentials from the environment). Immutable and
- * thread-safe; its writers are not (one per worker).
+ * <p>Each writer creates its own Kinesis client from the AWS options ({@code awsRegion}, {@code
+ * awsCredentials}, {@code clientConfigProperties}, shared with the source), or takes one from a
+ * {@link ClientProvider} given to the builder. Immutable and thread-safe; its writers are not (one
+ * per worker).
  *
  * @param <T> the records it writes
  */
@@ -83,14 +91,13 @@ public final class KinesisSink<T> implements Sink<T> {
   }
 
   /**
-   * A builder starting from configuration values (e.g. a YAML section), its record format taken
-   * from the {@code format} options: the CLI's entry point.
-   *
-   * @throws ConfigException when the configuration breaks a rule
+   * A builder starting from options as YAML gives them (nested or dotted keys), its record format
+   * taken from the {@code format} options: the CLI's entry point. {@link Builder#build()} checks
+   * them.
    */
-  public static Builder<Object> fromConfiguration(Configuration config) {
-    checkNotNull(config, "config");
-    return new Builder<>(config);
+  public static Builder<Object> fromConfiguration(Map<?, ?> yaml) {
+    checkNotNull(yaml, "yaml");
+    return new Builder<>(Configuration.fromMap(yaml));
   }
 
   /**
@@ -120,10 +127,15 @@ public final class KinesisSink<T> implements Sink<T> {
               + " sink: add one (deadLetterTo), or use fail");
     }
     String stream = config.getOptional(KinesisSinkOptions.STREAM).orElse(null);
-    KinesisAsyncClient sdkClient =
-        clientProvider != null ? clientProvider.create() : KinesisAsyncClient.create();
     Duration requestTimeout = config.get(KinesisSinkOptions.REQUEST_TIMEOUT);
-    SdkKinesisSinkClient client = new SdkKinesisSinkClient(sdkClient, requestTimeout, true);
+    SdkKinesisSinkClient client;
+    if (clientProvider != null) {
+      KinesisAsyncClient provided = clientProvider.create();
+      client = new SdkKinesisSinkClient(provided, requestTimeout, provided);
+    } else {
+      SdkKinesisProxy proxy = SdkKinesisProxy.create(config);
+      client = new SdkKinesisSinkClient(proxy.client(), requestTimeout, proxy);
+    }
     try {
       return new KinesisSinkWriter<>(
           new KinesisSinkWriter.Parts<>(
@@ -171,16 +183,44 @@ public final class KinesisSink<T> implements Sink<T> {
     }
 
     /**
-     * Sets any option, e.g. {@code set(KinesisSinkOptions.RETRY_TIMEOUT, Duration.ofMinutes(5))}.
+     * Sets any option of {@link KinesisSinkOptions#ALL}, e.g. {@code
+     * option(KinesisSinkOptions.RETRY_TIMEOUT, Duration.ofMinutes(5))}.
      */
-    public <V> Builder<T> set(ConfigOption<V> option, V value) {
-      config.set(option, value);
+    public <V> Builder<T> option(ConfigOption<V> option, V value) {
+      config.set(checkNotNull(option, "option"), value);
+      return this;
+    }
+
+    /** Options as YAML gives them (nested or dotted keys), on top of what is set. */
+    public Builder<T> options(Map<?, ?> yaml) {
+      config.putAll(checkNotNull(yaml, "yaml"));
+      return this;
+    }
+
+    /** The region, or a custom endpoint (options {@code awsRegion.*}); default: the SDK's chain. */
+    public Builder<T> region(AwsRegion region) {
+      checkNotNull(region, "region").applyTo(config);
+      return this;
+    }
+
+    /** The credentials (options {@code awsCredentials.*}); default: the SDK's chain. */
+    public Builder<T> credentials(AwsCredentials credentials) {
+      checkNotNull(credentials, "credentials").applyTo(config);
+      return this;
+    }
+
+    /** A Kinesis client setting (option {@code clientConfigProperties.<key>}). */
+    public Builder<T> clientProperty(String key, String value) {
+      Map<String, String> properties =
+          new LinkedHashMap<>(config.build().get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
+      properties.put(checkNotNull(key, "key"), checkNotNull(value, "value"));
+      config.set(AwsOptions.CLIENT_CONFIG_PROPERTIES, properties);
       return this;
     }
 
     /** {@code stream}: the stream every record goes to. */
     public Builder<T> stream(String stream) {
-      return set(KinesisSinkOptions.STREAM, checkNotNull(stream, "stream"));
+      return option(KinesisSinkOptions.STREAM, checkNotNull(stream, "stream"));
     }
 
     /** A stream per record, instead of one {@code stream}. */
@@ -210,7 +250,10 @@ public final class KinesisSink<T> implements Sink<T> {
       return this;
     }
 
-    /** The SDK client each writer uses (default: the SDK's defaults for region and credentials). */
+    /**
+     * Makes the SDK client each writer uses, instead of building one from the AWS options. The
+     * writer closes it.
+     */
     public Builder<T> clientProvider(ClientProvider clientProvider) {
       this.clientProvider = checkNotNull(clientProvider, "clientProvider");
       return this;
@@ -218,57 +261,57 @@ public final class KinesisSink<T> implements Sink<T> {
 
     /** {@code flush.maxRecords}. */
     public Builder<T> flushMaxRecords(int records) {
-      return set(KinesisSinkOptions.FLUSH_MAX_RECORDS, records);
+      return option(KinesisSinkOptions.FLUSH_MAX_RECORDS, records);
     }
 
     /** {@code flush.maxBytes}. */
     public Builder<T> flushMaxBytes(DataSize bytes) {
-      return set(KinesisSinkOptions.FLUSH_MAX_BYTES, bytes);
+      return option(KinesisSinkOptions.FLUSH_MAX_BYTES, bytes);
     }
 
     /** {@code flush.maxAge}. */
     public Builder<T> flushMaxAge(Duration age) {
-      return set(KinesisSinkOptions.FLUSH_MAX_AGE, age);
+      return option(KinesisSinkOptions.FLUSH_MAX_AGE, age);
     }
 
     /** {@code maxOutstandingRecords}. */
     public Builder<T> maxOutstandingRecords(int records) {
-      return set(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS, records);
+      return option(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS, records);
     }
 
     /** {@code maxOutstandingBytes}. */
     public Builder<T> maxOutstandingBytes(DataSize bytes) {
-      return set(KinesisSinkOptions.MAX_OUTSTANDING_BYTES, bytes);
+      return option(KinesisSinkOptions.MAX_OUTSTANDING_BYTES, bytes);
     }
 
     /** {@code maxInFlightRequests}. */
     public Builder<T> maxInFlightRequests(int requests) {
-      return set(KinesisSinkOptions.MAX_IN_FLIGHT_REQUESTS, requests);
+      return option(KinesisSinkOptions.MAX_IN_FLIGHT_REQUESTS, requests);
     }
 
     /** {@code retry.maxAttempts}. */
     public Builder<T> retryMaxAttempts(int attempts) {
-      return set(KinesisSinkOptions.RETRY_MAX_ATTEMPTS, attempts);
+      return option(KinesisSinkOptions.RETRY_MAX_ATTEMPTS, attempts);
     }
 
     /** {@code retry.timeout}. */
     public Builder<T> retryTimeout(Duration timeout) {
-      return set(KinesisSinkOptions.RETRY_TIMEOUT, timeout);
+      return option(KinesisSinkOptions.RETRY_TIMEOUT, timeout);
     }
 
     /** {@code aggregation.enabled}. */
     public Builder<T> aggregation(boolean enabled) {
-      return set(KinesisSinkOptions.AGGREGATION_ENABLED, enabled);
+      return option(KinesisSinkOptions.AGGREGATION_ENABLED, enabled);
     }
 
     /** {@code shardRate.enabled}. */
     public Builder<T> shardRate(boolean enabled) {
-      return set(KinesisSinkOptions.SHARD_RATE_ENABLED, enabled);
+      return option(KinesisSinkOptions.SHARD_RATE_ENABLED, enabled);
     }
 
     /** {@code invalidRecords.policy}. */
     public Builder<T> invalidRecords(InvalidRecordPolicy policy) {
-      return set(KinesisSinkOptions.INVALID_RECORDS_POLICY, policy);
+      return option(KinesisSinkOptions.INVALID_RECORDS_POLICY, policy);
     }
 
     /**
@@ -279,7 +322,7 @@ public final class KinesisSink<T> implements Sink<T> {
      */
     @SuppressWarnings("unchecked")
     public KinesisSink<T> build() {
-      Configuration built = KinesisSinkOptions.OPTIONS.validate(config.build());
+      Configuration built = KinesisSinkOptions.ALL.validate(config.build());
       if (streamFunction == null && !built.contains(KinesisSinkOptions.STREAM)) {
         throw new ConfigException(
             KinesisSinkOptions.STREAM.key(),

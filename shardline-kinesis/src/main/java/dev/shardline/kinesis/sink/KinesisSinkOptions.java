@@ -10,6 +10,7 @@ import dev.shardline.config.OptionSet;
 import dev.shardline.config.Validators;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.Framing;
+import dev.shardline.kinesis.config.AwsOptions;
 import java.time.Duration;
 
 /**
@@ -238,9 +239,11 @@ public final class KinesisSinkOptions {
   /** The cross-field rules. */
   public static final ConfigValidator RULES = KinesisSinkOptions::checkConsistent;
 
-  /** These options, the format options, and their rules. */
-  public static final OptionSet OPTIONS =
-      OptionSet.of(KinesisSinkOptions.class).with(FormatOptions.OPTIONS);
+  /** The sink's own options and rules (the table of {@code docs/sink.md}). */
+  public static final OptionSet OPTIONS = OptionSet.of(KinesisSinkOptions.class);
+
+  /** Every option a Kinesis sink reads: its own, {@link AwsOptions}, and the record format. */
+  public static final OptionSet ALL = OPTIONS.with(AwsOptions.OPTIONS).with(FormatOptions.OPTIONS);
 
   private static void checkConsistent(Configuration config) {
     int maxRecords = config.get(FLUSH_MAX_RECORDS);
@@ -278,7 +281,7 @@ public final class KinesisSinkOptions {
               + config.get(RETRY_BACKOFF_INITIAL)
               + ")");
     }
-    if (config.get(FormatOptions.FRAMING) != Framing.NONE) {
+    if (config.getOptional(FormatOptions.FRAMING).orElse(Framing.NONE) != Framing.NONE) {
       throw new ConfigException(
           FormatOptions.FRAMING.key(),
           "Option \"framing\" must be none for the Kinesis sink: it writes one value per Kinesis"

@@ -4,6 +4,7 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkPlugin;
@@ -32,18 +33,18 @@ public final class SdkKinesisSinkClient implements KinesisSinkClient {
       };
 
   private final KinesisAsyncClient client;
-  private final boolean ownsClient;
+  private final AutoCloseable owner;
   private final AwsRequestOverrideConfiguration putRecordsOverride;
 
   /**
    * @param client the SDK client
    * @param attemptTimeout how long one PutRecords may take
-   * @param ownsClient whether {@link #close()} closes {@code client}
+   * @param owner what {@link #close()} closes: the client, or what owns it; null for nothing
    */
   public SdkKinesisSinkClient(
-      KinesisAsyncClient client, Duration attemptTimeout, boolean ownsClient) {
+      KinesisAsyncClient client, Duration attemptTimeout, AutoCloseable owner) {
     this.client = checkNotNull(client, "client");
-    this.ownsClient = ownsClient;
+    this.owner = owner;
     this.putRecordsOverride =
         AwsRequestOverrideConfiguration.builder()
             .apiCallAttemptTimeout(attemptTimeout)
@@ -64,8 +65,12 @@ public final class SdkKinesisSinkClient implements KinesisSinkClient {
 
   @Override
   public void close() {
-    if (ownsClient) {
-      client.close();
+    if (owner != null) {
+      try {
+        owner.close();
+      } catch (Exception e) {
+        LoggerFactory.getLogger(SdkKinesisSinkClient.class).warn("Closing the Kinesis client", e);
+      }
     }
   }
 }
