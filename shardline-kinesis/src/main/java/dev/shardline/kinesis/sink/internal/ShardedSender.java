@@ -628,9 +628,9 @@ public final class ShardedSender {
         break;
       case ACCESS:
         message =
-            "Kinesis refused the credentials writing to stream \""
+            "The credentials for stream \""
                 + stream
-                + "\" ("
+                + "\" were refused or could not be loaded ("
                 + operation
                 + ": "
                 + error.errorCode()

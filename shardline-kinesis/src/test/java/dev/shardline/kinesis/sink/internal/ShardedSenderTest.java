@@ -352,7 +352,7 @@ class ShardedSenderTest {
 
     assertThatThrownBy(() -> h.sender.ensureStream("other"))
         .isInstanceOf(KinesisSinkException.class)
-        .hasMessageContaining("refused the credentials")
+        .hasMessageContaining("were refused or could not be loaded")
         .hasMessageContaining("UnrecognizedClientException")
         .hasMessageContaining("awsCredentials");
   }
