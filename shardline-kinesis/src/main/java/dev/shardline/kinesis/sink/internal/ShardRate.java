@@ -2,20 +2,27 @@ package dev.shardline.kinesis.sink.internal;
 
 /**
  * The adaptive write rate of one shard, for one writer: two token buckets (Kinesis records and
- * bytes) refilled at a share of the shard's quota. The share drops by half when the shard throttles
- * and climbs back a little with every request it accepts in full (AIMD, as TCP does), so writers
+ * bytes) refilled at a share of the shard's quota. The share drops when the shard throttles and
+ * climbs back a little with every request it accepts in full (AIMD, as TCP does), so writers
  * sharing a shard settle near their fair share and a throttled shard holds back only its own
- * records. A bucket holds at most {@link #WINDOW_NANOS} worth of rate, so a burst stays within the
- * quota's one-second window. Not thread-safe: the writer's state.
+ * records.
+ *
+ * <p>Kinesis counts a shard's quota over any one-second window. A bucket holds the rate of a window
+ * {@code w}: {@link #WINDOW_NANOS}, or the shard's recent round trip when that is longer (a shard
+ * waits for its response before it sends again, so a batch must cover the round trip), at most
+ * {@link #MAX_WINDOW_NANOS}. A full bucket plus one second of refill must stay within the quota, so
+ * the highest rate is {@code quota / (1 + w)}: about 95% of the quota for round trips up to 50 ms.
+ * Not thread-safe: the writer's state.
  */
 final class ShardRate {
-  /**
-   * How much rate a full bucket holds: the largest burst, and the batch a backlog sends at once.
-   */
-  static final long WINDOW_NANOS = 100_000_000L;
+  /** The smallest window: the largest burst, and the batch a backlogged shard sends at once. */
+  static final long WINDOW_NANOS = 25_000_000L;
+
+  /** The largest window, however long the round trips. */
+  static final long MAX_WINDOW_NANOS = 500_000_000L;
 
   static final double MIN_SHARE = 1.0 / 64;
-  static final double DECREASE = 0.5;
+  static final double DECREASE = 0.8;
   static final double INCREASE = 0.05;
 
   private final boolean enabled;
@@ -25,6 +32,7 @@ final class ShardRate {
   private double recordTokens;
   private double byteTokens;
   private long refilledAt;
+  private double windowNanos = WINDOW_NANOS;
 
   ShardRate(boolean enabled, double maxRecordsPerSecond, double maxBytesPerSecond, long now) {
     this.enabled = enabled;
@@ -35,24 +43,33 @@ final class ShardRate {
     this.refilledAt = now;
   }
 
-  /** The share of the maximum rate this shard is paced at now, from 1/64 to 1. */
+  /** The share of the highest rate this shard is paced at now, from 1/64 to 1. */
   double share() {
     return share;
   }
 
+  /** Records per nanosecond now: the share of {@code quota / (1 + window)}. */
+  private double recordsPerNano() {
+    return maxRecordsPerNano * share / (1 + windowNanos / 1e9);
+  }
+
+  private double bytesPerNano() {
+    return maxBytesPerNano * share / (1 + windowNanos / 1e9);
+  }
+
   private double recordCapacity() {
-    return Math.max(1.0, maxRecordsPerNano * share * WINDOW_NANOS);
+    return Math.max(1.0, recordsPerNano() * windowNanos);
   }
 
   private double byteCapacity() {
-    return Math.max(1.0, maxBytesPerNano * share * WINDOW_NANOS);
+    return Math.max(1.0, bytesPerNano() * windowNanos);
   }
 
   private void refill(long now) {
     long elapsed = now - refilledAt;
     if (elapsed > 0) {
-      recordTokens = Math.min(recordCapacity(), recordTokens + elapsed * maxRecordsPerNano * share);
-      byteTokens = Math.min(byteCapacity(), byteTokens + elapsed * maxBytesPerNano * share);
+      recordTokens = Math.min(recordCapacity(), recordTokens + elapsed * recordsPerNano());
+      byteTokens = Math.min(byteCapacity(), byteTokens + elapsed * bytesPerNano());
       refilledAt = now;
     }
   }
@@ -81,8 +98,8 @@ final class ShardRate {
     double needBytes = Math.min(byteCapacity(), queuedBytes) - byteTokens;
     double wait =
         Math.max(
-            needRecords <= 0 ? 0 : needRecords / (maxRecordsPerNano * share),
-            needBytes <= 0 ? 0 : needBytes / (maxBytesPerNano * share));
+            needRecords <= 0 ? 0 : needRecords / recordsPerNano(),
+            needBytes <= 0 ? 0 : needBytes / bytesPerNano());
     return now + (long) Math.ceil(wait) + 1;
   }
 
@@ -98,7 +115,13 @@ final class ShardRate {
     }
   }
 
-  /** The shard refused records for its quota: halve the rate and start from an empty bucket. */
+  /** A request of this shard took {@code roundTripNanos}: the window follows recent round trips. */
+  void onRoundTrip(long roundTripNanos) {
+    double smoothed = 0.8 * windowNanos + 0.2 * roundTripNanos;
+    windowNanos = Math.max(WINDOW_NANOS, Math.min(MAX_WINDOW_NANOS, smoothed));
+  }
+
+  /** The shard refused records for its quota: slow down and start from an empty bucket. */
   void onThrottled(long now) {
     if (enabled) {
       refill(now);

@@ -479,6 +479,7 @@ public final class ShardedSender {
     long records = 0;
     long bytes = 0;
     int kinesisRecords = 0;
+    long kinesisBytes = 0;
     for (int i = 0; i < request.entries.size(); i++) {
       PendingEntry entry = request.entries.get(i);
       ShardQueue queue = request.queueOf(i);
@@ -493,6 +494,7 @@ public final class ShardedSender {
           records += entry.userRecords;
           bytes += entry.userBytes;
           kinesisRecords++;
+          kinesisBytes += entry.bytes;
           outstandingRecords -= entry.userRecords;
           outstandingBytes -= entry.userBytes;
           if (result.shardId() != null && !result.shardId().equals(queue.shard.shardId())) {
@@ -534,10 +536,12 @@ public final class ShardedSender {
       metrics.records.increment(records);
       metrics.bytes.increment(bytes);
       metrics.kinesisRecords.increment(kinesisRecords);
+      metrics.kinesisBytes.increment(kinesisBytes);
     }
     failedByCode.forEach(metrics::failedRecords);
     for (ShardQueue queue : request.queues) {
       queue.inFlight = false;
+      queue.rate.onRoundTrip(now - request.sentNanos);
       List<PendingEntry> failed = failedByQueue.get(queue);
       if (failed == null) {
         queue.consecutiveFailures = 0;

@@ -20,6 +20,9 @@ public final class SinkMetrics {
   /** Counter: Kinesis records put (an aggregate counts once). */
   public static final String KINESIS_RECORDS = "shardline.sink.kinesis.records";
 
+  /** Counter: bytes of the Kinesis records put (data plus partition key; aggregates whole). */
+  public static final String KINESIS_BYTES = "shardline.sink.kinesis.bytes";
+
   /** Counter: records refused by Kinesis (each failed attempt), tagged with its error code. */
   public static final String RECORDS_FAILED = "shardline.sink.records.failed";
 
@@ -43,6 +46,7 @@ public final class SinkMetrics {
   final Counter records;
   final Counter bytes;
   final Counter kinesisRecords;
+  final Counter kinesisBytes;
   final Counter retried;
   final Counter deadLettered;
   final Counter shardMapRefreshes;
@@ -63,6 +67,8 @@ public final class SinkMetrics {
     this.bytes =
         Counter.builder(MetricNames.SINK_BYTES).baseUnit("bytes").tags(tags).register(registry);
     this.kinesisRecords = Counter.builder(KINESIS_RECORDS).tags(tags).register(registry);
+    this.kinesisBytes =
+        Counter.builder(KINESIS_BYTES).baseUnit("bytes").tags(tags).register(registry);
     this.retried = Counter.builder(MetricNames.SINK_RECORDS_RETRIED).tags(tags).register(registry);
     this.deadLettered =
         Counter.builder(MetricNames.RECORDS_DEAD_LETTERED).tags(tags).register(registry);

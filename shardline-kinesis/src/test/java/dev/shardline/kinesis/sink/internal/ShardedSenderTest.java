@@ -4,6 +4,7 @@ import static dev.shardline.kinesis.sink.internal.SenderHarness.shard;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.shardline.config.DataSize;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
@@ -101,7 +102,11 @@ class ShardedSenderTest {
 
   @Test
   void aShardHasAtMostOneRequestInFlightWhileOtherShardsSendInParallel() {
-    SenderHarness h = new SenderHarness(2).with(KinesisSinkOptions.FLUSH_MAX_RECORDS, 10).start();
+    SenderHarness h =
+        new SenderHarness(2)
+            .with(KinesisSinkOptions.FLUSH_MAX_RECORDS, 10)
+            .with(KinesisSinkOptions.SHARD_RATE_ENABLED, false)
+            .start();
     h.kinesis.autoComplete(false);
     List<String> onZero = h.keysOn(shard(0), 30);
     List<String> onOne = h.keysOn(shard(1), 10);
@@ -389,7 +394,8 @@ class ShardedSenderTest {
     }
 
     // throttled at about 0.1, 0.3, 0.7, 1.5 and 3.1 s (the backoff doubles, with jitter)
-    assertThat(h.sender.rateShare(SenderHarness.STREAM, shard(0))).isLessThanOrEqualTo(1.0 / 16);
+    assertThat(h.sender.rateShare(SenderHarness.STREAM, shard(0)))
+        .isLessThanOrEqualTo(Math.pow(ShardRate.DECREASE, 4));
     assertThat(h.sender.rateShare(SenderHarness.STREAM, shard(1))).isEqualTo(1.0);
     long storedFast =
         h.kinesis.stored(SenderHarness.STREAM).stream()
@@ -426,7 +432,7 @@ class ShardedSenderTest {
       h.time.advance(Duration.ofMillis(5));
     }
 
-    assertThat(lowest).isEqualTo(1.0 / 16);
+    assertThat(lowest).isCloseTo(Math.pow(ShardRate.DECREASE, 4), within(1e-9));
     assertThat(h.sender.isDrained()).isTrue();
     assertThat(h.sender.rateShare(SenderHarness.STREAM, shard(0))).isEqualTo(1.0);
   }
@@ -442,10 +448,10 @@ class ShardedSenderTest {
       h.add("k" + i, "v");
     }
 
-    h.drain(Duration.ofSeconds(2), Duration.ofMillis(5));
+    h.drain(Duration.ofSeconds(2), Duration.ofMillis(1));
 
-    // a full bucket (100 ms of rate) at the start, then the rate
-    assertThat(h.kinesis.stored(SenderHarness.STREAM)).hasSizeBetween(1_900, 2_100);
+    // a full bucket at the start, then 1,000 / (1 + 0.025 s window) records per second
+    assertThat(h.kinesis.stored(SenderHarness.STREAM)).hasSizeBetween(1_850, 2_000);
   }
 
   // ------------------------------------------------------------------ aggregation

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the benchmark harness (no tests) and runs KinesisSinkBench; arguments are passed on:
+#   shardline-bench/run-kinesis-sink-bench.sh [measureSeconds [warmupSeconds [scenario ...]]]
+# Scenarios: proxy-1k proxy-100 proxy-100-agg kinesalite kinesalite-agg sdk-loop (default: all).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mvn -B -q -ntp -pl shardline-bench -am -DskipTests package
+exec java -Xmx1g -XX:+UseParallelGC -cp "shardline-bench/target/classes:$(cat shardline-bench/target/classpath.txt)" \
+  dev.shardline.bench.KinesisSinkBench "$@"

@@ -1,0 +1,343 @@
+package dev.shardline.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.shardline.api.DeadLetter;
+import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.SinkContext;
+import dev.shardline.api.SinkWriter;
+import dev.shardline.format.BytesFormat;
+import dev.shardline.kinesis.config.AwsCredentials;
+import dev.shardline.kinesis.config.AwsRegion;
+import dev.shardline.kinesis.sink.KinesisSink;
+import dev.shardline.metrics.MetricNames;
+import dev.shardline.testkit.kinesis.KinesisClients;
+import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import dev.shardline.testkit.kinesis.LocalKinesalite;
+import dev.shardline.testkit.proxy.KinesisQuotaProxy;
+import dev.shardline.testkit.proxy.ShardQuotas;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * Throughput and CPU cost of the Kinesis sink. A harness, not a test: run it by hand with {@code
+ * shardline-bench/run-kinesis-sink-bench.sh} (see README.md). One writer (one worker thread) writes
+ * as fast as it is let, random partition keys; after a warm-up the harness measures for a fixed
+ * time.
+ *
+ * <ul>
+ *   <li>{@code proxy-1k}, {@code proxy-100}, {@code proxy-100-agg}: through the {@link
+ *       KinesisQuotaProxy} at AWS's write quotas (1 MiB/s and 1,000 records/s per shard) in front
+ *       of kinesalite, 4 shards; 1 KiB records, 100-byte records, 100-byte records aggregated.
+ *       Reports the share of the per-shard quotas reached.
+ *   <li>{@code kinesalite}, {@code kinesalite-agg}: straight to kinesalite (no quotas; the sink's
+ *       shard rate off), 4 shards, 100-byte records. Reports records/s and this JVM's CPU seconds
+ *       per million records (kinesalite's node process is not counted).
+ *   <li>{@code sdk-loop}: the baseline, a bare SDK PutRecords loop (500 records per request, one
+ *       request at a time, synchronous client) against kinesalite, same records.
+ * </ul>
+ *
+ * <p>Arguments (all optional): {@code measureSeconds} (default 20), {@code warmupSeconds} (default
+ * 10), then scenarios (default: all).
+ */
+public final class KinesisSinkBench {
+  private static final String STREAM = "bench";
+  private static final int SHARDS = 4;
+  private static final double MIB = 1024 * 1024;
+
+  private KinesisSinkBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int measureSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+    int warmupSeconds = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+    List<String> scenarios = new ArrayList<>();
+    for (int i = 2; i < args.length; i++) {
+      scenarios.add(args[i]);
+    }
+    if (scenarios.isEmpty()) {
+      scenarios =
+          List.of(
+              "proxy-1k", "proxy-100", "proxy-100-agg", "kinesalite", "kinesalite-agg", "sdk-loop");
+    }
+    System.out.printf(
+        "Kinesis sink, %d shards, one writer; warm-up %d s, measured %d s; %d cores, %s%n",
+        SHARDS,
+        warmupSeconds,
+        measureSeconds,
+        Runtime.getRuntime().availableProcessors(),
+        System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+    for (String scenario : scenarios) {
+      switch (scenario) {
+        case "proxy-1k" -> proxy(scenario, 1024, false, warmupSeconds, measureSeconds);
+        case "proxy-100" -> proxy(scenario, 100, false, warmupSeconds, measureSeconds);
+        case "proxy-100-agg" -> proxy(scenario, 100, true, warmupSeconds, measureSeconds);
+        case "kinesalite" -> kinesalite(scenario, false, warmupSeconds, measureSeconds);
+        case "kinesalite-agg" -> kinesalite(scenario, true, warmupSeconds, measureSeconds);
+        case "sdk-loop" -> sdkLoop(warmupSeconds, measureSeconds);
+        default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+      }
+    }
+  }
+
+  private static void proxy(
+      String name, int valueBytes, boolean aggregation, int warmup, int measure) throws Exception {
+    try (LocalKinesalite kinesalite =
+            LocalKinesalite.builder().shardLimit(SHARDS).initialStream(STREAM, SHARDS).start();
+        KinesisQuotaProxy proxy =
+            KinesisQuotaProxy.builder().upstream(kinesalite).quotas(ShardQuotas.aws()).start()) {
+      Result result = write(proxy, valueBytes, aggregation, true, warmup, measure);
+      long throttled = proxy.counters().throttledRecords();
+      double bytesShare = result.kinesisBytesPerSecond() / (SHARDS * MIB);
+      double recordsShare = result.kinesisRecordsPerSecond() / (SHARDS * 1000.0);
+      System.out.printf(
+          Locale.ROOT,
+          "%-15s %6d B records%s: %,9.0f records/s (%.3f MiB/s of data and keys), %,6.0f"
+              + " Kinesis records/s, %6.3f MiB/s as Kinesis counts it (%.1f%% of 4 x 1 MiB/s,"
+              + " %.1f%% of 4 x 1,000 records/s), %,d throttled by the"
+              + " proxy in all; %.0f Kinesis records per request, %.0f ms per request; %.1f CPU-s"
+              + " per million%n",
+          name,
+          valueBytes,
+          aggregation ? " aggregated" : "",
+          result.recordsPerSecond(),
+          result.bytesPerSecond() / MIB,
+          result.kinesisRecordsPerSecond(),
+          result.kinesisBytesPerSecond() / MIB,
+          100 * bytesShare,
+          100 * recordsShare,
+          throttled,
+          result.kinesisRecordsPerRequest(),
+          result.meanRequestMillis(),
+          result.cpuSecondsPerMillion());
+    }
+  }
+
+  private static void kinesalite(String name, boolean aggregation, int warmup, int measure)
+      throws Exception {
+    try (LocalKinesalite kinesalite =
+        LocalKinesalite.builder().shardLimit(SHARDS).initialStream(STREAM, SHARDS).start()) {
+      Result result = write(kinesalite, 100, aggregation, false, warmup, measure);
+      System.out.printf(
+          Locale.ROOT,
+          "%-15s    100 B records%s: %,9.0f records/s, %,6.0f Kinesis records/s (%.0f per"
+              + " request), %.1f CPU-s per million records%n",
+          name,
+          aggregation ? " aggregated" : "",
+          result.recordsPerSecond(),
+          result.kinesisRecordsPerSecond(),
+          result.kinesisRecordsPerRequest(),
+          result.cpuSecondsPerMillion());
+    }
+  }
+
+  private record Result(
+      double recordsPerSecond,
+      double kinesisRecordsPerSecond,
+      double bytesPerSecond,
+      double cpuSecondsPerMillion,
+      double kinesisRecordsPerRequest,
+      double meanRequestMillis,
+      double kinesisBytesPerSecond) {}
+
+  private static Result write(
+      KinesisEndpoint endpoint,
+      int valueBytes,
+      boolean aggregation,
+      boolean shardRate,
+      int warmup,
+      int measure)
+      throws Exception {
+    KinesisSink<byte[]> sink =
+        KinesisSink.<byte[]>builder().stream(STREAM)
+            .region(AwsRegion.customEndpoint(endpoint.endpoint(), endpoint.region().id()))
+            .credentials(AwsCredentials.basic("bench", "bench"))
+            .clientProperty("cborEnabled", "false")
+            .format(BytesFormat.INSTANCE)
+            .aggregation(aggregation)
+            .shardRate(shardRate)
+            .build();
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    AtomicBoolean stop = new AtomicBoolean();
+    AtomicLong written = new AtomicLong();
+    byte[][] values = values(valueBytes);
+    Thread writerThread;
+    try (SinkWriter<byte[]> writer = sink.createWriter(context(metrics))) {
+      writerThread =
+          new Thread(
+              () -> {
+                try {
+                  long n = 0;
+                  while (!stop.get()) {
+                    writer.write(values[(int) (n++ & 1023)]);
+                    if ((n & 1023) == 0) {
+                      written.set(n);
+                    }
+                  }
+                } catch (Exception e) {
+                  e.printStackTrace();
+                }
+              },
+              "bench-writer");
+      writerThread.start();
+      Thread.sleep(warmup * 1000L);
+      Sample start = Sample.of(metrics);
+      Thread.sleep(measure * 1000L);
+      Sample end = Sample.of(metrics);
+      stop.set(true);
+      writerThread.join();
+      double seconds = (end.nanos - start.nanos) / 1e9;
+      double records = end.records - start.records;
+      return new Result(
+          records / seconds,
+          (end.kinesisRecords - start.kinesisRecords) / seconds,
+          (end.bytes - start.bytes) / seconds,
+          (end.cpuNanos - start.cpuNanos) / 1e9 / (records / 1e6),
+          (end.kinesisRecords - start.kinesisRecords) / (end.requests - start.requests),
+          (end.requestNanos - start.requestNanos) / 1e6 / (end.requests - start.requests),
+          (end.kinesisBytes - start.kinesisBytes) / seconds);
+    }
+  }
+
+  private static void sdkLoop(int warmup, int measure) throws Exception {
+    try (LocalKinesalite kinesalite =
+            LocalKinesalite.builder().shardLimit(SHARDS).initialStream(STREAM, SHARDS).start();
+        KinesisClient client =
+            KinesisClients.builder(kinesalite.endpoint()).cbor(false).buildSync()) {
+      byte[][] values = values(100);
+      long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
+      loop(client, values, () -> System.nanoTime() < warmupEnd);
+      long cpuStart = cpuNanos();
+      long start = System.nanoTime();
+      long end = start + measure * 1_000_000_000L;
+      long records = loop(client, values, () -> System.nanoTime() < end);
+      double seconds = (System.nanoTime() - start) / 1e9;
+      double cpu = (cpuNanos() - cpuStart) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "%-15s    100 B records: %,9.0f records/s, %.1f CPU-s per million records (bare SDK"
+              + " PutRecords loop, 500 per request)%n",
+          "sdk-loop",
+          records / seconds,
+          cpu / (records / 1e6));
+      List<Shard> shards = client.listShards(b -> b.streamName(STREAM)).shards();
+      if (shards.size() != SHARDS) {
+        throw new IllegalStateException("expected " + SHARDS + " shards, found " + shards.size());
+      }
+    }
+  }
+
+  private static long loop(KinesisClient client, byte[][] values, BooleanSupplier go) {
+    long records = 0;
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    while (go.getAsBoolean()) {
+      List<PutRecordsRequestEntry> entries = new ArrayList<>(500);
+      for (int i = 0; i < 500; i++) {
+        entries.add(
+            PutRecordsRequestEntry.builder()
+                .partitionKey(new java.util.UUID(random.nextLong(), random.nextLong()).toString())
+                .data(SdkBytes.fromByteArrayUnsafe(values[(int) (records + i) & 1023]))
+                .build());
+      }
+      PutRecordsResponse response = client.putRecords(b -> b.streamName(STREAM).records(entries));
+      records += 500 - response.failedRecordCount();
+    }
+    return records;
+  }
+
+  private static byte[][] values(int size) {
+    byte[][] values = new byte[1024][];
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < values.length; i++) {
+      values[i] = new byte[size];
+      for (int j = 0; j < size; j++) {
+        values[i][j] = (byte) ('a' + random.nextInt(26));
+      }
+    }
+    return values;
+  }
+
+  private static long cpuNanos() {
+    return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private record Sample(
+      long nanos,
+      long cpuNanos,
+      double records,
+      double bytes,
+      double kinesisRecords,
+      double requests,
+      double requestNanos,
+      double kinesisBytes) {
+    static Sample of(MeterRegistry metrics) {
+      return new Sample(
+          System.nanoTime(),
+          KinesisSinkBench.cpuNanos(),
+          metrics.get(MetricNames.SINK_RECORDS).counter().count(),
+          metrics.get(MetricNames.SINK_BYTES).counter().count(),
+          metrics.get("shardline.sink.kinesis.records").counter().count(),
+          metrics.get(MetricNames.REQUESTS).timer().count(),
+          metrics.get(MetricNames.REQUESTS).timer().totalTime(TimeUnit.NANOSECONDS),
+          metrics.get("shardline.sink.kinesis.bytes").counter().count());
+    }
+  }
+
+  private static SinkContext context(MeterRegistry metrics) {
+    return new SinkContext() {
+      @Override
+      public int writerIndex() {
+        return 0;
+      }
+
+      @Override
+      public int parallelism() {
+        return 1;
+      }
+
+      @Override
+      public String pipelineName() {
+        return "bench";
+      }
+
+      @Override
+      public DeadLetterOutput deadLetters() {
+        return new DeadLetterOutput() {
+          @Override
+          public boolean isConfigured() {
+            return false;
+          }
+
+          @Override
+          public void send(DeadLetter deadLetter) {
+            throw new IllegalStateException("no dead-letter sink");
+          }
+        };
+      }
+
+      @Override
+      public MeterRegistry metrics() {
+        return metrics;
+      }
+
+      @Override
+      public Time time() {
+        return Time.SYSTEM;
+      }
+    };
+  }
+}
