@@ -549,9 +549,12 @@ public final class ShardedSender {
         queue.rate.onAccepted();
         continue;
       }
+      long retryAt =
+          now + settings.backoff().delay(queue.consecutiveFailures).toNanos(); // after this one
       for (PendingEntry entry : failed) {
+        // no retry starts later than retry.timeout after the record's first attempt
         if (entry.attempts >= settings.maxAttempts()
-            || now - entry.firstAttemptNanos >= settings.retryTimeoutNanos()) {
+            || retryAt - entry.firstAttemptNanos > settings.retryTimeoutNanos()) {
           exhausted(queue, entry, now);
           return;
         }
@@ -565,8 +568,7 @@ public final class ShardedSender {
         queue.rate.onThrottled(now);
       }
       queue.consecutiveFailures++;
-      queue.backoffUntilNanos =
-          now + settings.backoff().delay(queue.consecutiveFailures - 1).toNanos();
+      queue.backoffUntilNanos = retryAt;
       if (!queue.active) {
         queue.active = true;
         queue.stream.active.add(queue);
