@@ -5,10 +5,17 @@ import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.config.Configuration;
 import dev.shardline.format.BytesFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsRegion;
+import dev.shardline.kinesis.sink.InvalidRecordPolicy;
 import dev.shardline.kinesis.sink.KinesisSink;
+import dev.shardline.kinesis.sink.KinesisSinkOptions;
+import dev.shardline.kinesis.sink.internal.KinesisSinkClient;
+import dev.shardline.kinesis.sink.internal.KinesisSinkWriter;
+import dev.shardline.kinesis.sink.internal.SenderSettings;
+import dev.shardline.kinesis.sink.internal.SinkMetrics;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.testkit.kinesis.KinesisClients;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
@@ -19,9 +26,11 @@ import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,8 +38,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -49,6 +62,8 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  *       per million records (kinesalite's node process is not counted).
  *   <li>{@code sdk-loop}: the baseline, a bare SDK PutRecords loop (500 records per request, one
  *       request at a time, synchronous client) against kinesalite, same records.
+ *   <li>{@code in-memory}: the sink's own cost: the writer against a Kinesis that answers every
+ *       PutRecords at once, in memory (no SDK marshalling, no HTTP), 100-byte records.
  * </ul>
  *
  * <p>Arguments (all optional): {@code measureSeconds} (default 20), {@code warmupSeconds} (default
@@ -88,6 +103,7 @@ public final class KinesisSinkBench {
         case "kinesalite" -> kinesalite(scenario, false, warmupSeconds, measureSeconds);
         case "kinesalite-agg" -> kinesalite(scenario, true, warmupSeconds, measureSeconds);
         case "sdk-loop" -> sdkLoop(warmupSeconds, measureSeconds);
+        case "in-memory" -> inMemory(measureSeconds);
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       }
     }
@@ -237,6 +253,91 @@ public final class KinesisSinkBench {
       if (shards.size() != SHARDS) {
         throw new IllegalStateException("expected " + SHARDS + " shards, found " + shards.size());
       }
+    }
+  }
+
+  private static void inMemory(int measure) throws Exception {
+    List<PutRecordsResultEntry> accepted = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      accepted.add(PutRecordsResultEntry.builder().shardId("shardId-000000000000").build());
+    }
+    KinesisSinkClient instant =
+        new KinesisSinkClient() {
+          @Override
+          public CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
+            return CompletableFuture.completedFuture(
+                PutRecordsResponse.builder()
+                    .records(accepted.subList(0, request.records().size()))
+                    .failedRecordCount(0)
+                    .build());
+          }
+
+          @Override
+          public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
+            return CompletableFuture.completedFuture(
+                ListShardsResponse.builder()
+                    .shards(
+                        Shard.builder()
+                            .shardId("shardId-000000000000")
+                            .hashKeyRange(
+                                h ->
+                                    h.startingHashKey("0")
+                                        .endingHashKey("340282366920938463463374607431768211455"))
+                            .sequenceNumberRange(r -> r.startingSequenceNumber("0"))
+                            .build())
+                    .build());
+          }
+
+          @Override
+          public void close() {}
+        };
+    Configuration config =
+        KinesisSinkOptions.OPTIONS.validate(
+            Configuration.builder()
+                .set(KinesisSinkOptions.STREAM, STREAM)
+                .set(KinesisSinkOptions.SHARD_RATE_ENABLED, false)
+                .build());
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    try (KinesisSinkWriter<byte[]> writer =
+        new KinesisSinkWriter<>(
+            new KinesisSinkWriter.Parts<>(
+                instant,
+                SenderSettings.from(config),
+                Time.SYSTEM,
+                new SinkMetrics(metrics, STREAM),
+                BytesFormat.INSTANCE,
+                STREAM,
+                null,
+                null,
+                null,
+                InvalidRecordPolicy.FAIL,
+                null,
+                Duration.ofSeconds(5),
+                null))) {
+      byte[][] values = values(100);
+      for (int i = 0; i < 2_000_000; i++) { // warm-up
+        writer.write(values[i & 1023]);
+      }
+      writer.flush();
+      long cpuStart = cpuNanos();
+      long start = System.nanoTime();
+      long end = start + measure * 1_000_000_000L;
+      long records = 0;
+      while (System.nanoTime() < end) {
+        for (int i = 0; i < 100_000; i++) {
+          writer.write(values[i & 1023]);
+        }
+        records += 100_000;
+      }
+      writer.flush();
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "%-15s    100 B records: %,9.0f records/s, %.2f CPU-s per million records (the sink"
+              + " alone: random key, MD5, queues, requests built, answers applied)%n",
+          "in-memory",
+          records / seconds,
+          (cpuNanos() - cpuStart) / 1e9 / (records / 1e6));
     }
   }
 
