@@ -86,7 +86,13 @@ public final class KinesisSinkBench {
     if (scenarios.isEmpty()) {
       scenarios =
           List.of(
-              "proxy-1k", "proxy-100", "proxy-100-agg", "kinesalite", "kinesalite-agg", "sdk-loop");
+              "proxy-1k",
+              "proxy-100",
+              "proxy-100-agg",
+              "kinesalite",
+              "kinesalite-agg",
+              "sdk-loop",
+              "in-memory");
     }
     System.out.printf(
         "Kinesis sink, %d shards, one writer; warm-up %d s, measured %d s; %d cores, %s%n",
