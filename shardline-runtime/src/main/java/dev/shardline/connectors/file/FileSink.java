@@ -10,6 +10,7 @@ import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.DataSize;
 import dev.shardline.connectors.LineFormat;
+import dev.shardline.runtime.internal.DirectorySync;
 import dev.shardline.state.VersionedSerializer;
 import java.nio.file.Path;
 import java.util.function.Function;
@@ -24,8 +25,8 @@ import java.util.regex.Pattern;
  *       .part-<pipeline>-<writer, 5 digits>-<checkpoint, 20 digits><suffix>.inprogress} (hidden, so
  *       tools reading the directory skip it). It is created at the first record of a checkpoint; a
  *       checkpoint without records makes no file.
- *   <li>At a checkpoint {@code prepareCommit} flushes, fsyncs and closes it, and hands it over as a
- *       {@link FilePart}.
+ *   <li>At a checkpoint {@code prepareCommit} flushes, fsyncs and closes it, fsyncs the directory
+ *       (so the new file's name is durable too), and hands it over as a {@link FilePart}.
  *   <li>Once the checkpoint is durable the committer renames it atomically to {@code
  *       part-<pipeline>-<writer>-<checkpoint><suffix>} and fsyncs the directory. Committing a part
  *       already renamed does nothing, so restoring a checkpoint commits its parts again safely.
@@ -64,12 +65,33 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
   private final Function<? super T, String> encoder;
   private final String suffix;
   private final int bufferBytes;
+  private final DirectorySync directorySync;
 
   private FileSink(Function<? super T, String> encoder, Configuration config) {
-    this.directory = config.get(FileSinkOptions.PATH).toAbsolutePath().normalize();
+    this(
+        config.get(FileSinkOptions.PATH).toAbsolutePath().normalize(),
+        encoder,
+        FileSinkOptions.suffix(config),
+        (int) config.get(FileSinkOptions.BUFFER_SIZE).bytes(),
+        DirectorySync.FSYNC);
+  }
+
+  private FileSink(
+      Path directory,
+      Function<? super T, String> encoder,
+      String suffix,
+      int bufferBytes,
+      DirectorySync directorySync) {
+    this.directory = directory;
     this.encoder = encoder;
-    this.suffix = FileSinkOptions.suffix(config);
-    this.bufferBytes = (int) config.get(FileSinkOptions.BUFFER_SIZE).bytes();
+    this.suffix = suffix;
+    this.bufferBytes = bufferBytes;
+    this.directorySync = directorySync;
+  }
+
+  /** The same sink, syncing its directory through {@code directorySync}; for tests. */
+  FileSink<T> withDirectorySync(DirectorySync directorySync) {
+    return new FileSink<>(directory, encoder, suffix, bufferBytes, directorySync);
   }
 
   /**
@@ -120,7 +142,7 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   @Override
   public Committer<FilePart> createCommitter(SinkContext context) {
-    return new FileCommitter(directory);
+    return new FileCommitter(directory, directorySync);
   }
 
   @Override
@@ -138,6 +160,10 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   int bufferBytes() {
     return bufferBytes;
+  }
+
+  DirectorySync directorySync() {
+    return directorySync;
   }
 
   /** The committed name of a part. */

@@ -2,6 +2,7 @@ package dev.shardline.connectors.file;
 
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
+import dev.shardline.runtime.internal.DirectorySync;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -30,6 +31,7 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
   private final int bufferBytes;
   private final String pipeline;
   private final int writerIndex;
+  private final DirectorySync directorySync;
   // the checkpoint the records written now belong to: the one after the restored checkpoint, then
   // one more per prepareCommit (the runner numbers checkpoints consecutively)
   private long checkpointId;
@@ -44,6 +46,7 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     this.bufferBytes = sink.bufferBytes();
     this.pipeline = context.pipelineName();
     this.writerIndex = context.writerIndex();
+    this.directorySync = sink.directorySync();
     this.checkpointId = context.restoredCheckpointId().orElse(0) + 1;
     Files.createDirectories(directory);
     deleteAbandonedParts(context.parallelism());
@@ -111,6 +114,9 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     out.close();
     out = null;
     channel = null;
+    // the part is a new file: without its directory entry fsync'd it may vanish in a power loss
+    // while the checkpoint naming it survives, and the commit of the restore would fail for good
+    directorySync.sync(directory);
     return List.of(
         new FilePart(
             FileSink.inProgressName(pipeline, writerIndex, id, suffix),

@@ -4,6 +4,7 @@ import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.ShardlineException;
+import dev.shardline.runtime.internal.DirectorySync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -251,7 +252,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
       channel.force(true);
     }
     Files.move(temp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    fsyncDirectory(directory);
+    DirectorySync.FSYNC.sync(directory);
     deleteOldCheckpoints();
     return bytes.length;
   }
@@ -283,16 +284,6 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
           Files.deleteIfExists(p);
         }
       }
-    }
-  }
-
-  /** Makes a rename or a new file in {@code directory} durable. */
-  public static void fsyncDirectory(Path directory) throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException e) {
-      // some file systems (and Windows) cannot open a directory for fsync; the rename stands
-      LOG.debug("Cannot fsync directory {}: {}", directory, e.toString());
     }
   }
 

@@ -11,6 +11,7 @@ import dev.shardline.api.SinkContext;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,6 +54,36 @@ class FileSinkTest {
     assertThat(names()).containsExactly("part-orders-00000-00000000000000000001.jsonl");
     assertThat(Files.readAllLines(dir.resolve("part-orders-00000-00000000000000000001.jsonl")))
         .containsExactly("{\"n\":1}", "\"two\"");
+  }
+
+  @Test
+  void aNewPartsDirectoryEntryIsFsyncedBeforePrepareCommitHandsItOver() throws Exception {
+    // regression: the part's bytes were fsynced but not its directory entry, so after a power
+    // loss the checkpoint could name a part that no longer existed and every restore failed
+    List<List<String>> synced = new ArrayList<>();
+    FileSink<Object> sink =
+        FileSink.lines(dir)
+            .build()
+            .withDirectorySync(
+                directory -> {
+                  assertThat(directory).isEqualTo(dir.toAbsolutePath().normalize());
+                  synced.add(names());
+                });
+    CommittingSinkWriter<Object, FilePart> writer = sink.createWriter(context(0, 1, null));
+    writer.write("a");
+    writer.flush();
+    assertThat(synced).isEmpty();
+
+    Collection<FilePart> parts = writer.prepareCommit();
+
+    assertThat(synced)
+        .containsExactly(List.of(".part-orders-00000-00000000000000000001.txt.inprogress"));
+    assertThat(writer.prepareCommit()).isEmpty(); // no new file, no sync
+    assertThat(synced).hasSize(1);
+
+    sink.createCommitter(context(0, 1, null)).commit(parts);
+
+    assertThat(synced).last().isEqualTo(List.of("part-orders-00000-00000000000000000001.txt"));
   }
 
   @Test
@@ -132,7 +163,7 @@ class FileSinkTest {
         .isEqualTo(v1);
   }
 
-  private List<String> names() throws Exception {
+  private List<String> names() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
