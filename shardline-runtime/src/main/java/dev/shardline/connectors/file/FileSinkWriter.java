@@ -1,5 +1,7 @@
 package dev.shardline.connectors.file;
 
+import static dev.shardline.util.Preconditions.checkArgument;
+
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
 import dev.shardline.runtime.internal.DirectorySync;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,12 +27,15 @@ import org.slf4j.LoggerFactory;
 /** One worker's writer of a {@link FileSink}; see there. Used by one thread. */
 final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
   private static final Logger LOG = LoggerFactory.getLogger(FileSinkWriter.class);
+  private static final Pattern SINK_ID = Pattern.compile("[A-Za-z0-9-]+");
 
   private final Path directory;
   private final Function<? super T, String> encoder;
   private final String suffix;
   private final int bufferBytes;
   private final String pipeline;
+  private final Optional<String> sinkId;
+  private final String namePrefix;
   private final int writerIndex;
   private final DirectorySync directorySync;
   // the checkpoint the records written now belong to: the one after the restored checkpoint, then
@@ -45,6 +51,15 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     this.suffix = sink.suffix();
     this.bufferBytes = sink.bufferBytes();
     this.pipeline = context.pipelineName();
+    this.sinkId = context.sinkId();
+    sinkId.ifPresent(
+        id ->
+            checkArgument(
+                SINK_ID.matcher(id).matches(),
+                "sinkId must be letters, digits and '-' (it becomes part of file names), was '"
+                    + id
+                    + "'"));
+    this.namePrefix = FileSink.namePrefix(pipeline, sinkId);
     this.writerIndex = context.writerIndex();
     this.directorySync = sink.directorySync();
     this.checkpointId = context.restoredCheckpointId().orElse(0) + 1;
@@ -53,7 +68,7 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
   }
 
   private void deleteAbandonedParts(int parallelism) throws IOException {
-    Pattern pattern = FileSink.inProgressPattern(pipeline, suffix);
+    Pattern pattern = FileSink.inProgressPattern(pipeline, sinkId, suffix);
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.toList()) {
         Matcher m = pattern.matcher(file.getFileName().toString());
@@ -82,7 +97,7 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
 
   private void open() throws IOException {
     Path file =
-        directory.resolve(FileSink.inProgressName(pipeline, writerIndex, checkpointId, suffix));
+        directory.resolve(FileSink.inProgressName(namePrefix, writerIndex, checkpointId, suffix));
     channel =
         FileChannel.open(
             file,
@@ -119,8 +134,8 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     directorySync.sync(directory);
     return List.of(
         new FilePart(
-            FileSink.inProgressName(pipeline, writerIndex, id, suffix),
-            FileSink.finalName(pipeline, writerIndex, id, suffix),
+            FileSink.inProgressName(namePrefix, writerIndex, id, suffix),
+            FileSink.finalName(namePrefix, writerIndex, id, suffix),
             bytes));
   }
 
@@ -135,6 +150,6 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
 
   @Override
   public String toString() {
-    return "FileSinkWriter{" + directory + ", writer " + writerIndex + "}";
+    return "FileSinkWriter{" + directory + ", " + namePrefix + ", writer " + writerIndex + "}";
   }
 }

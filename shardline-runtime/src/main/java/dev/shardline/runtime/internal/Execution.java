@@ -264,6 +264,7 @@ public final class Execution {
       if (sink instanceof TransactionalSink<?, ?> transactional) {
         SinkContext context =
             new RuntimeSinkContext(
+                sinkId,
                 0,
                 parallelism,
                 spec.name(),

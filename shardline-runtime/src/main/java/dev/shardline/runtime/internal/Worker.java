@@ -152,6 +152,7 @@ final class Worker implements Runnable {
       throws Exception {
     RuntimeSinkContext context =
         new RuntimeSinkContext(
+            sinkId,
             index,
             spec.parallelism(),
             spec.name(),
