@@ -170,10 +170,20 @@ public final class Execution {
       while (outcome == null) {
         mailbox.take().run();
       }
-      return outcome;
-    } finally {
-      shutdown();
+    } catch (Throwable t) {
+      try {
+        stopWorkers(false);
+      } finally {
+        closeCoordinatorSide();
+      }
+      throw t;
     }
+    try {
+      stopWorkers(true);
+    } finally {
+      closeCoordinatorSide();
+    }
+    return outcome;
   }
 
   private Optional<Checkpoint> loadCheckpoint() throws Exception {
@@ -555,13 +565,22 @@ public final class Execution {
     }
   }
 
-  private void shutdown() {
+  /**
+   * Stops the workers and waits for them. After a graceful end ({@code drain}) each runs what its
+   * mailbox holds first, the final checkpoint's notification among it, and a failure there fails
+   * the run; after a failure each stops at its next record boundary.
+   */
+  private void stopWorkers(boolean drain) throws Exception {
     if (executor != null) {
       executor.shutdownNow();
     }
     for (Worker worker : workers) {
       if (worker != null) {
-        worker.requestExit();
+        if (drain) {
+          worker.postExit();
+        } else {
+          worker.requestExit();
+        }
       }
     }
     for (Worker worker : workers) {
@@ -585,6 +604,16 @@ public final class Execution {
         break;
       }
     }
+    if (drain) {
+      for (int i = 0; i < workers.length; i++) {
+        if (workers[i] != null && workers[i].failure() != null) {
+          throw new WorkerFailedException(spec.name(), i, workers[i].failure());
+        }
+      }
+    }
+  }
+
+  private void closeCoordinatorSide() {
     closeQuietly(enumerator, "the split enumerator");
     for (Map.Entry<String, Committer<Object>> committer : committers.entrySet()) {
       closeQuietly(committer.getValue(), "the committer of sink '" + committer.getKey() + "'");
