@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,7 +13,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -77,7 +75,7 @@ class KillAndRestoreIT {
     awaitCheckpointAfter(restored, checkpoints, stopped);
     stopped.destroy();
     assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(inProgressParts(output)).as("in-progress parts after SIGTERM").isEmpty();
+    assertThat(CommittedFiles.inProgress(output)).as("in-progress parts after SIGTERM").isEmpty();
     assertThat(log("sigterm")).contains("taking a final checkpoint");
 
     Process last = startChild(checkpoints, output, parallelism, "last");
@@ -90,7 +88,7 @@ class KillAndRestoreIT {
     assertThat(committed).hasSize((int) COUNT).doesNotHaveDuplicates();
     assertThat(committed.stream().mapToLong(Long::longValue).max().orElseThrow())
         .isEqualTo(COUNT - 1);
-    assertThat(inProgressParts(output)).isEmpty();
+    assertThat(CommittedFiles.inProgress(output)).isEmpty();
   }
 
   private Process startChild(Path checkpoints, Path output, int parallelism, String name)
@@ -118,16 +116,15 @@ class KillAndRestoreIT {
   }
 
   /** Waits until the child completed a checkpoint newer than {@code restored}. */
-  private void awaitCheckpointAfter(long restored, Path checkpoints, Process child)
+  private static void awaitCheckpointAfter(long restored, Path checkpoints, Process child)
       throws Exception {
-    long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
-    while (newestCheckpoint(checkpoints) <= restored) {
-      assertThat(child.isAlive()).as("child exited early: %s", child.info()).isTrue();
-      assertThat(System.nanoTime() - deadline)
-          .as("no new checkpoint within %s", PROGRESS_TIMEOUT)
-          .isNegative();
-      Thread.sleep(10);
-    }
+    Await.until(
+        "a checkpoint after " + restored,
+        PROGRESS_TIMEOUT,
+        () -> {
+          assertThat(child.isAlive()).as("child exited early: %s", child.info()).isTrue();
+          return newestCheckpoint(checkpoints) > restored;
+        });
   }
 
   private static long newestCheckpoint(Path checkpoints) throws IOException {
@@ -146,31 +143,15 @@ class KillAndRestoreIT {
 
   private static List<Long> committedSequenceNumbers(Path output) throws IOException {
     List<Long> seqs = new ArrayList<>();
-    if (!Files.isDirectory(output)) {
-      return seqs;
-    }
-    try (Stream<Path> files = Files.list(output)) {
-      for (Path file : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          Matcher m = LINE.matcher(line);
-          assertThat(m.matches()).as("line '%s' of %s", line, file).isTrue();
-          long seq = Long.parseLong(m.group(1));
-          assertThat(Long.parseLong(m.group(2))).isEqualTo(seq % KillTestPipelineMain.KEYS);
-          assertThat(m.group(3)).hasSize(KillTestPipelineMain.PAYLOAD_CHARS);
-          seqs.add(seq);
-        }
-      }
+    for (String line : CommittedFiles.lines(output)) {
+      Matcher m = LINE.matcher(line);
+      assertThat(m.matches()).as("committed line '%s'", line).isTrue();
+      long seq = Long.parseLong(m.group(1));
+      assertThat(Long.parseLong(m.group(2))).isEqualTo(seq % KillTestPipelineMain.KEYS);
+      assertThat(m.group(3)).hasSize(KillTestPipelineMain.PAYLOAD_CHARS);
+      seqs.add(seq);
     }
     return seqs;
-  }
-
-  private static List<String> inProgressParts(Path output) throws IOException {
-    try (Stream<Path> files = Files.list(output)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".inprogress"))
-          .collect(Collectors.toList());
-    }
   }
 
   private String log(String name) {

@@ -133,7 +133,7 @@ class RestartPolicyTest {
             .metrics(registry)
             .build();
     pipeline.start();
-    CommittedFiles.await(
+    Await.until(
         "the first failure",
         Duration.ofSeconds(10),
         () -> registry.get("shardline.pipeline.restarts").counter().count() == 1);

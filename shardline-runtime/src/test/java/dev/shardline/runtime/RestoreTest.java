@@ -116,7 +116,7 @@ class RestoreTest {
       throws Exception {
     Pipeline pipeline = pipeline(checkpoints, out, parallelism, 40_000);
     pipeline.start();
-    CommittedFiles.await(
+    Await.until(
         "a checkpoint at parallelism " + parallelism,
         Duration.ofSeconds(20),
         () -> pipeline.completedCheckpoints() >= 1);
