@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SplitConsistencyTest {
   private static final int SPLITS = 240;
   private static final int RECORDS_PER_SPLIT = 20;
+  private static final int SPLITS_PER_CHECKPOINT = 4;
 
   @TempDir Path dir;
 
@@ -28,7 +29,7 @@ class SplitConsistencyTest {
   void everyDiscoveredSplitIsInExactlyOnePlaceInEveryCheckpoint() throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     CollectingSink<String> sink = new CollectingSink<>();
-    Pipeline.from(new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT))
+    Pipeline.from(new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT, SPLITS_PER_CHECKPOINT))
         .to(sink)
         .parallelism(3)
         .checkpointInterval(Duration.ofMillis(2))
@@ -37,7 +38,8 @@ class SplitConsistencyTest {
         .build()
         .run();
 
-    DiscoveringSource source = new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT);
+    DiscoveringSource source =
+        new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT, SPLITS_PER_CHECKPOINT);
     int checked = 0;
     int withPendingAndAssigned = 0;
     try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(checkpoints, 100_000)) {
@@ -68,7 +70,11 @@ class SplitConsistencyTest {
         checked++;
       }
     }
-    assertThat(checked).isGreaterThan(10);
+    // set by the source, not by how many checkpoints the machine manages per second: discovery
+    // runs ahead by SPLITS_PER_CHECKPOINT splits per completed checkpoint
+    assertThat(checked).isGreaterThanOrEqualTo(SPLITS / SPLITS_PER_CHECKPOINT);
+    // every split discovered after the first assignment is seen pending by a checkpoint, while
+    // readers hold the splits assigned before it
     assertThat(withPendingAndAssigned).as("checkpoints catching splits both ways").isPositive();
     List<String> expected = new ArrayList<>();
     for (int id = 0; id < SPLITS; id++) {
