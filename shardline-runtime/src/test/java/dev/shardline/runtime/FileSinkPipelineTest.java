@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(60) // runs pipelines: a regression could keep one running
 class FileSinkPipelineTest {
   @TempDir Path dir;
 

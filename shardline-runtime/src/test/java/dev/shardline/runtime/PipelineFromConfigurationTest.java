@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pipeline described by maps, as a parsed YAML pipeline file gives them, runs as one built in
  * Java.
  */
+@Timeout(30) // runs pipelines: a regression could keep one running
 class PipelineFromConfigurationTest {
   @TempDir Path dir;
 

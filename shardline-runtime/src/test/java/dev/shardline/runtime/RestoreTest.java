@@ -20,8 +20,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(60) // runs pipelines: a regression could keep one running
 class RestoreTest {
   private static final long COUNT = 30_000;
   // 12,000/s over 6 splits for 50 ms: 600 records, a whole number per reader at parallelism 2 and 3

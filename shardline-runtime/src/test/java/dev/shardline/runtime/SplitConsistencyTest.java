@@ -12,12 +12,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Splits the enumerator assigns while checkpoints are being taken are in exactly one place in each
  * checkpoint: the enumerator's state or one reader's (see the argument on {@code Execution}).
  */
+@Timeout(60) // runs pipelines: a regression could keep one running
 class SplitConsistencyTest {
   private static final int SPLITS = 240;
   private static final int RECORDS_PER_SPLIT = 20;
