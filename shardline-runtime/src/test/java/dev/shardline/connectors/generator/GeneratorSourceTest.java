@@ -88,7 +88,6 @@ class GeneratorSourceTest {
     List<Long> out = new ArrayList<>();
 
     assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
-    assertThat(reader.isAvailable()).isNotDone();
     time.advance(Duration.ofMillis(105));
     while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {}
     assertThat(out).hasSize(10);
@@ -97,6 +96,21 @@ class GeneratorSourceTest {
       while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {}
     }
     assertThat(out).hasSize(110);
+    reader.close();
+  }
+
+  @Test
+  void whenTheRateAllowsNothingYetTheReaderSaysSoAndWaitsForATimerNotInPollNext() throws Exception {
+    // one record per 100 s: the timer's wait (real time) is far longer than any machine's pause
+    GeneratorSource<Long> source = GeneratorSource.sequence().ratePerSecond(0.01).build();
+    SourceReader<Long, GeneratorSplit> reader = source.createReader(new ReaderContext(time));
+    reader.addSplits(List.of(new GeneratorSplit(0, 1, 0)));
+    List<Long> out = new ArrayList<>();
+
+    assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+
+    assertThat(out).isEmpty();
+    assertThat(reader.isAvailable()).isNotDone();
     reader.close();
   }
 
