@@ -2,6 +2,7 @@ package dev.shardline.testkit.kinesis;
 
 import dev.shardline.testkit.internal.Await;
 import dev.shardline.testkit.internal.FreePorts;
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.internal.NodeJs;
 import dev.shardline.testkit.internal.NodePreload;
 import dev.shardline.testkit.internal.NpmInstaller;
@@ -9,7 +10,6 @@ import dev.shardline.testkit.internal.NpmPackage;
 import dev.shardline.testkit.internal.ServerProcess;
 import dev.shardline.testkit.internal.TestkitCache;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -168,7 +168,7 @@ final class NodeKinesisServer implements AutoCloseable {
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 1000);
       return true;
     } catch (IOException e) {
       return false;

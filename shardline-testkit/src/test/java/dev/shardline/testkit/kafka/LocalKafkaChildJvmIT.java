@@ -2,9 +2,9 @@ package dev.shardline.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.util.List;
@@ -99,7 +99,7 @@ class LocalKafkaChildJvmIT {
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
+      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 500);
       return true;
     } catch (IOException e) {
       return false;

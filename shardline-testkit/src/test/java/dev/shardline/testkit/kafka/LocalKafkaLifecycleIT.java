@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.internal.FreePorts;
+import dev.shardline.testkit.internal.Loopback;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +54,7 @@ class LocalKafkaLifecycleIT {
   void startRetriesOnNewPortsWhenAPortIsTaken(LocalKafka.Mode mode) throws IOException {
     // Given a port that another server holds, handed out first
     try (ServerSocket taken = new ServerSocket()) {
-      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      taken.bind(new InetSocketAddress(Loopback.IPV4, 0));
       AtomicBoolean first = new AtomicBoolean(true);
       LocalKafka.Builder builder =
           LocalKafka.builder()
@@ -215,7 +215,7 @@ class LocalKafkaLifecycleIT {
     try (ServerSocket socket = new ServerSocket()) {
       // As any server would: connections the broker closed may linger in TIME_WAIT on its port.
       socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, port));
       return true;
     } catch (IOException e) {
       return false;

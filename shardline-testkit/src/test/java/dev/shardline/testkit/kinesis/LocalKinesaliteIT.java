@@ -5,9 +5,9 @@ import static dev.shardline.testkit.kinesis.LocalKinesisIT.nodeProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.RoundTrip.Placement;
 import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -89,7 +89,7 @@ class LocalKinesaliteIT {
     assertThat(started.values()).noneMatch(ProcessHandle::isAlive);
     assertThat(canConnect(port)).isFalse();
     try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, port));
     }
     kinesalite.close(); // idempotent
   }

@@ -3,10 +3,10 @@ package dev.shardline.testkit.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.RoundTrip.Placement;
 import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -102,7 +102,7 @@ class LocalKinesisIT {
     assertThat(canConnect(tlsPort)).isFalse();
     for (int port : List.of(plainPort, tlsPort)) {
       try (ServerSocket socket = new ServerSocket()) {
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket.bind(new InetSocketAddress(Loopback.IPV4, port));
       }
     }
     assertThatThrownBy(kinesis::client).isInstanceOf(IllegalStateException.class);
@@ -142,7 +142,7 @@ class LocalKinesisIT {
 
   static boolean canConnect(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 1000);
       return true;
     } catch (IOException e) {
       return false;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.internal.Await;
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -38,7 +38,7 @@ class KinesisQuotaProxyLifecycleIT {
     // Then nothing answers on its port and the port can be bound again
     assertThat(canConnect(port)).isFalse();
     try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, port));
     }
     // And its clients and the server are closed
     assertThatThrownBy(proxy::client).isInstanceOf(IllegalStateException.class);
@@ -80,7 +80,7 @@ class KinesisQuotaProxyLifecycleIT {
 
   private static boolean canConnect(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
+      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 1000);
       return true;
     } catch (IOException e) {
       return false;

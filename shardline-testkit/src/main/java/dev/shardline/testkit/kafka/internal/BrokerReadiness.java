@@ -1,11 +1,10 @@
 package dev.shardline.testkit.kafka.internal;
 
 import dev.shardline.testkit.internal.Await;
+import dev.shardline.testkit.internal.Loopback;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
@@ -17,8 +16,6 @@ import org.apache.kafka.common.Node;
 
 /** Waits until a broker serves clients: registered with its controller and unfenced. Stateless. */
 public final class BrokerReadiness {
-  private static final InetAddress LOOPBACK = loopback();
-
   private BrokerReadiness() {}
 
   /**
@@ -87,7 +84,7 @@ public final class BrokerReadiness {
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(LOOPBACK, port), 200);
+      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 200);
       return true;
     } catch (IOException e) {
       return false;
@@ -107,14 +104,6 @@ public final class BrokerReadiness {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while describing the cluster", e);
-    }
-  }
-
-  private static InetAddress loopback() {
-    try {
-      return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
     }
   }
 }
