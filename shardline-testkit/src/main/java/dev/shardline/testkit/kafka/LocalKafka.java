@@ -246,7 +246,10 @@ public final class LocalKafka implements AutoCloseable {
     return config.properties();
   }
 
-  /** Whether the broker is up: started, and neither stopped, killed nor exited on its own. */
+  /**
+   * Whether the broker is up: started, and neither stopped, killed nor exited on its own; an
+   * in-process broker that hit a fatal fault (Kafka asked to end the JVM) is not running either.
+   */
   public synchronized boolean isRunning() {
     return broker != null && broker.isAlive();
   }
@@ -274,8 +277,8 @@ public final class LocalKafka implements AutoCloseable {
   }
 
   /**
-   * Starts the broker again after {@link #stop()} or {@link #kill()}, on the same ports and with
-   * the same data; returns once it is ready. Does nothing if it is running.
+   * Starts the broker again after {@link #stop()} or {@link #kill()} (or after it failed), on the
+   * same ports and with the same data; returns once it is ready. Does nothing if it is running.
    *
    * @throws IllegalStateException if it does not become ready within the start timeout (for example
    *     because another process took one of its ports while it was down); whatever this call
@@ -286,7 +289,12 @@ public final class LocalKafka implements AutoCloseable {
     if (isRunning()) {
       return;
     }
+    RunningBroker dead = broker;
     broker = null;
+    if (dead != null) {
+      // exited on its own, or (in-process) hit a fatal fault: release what is left of it first
+      dead.stop();
+    }
     long startNanos = System.nanoTime();
     try {
       RunningBroker started = launchBroker(options, root, config);
@@ -453,8 +461,9 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * Closes the admin client, stops the broker (gracefully; a child JVM that does not stop within 5
-   * s is killed, with its whole process tree) and deletes its data directory. Frees both ports.
-   * Idempotent.
+   * s is killed, with its whole process tree; an in-process broker that does not stop within 30 s
+   * is left running and reported with an {@link IllegalStateException}, rather than waited for
+   * forever) and deletes its data directory. Frees both ports. Idempotent.
    */
   @Override
   public synchronized void close() {

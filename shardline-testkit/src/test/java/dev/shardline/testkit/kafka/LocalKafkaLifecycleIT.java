@@ -15,9 +15,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -161,6 +164,34 @@ class LocalKafkaLifecycleIT {
       Map<Integer, List<String>> consumed = Records.consumeInGroup(kafka, "kept", "kept-group", 2);
       assertThat(consumed.get(0)).containsExactlyElementsOf(Records.expectedInPartition(100, 2, 0));
       assertThat(consumed.get(1)).containsExactlyElementsOf(Records.expectedInPartition(100, 2, 1));
+    }
+  }
+
+  @Test
+  void inProcessBrokerThatHitAFatalFaultIsNotRunningAndStartsAgainOnItsPorts() {
+    try (LocalKafka kafka = LocalKafka.builder().inProcess().start()) {
+      // Given a running broker with data
+      kafka.createTopic("before-the-fault", 1);
+      Records.produceNumbered(kafka, "before-the-fault", 10, 1);
+      String bootstrap = kafka.bootstrapServers();
+
+      // When one of its threads hits a fatal fault, and Kafka's fault handler halts the JVM
+      CompletableFuture<Void> faultHandler =
+          CompletableFuture.runAsync(() -> Exit.halt(1, "simulated fatal fault"));
+
+      // Then the JVM lives on, and LocalKafka says the broker is gone (it used to say running)
+      assertThat(faultHandler)
+          .failsWithin(10, TimeUnit.SECONDS)
+          .withThrowableThat()
+          .withMessageContaining("tried to halt the JVM");
+      assertThat(kafka.isRunning()).isFalse();
+
+      // And start() releases the failed broker and brings a fresh one up on the same ports
+      kafka.start();
+      assertThat(kafka.isRunning()).isTrue();
+      assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+      assertThat(Records.consumeInGroup(kafka, "before-the-fault", "after-the-fault", 1).get(0))
+          .hasSize(10);
     }
   }
 
