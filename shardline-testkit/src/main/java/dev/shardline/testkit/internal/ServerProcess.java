@@ -80,11 +80,24 @@ public final class ServerProcess implements AutoCloseable {
   /** The last {@code lines} lines of the server's output, for error messages. */
   public String logTail(int lines) {
     try {
-      List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+      List<String> all = logLines();
       return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
           .collect(Collectors.joining(System.lineSeparator()));
+    } catch (UncheckedIOException e) {
+      return "(log " + log + " unreadable: " + e.getCause().getMessage() + ")";
+    }
+  }
+
+  /**
+   * Every line the server has written so far (a stray invalid byte does not hide the rest).
+   *
+   * @throws UncheckedIOException if the log cannot be read
+   */
+  public List<String> logLines() {
+    try {
+      return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
     } catch (IOException e) {
-      return "(log " + log + " unreadable: " + e.getMessage() + ")";
+      throw new UncheckedIOException("Cannot read the log of " + this + ", " + log, e);
     }
   }
 

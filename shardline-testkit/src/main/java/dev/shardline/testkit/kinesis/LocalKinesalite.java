@@ -1,5 +1,6 @@
 package dev.shardline.testkit.kinesis;
 
+import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.NpmPackage;
 import java.net.URI;
 import java.nio.file.Path;
@@ -35,9 +36,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>The first start on a machine installs the package into the testkit cache ({@code
  * ~/.cache/shardline/npm}, see {@code docs/kinesis-servers.md}); it needs Node.js 18+ with npm on
- * the PATH. {@link Builder#start()} returns once the server answers a real {@code ListStreams} call
- * and every initial stream is ACTIVE; {@link #close()} stops the node process tree and closes the
- * clients.
+ * the PATH. {@link Builder#start()} returns once its own process listens on its port, answers a
+ * real {@code ListStreams} call and every initial stream is ACTIVE; {@link #close()} stops the node
+ * process tree and closes the clients.
  *
  * <pre>{@code
  * try (LocalKinesalite kinesalite = LocalKinesalite.builder().initialStream("volume", 8).start()) {
@@ -302,7 +303,8 @@ public final class LocalKinesalite implements KinesisEndpoint {
           Set.of(),
           region,
           false,
-          startTimeout);
+          startTimeout,
+          FreePorts::pick);
     }
   }
 }

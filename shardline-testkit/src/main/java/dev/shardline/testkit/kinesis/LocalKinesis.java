@@ -1,5 +1,6 @@
 package dev.shardline.testkit.kinesis;
 
+import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.NpmPackage;
 import java.net.URI;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -26,9 +28,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>The first start on a machine installs the package into the testkit cache ({@code
  * ~/.cache/shardline/npm}, see {@code docs/kinesis-servers.md}); it needs Node.js 18+ with npm on
- * the PATH. {@link #start()} returns once the server answers a real {@code ListStreams} call and
- * every initial stream is ACTIVE; {@link #close()} stops the node process tree and closes the
- * clients. A JVM that exits without closing still stops the server (shutdown hook).
+ * the PATH. {@link #start()} returns once its own process listens on both its ports, answers a real
+ * {@code ListStreams} call, and every initial stream is ACTIVE; {@link #close()} stops the node
+ * process tree and closes the clients. A JVM that exits without closing still stops the server
+ * (shutdown hook).
  *
  * <pre>{@code
  * try (LocalKinesis kinesis = LocalKinesis.builder().initialStream("orders", 4).start()) {
@@ -65,8 +68,8 @@ public final class LocalKinesis implements KinesisEndpoint {
     return builder().start();
   }
 
-  static LocalKinesis start(Options options) {
-    NodeKinesisServer server = NodeKinesisServer.start(options.launch());
+  static LocalKinesis start(Options options, IntSupplier portPicker) {
+    NodeKinesisServer server = NodeKinesisServer.start(options.launch(portPicker));
     try {
       for (String stream : options.initialStreams().keySet()) {
         server.waitForActive(stream, true);
@@ -195,6 +198,7 @@ public final class LocalKinesis implements KinesisEndpoint {
     private String accountId = "000000000000";
     private String logLevel = "INFO";
     private Duration startTimeout = Duration.ofSeconds(60);
+    private IntSupplier portPicker = FreePorts::pick;
 
     private Builder() {
       for (String key : DURATION_KEYS) {
@@ -306,7 +310,13 @@ public final class LocalKinesis implements KinesisEndpoint {
      *     does not start (with the server's log tail)
      */
     public LocalKinesis start() {
-      return LocalKinesis.start(options());
+      return LocalKinesis.start(options(), portPicker);
+    }
+
+    /** For tests of the port retry: where the ports come from. Default {@link FreePorts#pick}. */
+    Builder portPicker(IntSupplier portPicker) {
+      this.portPicker = Objects.requireNonNull(portPicker, "portPicker cannot be null");
+      return this;
     }
 
     /** An immutable snapshot of these options. */
@@ -410,7 +420,7 @@ public final class LocalKinesis implements KinesisEndpoint {
       return env;
     }
 
-    NodeKinesisServer.Launch launch() {
+    NodeKinesisServer.Launch launch(IntSupplier portPicker) {
       return new NodeKinesisServer.Launch(
           "kinesis-local",
           NpmPackage.KINESIS_LOCAL,
@@ -421,7 +431,8 @@ public final class LocalKinesis implements KinesisEndpoint {
           SERVER_VARIABLES,
           region,
           true,
-          startTimeout);
+          startTimeout,
+          portPicker);
     }
   }
 }

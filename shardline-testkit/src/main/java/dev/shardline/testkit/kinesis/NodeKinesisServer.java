@@ -2,16 +2,12 @@ package dev.shardline.testkit.kinesis;
 
 import dev.shardline.testkit.internal.Await;
 import dev.shardline.testkit.internal.FreePorts;
-import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.internal.NodeJs;
 import dev.shardline.testkit.internal.NodePreload;
 import dev.shardline.testkit.internal.NpmInstaller;
 import dev.shardline.testkit.internal.NpmPackage;
 import dev.shardline.testkit.internal.ServerProcess;
 import dev.shardline.testkit.internal.TestkitCache;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -55,6 +52,7 @@ final class NodeKinesisServer implements AutoCloseable {
    * @param region the region clients sign for
    * @param cbor whether clients speak CBOR (else JSON)
    * @param startTimeout how long the start may take, install excluded
+   * @param portPicker where the free ports come from ({@link FreePorts#pick}; tests pass others)
    */
   record Launch(
       String name,
@@ -66,7 +64,15 @@ final class NodeKinesisServer implements AutoCloseable {
       Set<String> clearedEnvironment,
       Region region,
       boolean cbor,
-      Duration startTimeout) {}
+      Duration startTimeout,
+      IntSupplier portPicker) {}
+
+  /** How a start attempt ended. */
+  private enum Attempt {
+    READY,
+    PORT_TAKEN,
+    EXITED
+  }
 
   private final Launch launch;
   private final ServerProcess process;
@@ -87,16 +93,18 @@ final class NodeKinesisServer implements AutoCloseable {
   }
 
   /**
-   * Installs the package if needed, starts the server on free ports and waits until it answers
-   * {@code ListStreams}. A start that fails because a port was taken in the meantime is retried
-   * with new ports. On failure nothing is left running and the error carries the server's log tail.
+   * Installs the package if needed, starts the server on free ports and waits until its own process
+   * reports listening on every one of them (see {@link NodePreload.Listens}), answers {@code
+   * ListStreams}, and is still alive. A start in which a listen failed (a port taken in the
+   * meantime) is retried with new ports. On failure nothing is left running and the error carries
+   * the server's log tail.
    */
   static NodeKinesisServer start(Launch launch) {
     NodeJs.requireNode();
     Path packageFolder = NpmInstaller.usingDefaults().install(launch.npmPackage());
     Path preload = NodePreload.install(TestkitCache.root());
     for (int attempt = 1; ; attempt++) {
-      List<Integer> ports = freePorts(launch.portCount());
+      List<Integer> ports = freePorts(launch.portPicker(), launch.portCount());
       ProcessBuilder command =
           new ProcessBuilder(
                   NodeJs.command(preload, launch.script(), launch.arguments().apply(ports)))
@@ -107,18 +115,18 @@ final class NodeKinesisServer implements AutoCloseable {
       ServerProcess process = ServerProcess.start(launch.name(), command);
       URI endpoint = httpUri("http", ports.get(0));
       KinesisClient client = null;
-      boolean answered;
+      Attempt outcome;
       try {
         client =
             KinesisClients.sync(
                 endpoint, launch.region(), KinesisClients.dummyCredentials(), launch.cbor());
-        answered = awaitAnswers(launch, process, client, ports.get(0));
+        outcome = awaitReady(launch, process, client, ports);
       } catch (RuntimeException e) {
         closeQuietly(client);
         process.close();
         throw startFailure(launch, process, e.getMessage(), e);
       }
-      if (answered) {
+      if (outcome == Attempt.READY) {
         LOG.info(
             "Started {} on {} (pid {}, log {})",
             launch.name(),
@@ -129,14 +137,22 @@ final class NodeKinesisServer implements AutoCloseable {
       }
       closeQuietly(client);
       process.close();
-      if (process.logTail(LOG_TAIL_LINES).contains("EADDRINUSE") && attempt < START_ATTEMPTS) {
+      List<String> listenErrors = listens(process).errors();
+      if (outcome == Attempt.PORT_TAKEN && attempt < START_ATTEMPTS) {
         LOG.info(
-            "{} could not bind one of the ports {}: starting again with new ports",
+            "{} could not listen on one of the ports {} ({}): starting again with new ports",
             launch.name(),
-            ports);
+            ports,
+            listenErrors);
         continue;
       }
-      throw startFailure(launch, process, "it exited while starting", null);
+      throw startFailure(
+          launch,
+          process,
+          outcome == Attempt.PORT_TAKEN
+              ? "it could not listen on one of the ports " + ports + " " + listenErrors
+              : "it exited while starting",
+          null);
     }
   }
 
@@ -155,31 +171,40 @@ final class NodeKinesisServer implements AutoCloseable {
         cause);
   }
 
-  /** Whether the server answers (true) or its process died first (false); throws on timeout. */
-  private static boolean awaitAnswers(
-      Launch launch, ServerProcess process, KinesisClient client, int port) {
+  /**
+   * Waits until the process reports listening on all {@code ports}, answers {@code ListStreams}
+   * (only then asked: an answer on a port the process does not hold would be someone else's), and
+   * is alive; or until a listen fails, or the process dies. Throws on timeout.
+   */
+  private static Attempt awaitReady(
+      Launch launch, ServerProcess process, KinesisClient client, List<Integer> ports) {
     Await.until(
-        launch.name() + " to answer ListStreams on port " + port,
+        launch.name() + " to listen on ports " + ports + " and answer ListStreams",
         launch.startTimeout(),
         POLL,
-        () -> !process.isAlive() || (accepts(port) && client.listStreams() != null));
-    return process.isAlive();
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
+        () -> {
+          if (!process.isAlive()) {
+            return true;
+          }
+          NodePreload.Listens listens = listens(process);
+          return !listens.errors().isEmpty()
+              || (listens.ports().containsAll(ports) && client.listStreams() != null);
+        });
+    if (!listens(process).errors().isEmpty()) {
+      return Attempt.PORT_TAKEN;
     }
+    return process.isAlive() ? Attempt.READY : Attempt.EXITED;
   }
 
-  private static List<Integer> freePorts(int count) {
+  private static NodePreload.Listens listens(ServerProcess process) {
+    return NodePreload.Listens.in(process.logLines(), process.pid());
+  }
+
+  private static List<Integer> freePorts(IntSupplier picker, int count) {
     Set<Integer> ports = new HashSet<>();
     List<Integer> ordered = new ArrayList<>();
     while (ordered.size() < count) {
-      int port = FreePorts.pick();
+      int port = picker.getAsInt();
       if (ports.add(port)) {
         ordered.add(port);
       }

@@ -3,6 +3,7 @@ package dev.shardline.testkit.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.RoundTrip.Placement;
 import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -107,6 +109,53 @@ class LocalKinesisIT {
     }
     assertThatThrownBy(kinesis::client).isInstanceOf(IllegalStateException.class);
     kinesis.close(); // idempotent
+  }
+
+  @Test
+  void aTlsPortTakenByAnotherProcessMakesTheStartRetryOnNewPorts() throws Exception {
+    // Given a port another process holds, handed out as kinesis-local's TLS port
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(Loopback.IPV4, 0));
+      AtomicInteger picks = new AtomicInteger();
+      LocalKinesis.Builder builder =
+          LocalKinesis.builder()
+              .portPicker(
+                  () -> picks.incrementAndGet() == 2 ? taken.getLocalPort() : FreePorts.pick());
+
+      // When it starts (the plain port answers at once: that used to be enough)
+      try (LocalKinesis kinesis = builder.start()) {
+
+        // Then it started again on new ports, and both of them serve
+        assertThat(kinesis.tlsEndpoint().getPort()).isNotEqualTo(taken.getLocalPort());
+        assertThat(picks.get()).isGreaterThanOrEqualTo(4);
+        try (KinesisClient tls =
+            KinesisClients.sync(
+                kinesis.tlsEndpoint(), kinesis.region(), kinesis.credentials(), true)) {
+          assertThat(tls.listStreams().streamNames()).isEmpty();
+        }
+        assertThat(kinesis.client().listStreams().streamNames()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aPortAnsweredByAnotherKinesisServerIsNotMistakenForOurs() {
+    // Given another Kinesis server, whose port is handed out as kinesis-local's plain port
+    try (LocalKinesalite other = LocalKinesalite.builder().initialStream("not-ours", 1).start()) {
+      int otherPort = other.endpoint().getPort();
+      AtomicInteger picks = new AtomicInteger();
+      LocalKinesis.Builder builder =
+          LocalKinesis.builder()
+              .portPicker(() -> picks.incrementAndGet() == 1 ? otherPort : FreePorts.pick());
+
+      // When kinesis-local starts (ListStreams on that port answers: that used to be enough)
+      try (LocalKinesis kinesis = builder.start()) {
+
+        // Then it is on ports of its own, and its client talks to it, not to the other server
+        assertThat(kinesis.plainEndpoint().getPort()).isNotEqualTo(otherPort);
+        assertThat(kinesis.client().listStreams().streamNames()).doesNotContain("not-ours");
+      }
+    }
   }
 
   @Test
