@@ -18,9 +18,21 @@ import org.slf4j.LoggerFactory;
  * A server the testkit runs as a child process: its output goes to a log file, and {@link #close()}
  * stops the whole process tree (children first, then the process; SIGTERM, then SIGKILL after a
  * grace period). Every live instance is also stopped by a JVM shutdown hook, so a test JVM that
- * exits without closing leaves no server behind. Thread-safe.
+ * exits without closing leaves no server behind.
+ *
+ * <p>A test JVM killed outright (SIGKILL: a surefire fork timeout, a cancelled CI job) runs no
+ * shutdown hook. For that case the child's standard input is a pipe from this JVM that is never
+ * written to and never closed: it ends only when this JVM is gone, and the servers watch for that
+ * end and exit (the node preload when {@value #STDIN_LIFELINE} is {@code 1}, which this class sets;
+ * {@code ChildBrokerMain} for a Kafka broker). Thread-safe.
  */
 public final class ServerProcess implements AutoCloseable {
+  /**
+   * The environment variable that tells a child its standard input is the lifeline described above
+   * (a child run with another standard input, {@code /dev/null} say, must not exit at its end).
+   */
+  public static final String STDIN_LIFELINE = "SHARDLINE_TESTKIT_STDIN_LIFELINE";
+
   private static final Logger LOG = LoggerFactory.getLogger(ServerProcess.class);
   private static final Duration GRACE = Duration.ofSeconds(5);
   private static final Set<ServerProcess> LIVE = ConcurrentHashMap.newKeySet();
@@ -42,14 +54,21 @@ public final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code command}, sending its stdout and stderr to a log file in the temp directory.
+   * Starts {@code command}, sending its stdout and stderr to a log file in the temp directory, with
+   * its standard input the lifeline pipe (see above).
    *
    * @param name what the server is, for logs and errors ("kinesis-local")
    */
   public static ServerProcess start(String name, ProcessBuilder command) {
     try {
       Path log = Files.createTempFile("shardline-" + name + "-", ".log");
-      command.redirectErrorStream(true).redirectOutput(log.toFile());
+      command
+          .redirectErrorStream(true)
+          .redirectOutput(log.toFile())
+          .redirectInput(ProcessBuilder.Redirect.PIPE);
+      command.environment().put(STDIN_LIFELINE, "1");
+      // The pipe's writing end (process.getOutputStream()) stays open, unused, as long as this JVM
+      // lives: closing it would make the server exit.
       Process process = command.start();
       ServerProcess server = new ServerProcess(name, process, log);
       LIVE.add(server);

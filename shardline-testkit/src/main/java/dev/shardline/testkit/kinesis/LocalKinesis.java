@@ -31,7 +31,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * the PATH. {@link #start()} returns once its own process listens on both its ports, answers a real
  * {@code ListStreams} call, and every initial stream is ACTIVE; {@link #close()} stops the node
  * process tree and closes the clients. A JVM that exits without closing still stops the server
- * (shutdown hook).
+ * (shutdown hook); one killed outright too (the server exits when its standard input, a pipe from
+ * this JVM, ends).
  *
  * <pre>{@code
  * try (LocalKinesis kinesis = LocalKinesis.builder().initialStream("orders", 4).start()) {

@@ -11,6 +11,11 @@
 //    and process.exit itself, into a graceful shutdown that waits for every open keep-alive
 //    connection, so a test's pooled client keeps it alive; a test server holds nothing worth
 //    saving. The real process.exit is captured here, before the server replaces it.
+// 4. With SHARDLINE_TESTKIT_STDIN_LIFELINE=1, the end of standard input ends the process too. The
+//    testkit's JVM makes stdin a pipe it never writes to nor closes, so the pipe ends only when
+//    that JVM is gone: also when it was SIGKILLed (a surefire fork timeout, a cancelled CI job)
+//    and its shutdown hook, which stops servers otherwise, never ran. Without this the server
+//    would be orphaned, burning a core.
 'use strict';
 const fs = require('fs');
 const net = require('net');
@@ -91,3 +96,9 @@ net.Server.prototype.listen = function shardlineLoopbackListen(...args) {
 const exit = process.exit.bind(process);
 process.on('SIGTERM', () => exit(143));
 process.on('SIGINT', () => exit(130));
+
+if (process.env.SHARDLINE_TESTKIT_STDIN_LIFELINE === '1') {
+  process.stdin.on('end', () => exit(0));
+  process.stdin.on('error', () => exit(0));
+  process.stdin.resume();
+}

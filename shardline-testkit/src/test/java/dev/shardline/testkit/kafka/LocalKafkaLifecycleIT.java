@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.Loopback;
+import dev.shardline.testkit.kafka.internal.ChildBrokerMain;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -214,7 +215,9 @@ class LocalKafkaLifecycleIT {
             p ->
                 p.info()
                     .arguments()
-                    .map(arguments -> Arrays.asList(arguments).contains("kafka.Kafka"))
+                    .map(
+                        arguments ->
+                            Arrays.asList(arguments).contains(ChildBrokerMain.class.getName()))
                     .orElse(false))
         .collect(Collectors.toList());
   }

@@ -13,10 +13,11 @@ import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A KRaft broker in a child JVM: {@code java -cp <this JVM's classpath> kafka.Kafka
- * server.properties}, run through {@link ServerProcess} so its process tree is stopped on close and
- * by the shutdown reaper. Its log (slf4j-simple and log4j2, both at WARN) goes to the {@link
- * ServerProcess} log file. Thread-safe.
+ * A KRaft broker in a child JVM: {@code java -cp <this JVM's classpath> ChildBrokerMain
+ * server.properties} ({@link ChildBrokerMain} runs {@code kafka.Kafka}), run through {@link
+ * ServerProcess} so its process tree is stopped on close and by the shutdown reaper, and the broker
+ * halts by itself when this JVM is gone (killed without running its shutdown hook). Its log
+ * (slf4j-simple and log4j2, both at WARN) goes to the {@link ServerProcess} log file. Thread-safe.
  */
 public final class ChildJvmBroker implements RunningBroker {
   /**
@@ -83,7 +84,7 @@ public final class ChildJvmBroker implements RunningBroker {
         new ProcessBuilder(
                 java.toString(),
                 "@" + argumentFile,
-                "kafka.Kafka",
+                ChildBrokerMain.class.getName(),
                 config.propertiesFile().toString())
             .directory(root.toFile());
     return new ChildJvmBroker(ServerProcess.start("kafka", command));
