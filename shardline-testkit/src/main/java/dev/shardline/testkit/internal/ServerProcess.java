@@ -15,10 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server the testkit runs as a child process: its output goes to a log file, and {@link #close()}
- * stops the whole process tree (children first, then the process; SIGTERM, then SIGKILL after a
- * grace period). Every live instance is also stopped by a JVM shutdown hook, so a test JVM that
- * exits without closing leaves no server behind.
+ * A server the testkit runs as a child process: its output goes to a log file in the temp
+ * directory, and {@link #close()} stops the whole process tree (children first, then the process;
+ * SIGTERM, then SIGKILL after a grace period) and deletes the log, unless the server failed (then
+ * the log is kept for diagnosis). Every live instance is also stopped by a JVM shutdown hook, so a
+ * test JVM that exits without closing leaves no server behind.
  *
  * <p>A test JVM killed outright (SIGKILL: a surefire fork timeout, a cancelled CI job) runs no
  * shutdown hook. For that case the child's standard input is a pipe from this JVM that is never
@@ -46,6 +47,9 @@ public final class ServerProcess implements AutoCloseable {
   private final String name;
   private final Process process;
   private final Path log;
+  private volatile boolean failed;
+  private volatile boolean killed;
+  private boolean closed; // guarded by this
 
   private ServerProcess(String name, Process process, Path log) {
     this.name = name;
@@ -92,6 +96,7 @@ public final class ServerProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The server's log: deleted by {@link #close()} unless the server failed. */
   public Path logFile() {
     return log;
   }
@@ -120,11 +125,30 @@ public final class ServerProcess implements AutoCloseable {
     }
   }
 
-  /** Stops the process tree; waits until every process in it has exited. Idempotent. */
+  /**
+   * Marks the server failed (it did not start, or not in time): {@link #close()} keeps its log for
+   * diagnosis. Call it before {@code close()}.
+   */
+  public void markFailed() {
+    failed = true;
+  }
+
+  /**
+   * Stops the process tree; waits until every process in it has exited. Deletes the log file,
+   * unless the server failed: {@linkplain #markFailed() marked so}, or exited on its own before
+   * this (not {@linkplain #kill() killed}). A kept log is named in an INFO message. Idempotent.
+   */
   @Override
   public void close() {
-    if (!LIVE.remove(this) && !process.isAlive()) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    LIVE.remove(this);
+    if (!process.isAlive() && !killed) {
+      failed = true; // it exited before anyone asked it to
     }
     List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
     tree.add(process.toHandle());
@@ -144,6 +168,44 @@ public final class ServerProcess implements AutoCloseable {
       }
     }
     LOG.debug("Stopped {} (pid {})", name, process.pid());
+    disposeLog();
+  }
+
+  /**
+   * Kills the process tree at once (SIGKILL), as a crash would, waits until it is gone, then closes
+   * this. A deliberate kill is no failure: the log goes as on {@link #close()}.
+   *
+   * @throws IllegalStateException if a process of the tree is still there after 10 s
+   */
+  public void kill() {
+    killed = true;
+    List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
+    tree.add(process.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
+    try {
+      for (ProcessHandle handle : tree) {
+        handle.onExit().get(10, TimeUnit.SECONDS);
+      }
+    } catch (Exception e) {
+      if (e instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new IllegalStateException(this + " did not exit after SIGKILL", e);
+    } finally {
+      close();
+    }
+  }
+
+  private void disposeLog() {
+    if (failed) {
+      LOG.info("Keeping the log of {}, which failed: {}", this, log);
+      return;
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException e) {
+      LOG.debug("Cannot delete the log {} of {}", log, this, e);
+    }
   }
 
   @Override

@@ -198,6 +198,7 @@ public final class LocalKafka implements AutoCloseable {
       return;
     }
     try {
+      broker.markFailed();
       broker.stop();
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
@@ -269,8 +270,9 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * Child-JVM mode: the log file of the current (or last) broker process, which gets WARN and ERROR
-   * output. Empty in-process. Each restart gets a new file; the files stay after {@link #close()}
-   * for post-mortems.
+   * output. Empty in-process. Each start gets a new file, deleted when that broker process is
+   * stopped ({@link #stop()}, {@link #kill()}, {@link #close()}), unless it failed: a broker that
+   * did not start, or exited on its own, keeps its log (in the temp directory) for diagnosis.
    */
   public synchronized Optional<Path> logFile() {
     return lastLogFile;

@@ -81,8 +81,7 @@ public final class LocalKinesalite implements KinesisEndpoint {
       created.forEach(name -> server.waitForActive(name, false));
       return new LocalKinesalite(server);
     } catch (RuntimeException e) {
-      server.close();
-      throw server.failure("its initial streams did not become ACTIVE: " + e.getMessage(), e);
+      throw server.closeFailed("its initial streams did not become ACTIVE: " + e.getMessage(), e);
     }
   }
 
@@ -92,7 +91,10 @@ public final class LocalKinesalite implements KinesisEndpoint {
     return server.endpoint();
   }
 
-  /** The server's log file (stdout and stderr), kept after {@link #close()} for diagnosis. */
+  /**
+   * The server's log file (stdout and stderr), in the temp directory. {@link #close()} deletes it,
+   * unless the server failed (did not start, or exited on its own): then it is kept for diagnosis.
+   */
   public Path logFile() {
     return server.logFile();
   }

@@ -77,8 +77,7 @@ public final class LocalKinesis implements KinesisEndpoint {
       }
       return new LocalKinesis(options, server);
     } catch (RuntimeException e) {
-      server.close();
-      throw server.failure("its initial streams did not become ACTIVE: " + e.getMessage(), e);
+      throw server.closeFailed("its initial streams did not become ACTIVE: " + e.getMessage(), e);
     }
   }
 
@@ -101,7 +100,10 @@ public final class LocalKinesis implements KinesisEndpoint {
     return NodeKinesisServer.httpUri("https", server.ports().get(1));
   }
 
-  /** The server's log file (stdout and stderr), kept after {@link #close()} for diagnosis. */
+  /**
+   * The server's log file (stdout and stderr), in the temp directory. {@link #close()} deletes it,
+   * unless the server failed (did not start, or exited on its own): then it is kept for diagnosis.
+   */
   public Path logFile() {
     return server.logFile();
   }

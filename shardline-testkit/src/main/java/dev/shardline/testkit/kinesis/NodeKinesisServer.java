@@ -123,6 +123,7 @@ final class NodeKinesisServer implements AutoCloseable {
         outcome = awaitReady(launch, process, client, ports);
       } catch (RuntimeException e) {
         closeQuietly(client);
+        process.markFailed();
         process.close();
         throw startFailure(launch, process, e.getMessage(), e);
       }
@@ -136,9 +137,9 @@ final class NodeKinesisServer implements AutoCloseable {
         return new NodeKinesisServer(launch, process, ports, client);
       }
       closeQuietly(client);
-      process.close();
       List<String> listenErrors = listens(process).errors();
       if (outcome == Attempt.PORT_TAKEN && attempt < START_ATTEMPTS) {
+        process.close(); // a port taken meanwhile is no failure to diagnose: its log goes
         LOG.info(
             "{} could not listen on one of the ports {} ({}): starting again with new ports",
             launch.name(),
@@ -146,6 +147,8 @@ final class NodeKinesisServer implements AutoCloseable {
             listenErrors);
         continue;
       }
+      process.markFailed();
+      process.close();
       throw startFailure(
           launch,
           process,
@@ -220,15 +223,18 @@ final class NodeKinesisServer implements AutoCloseable {
     return endpoint;
   }
 
+  /** The server's output: deleted by {@link #close()}, kept if the server failed. */
   Path logFile() {
     return process.logFile();
   }
 
   /**
-   * An error for a failure after the process answered (e.g. an initial stream never became ACTIVE),
-   * carrying the server's log tail.
+   * Closes the server after a failure once it answered (e.g. an initial stream never became
+   * ACTIVE), keeping its log, and returns the error to throw, carrying the log's tail.
    */
-  IllegalStateException failure(String what, Throwable cause) {
+  IllegalStateException closeFailed(String what, Throwable cause) {
+    process.markFailed();
+    close();
     return startFailure(launch, process, what, cause);
   }
 

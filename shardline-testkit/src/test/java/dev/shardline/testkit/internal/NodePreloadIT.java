@@ -84,11 +84,12 @@ class NodePreloadIT {
       Path preload = NodePreload.install(dir.resolve("cache"));
 
       // When it runs with the preload
-      try (ServerProcess server =
+      ServerProcess server =
           ServerProcess.start(
               "listen-twice",
               new ProcessBuilder(NodeJs.command(preload, script.toString(), List.of()))
-                  .directory(dir.toFile()))) {
+                  .directory(dir.toFile()));
+      try {
         Await.until(
             "the script to end",
             Duration.ofSeconds(30),
@@ -111,6 +112,8 @@ class NodePreloadIT {
             .anyMatch(line -> line.contains("EADDRINUSE") && !line.contains("shardline"));
         // And another process's reports do not count
         assertThat(NodePreload.Listens.in(log, server.pid() + 1).ports()).isEmpty();
+      } finally {
+        closeAndDeleteLog(server); // it ended on its own: close() keeps the log, as a failure's
       }
     }
   }
@@ -129,11 +132,12 @@ class NodePreloadIT {
             "require('http').createServer().listen(0, () => console.log('listening'));",
             ""));
     Path preload = NodePreload.install(dir.resolve("cache"));
-    try (ServerProcess server =
+    ServerProcess server =
         ServerProcess.start(
             "stubborn",
             new ProcessBuilder(NodeJs.command(preload, script.toString(), List.of()))
-                .directory(dir.toFile()))) {
+                .directory(dir.toFile()));
+    try {
       Await.until(
           "the stubborn server to listen",
           Duration.ofSeconds(30),
@@ -148,7 +152,14 @@ class NodePreloadIT {
       // Then it exits at once, well before ServerProcess would fall back to SIGKILL
       node.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(3));
+    } finally {
+      closeAndDeleteLog(server); // it ended on a signal from the test: close() keeps the log
     }
+  }
+
+  private static void closeAndDeleteLog(ServerProcess server) throws java.io.IOException {
+    server.close();
+    Files.deleteIfExists(server.logFile());
   }
 
   @Test

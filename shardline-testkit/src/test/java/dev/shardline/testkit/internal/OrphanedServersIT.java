@@ -36,6 +36,7 @@ class OrphanedServersIT {
             .redirectError(hostLog.toFile())
             .start();
     List<ProcessHandle> started = new ArrayList<>();
+    List<Path> logs = new ArrayList<>();
     try {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(host.getInputStream(), StandardCharsets.UTF_8));
@@ -43,6 +44,9 @@ class OrphanedServersIT {
         assertThat(line).as("the host's output; its log: %s", readQuietly(hostLog)).isNotNull();
         if (line.startsWith("ready")) {
           break;
+        }
+        if (line.startsWith("log ")) {
+          logs.add(Path.of(line.substring("log ".length())));
         }
         if (line.startsWith("server ")) {
           ProcessHandle.of(Long.parseLong(line.substring("server ".length())))
@@ -67,6 +71,9 @@ class OrphanedServersIT {
     } finally {
       host.destroyForcibly();
       started.forEach(ProcessHandle::destroyForcibly); // whatever the outcome, leave no orphan
+      for (Path log : logs) {
+        Files.deleteIfExists(log); // nobody closed the server that would have deleted it
+      }
     }
   }
 

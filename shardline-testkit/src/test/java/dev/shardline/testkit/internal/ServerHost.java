@@ -7,8 +7,8 @@ import java.io.IOException;
 
 /**
  * A stand-in for a test JVM, run as a child JVM by {@link OrphanedServersIT}: starts one server,
- * prints the process ids of everything it started ({@code server <pid>}), then {@code ready}, and
- * waits to be killed.
+ * prints the process ids of everything it started ({@code server <pid>}) and the server's log file
+ * ({@code log <path>}), then {@code ready}, and waits to be killed.
  */
 public final class ServerHost {
   private ServerHost() {}
@@ -27,6 +27,13 @@ public final class ServerHost {
     ProcessHandle.current()
         .descendants()
         .forEach(process -> System.out.println("server " + process.pid()));
+    if (server instanceof LocalKinesis kinesis) {
+      System.out.println("log " + kinesis.logFile());
+    } else if (server instanceof LocalKinesalite kinesalite) {
+      System.out.println("log " + kinesalite.logFile());
+    } else if (server instanceof LocalKafka kafka) {
+      kafka.logFile().ifPresent(log -> System.out.println("log " + log));
+    }
     System.out.println("ready " + server);
     System.out.flush();
     // Until the test kills this JVM (or, should the test JVM die first, until our stdin ends).

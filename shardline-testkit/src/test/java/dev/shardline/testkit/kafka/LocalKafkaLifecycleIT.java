@@ -2,6 +2,7 @@ package dev.shardline.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.Loopback;
@@ -16,9 +17,12 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.utils.Exit;
@@ -40,6 +44,9 @@ class LocalKafkaLifecycleIT {
     Path dataDir = kafka.dataDir();
     assertThat(dataDir).isDirectory();
     assertThat(kafkaChildProcesses()).hasSize(mode == LocalKafka.Mode.CHILD_JVM ? 1 : 0);
+    Optional<Path> log = kafka.logFile();
+    assertThat(log.isPresent()).isEqualTo(mode == LocalKafka.Mode.CHILD_JVM);
+    log.ifPresent(file -> assertThat(file).exists());
 
     // When
     kafka.close();
@@ -50,6 +57,8 @@ class LocalKafkaLifecycleIT {
     assertThat(canBind(controllerPort)).as("controller port %d free", controllerPort).isTrue();
     assertThat(dataDir).doesNotExist();
     assertThat(kafkaChildProcesses()).isEmpty();
+    log.ifPresent(
+        file -> assertThat(file).as("the log of a broker that did not fail").doesNotExist());
     assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class);
   }
 
@@ -93,20 +102,27 @@ class LocalKafkaLifecycleIT {
   }
 
   @Test
-  void childJvmBrokerThatFailsWhileStartingIsReportedWithItsLog() {
+  void childJvmBrokerThatFailsWhileStartingIsReportedWithItsLog() throws IOException {
     // Given a configuration that passes validation but fails when the broker starts
     String missingClass = "com.example.MissingAuthorizerForChild";
     LocalKafka.Builder builder =
         LocalKafka.builder().childJvm().brokerProperty("authorizer.class.name", missingClass);
 
     // When / Then
-    assertThatThrownBy(builder::start)
+    Throwable failure = catchThrowable(builder::start);
+    assertThat(failure)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exited before it was ready")
         .hasMessageContaining("broker log")
         .hasMessageContaining(missingClass);
     assertThat(kafkaChildProcesses()).isEmpty();
     assertThat(dataDirsConfiguredWith(missingClass)).isEmpty();
+    // And the log the message names is kept for diagnosis (a stopped broker's is deleted)
+    Matcher named = Pattern.compile("broker log (\\S+), last lines").matcher(failure.getMessage());
+    assertThat(named.find()).as(failure.getMessage()).isTrue();
+    Path log = Path.of(named.group(1));
+    assertThat(log).content().contains(missingClass);
+    Files.delete(log);
   }
 
   @Test

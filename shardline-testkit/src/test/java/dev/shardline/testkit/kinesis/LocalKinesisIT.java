@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -94,6 +95,8 @@ class LocalKinesisIT {
     started.keySet().removeAll(before);
     assertThat(started).as("node processes started by LocalKinesis").isNotEmpty();
     assertThat(canConnect(plainPort)).isTrue();
+    Path log = kinesis.logFile();
+    assertThat(log).exists();
 
     // When it is closed
     kinesis.close();
@@ -108,6 +111,8 @@ class LocalKinesisIT {
       }
     }
     assertThatThrownBy(kinesis::client).isInstanceOf(IllegalStateException.class);
+    // And its log, of a server that did not fail, is gone
+    assertThat(log).doesNotExist();
     kinesis.close(); // idempotent
   }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A KRaft broker in a child JVM: {@code java -cp <this JVM's classpath> ChildBrokerMain
@@ -140,22 +139,11 @@ public final class ChildJvmBroker implements RunningBroker {
 
   @Override
   public void kill() {
-    ProcessHandle.of(process.pid())
-        .ifPresent(
-            handle -> {
-              handle.descendants().forEach(ProcessHandle::destroyForcibly);
-              handle.destroyForcibly();
-              try {
-                handle.onExit().get(10, TimeUnit.SECONDS);
-              } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                  Thread.currentThread().interrupt();
-                }
-                throw new IllegalStateException(
-                    "Kafka broker " + process + " did not exit after SIGKILL", e);
-              }
-            });
-    // The process is gone: this only reaps it and takes it off the shutdown reaper's list.
-    process.close();
+    process.kill();
+  }
+
+  @Override
+  public void markFailed() {
+    process.markFailed();
   }
 }
