@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
@@ -53,13 +52,6 @@ class KinesisQuotaProxyFaultsIT {
   @AfterAll
   static void closeClient() {
     client.close();
-  }
-
-  @BeforeEach
-  void freshProxy() {
-    PROXY.get().resetQuotas();
-    PROXY.get().counters().reset();
-    PROXY.get().faults().clear();
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -42,13 +41,6 @@ class KinesisQuotaProxyIT {
 
   @RegisterExtension
   static final KinesisQuotaProxyExtension PROXY = new KinesisQuotaProxyExtension();
-
-  @BeforeEach
-  void freshProxy() {
-    PROXY.get().resetQuotas();
-    PROXY.get().counters().reset();
-    PROXY.get().faults().clear();
-  }
 
   @Test
   void aBurstOfThreeThousandRecordsToOneShardGetsOneSecondsQuotaAndOnlyThoseAreWritten() {
