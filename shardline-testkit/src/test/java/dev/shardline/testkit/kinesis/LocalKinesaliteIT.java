@@ -1,6 +1,5 @@
 package dev.shardline.testkit.kinesis;
 
-import static dev.shardline.testkit.kinesis.LocalKinesisIT.canConnect;
 import static dev.shardline.testkit.kinesis.LocalKinesisIT.nodeProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,7 +86,7 @@ class LocalKinesaliteIT {
 
     // Then no node process of it is left, and its port is free
     assertThat(started.values()).noneMatch(ProcessHandle::isAlive);
-    assertThat(canConnect(port)).isFalse();
+    assertThat(Loopback.accepts(port, Duration.ofSeconds(1))).isFalse();
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(Loopback.IPV4, port));
     }

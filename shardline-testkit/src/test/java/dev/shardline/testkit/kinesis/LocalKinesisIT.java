@@ -7,10 +7,8 @@ import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.RoundTrip.Placement;
 import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,7 +92,7 @@ class LocalKinesisIT {
     Map<Long, ProcessHandle> started = nodeProcesses();
     started.keySet().removeAll(before);
     assertThat(started).as("node processes started by LocalKinesis").isNotEmpty();
-    assertThat(canConnect(plainPort)).isTrue();
+    assertThat(Loopback.accepts(plainPort, Duration.ofSeconds(1))).isTrue();
     Path log = kinesis.logFile();
     assertThat(log).exists();
 
@@ -103,8 +101,8 @@ class LocalKinesisIT {
 
     // Then no node process of it is left, nothing answers on its ports, and they can be bound
     assertThat(started.values()).noneMatch(ProcessHandle::isAlive);
-    assertThat(canConnect(plainPort)).isFalse();
-    assertThat(canConnect(tlsPort)).isFalse();
+    assertThat(Loopback.accepts(plainPort, Duration.ofSeconds(1))).isFalse();
+    assertThat(Loopback.accepts(tlsPort, Duration.ofSeconds(1))).isFalse();
     for (int port : List.of(plainPort, tlsPort)) {
       try (ServerSocket socket = new ServerSocket()) {
         socket.bind(new InetSocketAddress(Loopback.IPV4, port));
@@ -192,14 +190,5 @@ class LocalKinesisIT {
         .descendants()
         .filter(p -> p.info().command().map(c -> c.endsWith("node")).orElse(false))
         .collect(Collectors.toMap(ProcessHandle::pid, p -> p));
-  }
-
-  static boolean canConnect(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

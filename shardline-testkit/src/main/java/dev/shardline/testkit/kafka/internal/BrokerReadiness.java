@@ -2,9 +2,6 @@ package dev.shardline.testkit.kafka.internal;
 
 import dev.shardline.testkit.internal.Await;
 import dev.shardline.testkit.internal.Loopback;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +30,7 @@ public final class BrokerReadiness {
         "the Kafka broker to accept connections on " + config.bootstrapServers(),
         timeout,
         Duration.ofMillis(20),
-        () -> accepts(config.brokerPort()));
+        () -> Loopback.accepts(config.brokerPort(), Duration.ofMillis(200)));
   }
 
   /**
@@ -80,15 +77,6 @@ public final class BrokerReadiness {
 
   private static String suffix(String diagnostics) {
     return diagnostics.isEmpty() ? "" : "; " + diagnostics;
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(Loopback.IPV4, port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   private static boolean isUnfenced(BrokerConfig config, Admin admin) {
