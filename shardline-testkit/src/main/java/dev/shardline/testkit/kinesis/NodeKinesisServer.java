@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -159,6 +160,21 @@ final class NodeKinesisServer implements AutoCloseable {
     }
   }
 
+  /**
+   * {@link #start(Launch)}, then {@code initialStreams} (which makes the server's initial streams
+   * and waits until they are ACTIVE). If that fails, the server is closed, its log kept, and the
+   * error carries the log's tail.
+   */
+  static NodeKinesisServer start(Launch launch, Consumer<NodeKinesisServer> initialStreams) {
+    NodeKinesisServer server = start(launch);
+    try {
+      initialStreams.accept(server);
+      return server;
+    } catch (RuntimeException e) {
+      throw server.closeFailed("its initial streams did not become ACTIVE: " + e.getMessage(), e);
+    }
+  }
+
   private static IllegalStateException startFailure(
       Launch launch, ServerProcess process, String reason, Throwable cause) {
     return new IllegalStateException(
@@ -232,7 +248,7 @@ final class NodeKinesisServer implements AutoCloseable {
    * Closes the server after a failure once it answered (e.g. an initial stream never became
    * ACTIVE), keeping its log, and returns the error to throw, carrying the log's tail.
    */
-  IllegalStateException closeFailed(String what, Throwable cause) {
+  private IllegalStateException closeFailed(String what, Throwable cause) {
     process.markFailed();
     close();
     return startFailure(launch, process, what, cause);
