@@ -38,6 +38,7 @@ import org.slf4j.LoggerFactory;
 final class KafkaFetcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFetcher.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
+  private static final int COMMIT_FAILURES_LOGGED = 3;
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** Something the fetch thread runs with the consumer. */
@@ -58,7 +59,7 @@ final class KafkaFetcher implements Runnable {
 
   // fetch thread only
   private final Set<TopicPartition> assignment = new HashSet<>();
-  private boolean commitFailureLogged;
+  private int failedCommitsInARow;
 
   /**
    * @param queueCapacity how many polled batches may wait for the worker
@@ -140,15 +141,24 @@ final class KafkaFetcher implements Runnable {
                 commit,
                 (committed, error) -> {
                   if (error == null) {
-                    commitFailureLogged = false;
-                  } else if (!commitFailureLogged) {
-                    // offsets live in the checkpoint; the group's offsets only serve lag tools
-                    commitFailureLogged = true;
+                    failedCommitsInARow = 0;
+                    return;
+                  }
+                  // offsets live in the checkpoint; the group's offsets only serve lag tools.
+                  // The first commit often fails while the group coordinator is being found.
+                  failedCommitsInARow++;
+                  boolean passing =
+                      KafkaErrors.isRetriable(error)
+                          && failedCommitsInARow < COMMIT_FAILURES_LOGGED;
+                  if (!passing && failedCommitsInARow <= COMMIT_FAILURES_LOGGED) {
                     LOG.warn(
-                        "Committing offsets of {} to the consumer group failed (lag monitoring"
-                            + " only; positions are in the checkpoint): {}",
+                        "Committing offsets of {} to the consumer group failed {} time(s) in a row"
+                            + " (lag monitoring only; positions are in the checkpoint): {}",
                         description,
+                        failedCommitsInARow,
                         KafkaErrors.describe(error));
+                  } else {
+                    LOG.debug("Committing offsets of {} failed: {}", description, error.toString());
                   }
                 }));
   }
@@ -171,7 +181,7 @@ final class KafkaFetcher implements Runnable {
       while (running) {
         Command command;
         while ((command = commands.poll()) != null) {
-          command.run(c);
+          runCommand(command, c);
         }
         if (assignment.isEmpty() || batches.remainingCapacity() == 0) {
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
@@ -208,6 +218,23 @@ final class KafkaFetcher implements Runnable {
         }
       }
       onBatchOrFailure.run();
+    }
+  }
+
+  /**
+   * Runs {@code command}; again if a wakeup meant for a blocked poll interrupts it (commitAsync may
+   * block briefly to find the group coordinator, and a command submitted meanwhile wakes it up).
+   */
+  private void runCommand(Command command, Consumer<byte[], byte[]> c) {
+    while (true) {
+      try {
+        command.run(c);
+        return;
+      } catch (WakeupException e) {
+        if (!running) {
+          throw e;
+        }
+      }
     }
   }
 
