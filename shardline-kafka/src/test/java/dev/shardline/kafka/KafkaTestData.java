@@ -33,6 +33,11 @@ public final class KafkaTestData {
     Properties props = kafka.producerProperties();
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, "262144");
+    // on a busy machine a request may time out after the broker wrote it; with one request in
+    // flight the retry is recognized as a duplicate instead of failing as out of order
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1");
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "120000");
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "300000");
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       List<java.util.concurrent.Future<?>> sends = new ArrayList<>();
@@ -40,14 +45,14 @@ public final class KafkaTestData {
         sends.add(producer.send(record.apply(i)));
         if (sends.size() >= 10_000) {
           for (var f : sends) {
-            f.get(60, TimeUnit.SECONDS);
+            f.get(300, TimeUnit.SECONDS);
           }
           sends.clear();
         }
       }
       producer.flush();
       for (var f : sends) {
-        f.get(60, TimeUnit.SECONDS);
+        f.get(300, TimeUnit.SECONDS);
       }
     }
   }

@@ -39,6 +39,7 @@ final class KafkaFetcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFetcher.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
   private static final int COMMIT_FAILURES_LOGGED = 3;
+  private static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(5);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** Something the fetch thread runs with the consumer. */
@@ -56,6 +57,7 @@ final class KafkaFetcher implements Runnable {
   private volatile boolean running = true;
   private volatile Throwable failure;
   private volatile Consumer<byte[], byte[]> consumer;
+  private volatile Map<TopicPartition, OffsetAndMetadata> latestCommit;
 
   // fetch thread only
   private final Set<TopicPartition> assignment = new HashSet<>();
@@ -131,36 +133,38 @@ final class KafkaFetcher implements Runnable {
         });
   }
 
-  /** Commits {@code offsets} (next offsets to read) to the consumer group, asynchronously. */
+  /**
+   * Commits {@code offsets} (next offsets to read) to the consumer group: asynchronously while
+   * running; the last offsets asked for are committed synchronously (for up to 5 s) when the
+   * fetcher closes, so a graceful stop leaves the group at the final checkpoint.
+   */
   void commit(Map<TopicPartition, Long> offsets) {
     Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
     offsets.forEach((tp, offset) -> commit.put(tp, new OffsetAndMetadata(offset)));
-    submit(
-        c ->
-            c.commitAsync(
-                commit,
-                (committed, error) -> {
-                  if (error == null) {
-                    failedCommitsInARow = 0;
-                    return;
-                  }
-                  // offsets live in the checkpoint; the group's offsets only serve lag tools.
-                  // The first commit often fails while the group coordinator is being found.
-                  failedCommitsInARow++;
-                  boolean passing =
-                      KafkaErrors.isRetriable(error)
-                          && failedCommitsInARow < COMMIT_FAILURES_LOGGED;
-                  if (!passing && failedCommitsInARow <= COMMIT_FAILURES_LOGGED) {
-                    LOG.warn(
-                        "Committing offsets of {} to the consumer group failed {} time(s) in a row"
-                            + " (lag monitoring only; positions are in the checkpoint): {}",
-                        description,
-                        failedCommitsInARow,
-                        KafkaErrors.describe(error));
-                  } else {
-                    LOG.debug("Committing offsets of {} failed: {}", description, error.toString());
-                  }
-                }));
+    latestCommit = commit;
+    submit(c -> c.commitAsync(commit, this::onCommitted));
+  }
+
+  private void onCommitted(Map<TopicPartition, OffsetAndMetadata> offsets, Exception error) {
+    if (error == null) {
+      failedCommitsInARow = 0;
+      return;
+    }
+    // offsets live in the checkpoint; the group's offsets only serve lag tools. The first
+    // commit often fails while the group coordinator is being found.
+    failedCommitsInARow++;
+    boolean passing =
+        KafkaErrors.isRetriable(error) && failedCommitsInARow < COMMIT_FAILURES_LOGGED;
+    if (!passing && failedCommitsInARow <= COMMIT_FAILURES_LOGGED) {
+      LOG.warn(
+          "Committing offsets of {} to the consumer group failed {} time(s) in a row (lag"
+              + " monitoring only; positions are in the checkpoint): {}",
+          description,
+          failedCommitsInARow,
+          KafkaErrors.describe(error));
+    } else {
+      LOG.debug("Committing offsets of {} failed: {}", description, error.toString());
+    }
   }
 
   private void submit(Command command) {
@@ -211,6 +215,9 @@ final class KafkaFetcher implements Runnable {
     } finally {
       consumer = null;
       if (c != null) {
+        // commits submitted before close (the final checkpoint's) are sent; close() waits for
+        // pending async commits
+        drainOnClose(c);
         try {
           c.close(Duration.ofSeconds(5));
         } catch (RuntimeException e) {
@@ -233,6 +240,37 @@ final class KafkaFetcher implements Runnable {
       } catch (WakeupException e) {
         if (!running) {
           throw e;
+        }
+      }
+    }
+  }
+
+  private void drainOnClose(Consumer<byte[], byte[]> c) {
+    Command command;
+    while ((command = commands.poll()) != null) {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        try {
+          command.run(c);
+          break;
+        } catch (WakeupException e) {
+          // the wakeup of close(); it is cleared once thrown, so try once more
+        } catch (RuntimeException e) {
+          LOG.debug("A command of {} failed while closing", description, e);
+          break;
+        }
+      }
+    }
+    Map<TopicPartition, OffsetAndMetadata> last = latestCommit;
+    if (last != null) {
+      for (int attempt = 0; attempt < 2; attempt++) {
+        try {
+          c.commitSync(last, CLOSE_COMMIT_TIMEOUT);
+          break;
+        } catch (WakeupException e) {
+          // as above
+        } catch (RuntimeException e) {
+          onCommitted(last, e);
+          break;
         }
       }
     }
