@@ -149,6 +149,33 @@ class KafkaSourceIT {
   }
 
   @Test
+  void aTopicPatternPicksUpTopicsCreatedWhileRunning(LocalKafka kafka) throws Exception {
+    kafka.createTopic("pattern-a", 1);
+    KafkaTestData.produce(
+        kafka, "pattern-a", 10, i -> KafkaTestData.text("pattern-a", null, "a" + i));
+    CollectingSink<String> sink = new CollectingSink<>();
+    Pipeline pipeline =
+        pipeline(
+            KafkaSource.builder(StringFormat.utf8())
+                .bootstrapServers(kafka.bootstrapServers())
+                .topicPattern("pattern-.*")
+                .partitionDiscoveryInterval(Duration.ofMillis(300))
+                .build(),
+            sink,
+            "pattern");
+    pipeline.start();
+    Await.until(TIMEOUT, () -> sink.size() >= 10, () -> "read " + sink.records());
+    kafka.createTopic("pattern-b", 2);
+    kafka.createTopic("other", 1);
+    KafkaTestData.produce(
+        kafka, "pattern-b", 10, i -> KafkaTestData.text("pattern-b", null, "b" + i));
+    KafkaTestData.produce(kafka, "other", 10, i -> KafkaTestData.text("other", null, "x" + i));
+    Await.until(TIMEOUT, () -> sink.size() >= 20, () -> "read " + sink.records());
+    pipeline.stop();
+    assertThat(sink.records()).hasSize(20).allMatch(r -> r.startsWith("a") || r.startsWith("b"));
+  }
+
+  @Test
   void pickedMetadataFieldsComeWithEachValue(LocalKafka kafka) throws Exception {
     kafka.createTopic("meta", 1);
     long before = System.currentTimeMillis();

@@ -82,10 +82,11 @@ public final class KafkaSinkOptions {
                   "must be letters, digits, '.', '_' or '-'",
                   (String s) -> s.matches("[A-Za-z0-9._-]+")))
           .withDescription(
-              "For exactly-once: the start of every transactional id,"
-                  + " <prefix>-<writer>-<checkpoint>. Unique per sink across all pipelines"
-                  + " writing to the cluster, and stable across restarts. Default:"
-                  + " shardline-<pipeline name>-<topic>.");
+              "For exactly-once: the start of every transactional id; an id is the prefix, the"
+                  + " writer index and the checkpoint id joined by dashes (orders-enricher-0-42)."
+                  + " Unique per sink across all pipelines writing to the cluster, and stable"
+                  + " across restarts. Default: shardline-PIPELINE-TOPIC (without -TOPIC when a"
+                  + " topic function chooses the topic).");
 
   public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
       ConfigOptions.key("transactionTimeout")

@@ -237,7 +237,10 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
     owned.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     owned.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, kafkaIsolationLevel(config).toString());
     groupId().ifPresent(group -> owned.put(ConsumerConfig.GROUP_ID_CONFIG, group));
-    String clientId = user.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "shardline-" + identity);
+    String clientId =
+        user.getOrDefault(
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "shardline-" + identity.replaceAll("[^A-Za-z0-9._-]", "_"));
     owned.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader-" + readerIndex);
     // an offset no longer in the log fails loudly instead of silently skipping records
     return ClientProperties.merge(

@@ -35,9 +35,9 @@ import org.slf4j.LoggerFactory;
  * says; partitions found later start at their earliest offset, so records written before they were
  * found are read too.
  *
- * <p>The first listing retries with backoff for up to the startup timeout (brokers starting or
- * unreachable), then fails the source with an error naming the bootstrap servers; later listings
- * that fail are logged and tried again at the next interval.
+ * <p>The first listing of every run (a fresh start or a restore) retries with backoff for up to the
+ * startup timeout (brokers starting or unreachable), then fails the source with an error naming the
+ * bootstrap servers; later listings that fail are logged and tried again at the next interval.
  *
  * <p>All methods run on the enumerator thread, except {@link #discover()}, which runs on {@code
  * callAsync} threads and reads only immutable or volatile fields.
@@ -61,13 +61,18 @@ public final class KafkaSourceEnumerator
   // owned by the enumerator thread
   private final Set<TopicPartition> assigned = new HashSet<>();
   private final Map<TopicPartition, KafkaPartitionSplit> unassigned = new LinkedHashMap<>();
+  // whether the source ever listed its partitions (then new ones start at earliest); checkpointed
   private boolean initialDiscoveryDone;
+  // whether this run listed them (until then, failures count against the startup timeout)
+  private boolean listedThisRun;
   private long startedNanos;
 
   // read by discover() on callAsync threads
   private volatile Set<TopicPartition> knownSnapshot = Set.of();
   private volatile boolean initialDiscoveryDoneSnapshot;
+  private volatile boolean listedThisRunSnapshot;
   private KafkaMetadataClient client;
+  private boolean closed;
 
   /**
    * @param restored the checkpointed state, or null on a fresh start
@@ -125,35 +130,40 @@ public final class KafkaSourceEnumerator
   }
 
   @Override
-  public void close() {
-    synchronized (this) {
-      if (client != null) {
-        client.close();
-      }
+  public synchronized void close() {
+    closed = true;
+    if (client != null) {
+      client.close();
     }
   }
 
   /** What one discovery found: new partitions and their starting offsets. */
   record Discovery(Map<TopicPartition, Long> newPartitions, boolean initial) {}
 
-  /** Lists partitions and resolves the starting offsets of new ones; on callAsync threads. */
+  /**
+   * Lists partitions and resolves the starting offsets of new ones; on callAsync threads. Until
+   * this run listed them once, failures are retried with backoff for up to the startup timeout.
+   */
   Discovery discover() throws Exception {
     boolean initial = !initialDiscoveryDoneSnapshot;
-    if (!initial) {
-      return discoverOnce(false);
+    if (listedThisRunSnapshot) {
+      return discoverOnce(initial, REQUEST_TIMEOUT);
     }
     long deadline = startedNanos + startupTimeout.toNanos();
     Exception last;
     for (int attempt = 0; ; attempt++) {
+      long remaining = deadline - time.nanoseconds();
       try {
-        return discoverOnce(true);
+        Duration timeout =
+            Duration.ofNanos(Math.max(Math.min(remaining, REQUEST_TIMEOUT.toNanos()), 1_000_000));
+        return discoverOnce(initial, timeout);
       } catch (Exception e) {
         if (!mayRetry(e)) {
           throw e;
         }
         last = e;
       }
-      long remaining = deadline - time.nanoseconds();
+      remaining = deadline - time.nanoseconds();
       if (remaining <= 0) {
         throw new ShardlineException(
             "Cannot list the partitions of "
@@ -182,14 +192,17 @@ public final class KafkaSourceEnumerator
   }
 
   private synchronized KafkaMetadataClient client() {
+    if (closed) {
+      throw new IllegalStateException("The enumerator of " + describeTopics() + " is closed");
+    }
     if (client == null) {
       client = clientFactory.get();
     }
     return client;
   }
 
-  private Discovery discoverOnce(boolean initial) throws Exception {
-    Set<TopicPartition> all = client().partitions(topics, REQUEST_TIMEOUT);
+  private Discovery discoverOnce(boolean initial, Duration timeout) throws Exception {
+    Set<TopicPartition> all = client().partitions(topics, timeout);
     Set<TopicPartition> known = knownSnapshot;
     List<TopicPartition> fresh = new ArrayList<>();
     for (TopicPartition partition : all) {
@@ -259,7 +272,7 @@ public final class KafkaSourceEnumerator
   /** The handler of {@link #discover()}, on the enumerator thread. */
   void onDiscovery(Discovery discovery, Throwable error) {
     if (error != null) {
-      if (!initialDiscoveryDone) {
+      if (!listedThisRun) {
         throw KafkaErrors.classify("Kafka source of " + describeTopics() + " cannot start", error);
       }
       LOG.warn(
@@ -286,6 +299,7 @@ public final class KafkaSourceEnumerator
       added.add(partition.toString());
     }
     initialDiscoveryDone = true;
+    listedThisRun = true;
     if (!added.isEmpty()) {
       if (wasInitial) {
         LOG.info("Kafka source of {}: {} partitions", describeTopics(), added.size());
@@ -327,6 +341,7 @@ public final class KafkaSourceEnumerator
     known.addAll(unassigned.keySet());
     knownSnapshot = Set.copyOf(known);
     initialDiscoveryDoneSnapshot = initialDiscoveryDone;
+    listedThisRunSnapshot = listedThisRun;
   }
 
   private String describeTopics() {

@@ -1,0 +1,118 @@
+package dev.shardline.kafka.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
+import dev.shardline.format.StringFormat;
+import dev.shardline.kafka.sink.KafkaSink;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class KafkaSinkOptionsTest {
+
+  private static Configuration read(Map<String, Object> more) {
+    Map<String, Object> yaml = new HashMap<>(more);
+    yaml.putIfAbsent("bootstrapServers", "broker:9092");
+    yaml.putIfAbsent("topic", "out");
+    return KafkaSinkOptions.OPTIONS.read(yaml);
+  }
+
+  @Test
+  void defaultsAreAtLeastOnceAndAFifteenMinuteTransactionTimeout() {
+    Configuration config = read(Map.of());
+    assertThat(config.get(KafkaSinkOptions.DELIVERY_GUARANTEE))
+        .isEqualTo(DeliveryGuarantee.AT_LEAST_ONCE);
+    assertThat(config.get(KafkaSinkOptions.TRANSACTION_TIMEOUT)).isEqualTo(Duration.ofMinutes(15));
+    assertThat(
+            read(Map.of("deliveryGuarantee", "exactly-once"))
+                .get(KafkaSinkOptions.DELIVERY_GUARANTEE))
+        .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+  }
+
+  @Test
+  void transactionOptionsApplyOnlyToExactlyOnce() {
+    assertThatThrownBy(() -> read(Map.of("transactionalIdPrefix", "p")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "transactionalIdPrefix applies only to deliveryGuarantee exactly-once; remove it or set"
+                + " deliveryGuarantee: exactly-once");
+    assertThatThrownBy(
+            () ->
+                read(
+                    Map.of(
+                        "deliveryGuarantee", "exactly-once", "transactionalIdPrefix", "has space")))
+        .hasMessageContaining("must be letters, digits, '.', '_' or '-'");
+  }
+
+  @Test
+  void framingAndOwnedPropertiesAreRefused() {
+    assertThatThrownBy(() -> read(Map.of("framing", "newline")))
+        .hasMessageStartingWith("framing applies only to sources");
+    assertThatThrownBy(() -> read(Map.of("properties", Map.of("value.serializer", "x"))))
+        .hasMessage(
+            "The producer property value.serializer is set by the Kafka sink; the sink writes bytes"
+                + " made by format; remove it");
+    assertThatThrownBy(() -> read(Map.of("properties.transaction.timeout.ms", "1000")))
+        .hasMessage(
+            "The producer property transaction.timeout.ms is set by the Kafka sink; use the option"
+                + " transactionTimeout");
+  }
+
+  @Test
+  void theTransactionalIdPrefixIsDerivedFromThePipelineAndTopicUnlessGiven() {
+    KafkaSink<String> derived =
+        KafkaSink.builder(StringFormat.utf8())
+            .bootstrapServers("b:1")
+            .topic("orders.v2")
+            .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .build();
+    assertThat(derived.transactionalIdPrefix("enricher")).isEqualTo("shardline-enricher-orders.v2");
+    KafkaSink<String> byFunction =
+        KafkaSink.builder(StringFormat.utf8())
+            .bootstrapServers("b:1")
+            .topicSelector(v -> "t")
+            .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .build();
+    assertThat(byFunction.transactionalIdPrefix("enricher")).isEqualTo("shardline-enricher");
+    KafkaSink<String> given =
+        KafkaSink.builder(StringFormat.utf8())
+            .bootstrapServers("b:1")
+            .topic("t")
+            .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+            .transactionalIdPrefix("mine")
+            .build();
+    assertThat(given.transactionalIdPrefix("enricher")).isEqualTo("mine");
+  }
+
+  @Test
+  void aSinkNeedsExactlyOneOfTopicAndTopicFunction() {
+    assertThatThrownBy(() -> KafkaSink.builder(StringFormat.utf8()).bootstrapServers("b:1").build())
+        .hasMessage(
+            "A Kafka sink needs a topic: set topic, or a topic function with topicSelector(...)");
+    assertThatThrownBy(
+            () ->
+                KafkaSink.builder(StringFormat.utf8())
+                    .bootstrapServers("b:1")
+                    .topic("t")
+                    .topicSelector(v -> "u")
+                    .build())
+        .hasMessage("Both topic and a topic function are set; keep one");
+    assertThatThrownBy(
+            () ->
+                KafkaSink.fromConfiguration(
+                    Configuration.fromMap(Map.of("bootstrapServers", "b:1"))))
+        .hasMessageStartingWith("Missing option \"topic\"");
+  }
+
+  @Test
+  void secretsAreNeverShown() {
+    Configuration config =
+        read(Map.of("properties", Map.of("sasl.jaas.config", "password=\"hunter2\"")));
+    assertThat(config.toString()).doesNotContain("hunter2");
+    assertThat(KafkaSink.fromConfiguration(config).toString()).doesNotContain("hunter2");
+  }
+}
