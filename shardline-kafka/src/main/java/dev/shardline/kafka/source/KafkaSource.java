@@ -97,10 +97,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
 
   @SuppressWarnings("unchecked")
   private KafkaSource(
-      Configuration config,
-      DeserializationSchema<?> schema,
-      RecordEmitter<?, T> emitter,
-      Supplier<KafkaMetadataClient> metadataClientFactory) {
+      Configuration config, DeserializationSchema<?> schema, RecordEmitter<?, T> emitter) {
     this.config = config;
     this.schema = schema;
     this.emitter = (RecordEmitter<Object, T>) emitter;
@@ -114,13 +111,11 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
                 ? "pattern:" + config.get(KafkaSourceOptions.TOPIC_PATTERN)
                 : String.join(",", topics.topics()));
     this.metadataClientFactory =
-        metadataClientFactory != null
-            ? metadataClientFactory
-            : () ->
-                new AdminMetadataClient(
-                    config.get(KafkaSourceOptions.PROPERTIES),
-                    config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
-                    kafkaIsolationLevel(config));
+        () ->
+            new AdminMetadataClient(
+                config.get(KafkaSourceOptions.PROPERTIES),
+                config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
+                kafkaIsolationLevel(config));
   }
 
   /** A builder for a source decoding values with {@code schema} (a format, or your own). */
@@ -142,8 +137,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
     return new KafkaSource<>(
         valid,
         schema,
-        fields.isEmpty() ? RecordEmitter.valueOnly() : RecordEmitter.withMetadata(fields),
-        null);
+        fields.isEmpty() ? RecordEmitter.valueOnly() : RecordEmitter.withMetadata(fields));
   }
 
   /** The validated configuration (secrets masked in its {@code toString()}). */
@@ -280,7 +274,6 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
     private final DeserializationSchema<V> schema;
     private final Configuration.Builder config = Configuration.builder();
     private Set<MetadataField> metadataFields = EnumSet.noneOf(MetadataField.class);
-    private Supplier<KafkaMetadataClient> metadataClientFactory;
 
     private Builder(DeserializationSchema<V> schema) {
       this.schema = schema;
@@ -396,12 +389,6 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       return this;
     }
 
-    /** Replaces the admin client the enumerator uses; for tests. */
-    Builder<V> metadataClient(Supplier<KafkaMetadataClient> factory) {
-      this.metadataClientFactory = checkNotNull(factory, "factory");
-      return this;
-    }
-
     /**
      * A source emitting the decoded values.
      *
@@ -416,7 +403,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
             "metadataFields is set, so the source emits KafkaRecord values; call"
                 + " buildWithMetadata()");
       }
-      return new KafkaSource<>(valid, schema, RecordEmitter.valueOnly(), metadataClientFactory);
+      return new KafkaSource<>(valid, schema, RecordEmitter.valueOnly());
     }
 
     /**
@@ -428,8 +415,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         metadataFields(MetadataField.values());
       }
       Configuration valid = validate();
-      return new KafkaSource<>(
-          valid, schema, RecordEmitter.withMetadata(metadataFields), metadataClientFactory);
+      return new KafkaSource<>(valid, schema, RecordEmitter.withMetadata(metadataFields));
     }
 
     private Configuration validate() {

@@ -51,9 +51,4 @@ public final class TopicSelection {
   public String toString() {
     return pattern != null ? "pattern " + pattern.pattern() : topics.toString();
   }
-
-  /** The part of the source identity after {@code kafka:}. */
-  String identity() {
-    return pattern != null ? "pattern:" + pattern.pattern() : String.join(",", topics);
-  }
 }
