@@ -2,11 +2,13 @@ package dev.shardline.runtime;
 
 import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
-import static dev.shardline.util.Preconditions.checkPositive;
 
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.Sink;
 import dev.shardline.api.Source;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.ConfigOption;
+import dev.shardline.config.Configuration;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import dev.shardline.runtime.internal.PipelineSpec;
@@ -18,28 +20,33 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
- * The settings of a {@link Pipeline}, from {@link Flow#to}. Not thread-safe; {@link #build()}
- * returns an independent pipeline each time.
+ * The settings of a {@link Pipeline}, from {@link Flow#to}. The settings a YAML pipeline file can
+ * hold are the options declared in {@link PipelineOptions}: the fluent methods here set those
+ * options' values, and {@link #configure(Configuration)} sets them from a parsed YAML section, so
+ * both pass the same rules and share the same defaults. Each value is checked when it is set (a bad
+ * one fails with a {@link ConfigException} naming the key, the value and the fix); the rules across
+ * values are checked by {@link #build()}. The objects a file cannot hold (sinks, the dead-letter
+ * sink, a checkpoint store, a meter registry, a clock) have methods of their own. Not thread-safe;
+ * {@link #build()} returns an independent pipeline each time.
  *
  * <table>
  *   <caption>Settings and defaults</caption>
- *   <tr><th>setting</th><th>default</th></tr>
- *   <tr><td>{@link #name}</td><td>{@value #DEFAULT_NAME}</td></tr>
- *   <tr><td>{@link #parallelism}</td><td>1</td></tr>
- *   <tr><td>{@link #checkpointInterval}</td><td>10 s</td></tr>
- *   <tr><td>{@link #checkpointDirectory}</td><td>{@code checkpoints/<name>} under the working
- *       directory</td></tr>
- *   <tr><td>{@link #retainedCheckpoints}</td><td>3</td></tr>
- *   <tr><td>{@link #restartPolicy}</td><td>{@link RestartPolicy#DEFAULT} (3 restarts, 1 s doubling
- *       to 30 s)</td></tr>
- *   <tr><td>{@link #metrics}</td><td>a new {@link SimpleMeterRegistry}</td></tr>
- *   <tr><td>{@link #time}</td><td>{@link Time#SYSTEM}</td></tr>
- *   <tr><td>{@link #stopOnJvmShutdown}</td><td>false</td></tr>
- *   <tr><td>{@link #deadLetterTo}</td><td>none: {@code DeadLetterOutput.isConfigured()} is
- *       false</td></tr>
+ *   <tr><th>setting</th><th>option</th><th>default</th></tr>
+ *   <tr><td>{@link #name}</td><td>{@code name}</td><td>{@value #DEFAULT_NAME}</td></tr>
+ *   <tr><td>{@link #parallelism}</td><td>{@code parallelism}</td><td>1</td></tr>
+ *   <tr><td>{@link #checkpointInterval}</td><td>{@code checkpoint.interval}</td><td>10 s</td></tr>
+ *   <tr><td>{@link #checkpointDirectory}</td><td>{@code checkpoint.directory}</td><td>{@code
+ *       checkpoints/<name>} under the working directory</td></tr>
+ *   <tr><td>{@link #retainedCheckpoints}</td><td>{@code checkpoint.retained}</td><td>3</td></tr>
+ *   <tr><td>{@link #restartPolicy}</td><td>{@code restart.*}</td><td>{@link RestartPolicy#DEFAULT}
+ *       (3 restarts, 1 s doubling to 30 s)</td></tr>
+ *   <tr><td>{@link #metrics}</td><td></td><td>a new {@link SimpleMeterRegistry}</td></tr>
+ *   <tr><td>{@link #time}</td><td></td><td>{@link Time#SYSTEM}</td></tr>
+ *   <tr><td>{@link #stopOnJvmShutdown}</td><td></td><td>false</td></tr>
+ *   <tr><td>{@link #deadLetterTo}</td><td></td><td>none: {@code DeadLetterOutput.isConfigured()}
+ *       is false</td></tr>
  * </table>
  *
  * <pre>{@code
@@ -50,6 +57,15 @@ import java.util.regex.Pattern;
  *     .checkpointInterval(Duration.ofSeconds(5))
  *     .checkpointDirectory(Path.of("/var/lib/shardline/orders-archive"))
  *     .build();
+ *
+ * // the same settings from a parsed YAML section
+ * Pipeline fromYaml = Pipeline.from(source)
+ *     .to(FileSink.jsonLines(Path.of("out")).build())
+ *     .configure(Configuration.fromMap(Map.of(
+ *         "name", "orders-archive",
+ *         "parallelism", 4,
+ *         "checkpoint", Map.of("interval", "5s", "directory", "/var/lib/shardline/orders-archive"))))
+ *     .build();
  * }</pre>
  *
  * @param <T> the records reaching the sinks
@@ -58,19 +74,13 @@ public final class PipelineBuilder<T> {
   /** The pipeline name unless {@link #name} is called. */
   public static final String DEFAULT_NAME = "pipeline";
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
-
   private final Source<?, ?, ?> source;
   private final List<RecordOp> ops;
   private final List<Sink<?>> sinks = new ArrayList<>();
+  // the values of PipelineOptions; what is not set reads as the option's default
+  private final Configuration.Builder options = Configuration.builder();
   private Sink<DeadLetter> deadLetterSink;
-  private String name = DEFAULT_NAME;
-  private int parallelism = 1;
-  private Duration checkpointInterval = Duration.ofSeconds(10);
-  private Path checkpointDirectory;
-  private int retainedCheckpoints = DirectoryCheckpointStore.DEFAULT_RETAINED;
   private CheckpointStore checkpointStore;
-  private RestartPolicy restartPolicy = RestartPolicy.DEFAULT;
   private MeterRegistry metrics;
   private Time time = Time.SYSTEM;
   private boolean stopOnJvmShutdown;
@@ -97,52 +107,57 @@ public final class PipelineBuilder<T> {
   }
 
   /**
-   * The pipeline's name: letters, digits, {@code .}, {@code _}, {@code -}, up to 100 characters.
-   * Keep it stable across restarts: sinks build durable names from it (part files, transactional
-   * ids), and it tags every metric. Default {@value #DEFAULT_NAME}.
+   * The pipeline's name (option {@code name}): letters, digits, {@code .}, {@code _}, {@code -}, up
+   * to 100 characters. Keep it stable across restarts: sinks build durable names from it (part
+   * files, transactional ids), and it tags every metric. Default {@value #DEFAULT_NAME}.
+   *
+   * @throws ConfigException when the name breaks the rule
    */
   public PipelineBuilder<T> name(String name) {
-    checkNotNull(name, "name");
-    checkArgument(
-        NAME.matcher(name).matches(),
-        "name must be 1 to 100 letters, digits, '.', '_' or '-' (starting with a letter or digit),"
-            + " was '"
-            + name
-            + "'");
-    this.name = name;
+    options.set(PipelineOptions.NAME, checkNotNull(name, "name"));
     return this;
   }
 
-  /** How many worker threads (each with one reader and one writer per sink). Default 1. */
+  /**
+   * How many worker threads (each with one reader and one writer per sink); option {@code
+   * parallelism}. Default 1.
+   *
+   * @throws ConfigException when {@code parallelism} is below 1
+   */
   public PipelineBuilder<T> parallelism(int parallelism) {
-    checkArgument(parallelism >= 1, "parallelism must be 1 or more, was " + parallelism);
-    this.parallelism = parallelism;
+    options.set(PipelineOptions.PARALLELISM, parallelism);
     return this;
   }
 
   /**
    * How often a checkpoint is taken (one more is taken at a graceful stop and at the end of a
-   * bounded source). Shorter means less to replay after a crash and, with transactional sinks,
-   * output visible sooner. Default 10 s.
+   * bounded source); option {@code checkpoint.interval}. Shorter means less to replay after a crash
+   * and, with transactional sinks, output visible sooner. Default 10 s.
+   *
+   * @throws ConfigException when {@code interval} is not longer than zero
    */
   public PipelineBuilder<T> checkpointInterval(Duration interval) {
-    this.checkpointInterval = checkPositive(interval, "checkpointInterval");
+    options.set(PipelineOptions.CHECKPOINT_INTERVAL, checkNotNull(interval, "interval"));
     return this;
   }
 
   /**
-   * The directory for checkpoint files; see {@link DirectoryCheckpointStore}. One pipeline per
-   * directory. Default {@code checkpoints/<name>} under the working directory.
+   * The directory for checkpoint files (option {@code checkpoint.directory}); see {@link
+   * DirectoryCheckpointStore}. One pipeline per directory. Default {@code checkpoints/<name>} under
+   * the working directory.
    */
   public PipelineBuilder<T> checkpointDirectory(Path directory) {
-    this.checkpointDirectory = checkNotNull(directory, "directory");
+    options.set(PipelineOptions.CHECKPOINT_DIRECTORY, checkNotNull(directory, "directory"));
     return this;
   }
 
-  /** How many checkpoint files the directory keeps. Default 3. */
+  /**
+   * How many checkpoint files the directory keeps; option {@code checkpoint.retained}. Default 3.
+   *
+   * @throws ConfigException when {@code retained} is below 1
+   */
   public PipelineBuilder<T> retainedCheckpoints(int retained) {
-    checkArgument(retained >= 1, "retainedCheckpoints must be 1 or more, was " + retained);
-    this.retainedCheckpoints = retained;
+    options.set(PipelineOptions.CHECKPOINT_RETAINED, retained);
     return this;
   }
 
@@ -155,10 +170,42 @@ public final class PipelineBuilder<T> {
     return this;
   }
 
-  /** What happens when something fails. Default {@link RestartPolicy#DEFAULT}. */
+  /**
+   * What happens when something fails; options {@code restart.maxRestarts} and {@code
+   * restart.backoff.*}. Default {@link RestartPolicy#DEFAULT}.
+   */
   public PipelineBuilder<T> restartPolicy(RestartPolicy policy) {
-    this.restartPolicy = checkNotNull(policy, "policy");
+    PipelineOptions.setRestartPolicy(options, checkNotNull(policy, "policy"));
     return this;
+  }
+
+  /**
+   * Sets every {@link PipelineOptions} option that {@code config} holds, as a parsed YAML section
+   * gives them (nested or dotted keys, values as text or numbers); the others keep their values.
+   * {@code config} is checked as a whole first: unknown keys (with the closest declared key when
+   * one is close), bad values, and the rules across values.
+   *
+   * <pre>{@code
+   * builder.configure(Configuration.fromMap(Map.of(
+   *     "parallelism", 4,
+   *     "checkpoint", Map.of("interval", "5s"),
+   *     "restart", Map.of("maxRestarts", 0))));
+   * }</pre>
+   *
+   * @throws ConfigException naming the key, the value and the fix
+   */
+  public PipelineBuilder<T> configure(Configuration config) {
+    Configuration valid = PipelineOptions.OPTIONS.validate(checkNotNull(config, "config"));
+    for (ConfigOption<?> option : PipelineOptions.OPTIONS.options()) {
+      copy(option, valid);
+    }
+    return this;
+  }
+
+  private <V> void copy(ConfigOption<V> option, Configuration from) {
+    if (from.contains(option)) {
+      options.set(option, from.get(option));
+    }
   }
 
   /** Where the pipeline's and its connectors' metrics go. Default a new SimpleMeterRegistry. */
@@ -183,24 +230,29 @@ public final class PipelineBuilder<T> {
     return this;
   }
 
-  /** A pipeline with these settings, not yet started. */
+  /**
+   * A pipeline with these settings, not yet started.
+   *
+   * @throws IllegalArgumentException when there is no sink
+   * @throws ConfigException when the settings break a rule across values (e.g. {@code
+   *     restart.backoff.max} below {@code restart.backoff.initial})
+   */
   public Pipeline build() {
     checkArgument(!sinks.isEmpty(), "a pipeline needs at least one sink");
-    Path directory =
-        checkpointDirectory != null ? checkpointDirectory : Path.of("checkpoints", name);
+    Configuration config = PipelineOptions.OPTIONS.validate(options.build());
     return new Pipeline(
         new PipelineSpec(
             source,
             ops,
             List.copyOf(sinks),
             deadLetterSink,
-            name,
-            parallelism,
-            checkpointInterval,
-            directory,
-            retainedCheckpoints,
+            config.get(PipelineOptions.NAME),
+            config.get(PipelineOptions.PARALLELISM),
+            config.get(PipelineOptions.CHECKPOINT_INTERVAL),
+            PipelineOptions.checkpointDirectory(config),
+            config.get(PipelineOptions.CHECKPOINT_RETAINED),
             checkpointStore,
-            restartPolicy,
+            PipelineOptions.restartPolicy(config),
             metrics != null ? metrics : new SimpleMeterRegistry(),
             time,
             stopOnJvmShutdown));

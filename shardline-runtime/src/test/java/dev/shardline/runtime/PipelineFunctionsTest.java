@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.Sink;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.config.ConfigException;
 import dev.shardline.connectors.generator.GeneratorSource;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -15,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(30) // runs pipelines: a regression could keep one running
 class PipelineFunctionsTest {
   @TempDir Path dir;
 
@@ -151,9 +154,12 @@ class PipelineFunctionsTest {
   void aPipelineNeedsASinkAndAValidName() {
     Flow<Long> flow = Pipeline.from(GeneratorSource.sequence().build());
     assertThatThrownBy(() -> flow.to(new CollectingSink<>()).name("no spaces"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("was 'no spaces'");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value \"no spaces\" for option \"name\": must be 1 to 100 letters, digits,"
+                + " '.', '_' or '-', starting with a letter or digit");
     assertThatThrownBy(() -> flow.to(new CollectingSink<>()).parallelism(0))
-        .hasMessageContaining("parallelism must be 1 or more, was 0");
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value \"0\" for option \"parallelism\": must be at least 1");
   }
 }

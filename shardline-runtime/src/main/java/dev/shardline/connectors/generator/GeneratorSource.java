@@ -9,6 +9,8 @@ import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
 import dev.shardline.state.VersionedSerializer;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,18 +33,19 @@ import java.util.function.LongFunction;
  * ...} and checkpoints how far it got, so a restore, even at another parallelism, emits every
  * number exactly once. Choose more splits than workers if you intend to scale up later.
  *
- * <table>
- *   <caption>Options and defaults</caption>
- *   <tr><th>option</th><th>default</th></tr>
- *   <tr><td>{@link Builder#count}</td><td>unbounded (runs until stopped)</td></tr>
- *   <tr><td>{@link Builder#ratePerSecond}</td><td>0: as fast as possible</td></tr>
- *   <tr><td>{@link Builder#splits}</td><td>0: the pipeline's parallelism at the first start</td></tr>
- *   <tr><td>{@link Builder#batchSize}</td><td>{@value #DEFAULT_BATCH_SIZE} records per poll</td></tr>
- * </table>
+ * <p>Options ({@link GeneratorSourceOptions}, which lists the defaults): {@link Builder#count}
+ * (default: unbounded), {@link Builder#ratePerSecond} (default: as fast as possible), {@link
+ * Builder#splits} (default: the pipeline's parallelism at the first start), {@link
+ * Builder#batchSize} (default {@value #DEFAULT_BATCH_SIZE} records per poll). The builder sets
+ * these options' values, so a bad one fails with a {@link ConfigException} naming the key; {@link
+ * #fromConfiguration} builds the same source from a parsed YAML section.
  *
  * <pre>{@code
  * GeneratorSource<String> events =
  *     GeneratorSource.jsonEvents(16, 100).count(1_000_000).ratePerSecond(10_000).build();
+ * // the same from YAML: {kind: json-events, keys: 16, payloadSize: 100, count: 1000000,
+ * //                      ratePerSecond: 10000}
+ * GeneratorSource<?> fromYaml = GeneratorSource.fromConfiguration(Configuration.fromMap(yaml));
  * }</pre>
  *
  * <p>The rate is a total over all readers, paced with the reader context's {@link
@@ -62,56 +65,99 @@ public final class GeneratorSource<T>
   private final int splits;
   private final int batchSize;
 
-  private GeneratorSource(Builder<T> builder) {
-    this.kind = builder.kind;
-    this.records = builder.records;
-    this.count = builder.count;
-    this.ratePerSecond = builder.ratePerSecond;
-    this.splits = builder.splits;
-    this.batchSize = builder.batchSize;
+  private GeneratorSource(String kind, LongFunction<T> records, Configuration config) {
+    this.kind = kind;
+    this.records = records;
+    this.count = config.getOptional(GeneratorSourceOptions.COUNT).orElse(-1L);
+    this.ratePerSecond = config.getOptional(GeneratorSourceOptions.RATE_PER_SECOND).orElse(0.0);
+    this.splits = config.getOptional(GeneratorSourceOptions.SPLITS).orElse(0);
+    this.batchSize = config.get(GeneratorSourceOptions.BATCH_SIZE);
   }
 
-  /** The sequence numbers 0, 1, 2, ... */
+  /** The sequence numbers 0, 1, 2, ... (option {@code kind: sequence}). */
   public static Builder<Long> sequence() {
-    return new Builder<>("sequence", n -> n);
+    return new Builder<>(
+        "sequence",
+        n -> n,
+        Configuration.builder().set(GeneratorSourceOptions.KIND, GeneratorKind.SEQUENCE));
   }
 
   /**
    * JSON events: {@code {"seq":n,"key":"key-<n % keys>","payload":"<payloadChars letters>"}}, the
-   * payload a deterministic function of {@code n}.
+   * payload a deterministic function of {@code n}. Options {@code kind: json-events}, {@code keys}
+   * and {@code payloadSize}.
    *
    * @param keys how many distinct keys; 1 or more
    * @param payloadChars the payload's length; 0 or more
+   * @throws ConfigException when {@code keys} or {@code payloadChars} is out of range
    */
   public static Builder<String> jsonEvents(int keys, int payloadChars) {
-    checkArgument(keys >= 1, "keys must be 1 or more, was " + keys);
-    checkArgument(payloadChars >= 0, "payloadChars must be 0 or more, was " + payloadChars);
+    Configuration.Builder options =
+        Configuration.builder()
+            .set(GeneratorSourceOptions.KIND, GeneratorKind.JSON_EVENTS)
+            .set(GeneratorSourceOptions.KEYS, keys)
+            // parsed, not set, so that a negative count of characters is a ConfigException too
+            .set(
+                GeneratorSourceOptions.PAYLOAD_SIZE,
+                GeneratorSourceOptions.PAYLOAD_SIZE.parse(payloadChars));
+    return new Builder<>("json-events", jsonEventRecords(keys, payloadChars), options);
+  }
+
+  /**
+   * Records made by {@code records} from each sequence number. Java only: the {@code kind} option
+   * names the built-in generators.
+   *
+   * @param kind names the generator in the source identity ({@code generator:<kind>})
+   */
+  public static <T> Builder<T> builder(String kind, LongFunction<T> records) {
+    checkNotNull(kind, "kind");
+    checkArgument(!kind.isBlank(), "kind cannot be blank");
+    return new Builder<>(kind, records, Configuration.builder());
+  }
+
+  /**
+   * The source that {@code config} describes, e.g. a parsed YAML section {@code {kind: sequence,
+   * count: 1000}}: a {@code GeneratorSource<Long>} for {@code kind: sequence}, a {@code
+   * GeneratorSource<String>} for {@code json-events}. {@code config} holds only {@link
+   * GeneratorSourceOptions} keys.
+   *
+   * @throws ConfigException naming the key, the value and the fix, for an unknown key (with the
+   *     closest declared key), a bad value, a missing {@code kind}, or an option that does not
+   *     apply to the kind
+   */
+  public static GeneratorSource<?> fromConfiguration(Configuration config) {
+    Configuration valid = GeneratorSourceOptions.OPTIONS.validate(checkNotNull(config, "config"));
+    switch (valid.get(GeneratorSourceOptions.KIND)) {
+      case SEQUENCE:
+        return new GeneratorSource<Long>("sequence", n -> n, valid);
+      case JSON_EVENTS:
+        return new GeneratorSource<>(
+            "json-events",
+            jsonEventRecords(
+                valid.get(GeneratorSourceOptions.KEYS),
+                (int) valid.get(GeneratorSourceOptions.PAYLOAD_SIZE).bytes()),
+            valid);
+      default:
+        throw new IllegalStateException("Unhandled kind " + valid.get(GeneratorSourceOptions.KIND));
+    }
+  }
+
+  private static LongFunction<String> jsonEventRecords(int keys, int payloadChars) {
     StringBuilder letters = new StringBuilder(payloadChars + 26);
     for (int i = 0; i < payloadChars + 26; i++) {
       letters.append((char) ('a' + i % 26));
     }
     String alphabet = letters.toString();
-    return new Builder<>(
-        "json-events",
-        n -> {
-          int shift = (int) (n % 26);
-          return "{\"seq\":"
-              + n
-              + ",\"key\":\"key-"
-              + (n % keys)
-              + "\",\"payload\":\""
-              + alphabet.substring(shift, shift + payloadChars)
-              + "\"}";
-        });
-  }
-
-  /**
-   * Records made by {@code records} from each sequence number.
-   *
-   * @param kind names the generator in the source identity ({@code generator:<kind>})
-   */
-  public static <T> Builder<T> builder(String kind, LongFunction<T> records) {
-    return new Builder<>(kind, records);
+    return n -> {
+      int shift = (int) (n % 26);
+      return "{\"seq\":"
+          + n
+          + ",\"key\":\"key-"
+          + (n % keys)
+          + "\",\"payload\":\""
+          + alphabet.substring(shift, shift + payloadChars)
+          + "\"}";
+    };
   }
 
   @Override
@@ -157,63 +203,83 @@ public final class GeneratorSource<T>
   }
 
   /**
-   * Options of a {@link GeneratorSource}; defaults in its class comment. Not thread-safe.
+   * Options of a {@link GeneratorSource}: each method sets the value of one {@link
+   * GeneratorSourceOptions} option, checked at once; defaults there. Not thread-safe.
    *
    * @param <T> the records it emits
    */
   public static final class Builder<T> {
     private final String kind;
     private final LongFunction<T> records;
-    private long count = -1;
-    private double ratePerSecond;
-    private int splits;
-    private int batchSize = DEFAULT_BATCH_SIZE;
+    private final Configuration.Builder options;
 
-    private Builder(String kind, LongFunction<T> records) {
-      checkNotNull(kind, "kind");
-      checkArgument(!kind.isBlank(), "kind cannot be blank");
+    private Builder(String kind, LongFunction<T> records, Configuration.Builder options) {
       this.kind = kind;
       this.records = checkNotNull(records, "records");
+      this.options = options;
     }
 
-    /** Emits the numbers {@code 0} to {@code count - 1}, then ends. Default: unbounded. */
+    /**
+     * Emits the numbers {@code 0} to {@code count - 1}, then ends; option {@code count}. Default:
+     * unbounded.
+     *
+     * @throws ConfigException when {@code count} is negative
+     */
     public Builder<T> count(long count) {
-      checkArgument(count >= 0, "count must be 0 or more, was " + count);
-      this.count = count;
-      return this;
-    }
-
-    /** At most this many records per second over all readers; 0 for no limit (the default). */
-    public Builder<T> ratePerSecond(double ratePerSecond) {
-      checkArgument(
-          ratePerSecond >= 0 && Double.isFinite(ratePerSecond),
-          "ratePerSecond must be 0 (no limit) or more, was " + ratePerSecond);
-      this.ratePerSecond = ratePerSecond;
+      options.set(GeneratorSourceOptions.COUNT, count);
       return this;
     }
 
     /**
-     * How many splits the sequence space is cut into at the first start; 0 (the default) for the
-     * pipeline's parallelism then. Ignored when restoring: the checkpoint's splits stand.
+     * At most this many records per second over all readers; option {@code ratePerSecond}. 0 for no
+     * limit (the default), which leaves the option unset.
+     *
+     * @throws ConfigException when {@code ratePerSecond} is negative or not finite
+     */
+    public Builder<T> ratePerSecond(double ratePerSecond) {
+      if (ratePerSecond == 0) {
+        options.remove(GeneratorSourceOptions.RATE_PER_SECOND);
+      } else {
+        options.set(GeneratorSourceOptions.RATE_PER_SECOND, ratePerSecond);
+      }
+      return this;
+    }
+
+    /**
+     * How many splits the sequence space is cut into at the first start; option {@code splits}. 0
+     * (the default, which leaves the option unset) for the pipeline's parallelism then. Ignored
+     * when restoring: the checkpoint's splits stand.
+     *
+     * @throws ConfigException when {@code splits} is negative
      */
     public Builder<T> splits(int splits) {
-      checkArgument(splits >= 0, "splits must be 0 (the parallelism) or more, was " + splits);
-      this.splits = splits;
+      if (splits == 0) {
+        options.remove(GeneratorSourceOptions.SPLITS);
+      } else {
+        options.set(GeneratorSourceOptions.SPLITS, splits);
+      }
       return this;
     }
 
     /**
-     * At most this many records per {@code pollNext}. Default {@value
+     * At most this many records per {@code pollNext}; option {@code batchSize}. Default {@value
      * GeneratorSource#DEFAULT_BATCH_SIZE}.
+     *
+     * @throws ConfigException when {@code batchSize} is below 1
      */
     public Builder<T> batchSize(int batchSize) {
-      checkArgument(batchSize >= 1, "batchSize must be 1 or more, was " + batchSize);
-      this.batchSize = batchSize;
+      options.set(GeneratorSourceOptions.BATCH_SIZE, batchSize);
       return this;
     }
 
+    /**
+     * The source.
+     *
+     * @throws ConfigException when the options break a rule across values
+     */
     public GeneratorSource<T> build() {
-      return new GeneratorSource<>(this);
+      return new GeneratorSource<>(
+          kind, records, GeneratorSourceOptions.OPTIONS.validate(options.build()));
     }
   }
 }

@@ -5,6 +5,9 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 import dev.shardline.api.Sink;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
+import dev.shardline.connectors.LineFormat;
 import java.io.PrintStream;
 import java.util.function.Function;
 
@@ -17,6 +20,10 @@ import java.util.function.Function;
  * <pre>{@code
  * Pipeline.from(GeneratorSource.sequence().count(10).build()).to(StdoutSink.create()).build().run();
  * }</pre>
+ *
+ * <p>Options ({@link StdoutSinkOptions}): {@code format}, {@code lines} ({@link #create()}, the
+ * default) or {@code json-lines} ({@link #jsonLines()}); {@link #fromConfiguration} builds the sink
+ * from a parsed YAML section such as {@code {format: json-lines}}.
  *
  * <p>Immutable and thread-safe; its writers are used by one worker thread each.
  *
@@ -34,12 +41,33 @@ public final class StdoutSink<T> implements Sink<T> {
     this.stream = stream;
   }
 
-  /** Prints {@code String.valueOf(record)} to {@code System.out}. */
+  /** Prints {@code String.valueOf(record)} to {@code System.out} (option {@code format: lines}). */
   public static StdoutSink<Object> create() {
-    return new StdoutSink<>(String::valueOf, null);
+    return new StdoutSink<>(LineFormat.LINES.encoder(), null);
   }
 
-  /** Prints {@code formatter.apply(record)} to {@code System.out}. */
+  /**
+   * Prints each record as one JSON document, written by Jackson, to {@code System.out} (option
+   * {@code format: json-lines}); a {@code String} record becomes a JSON string.
+   */
+  public static StdoutSink<Object> jsonLines() {
+    return new StdoutSink<>(LineFormat.JSON_LINES.encoder(), null);
+  }
+
+  /**
+   * The sink that {@code config} describes, e.g. a parsed YAML section {@code {format:
+   * json-lines}}, printing to {@code System.out}. {@code config} holds only {@link
+   * StdoutSinkOptions} keys.
+   *
+   * @throws ConfigException naming the key, the value and the fix, for an unknown key (with the
+   *     closest declared key) or a bad value
+   */
+  public static StdoutSink<Object> fromConfiguration(Configuration config) {
+    Configuration valid = StdoutSinkOptions.OPTIONS.validate(checkNotNull(config, "config"));
+    return new StdoutSink<>(valid.get(StdoutSinkOptions.FORMAT).encoder(), null);
+  }
+
+  /** Prints {@code formatter.apply(record)} to {@code System.out}. Java only. */
   public static <T> StdoutSink<T> create(Function<? super T, String> formatter) {
     return new StdoutSink<>(formatter, null);
   }
