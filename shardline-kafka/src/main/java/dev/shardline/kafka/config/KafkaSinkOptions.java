@@ -30,7 +30,8 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Defaults: at-least-once; for exactly-once a transactional id prefix derived from the pipeline
- * name ({@code shardline-<pipeline>-<topic>}) and a transaction timeout of 15 minutes.
+ * name and the sink's id ({@code shardline-<pipeline>-sink-0}) and a transaction timeout of 15
+ * minutes.
  */
 public final class KafkaSinkOptions {
   private KafkaSinkOptions() {}
@@ -85,8 +86,8 @@ public final class KafkaSinkOptions {
               "For exactly-once: the start of every transactional id; an id is the prefix, the"
                   + " writer index and the checkpoint id joined by dashes (orders-enricher-0-42)."
                   + " Unique per sink across all pipelines writing to the cluster, and stable"
-                  + " across restarts. Default: shardline-PIPELINE-TOPIC (without -TOPIC when a"
-                  + " topic function chooses the topic).");
+                  + " across restarts. Default: shardline-PIPELINE-SINK, with the pipeline name and"
+                  + " the sink's id in the pipeline (sink-0, sink-1, ...).");
 
   public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
       ConfigOptions.key("transactionTimeout")

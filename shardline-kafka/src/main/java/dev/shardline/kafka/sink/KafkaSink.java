@@ -110,20 +110,23 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
   }
 
   /**
-   * The transactional id prefix of an exactly-once sink in pipeline {@code pipelineName}: {@code
-   * transactionalIdPrefix}, or {@code shardline-<pipeline>-<topic>} (without the topic when a topic
-   * function chooses it).
+   * The transactional id prefix of this exactly-once sink in the pipeline {@code context} belongs
+   * to: {@code transactionalIdPrefix}, or {@code shardline-<pipeline>-<sink id>} (the sink's id in
+   * the pipeline, e.g. {@code sink-0}, so two Kafka sinks of one pipeline never share ids); on a
+   * runtime that gives no sink id, {@code shardline-<pipeline>-<topic>}, or {@code
+   * shardline-<pipeline>} when a function chooses the topic.
    */
-  public String transactionalIdPrefix(String pipelineName) {
+  public String transactionalIdPrefix(SinkContext context) {
     return config
         .getOptional(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX)
         .orElseGet(
             () ->
                 "shardline-"
-                    + pipelineName
-                    + config
-                        .getOptional(KafkaSinkOptions.TOPIC)
-                        .map(t -> "-" + t.replaceAll("[^A-Za-z0-9._-]", "_"))
+                    + context.pipelineName()
+                    + context
+                        .sinkId()
+                        .or(() -> config.getOptional(KafkaSinkOptions.TOPIC))
+                        .map(id -> "-" + id.replaceAll("[^A-Za-z0-9._-]", "_"))
                         .orElse(""));
   }
 
@@ -147,7 +150,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
     }
     TransactionalIds ids =
         new TransactionalIds(
-            transactionalIdPrefix(context.pipelineName()),
+            transactionalIdPrefix(context),
             context.writerIndex(),
             context.parallelism(),
             ClientProperties.forAdmin(config.get(KafkaSinkOptions.PROPERTIES), bootstrap));

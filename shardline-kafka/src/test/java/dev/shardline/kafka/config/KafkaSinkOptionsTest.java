@@ -3,13 +3,18 @@ package dev.shardline.kafka.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.SinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.sink.KafkaSink;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class KafkaSinkOptionsTest {
@@ -63,21 +68,25 @@ class KafkaSinkOptionsTest {
   }
 
   @Test
-  void theTransactionalIdPrefixIsDerivedFromThePipelineAndTopicUnlessGiven() {
+  void theTransactionalIdPrefixIsDerivedFromThePipelineAndTheSinkUnlessGiven() {
+    SinkContext sink0 = context(Optional.of("sink-0"));
+    SinkContext unknownSink = context(Optional.empty());
     KafkaSink<String> derived =
         KafkaSink.builder(StringFormat.utf8())
             .bootstrapServers("b:1")
             .topic("orders.v2")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .build();
-    assertThat(derived.transactionalIdPrefix("enricher")).isEqualTo("shardline-enricher-orders.v2");
+    assertThat(derived.transactionalIdPrefix(sink0)).isEqualTo("shardline-enricher-sink-0");
+    assertThat(derived.transactionalIdPrefix(unknownSink))
+        .isEqualTo("shardline-enricher-orders.v2");
     KafkaSink<String> byFunction =
         KafkaSink.builder(StringFormat.utf8())
             .bootstrapServers("b:1")
             .topicSelector(v -> "t")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .build();
-    assertThat(byFunction.transactionalIdPrefix("enricher")).isEqualTo("shardline-enricher");
+    assertThat(byFunction.transactionalIdPrefix(unknownSink)).isEqualTo("shardline-enricher");
     KafkaSink<String> given =
         KafkaSink.builder(StringFormat.utf8())
             .bootstrapServers("b:1")
@@ -85,7 +94,46 @@ class KafkaSinkOptionsTest {
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .transactionalIdPrefix("mine")
             .build();
-    assertThat(given.transactionalIdPrefix("enricher")).isEqualTo("mine");
+    assertThat(given.transactionalIdPrefix(sink0)).isEqualTo("mine");
+  }
+
+  private static SinkContext context(Optional<String> sinkId) {
+    return new SinkContext() {
+      @Override
+      public int writerIndex() {
+        return 0;
+      }
+
+      @Override
+      public int parallelism() {
+        return 1;
+      }
+
+      @Override
+      public String pipelineName() {
+        return "enricher";
+      }
+
+      @Override
+      public Optional<String> sinkId() {
+        return sinkId;
+      }
+
+      @Override
+      public DeadLetterOutput deadLetters() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public MeterRegistry metrics() {
+        throw new UnsupportedOperationException();
+      }
+
+      @Override
+      public Time time() {
+        return Time.SYSTEM;
+      }
+    };
   }
 
   @Test
