@@ -109,7 +109,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         "kafka:"
             + (topics.isPattern()
                 ? "pattern:" + config.get(KafkaSourceOptions.TOPIC_PATTERN)
-                : String.join(",", topics.topics()));
+                : String.join(",", new java.util.TreeSet<>(topics.topics())));
     this.metadataClientFactory =
         () ->
             new AdminMetadataClient(

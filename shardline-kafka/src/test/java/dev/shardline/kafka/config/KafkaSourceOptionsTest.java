@@ -179,6 +179,13 @@ class KafkaSourceOptionsTest {
     KafkaSource<?> source = KafkaSource.fromConfiguration(config);
     assertThat(source.toString()).doesNotContain("hunter2").doesNotContain("changeit");
     assertThat(source.identity()).isEqualTo("kafka:orders");
+    assertThat(
+            KafkaSource.builder(StringFormat.utf8())
+                .bootstrapServers("b:1")
+                .topics("payments", "orders")
+                .build()
+                .identity())
+        .isEqualTo("kafka:orders,payments");
   }
 
   @Test
