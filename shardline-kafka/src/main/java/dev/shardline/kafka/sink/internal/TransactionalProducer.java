@@ -32,10 +32,10 @@ import org.apache.kafka.common.utils.ProducerIdAndEpoch;
  *
  * Both read and set private state of kafka-clients' {@code TransactionManager} by reflection, as
  * Flink's Kafka sink does; the names are checked once when this class loads, so an incompatible
- * kafka-clients version fails at startup with a clear error rather than mid-commit. Kafka 4.x
- * defines a public API for this (KIP-939: {@code initTransactions(keepPreparedTxn)}, {@code
- * prepareTransaction()}, {@code completeTransaction()}), but kafka-clients 4.3.1 does not expose it
- * on {@code KafkaProducer}.
+ * kafka-clients version fails at startup with a clear error rather than mid-commit. KIP-939 plans a
+ * public API for this ({@code initTransactions(keepPreparedTxn)}, {@code prepareTransaction()},
+ * {@code completeTransaction()}); kafka-clients 4.3.1's transaction manager has parts of it, but
+ * {@code KafkaProducer} does not expose them.
  *
  * <p>Resuming also restores the transaction protocol version the transaction began with (KIP-890,
  * "TV2"): with TV2 the coordinator bumps the epoch when it ends a transaction, and only a TV2
