@@ -90,10 +90,15 @@ final class ChildJvms implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     for (Process child : children) {
       child.destroyForcibly();
-      child.waitFor(10, TimeUnit.SECONDS);
+      try {
+        child.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
     children.clear();
   }

@@ -49,7 +49,7 @@ class KafkaExactlyOnceKillIT {
   }
 
   @AfterEach
-  void killEveryChild() throws InterruptedException {
+  void killEveryChild() {
     children.close();
   }
 

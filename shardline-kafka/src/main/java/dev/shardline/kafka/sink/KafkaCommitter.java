@@ -114,4 +114,9 @@ public final class KafkaCommitter implements Committer<KafkaCommittable> {
       producer.close();
     }
   }
+
+  @Override
+  public void close() {
+    // producers are per commit and closed after it
+  }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -219,7 +220,7 @@ final class KafkaFetcher implements Runnable {
         // pending async commits
         drainOnClose(c);
         try {
-          c.close(Duration.ofSeconds(5));
+          c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
           LOG.debug("Closing the consumer of {} failed", description, e);
         }

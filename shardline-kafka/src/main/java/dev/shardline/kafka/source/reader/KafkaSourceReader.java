@@ -254,9 +254,13 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (started) {
-      fetcher.close();
+      try {
+        fetcher.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
