@@ -72,9 +72,10 @@ import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
  * records emitted round-robin, so a busy shard cannot starve the others.
  *
  * <p>Errors: throttling backs off (doubling, ±50% jitter) without limit and is counted; an expired
- * iterator is replaced by one after the last emitted record; server errors, timeouts and broken
- * connections back off and fail the reader after {@code retry.maxAttempts} attempts in a row; any
- * other error fails the reader at once, naming the stream and shard.
+ * iterator is replaced by one after the last emitted record (before any, at the starting position,
+ * where LATEST has been pinned to AT_TIMESTAMP of the shard's start); server errors, timeouts and
+ * broken connections back off and fail the reader after {@code retry.maxAttempts} attempts in a
+ * row; any other error fails the reader at once, naming the stream and shard.
  *
  * <p>Resharding order: a shard read to its end is reported at once with a {@link ShardsEndedEvent},
  * stays in checkpoints as finished, and once a checkpoint holding it has completed is reported with
@@ -168,16 +169,36 @@ public final class KinesisShardReader<T>
       }
       ShardReadState shard = new ShardReadState(split);
       shard.checkRetention = split.position().arrivalMillis() >= 0;
+      if (split.position().kind() == ShardPosition.Kind.LATEST) {
+        pinLatest(shard);
+      }
       registerMeters(shard);
       shards.put(shard.splitId, shard);
       makeDue(shard, time.nanoseconds());
       LOG.info(
-          "Reader {} reads {} from {}", context.readerIndex(), split.splitId(), split.position());
+          "Reader {} reads {} from {}",
+          context.readerIndex(),
+          split.splitId(),
+          shard.latestOnFirstCall ? "LATEST (pinned at " + shard.position + ")" : shard.position);
     }
     if (!restoredFinished.isEmpty()) {
       context.sendEventToEnumerator(new ShardsFinishedEvent(restoredFinished));
     }
     signal();
+  }
+
+  /**
+   * LATEST means "from now on" only for the one GetShardIterator that starts the shard. Every later
+   * use of the position (a new iterator after an expired one or a failed first call, a checkpoint
+   * restored later) must still mean "from when we started", or the records written in between are
+   * skipped. So the position becomes AT_TIMESTAMP of now, which is no later than the server's
+   * LATEST of the first call (unless this host's clock runs ahead of Kinesis's), and only the first
+   * call asks for LATEST: AT_TIMESTAMP would be as good there, but servers refuse a timestamp ahead
+   * of their clock, and kinesalite never answers AT_TIMESTAMP on a shard with no record after it.
+   */
+  private void pinLatest(ShardReadState shard) {
+    shard.position = ShardPosition.atTimestamp(Instant.ofEpochMilli(time.milliseconds()));
+    shard.latestOnFirstCall = true;
   }
 
   @Override
@@ -303,6 +324,13 @@ public final class KinesisShardReader<T>
     ShardPosition p = shard.position;
     ShardIteratorType type;
     String sequence = p.sequenceNumber();
+    Instant timestamp = p.timestamp();
+    if (shard.latestOnFirstCall) {
+      // the first call of a split that arrived at LATEST; anything after it uses the pinned time
+      shard.latestOnFirstCall = false;
+      p = ShardPosition.latest();
+      timestamp = null;
+    }
     switch (p.kind()) {
       case LATEST -> type = ShardIteratorType.LATEST;
       case TRIM_HORIZON -> type = ShardIteratorType.TRIM_HORIZON;
@@ -321,11 +349,13 @@ public final class KinesisShardReader<T>
     try {
       call =
           proxy.getShardIterator(
-              shard.split.stream(), shard.split.shardId(), type, sequence, p.timestamp());
+              shard.split.stream(), shard.split.shardId(), type, sequence, timestamp);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    call.whenComplete((iterator, error) -> complete(() -> onIterator(shard, p, iterator, error)));
+    ShardPosition asked = p;
+    call.whenComplete(
+        (iterator, error) -> complete(() -> onIterator(shard, asked, iterator, error)));
   }
 
   private void requestRecords(ShardReadState shard, long now) {

@@ -35,6 +35,13 @@ final class ShardReadState {
   int failures;
   int throttledInARow;
   boolean checkRetention;
+
+  /**
+   * A split that arrived at LATEST: its position was pinned to AT_TIMESTAMP of its arrival, and
+   * only its first GetShardIterator asks for LATEST (see {@code KinesisShardReader#addSplits}).
+   */
+  boolean latestOnFirstCall;
+
   volatile long millisBehindLatest = -1;
   final List<Meter> meters = new ArrayList<>();
   Counter records;
