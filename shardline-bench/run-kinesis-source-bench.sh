@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the benchmark harnesses (no tests) and runs one Kinesis source benchmark:
-#   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards]]]
-#   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [shards]]
+#   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards [all|bare|shardline]]]]
+#   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [windows [shards]]]
 #   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
 # Extra JVM options (e.g. -XX:StartFlightRecording=...) go in JAVA_OPTS.
 set -euo pipefail

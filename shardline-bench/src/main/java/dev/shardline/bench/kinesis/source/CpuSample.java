@@ -17,7 +17,11 @@ import java.util.TreeMap;
  * the wall clock. The difference of two samples says where a measured stretch spent its CPU.
  */
 record CpuSample(
-    long wallNanos, long processCpuNanos, Map<Long, ThreadCpu> threads, long gcMillis) {
+    long wallNanos,
+    long processCpuNanos,
+    Map<Long, ThreadCpu> threads,
+    long gcMillis,
+    long threadsStarted) {
 
   record ThreadCpu(String name, long cpuNanos) {}
 
@@ -41,7 +45,7 @@ record CpuSample(
     for (GarbageCollectorMXBean bean : ManagementFactory.getGarbageCollectorMXBeans()) {
       gc += Math.max(0, bean.getCollectionTime());
     }
-    return new CpuSample(wall, process, threads, gc);
+    return new CpuSample(wall, process, threads, gc, THREADS.getTotalStartedThreadCount());
   }
 
   /** Process CPU seconds from {@code earlier} to this sample. */
@@ -56,9 +60,9 @@ record CpuSample(
 
   /**
    * Where the CPU went between {@code earlier} and this sample: the Java threads grouped by name
-   * (digits dropped, so the two Netty event loops are one line), most first, then what no Java
-   * thread accounts for (the JIT compilers, the GC, the VM). Threads that ended in between are not
-   * counted by name and fall into the last line.
+   * (digits dropped, so the two Netty event loops are one line), most first, then what no live Java
+   * thread accounts for (the JIT compilers, the GC, the VM, and threads that ended in between),
+   * with the number of threads started in between.
    */
   String breakdownSince(CpuSample earlier) {
     Map<String, Long> byGroup = new TreeMap<>();
@@ -104,11 +108,12 @@ record CpuSample(
     out.append(
         String.format(
             Locale.ROOT,
-            "      %-52s %7.2f s %5.1f%%   (GC pauses+concurrent: %.2f s by the GC beans)%n",
-            "(JIT, GC, VM: no Java thread)",
+            "      %-52s %7.2f s %5.1f%%   (GC time by the GC beans %.2f s; %d threads started)%n",
+            "(JIT, GC, VM, threads that ended)",
             vm / 1e9,
             100 * vm / total,
-            (gcMillis - earlier.gcMillis) / 1e3));
+            (gcMillis - earlier.gcMillis) / 1e3,
+            threadsStarted - earlier.threadsStarted));
     return out.toString();
   }
 

@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * and from the first record to the last.
  *
  * <p>A harness, not a test: {@code shardline-bench/run-kinesis-source-bench.sh drain [records
- * [rounds [shards]]]} (see README.md).
+ * [rounds [shards [all|bare|shardline]]]]} (see README.md).
  */
 public final class KinesisDrainBench {
   private static final String STREAM = "drain";
@@ -50,6 +50,10 @@ public final class KinesisDrainBench {
     long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 1_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int shards = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    // all, bare (the SDK loops only) or shardline (the source only, e.g. to profile it)
+    String contenders = args.length > 3 ? args[3] : "all";
+    boolean bare = !contenders.equals("shardline");
+    boolean shardline = !contenders.equals("bare");
     BenchSupport.jsonProtocol();
     System.out.printf(
         Locale.ROOT,
@@ -67,14 +71,19 @@ public final class KinesisDrainBench {
           KinesisAsyncClient async = asyncClient(kinesalite)) {
         for (int round = 1; round <= rounds; round++) {
           System.out.printf(Locale.ROOT, "round %d of %d (%s)%n", round, rounds, load());
-          measureLoop(
-              "bare SDK GetRecords loop, sync client (Apache 5), 1 thread",
-              records,
-              () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
-          measureLoop(
-              "bare SDK GetRecords loop, async client (Netty), all shards at once",
-              records,
-              () -> BareGetRecordsLoop.drainAsync(async, STREAM, records));
+          if (bare) {
+            measureLoop(
+                "bare SDK GetRecords loop, sync client (Apache 5), 1 thread",
+                records,
+                () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
+            measureLoop(
+                "bare SDK GetRecords loop, async client (Netty), all shards at once",
+                records,
+                () -> BareGetRecordsLoop.drainAsync(async, STREAM, records));
+          }
+          if (!shardline) {
+            continue;
+          }
           measureSource(
               "shardline KinesisSource -> Pipeline (p=1) -> counting sink, default pacing",
               kinesalite,

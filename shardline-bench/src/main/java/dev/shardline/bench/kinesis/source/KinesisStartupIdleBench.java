@@ -13,10 +13,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Time from start to the first record, and CPU while idle, of the Kinesis source on the real
@@ -35,12 +46,15 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *       time from the PutRecord's answer to the record in the sink is reported (an idle shard is
  *       polled once a second);
  *   <li>idle: a pipeline at LATEST on the empty {@code idle} stream, after a 5 s warm-up: the JVM's
- *       CPU over {@code idleSeconds} (default 30), as a share of one core, with the CPU of the same
- *       JVM with no pipeline running over 10 s for reference.
+ *       CPU in {@code windows} (default 4) consecutive windows of {@code idleSeconds} (default 30),
+ *       each as a share of one core (the first windows still pay for the JIT: code that runs a few
+ *       times a second takes minutes to be compiled); for reference, the same JVM with no pipeline
+ *       (10 s), and, in another fresh JVM, a bare SDK loop making the same GetRecords calls (each
+ *       shard once a second) over the same windows.
  * </ol>
  *
  * <p>A harness, not a test: {@code shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds
- * [shards]]} (see README.md).
+ * [windows [shards]]]} (see README.md).
  */
 public final class KinesisStartupIdleBench {
   private static final String STARTUP_STREAM = "startup";
@@ -50,11 +64,12 @@ public final class KinesisStartupIdleBench {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--child")) {
-      child(URI.create(args[1]), Integer.parseInt(args[2]));
+      child(args[1], URI.create(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
       return;
     }
     int idleSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-    int shards = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    int windows = args.length > 1 ? Integer.parseInt(args[1]) : 4;
+    int shards = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     BenchSupport.jsonProtocol();
     System.out.printf(
         Locale.ROOT,
@@ -65,38 +80,54 @@ public final class KinesisStartupIdleBench {
       kinesalite.createStream(STARTUP_STREAM, shards);
       kinesalite.createStream(IDLE_STREAM, shards);
       StreamFiller.fill(kinesalite.asyncClient(), STARTUP_STREAM, 1_000, 100);
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process child =
-          new ProcessBuilder(
-                  java,
-                  "-Xmx1g",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  KinesisStartupIdleBench.class.getName(),
-                  "--child",
-                  kinesalite.endpoint().toString(),
-                  Integer.toString(idleSeconds))
-              .inheritIO()
-              .start();
-      int exit = child.waitFor();
-      if (exit != 0) {
-        throw new IllegalStateException("The measuring JVM exited with " + exit);
-      }
+      // each in a fresh JVM, so neither inherits the other's compiled code
+      runChild(kinesalite, "source", idleSeconds, windows);
+      runChild(kinesalite, "bare", idleSeconds, windows);
+    }
+  }
+
+  private static void runChild(
+      LocalKinesalite kinesalite, String mode, int idleSeconds, int windows) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-Xmx1g",
+                "-cp",
+                System.getProperty("java.class.path"),
+                KinesisStartupIdleBench.class.getName(),
+                "--child",
+                mode,
+                kinesalite.endpoint().toString(),
+                Integer.toString(idleSeconds),
+                Integer.toString(windows))
+            .inheritIO()
+            .start();
+    int exit = child.waitFor();
+    if (exit != 0) {
+      throw new IllegalStateException("The measuring JVM (" + mode + ") exited with " + exit);
     }
   }
 
   // ------------------------------------------------------------------ the measuring JVM
 
-  private static void child(URI endpoint, int idleSeconds) throws Exception {
+  private static void child(String mode, URI endpoint, int idleSeconds, int windows)
+      throws Exception {
     long mainAtUptime = ManagementFactory.getRuntimeMXBean().getUptime();
     KinesisEndpoint kinesalite = new Endpoint(endpoint);
     System.out.printf(
-        Locale.ROOT, "  measuring JVM: main() reached %d ms after the JVM started%n", mainAtUptime);
-
+        Locale.ROOT,
+        "  measuring JVM (%s): main() reached %d ms after the JVM started%n",
+        mode,
+        mainAtUptime);
+    if (mode.equals("bare")) {
+      bareIdleLoop(kinesalite, idleSeconds, windows);
+      return;
+    }
     firstRecord("cold (first pipeline of the JVM), TRIM_HORIZON", kinesalite, true);
     firstRecord("warm (second pipeline), TRIM_HORIZON", kinesalite, false);
     latestLatency(kinesalite);
-    idleCpu(kinesalite, idleSeconds);
+    idleCpu(kinesalite, idleSeconds, windows);
   }
 
   private static void firstRecord(String label, KinesisEndpoint kinesalite, boolean cold)
@@ -179,7 +210,8 @@ public final class KinesisStartupIdleBench {
         latencies.stream().mapToDouble(d -> d).max().orElse(0));
   }
 
-  private static void idleCpu(KinesisEndpoint kinesalite, int idleSeconds) throws Exception {
+  private static void idleCpu(KinesisEndpoint kinesalite, int idleSeconds, int windows)
+      throws Exception {
     System.gc();
     Thread.sleep(1_000);
     CpuSample quietStart = CpuSample.take();
@@ -205,25 +237,106 @@ public final class KinesisStartupIdleBench {
             .build();
     pipeline.start();
     Thread.sleep(5_000);
-    CpuSample start = CpuSample.take();
-    Thread.sleep(idleSeconds * 1_000L);
-    CpuSample end = CpuSample.take();
-    long checkpointsTaken = pipeline.completedCheckpoints();
+    CpuSample first = CpuSample.take();
+    CpuSample start = first;
+    for (int window = 1; window <= windows; window++) {
+      Thread.sleep(idleSeconds * 1_000L);
+      CpuSample end = CpuSample.take();
+      double cpu = end.cpuSecondsSince(start);
+      double wall = end.wallSecondsSince(start);
+      System.out.printf(
+          Locale.ROOT,
+          "  idle: a pipeline at LATEST on %s (no records), window %d: %.0f-%.0f s after the"
+              + " start: %.3f CPU-s = %.2f%% of a core (load average %.2f)%n",
+          IDLE_STREAM,
+          window,
+          5 + start.wallSecondsSince(first),
+          5 + end.wallSecondsSince(first),
+          cpu,
+          100 * cpu / wall,
+          CpuSample.loadAverage());
+      System.out.print(end.breakdownSince(start));
+      start = end;
+    }
     pipeline.stop();
     BenchSupport.deleteRecursively(checkpoints);
-    double cpu = end.cpuSecondsSince(start);
-    double wall = end.wallSecondsSince(start);
-    System.out.printf(
-        Locale.ROOT,
-        "  idle: a pipeline at LATEST on %s (no records), %.1f s after a 5 s warm-up: %.3f CPU-s"
-            + " = %.2f%% of a core (%d checkpoints since the start; load average %.2f)%n",
-        IDLE_STREAM,
-        wall,
-        cpu,
-        100 * cpu / wall,
-        checkpointsTaken,
-        CpuSample.loadAverage());
-    System.out.print(end.breakdownSince(start));
+  }
+
+  /**
+   * The baseline: the same calls with nothing around them. Every shard of the idle stream gets a
+   * GetRecords once a second (as the source's default {@code reader.idleInterval}), from one
+   * scheduler thread, on an asynchronous client set up as the source sets up its own.
+   */
+  private static void bareIdleLoop(KinesisEndpoint kinesalite, int idleSeconds, int windows)
+      throws Exception {
+    KinesisAsyncClient client =
+        KinesisAsyncClient.builder()
+            .httpClient(
+                NettyNioAsyncHttpClient.builder()
+                    .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
+                    .build())
+            .asyncConfiguration(
+                a ->
+                    a.advancedOption(
+                        SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
+            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+            .endpointOverride(kinesalite.endpoint())
+            .region(kinesalite.region())
+            .credentialsProvider(kinesalite.credentials())
+            .build();
+    List<AtomicReference<String>> iterators = new ArrayList<>();
+    for (Shard shard : client.listShards(b -> b.streamName(IDLE_STREAM)).join().shards()) {
+      iterators.add(
+          new AtomicReference<>(
+              client
+                  .getShardIterator(
+                      b ->
+                          b.streamName(IDLE_STREAM)
+                              .shardId(shard.shardId())
+                              .shardIteratorType(ShardIteratorType.LATEST))
+                  .join()
+                  .shardIterator()));
+    }
+    ScheduledExecutorService timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "bare-idle-loop");
+              t.setDaemon(true);
+              return t;
+            });
+    for (int i = 0; i < iterators.size(); i++) {
+      AtomicReference<String> iterator = iterators.get(i);
+      timer.scheduleAtFixedRate(
+          () ->
+              client
+                  .getRecords(b -> b.shardIterator(iterator.get()).limit(10_000))
+                  .thenAccept(r -> iterator.set(r.nextShardIterator())),
+          i * 250L,
+          1_000,
+          TimeUnit.MILLISECONDS);
+    }
+    Thread.sleep(5_000);
+    CpuSample start = CpuSample.take();
+    for (int window = 1; window <= windows; window++) {
+      Thread.sleep(idleSeconds * 1_000L);
+      CpuSample end = CpuSample.take();
+      double cpu = end.cpuSecondsSince(start);
+      double wall = end.wallSecondsSince(start);
+      System.out.printf(
+          Locale.ROOT,
+          "  idle, bare SDK loop (GetRecords on each of the %d shards once a second, async client),"
+              + " window %d, %.1f s: %.3f CPU-s = %.2f%% of a core (load average %.2f)%n",
+          iterators.size(),
+          window,
+          wall,
+          cpu,
+          100 * cpu / wall,
+          CpuSample.loadAverage());
+      System.out.print(end.breakdownSince(start));
+      start = end;
+    }
+    timer.shutdownNow();
+    client.close();
   }
 
   /** The kinesalite of the parent, by its endpoint. */
@@ -244,7 +357,7 @@ public final class KinesisStartupIdleBench {
     }
 
     @Override
-    public software.amazon.awssdk.services.kinesis.KinesisAsyncClient asyncClient() {
+    public KinesisAsyncClient asyncClient() {
       throw new UnsupportedOperationException();
     }
 

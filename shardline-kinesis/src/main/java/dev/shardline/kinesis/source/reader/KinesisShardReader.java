@@ -787,7 +787,9 @@ public final class KinesisShardReader<T>
     wakeupFor = future;
     wakeupAtNanos = at;
     long delay = Math.max(0, at - time.nanoseconds());
-    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS)
+    // completed on the JDK's delay-scheduler thread itself: the default executor hands the task on
+    // to the common pool, which on a machine with 2 cores or fewer is a new thread per task
+    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
         .execute(() -> future.complete(null));
   }
 
