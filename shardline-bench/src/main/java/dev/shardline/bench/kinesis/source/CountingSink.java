@@ -23,10 +23,14 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
   private final List<AtomicLong> byteCounts = new CopyOnWriteArrayList<>();
   private final AtomicLong firstRecordNanos = new AtomicLong();
   private final Map<String, LongAdder> bytesByShard = new ConcurrentHashMap<>();
+  private final Map<String, List<Arrival>> arrivalsByShard = new ConcurrentHashMap<>();
+
+  /** When a record arrived ({@link System#nanoTime()}) and its value's size. */
+  record Arrival(long nanos, int bytes) {}
 
   /**
-   * @param perShard also count value bytes per shard (a map lookup per record: for the quota
-   *     benchmark's large records, not for volume)
+   * @param perShard also count value bytes and keep arrival times per shard (a map lookup and an
+   *     object per record: for the quota benchmark's large records, not for volume)
    */
   CountingSink(boolean perShard) {
     this.perShard = perShard;
@@ -55,6 +59,9 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
         bytes.lazySet(localBytes);
         if (perShard) {
           bytesByShard.computeIfAbsent(record.shardId(), s -> new LongAdder()).add(length);
+          arrivalsByShard
+              .computeIfAbsent(record.shardId(), s -> new CopyOnWriteArrayList<>())
+              .add(new Arrival(System.nanoTime(), length));
         }
       }
 
@@ -87,6 +94,11 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
   /** {@link System#nanoTime()} when the first record arrived, or 0. */
   long firstRecordNanos() {
     return firstRecordNanos.get();
+  }
+
+  /** Every record's arrival per shard id so far (only with {@code perShard}). */
+  Map<String, List<Arrival>> arrivalsByShard() {
+    return new java.util.TreeMap<>(arrivalsByShard);
   }
 
   /** Value bytes per shard id so far (only with {@code perShard}). */

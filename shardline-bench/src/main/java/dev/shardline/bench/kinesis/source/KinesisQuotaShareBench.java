@@ -12,6 +12,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -37,6 +38,9 @@ public final class KinesisQuotaShareBench {
   private static final int WARM_UP_SECONDS = 5;
   private static final long QUOTA = ShardQuotas.AWS_READ_BYTES_PER_SECOND;
   private static final long MAX_ANSWER_BYTES = 10L * 1024 * 1024;
+
+  /** Records of one answer reach the sink back to back; answers are at least 200 ms apart. */
+  private static final long ANSWER_GAP_NANOS = 100_000_000L;
 
   private KinesisQuotaShareBench() {}
 
@@ -120,11 +124,65 @@ public final class KinesisQuotaShareBench {
         minShare = Math.min(minShare, share);
         System.out.printf(
             Locale.ROOT,
-            "  %s: %.2f MiB/s = %.1f%% of the 2 MiB/s read quota%n",
+            "  %s: %.2f MiB/s = %.1f%% of the 2 MiB/s read quota in the window%n",
             e.getKey(),
             rate / (1 << 20),
             100 * share);
       }
+      // the window cuts the answers (up to 10 MiB, seconds apart) at arbitrary points; whole
+      // cycles, from the start of one answer's delivery to the start of a later one, do not
+      System.out.println(
+          "  in whole cycles (from the first answer delivered in the window to the last one):");
+      double cycleShareSum = 0;
+      int cycleShards = 0;
+      long windowStart = start.wallNanos();
+      long windowEnd = end.wallNanos();
+      for (Map.Entry<String, List<CountingSink.Arrival>> e : sink.arrivalsByShard().entrySet()) {
+        long firstNanos = -1;
+        long lastNanos = -1;
+        long bytes = 0;
+        long pending = 0;
+        long previous = Long.MIN_VALUE;
+        int answers = 0;
+        for (CountingSink.Arrival arrival : e.getValue()) {
+          boolean startsAnswer = arrival.nanos() - previous > ANSWER_GAP_NANOS;
+          previous = arrival.nanos();
+          if (arrival.nanos() < windowStart || arrival.nanos() > windowEnd) {
+            continue;
+          }
+          if (startsAnswer) {
+            if (firstNanos < 0) {
+              firstNanos = arrival.nanos();
+            } else {
+              lastNanos = arrival.nanos();
+              bytes += pending;
+              pending = 0;
+              answers++;
+            }
+          }
+          if (firstNanos >= 0) {
+            pending += arrival.bytes();
+          }
+        }
+        if (answers == 0) {
+          continue;
+        }
+        double share = bytes / ((lastNanos - firstNanos) / 1e9) / QUOTA;
+        cycleShareSum += share;
+        cycleShards++;
+        System.out.printf(
+            Locale.ROOT,
+            "  %s: %d answers in %.1f s: %.2f MiB/s = %.1f%% of the read quota%n",
+            e.getKey(),
+            answers,
+            (lastNanos - firstNanos) / 1e9,
+            share * QUOTA / (1 << 20),
+            100 * share);
+      }
+      System.out.printf(
+          Locale.ROOT,
+          "  in whole cycles: mean %.1f%% of the per-shard read quota%n",
+          100 * cycleShareSum / Math.max(1, cycleShards));
       System.out.printf(
           Locale.ROOT,
           "  mean %.1f%%, lowest shard %.1f%% of the per-shard read quota over %.1f s; %,.0f"
