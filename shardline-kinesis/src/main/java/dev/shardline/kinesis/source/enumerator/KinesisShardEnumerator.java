@@ -23,6 +23,7 @@ import dev.shardline.retry.Backoff;
 import dev.shardline.retry.RetryExecutor;
 import dev.shardline.retry.RetryPolicy;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -116,6 +117,7 @@ public final class KinesisShardEnumerator
   private boolean discoveredOnce;
   private boolean extraDiscoveryPending;
   private int failedDiscoveries;
+  private Instant startedAt;
 
   /**
    * An enumerator.
@@ -167,6 +169,7 @@ public final class KinesisShardEnumerator
 
   @Override
   public void start() {
+    startedAt = Instant.ofEpochMilli(context.time().milliseconds());
     proxy = proxyFactory.apply(config);
     retry =
         new RetryExecutor(
@@ -200,7 +203,7 @@ public final class KinesisShardEnumerator
       if (split.finished()) {
         finish(tracker, split.shardId(), readerId);
       } else {
-        tracker.shards.put(split.shardId(), new Tracked(split, Status.PENDING, -1));
+        tracker.shards.put(split.shardId(), new Tracked(pinLatest(split), Status.PENDING, -1));
       }
     }
     revertEnded(readerId);
@@ -240,11 +243,22 @@ public final class KinesisShardEnumerator
       for (Tracked tracked : tracker.shards.values()) {
         shards.add(
             new TrackedShard(
-                tracked.split, tracked.status == Status.PENDING ? -1 : tracked.reader));
+                pinLatest(tracked.split), tracked.status == Status.PENDING ? -1 : tracked.reader));
       }
       streams.add(new StreamState(tracker.stream, tracker.lastListedShardId, shards));
     }
     return new KinesisEnumeratorState(streams);
+  }
+
+  /**
+   * A split at LATEST as it may be handed out again: at AT_TIMESTAMP of the source's start. LATEST
+   * is only right for the first assignment, read at once; a split that comes back from a failed
+   * reader or out of a checkpoint would otherwise skip every record written since the start.
+   */
+  private KinesisShardSplit pinLatest(KinesisShardSplit split) {
+    return split.position().kind() == ShardPosition.Kind.LATEST && startedAt != null
+        ? split.withPosition(ShardPosition.atTimestamp(startedAt))
+        : split;
   }
 
   @Override

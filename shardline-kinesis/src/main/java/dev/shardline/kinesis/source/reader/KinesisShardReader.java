@@ -9,7 +9,6 @@ import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.config.Configuration;
-import dev.shardline.format.RecordCoordinates;
 import dev.shardline.format.RecordDecoder;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
@@ -52,7 +51,6 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
@@ -72,9 +70,10 @@ import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
  * records emitted round-robin, so a busy shard cannot starve the others.
  *
  * <p>Errors: throttling backs off (doubling, ±50% jitter) without limit and is counted; an expired
- * iterator is replaced by one after the last emitted record; server errors, timeouts and broken
- * connections back off and fail the reader after {@code retry.maxAttempts} attempts in a row; any
- * other error fails the reader at once, naming the stream and shard.
+ * iterator is replaced by one after the last emitted record (before any, at the starting position,
+ * where LATEST has been pinned to AT_TIMESTAMP of the shard's start); server errors, timeouts and
+ * broken connections back off and fail the reader after {@code retry.maxAttempts} attempts in a
+ * row; any other error fails the reader at once, naming the stream and shard.
  *
  * <p>Resharding order: a shard read to its end is reported at once with a {@link ShardsEndedEvent},
  * stays in checkpoints as finished, and once a checkpoint holding it has completed is reported with
@@ -110,6 +109,7 @@ public final class KinesisShardReader<T>
   private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final Map<String, Duration> retentionByStream = new HashMap<>();
   private final Map<String, List<ShardReadState>> awaitingRetention = new HashMap<>();
+  private final Emitter<T> emitter = new Emitter<>();
   private volatile CompletableFuture<Void> available = new CompletableFuture<>();
   private CompletableFuture<Void> wakeupFor;
   private long wakeupAtNanos;
@@ -168,16 +168,38 @@ public final class KinesisShardReader<T>
       }
       ShardReadState shard = new ShardReadState(split);
       shard.checkRetention = split.position().arrivalMillis() >= 0;
+      if (split.position().kind() == ShardPosition.Kind.LATEST) {
+        pinLatest(shard);
+      }
       registerMeters(shard);
       shards.put(shard.splitId, shard);
       makeDue(shard, time.nanoseconds());
       LOG.info(
-          "Reader {} reads {} from {}", context.readerIndex(), split.splitId(), split.position());
+          "Reader {} reads {} from {}",
+          context.readerIndex(),
+          split.splitId(),
+          shard.latestOnFirstCall
+              ? "LATEST (pinned at " + shard.position() + ")"
+              : shard.position());
     }
     if (!restoredFinished.isEmpty()) {
       context.sendEventToEnumerator(new ShardsFinishedEvent(restoredFinished));
     }
     signal();
+  }
+
+  /**
+   * LATEST means "from now on" only for the one GetShardIterator that starts the shard. Every later
+   * use of the position (a new iterator after an expired one or a failed first call, a checkpoint
+   * restored later) must still mean "from when we started", or the records written in between are
+   * skipped. So the position becomes AT_TIMESTAMP of now, which is no later than the server's
+   * LATEST of the first call (unless this host's clock runs ahead of Kinesis's), and only the first
+   * call asks for LATEST: AT_TIMESTAMP would be as good there, but servers refuse a timestamp ahead
+   * of their clock, and kinesalite never answers AT_TIMESTAMP on a shard with no record after it.
+   */
+  private void pinLatest(ShardReadState shard) {
+    shard.position(ShardPosition.atTimestamp(Instant.ofEpochMilli(time.milliseconds())));
+    shard.latestOnFirstCall = true;
   }
 
   @Override
@@ -229,7 +251,7 @@ public final class KinesisShardReader<T>
   public List<KinesisShardSplit> snapshotState(long checkpointId) {
     List<KinesisShardSplit> splits = new ArrayList<>(shards.size() + endedSplits.size());
     for (ShardReadState shard : shards.values()) {
-      splits.add(shard.split.withPosition(shard.position));
+      splits.add(shard.split.withPosition(shard.position()));
     }
     for (EndedSplit ended : endedSplits.values()) {
       splits.add(ended.split);
@@ -300,9 +322,16 @@ public final class KinesisShardReader<T>
   }
 
   private void requestIterator(ShardReadState shard, long now) {
-    ShardPosition p = shard.position;
+    ShardPosition p = shard.position();
     ShardIteratorType type;
     String sequence = p.sequenceNumber();
+    Instant timestamp = p.timestamp();
+    if (shard.latestOnFirstCall) {
+      // the first call of a split that arrived at LATEST; anything after it uses the pinned time
+      shard.latestOnFirstCall = false;
+      p = ShardPosition.latest();
+      timestamp = null;
+    }
     switch (p.kind()) {
       case LATEST -> type = ShardIteratorType.LATEST;
       case TRIM_HORIZON -> type = ShardIteratorType.TRIM_HORIZON;
@@ -321,11 +350,13 @@ public final class KinesisShardReader<T>
     try {
       call =
           proxy.getShardIterator(
-              shard.split.stream(), shard.split.shardId(), type, sequence, p.timestamp());
+              shard.split.stream(), shard.split.shardId(), type, sequence, timestamp);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    call.whenComplete((iterator, error) -> complete(() -> onIterator(shard, p, iterator, error)));
+    ShardPosition asked = p;
+    call.whenComplete(
+        (iterator, error) -> complete(() -> onIterator(shard, asked, iterator, error)));
   }
 
   private void requestRecords(ShardReadState shard, long now) {
@@ -391,10 +422,23 @@ public final class KinesisShardReader<T>
     Long behind = response.millisBehindLatest();
     shard.millisBehindLatest = behind == null ? -1 : behind;
     long bytes = 0;
-    for (Record record : response.records()) {
-      SdkBytes data = record.data();
-      bytes += data.asByteBuffer().remaining() + record.partitionKey().length();
-      bufferRecord(shard, record);
+    List<Record> records = response.records();
+    if (!records.isEmpty()) {
+      ShardPosition resumeFrom = shard.position();
+      ShardPosition insideAggregate = resumeFrom.isInsideAggregate() ? resumeFrom : null;
+      Instant received = null;
+      for (Record record : records) {
+        byte[] data = record.data().asByteArrayUnsafe();
+        bytes += data.length + record.partitionKey().length();
+        Instant arrival = record.approximateArrivalTimestamp();
+        if (arrival == null) {
+          if (received == null) {
+            received = Instant.ofEpochMilli(time.milliseconds());
+          }
+          arrival = received;
+        }
+        bufferRecord(shard, record, data, arrival, insideAggregate);
+      }
     }
     shard.bytes.increment(bytes);
     shard.iterator = response.nextShardIterator();
@@ -419,30 +463,36 @@ public final class KinesisShardReader<T>
     }
   }
 
-  private void bufferRecord(ShardReadState shard, Record record) {
-    byte[] data = record.data().asByteArrayUnsafe();
+  /**
+   * Buffers {@code record}'s user records; {@code insideAggregate} is the position when the shard
+   * resumes inside an aggregate (its user records up to the position's are skipped), else null.
+   */
+  private static void bufferRecord(
+      ShardReadState shard,
+      Record record,
+      byte[] data,
+      Instant arrival,
+      ShardPosition insideAggregate) {
     String sequence = record.sequenceNumber();
-    long arrival =
-        record.approximateArrivalTimestamp() == null
-            ? time.milliseconds()
-            : record.approximateArrivalTimestamp().toEpochMilli();
     Optional<List<UserRecord>> users =
         RecordDeaggregator.hasMagic(data) ? RecordDeaggregator.deaggregate(data) : Optional.empty();
     if (users.isEmpty()) {
-      if (!isAlreadyEmitted(shard.position, sequence, -1)) {
+      if (!isAlreadyEmitted(insideAggregate, sequence, -1)) {
         shard.buffer.add(
-            new PendingRecord(sequence, -1, true, record.partitionKey(), null, data, arrival));
+            new PendingRecord(
+                shard.split, sequence, -1, true, record.partitionKey(), null, data, arrival));
       }
       return;
     }
     List<UserRecord> list = users.get();
     for (int i = 0; i < list.size(); i++) {
-      if (isAlreadyEmitted(shard.position, sequence, i)) {
+      if (isAlreadyEmitted(insideAggregate, sequence, i)) {
         continue;
       }
       UserRecord user = list.get(i);
       shard.buffer.add(
           new PendingRecord(
+              shard.split,
               sequence,
               i,
               i == list.size() - 1,
@@ -454,10 +504,11 @@ public final class KinesisShardReader<T>
   }
 
   /** A record re-read to resume inside an aggregate: skip what was emitted before. */
-  private static boolean isAlreadyEmitted(ShardPosition position, String sequence, long sub) {
-    return position.isInsideAggregate()
-        && position.sequenceNumber().equals(sequence)
-        && sub <= position.subSequenceNumber();
+  private static boolean isAlreadyEmitted(
+      ShardPosition insideAggregate, String sequence, long sub) {
+    return insideAggregate != null
+        && insideAggregate.sequenceNumber().equals(sequence)
+        && sub <= insideAggregate.subSequenceNumber();
   }
 
   private void onFailure(ShardReadState shard, String call, Throwable error, long now) {
@@ -485,7 +536,8 @@ public final class KinesisShardReader<T>
                   KinesisErrors.unwrap(error)));
           return;
         }
-        LOG.info("Shard iterator of {} expired; getting a new one from {}", where, shard.position);
+        LOG.info(
+            "Shard iterator of {} expired; getting a new one from {}", where, shard.position());
         makeDue(shard, now);
       }
       case TRANSIENT -> {
@@ -566,7 +618,7 @@ public final class KinesisShardReader<T>
       return false;
     }
     shard.checkRetention = false;
-    long arrival = shard.position.arrivalMillis();
+    long arrival = shard.position().arrivalMillis();
     long age = time.milliseconds() - arrival;
     if (arrival < 0 || age <= retention.toMillis()) {
       return true;
@@ -577,7 +629,7 @@ public final class KinesisShardReader<T>
             + " shard "
             + shard.split.shardId()
             + " to resume from ("
-            + shard.position
+            + shard.position()
             + ", a record that arrived at "
             + Instant.ofEpochMilli(arrival)
             + ") is older than the stream's retention period of "
@@ -596,7 +648,7 @@ public final class KinesisShardReader<T>
         "{} restore.pastRetention is trim-horizon: restarting it at its oldest record; RECORDS"
             + " MAY HAVE BEEN LOST",
         message);
-    shard.position = ShardPosition.trimHorizon();
+    shard.position(ShardPosition.trimHorizon());
     return true;
   }
 
@@ -637,15 +689,24 @@ public final class KinesisShardReader<T>
   private void emit(ReaderOutput<KinesisRecord<T>> output) {
     int budget = settings.maxRecordsPerPoll();
     int perTurn = Math.max(1, budget / Math.max(1, Math.min(buffered.size(), 16)));
+    emitter.output = output;
     while (budget > 0 && !buffered.isEmpty() && failure == null) {
       ShardReadState shard = buffered.poll();
       int n = 0;
-      while (n < perTurn && budget > 0 && !shard.buffer.isEmpty()) {
-        PendingRecord record = shard.buffer.peek();
-        emitOne(shard, record, output);
-        shard.buffer.poll();
-        n++;
-        budget--;
+      long values = 0;
+      try {
+        while (n < perTurn && budget > 0 && !shard.buffer.isEmpty()) {
+          PendingRecord record = shard.buffer.peek();
+          emitter.record = record;
+          values += decoder.decode(record.data(), record, emitter);
+          shard.emitted(record);
+          shard.buffer.poll();
+          n++;
+          budget--;
+        }
+      } finally {
+        // one meter update per turn, not per record (the registry may be a composite)
+        shard.records.increment(values);
       }
       if (!shard.buffer.isEmpty()) {
         buffered.add(shard);
@@ -655,53 +716,40 @@ public final class KinesisShardReader<T>
         queueDue(shard);
       }
     }
+    emitter.output = null;
+    emitter.record = null;
   }
 
-  private void emitOne(
-      ShardReadState shard, PendingRecord record, ReaderOutput<KinesisRecord<T>> output) {
-    KinesisShardSplit split = shard.split;
-    RecordCoordinates coordinates =
-        () -> {
-          Map<String, String> map = new LinkedHashMap<>();
-          map.put("stream", split.stream());
-          map.put("shardId", split.shardId());
-          map.put("sequenceNumber", record.sequenceNumber());
-          if (record.subSequenceNumber() >= 0) {
-            map.put("subSequenceNumber", Long.toString(record.subSequenceNumber()));
-          }
-          map.put("partitionKey", record.partitionKey());
-          return map;
-        };
-    Instant arrival = Instant.ofEpochMilli(record.arrivalMillis());
-    int emitted =
-        decoder.decode(
-            record.data(),
-            coordinates,
-            (Consumer<T>)
-                value ->
-                    output.collect(
-                        new KinesisRecord<>(
-                            value,
-                            split.stream(),
-                            split.shardId(),
-                            record.partitionKey(),
-                            record.explicitHashKey(),
-                            record.sequenceNumber(),
-                            record.subSequenceNumber(),
-                            arrival),
-                        record.arrivalMillis()));
-    shard.records.increment(emitted);
-    shard.position =
-        ShardPosition.afterRecord(
-            record.sequenceNumber(),
-            record.lastOfRecord() ? -1 : record.subSequenceNumber(),
-            record.arrivalMillis());
+  /**
+   * Hands the decoded values of the record being emitted to the output, as {@link KinesisRecord}s;
+   * one per reader, reused for every record (the decoder calls it before it returns).
+   */
+  private static final class Emitter<T> implements Consumer<T> {
+    ReaderOutput<KinesisRecord<T>> output;
+    PendingRecord record;
+
+    @Override
+    public void accept(T value) {
+      PendingRecord r = record;
+      KinesisShardSplit split = r.split();
+      output.collect(
+          new KinesisRecord<>(
+              value,
+              split.stream(),
+              split.shardId(),
+              r.partitionKey(),
+              r.explicitHashKey(),
+              r.sequenceNumber(),
+              r.subSequenceNumber(),
+              r.arrival()),
+          r.arrival().toEpochMilli());
+    }
   }
 
   private void shardEnded(ShardReadState shard) {
     shards.remove(shard.splitId);
     removeMeters(shard);
-    KinesisShardSplit finished = shard.split.withPosition(shard.position).asFinished();
+    KinesisShardSplit finished = shard.split.withPosition(shard.position()).asFinished();
     endedSplits.put(shard.splitId, new EndedSplit(finished));
     LOG.info("Reader {}: shard {} read to its end", context.readerIndex(), shard.splitId);
     context.sendEventToEnumerator(new ShardsEndedEvent(List.of(shard.splitId)));
@@ -739,7 +787,9 @@ public final class KinesisShardReader<T>
     wakeupFor = future;
     wakeupAtNanos = at;
     long delay = Math.max(0, at - time.nanoseconds());
-    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS)
+    // completed on the JDK's delay-scheduler thread itself: the default executor hands the task on
+    // to the common pool, which on a machine with 2 cores or fewer is a new thread per task
+    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
         .execute(() -> future.complete(null));
   }
 

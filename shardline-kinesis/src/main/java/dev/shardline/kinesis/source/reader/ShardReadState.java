@@ -1,12 +1,16 @@
 package dev.shardline.kinesis.source.reader;
 
+import dev.shardline.format.RecordCoordinates;
 import dev.shardline.kinesis.source.split.KinesisShardSplit;
 import dev.shardline.kinesis.source.split.ShardPosition;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One shard a reader reads: position, iterator, buffered records, pacing. Reader thread only. */
 final class ShardReadState {
@@ -24,7 +28,12 @@ final class ShardReadState {
 
   final KinesisShardSplit split;
   final String splitId;
-  ShardPosition position;
+  private ShardPosition position;
+  // the last emitted record; the position is made from it only when someone asks (a checkpoint, a
+  // new iterator, the next batch): a ShardPosition per record was most of the reader's CPU
+  private String emittedSequence;
+  private long emittedSubSequence;
+  private long emittedArrivalMillis;
   String iterator;
   final ArrayDeque<PendingRecord> buffer = new ArrayDeque<>();
   boolean endOfShard;
@@ -35,6 +44,13 @@ final class ShardReadState {
   int failures;
   int throttledInARow;
   boolean checkRetention;
+
+  /**
+   * A split that arrived at LATEST: its position was pinned to AT_TIMESTAMP of its arrival, and
+   * only its first GetShardIterator asks for LATEST (see {@code KinesisShardReader#addSplits}).
+   */
+  boolean latestOnFirstCall;
+
   volatile long millisBehindLatest = -1;
   final List<Meter> meters = new ArrayList<>();
   Counter records;
@@ -49,13 +65,54 @@ final class ShardReadState {
     this.position = split.position();
   }
 
-  /** One user record waiting to be emitted. */
+  /** Where reading resumes: right after the last emitted record, else where the shard started. */
+  ShardPosition position() {
+    if (emittedSequence != null) {
+      position =
+          ShardPosition.afterRecord(emittedSequence, emittedSubSequence, emittedArrivalMillis);
+      emittedSequence = null;
+    }
+    return position;
+  }
+
+  void position(ShardPosition newPosition) {
+    position = newPosition;
+    emittedSequence = null;
+  }
+
+  /** {@code record} was emitted (all of it, or up to this user record of an aggregate). */
+  void emitted(PendingRecord record) {
+    emittedSequence = record.sequenceNumber();
+    emittedSubSequence = record.lastOfRecord() ? -1 : record.subSequenceNumber();
+    emittedArrivalMillis = record.arrival().toEpochMilli();
+  }
+
+  /**
+   * One user record waiting to be emitted; also its own coordinates for the bad-data policy, so
+   * that the map is only built for a bad record.
+   */
   record PendingRecord(
+      KinesisShardSplit split,
       String sequenceNumber,
       long subSequenceNumber,
       boolean lastOfRecord,
       String partitionKey,
       String explicitHashKey,
       byte[] data,
-      long arrivalMillis) {}
+      Instant arrival)
+      implements RecordCoordinates {
+
+    @Override
+    public Map<String, String> asMap() {
+      Map<String, String> map = new LinkedHashMap<>();
+      map.put("stream", split.stream());
+      map.put("shardId", split.shardId());
+      map.put("sequenceNumber", sequenceNumber);
+      if (subSequenceNumber >= 0) {
+        map.put("subSequenceNumber", Long.toString(subSequenceNumber));
+      }
+      map.put("partitionKey", partitionKey);
+      return map;
+    }
+  }
 }

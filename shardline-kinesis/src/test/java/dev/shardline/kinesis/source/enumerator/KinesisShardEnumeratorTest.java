@@ -17,6 +17,7 @@ import dev.shardline.kinesis.testing.FakeKinesis.Op;
 import dev.shardline.kinesis.testing.TestEnumeratorContext;
 import dev.shardline.time.ManualTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -124,6 +125,26 @@ class KinesisShardEnumeratorTest {
         .containsExactly("shardId-000000000001", children.get(0), children.get(1));
     assertThat(context.assigned.get(0))
         .allSatisfy(s -> assertThat(s.position()).isEqualTo(ShardPosition.latest()));
+  }
+
+  @Test
+  void aShardAtLatestNoLongerSkipsTheRecordsSinceTheStartWhenCheckpointedOrHandedBack()
+      throws Exception {
+    kinesis.createStream(STREAM, 2);
+    TestEnumeratorContext context = context(1);
+    Instant started = Instant.ofEpochMilli(time.milliseconds());
+    KinesisShardEnumerator enumerator = start(context, b -> b);
+    List<KinesisShardSplit> first = List.copyOf(context.assigned.get(0));
+    assertThat(first).allSatisfy(s -> assertThat(s.position()).isEqualTo(ShardPosition.latest()));
+    time.advance(Duration.ofMinutes(5));
+
+    // a checkpoint and a reader's failure hand the splits out again later: not at a new LATEST
+    assertThat(enumerator.snapshotState(1).streams().get(0).shards())
+        .allSatisfy(
+            t -> assertThat(t.split().position()).isEqualTo(ShardPosition.atTimestamp(started)));
+    enumerator.addSplitsBack(first, 0);
+    assertThat(context.assigned.get(0).subList(2, 4))
+        .allSatisfy(s -> assertThat(s.position()).isEqualTo(ShardPosition.atTimestamp(started)));
   }
 
   @Test

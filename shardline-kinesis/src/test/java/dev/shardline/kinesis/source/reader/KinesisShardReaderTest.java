@@ -26,6 +26,7 @@ import dev.shardline.kinesis.testing.TestReaderContext;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.time.ManualTime;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -177,6 +178,68 @@ class KinesisShardReaderTest {
     assertThat(output).extracting(r -> new String(r.value(), UTF_8)).containsExactly("1", "2", "3");
     assertThat(counter(KinesisMetricNames.ITERATOR_RENEWALS, SHARD0)).isEqualTo(1);
     assertThat(startsOf(Op.GET_SHARD_ITERATOR, SHARD0)).hasSize(2);
+  }
+
+  @Test
+  void anIteratorFromLatestThatExpiresBeforeAnyRecordNoLongerSkipsTheRecordsWrittenMeanwhile()
+      throws Exception {
+    kinesis.putToShard(STREAM, SHARD0, "k", "before-the-start".getBytes(UTF_8));
+    time.advance(Duration.ofSeconds(1));
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
+    pollFor(reader, Duration.ofSeconds(2));
+    assertThat(output).isEmpty();
+
+    // the worker stalls for 6 minutes (a slow sink, say): its iterator dies, a record arrives
+    time.advance(Duration.ofMinutes(6));
+    kinesis.putToShard(STREAM, SHARD0, "k", "written-while-the-iterator-expired".getBytes(UTF_8));
+    pollFor(reader, Duration.ofSeconds(2));
+    kinesis.putToShard(STREAM, SHARD0, "k", "after".getBytes(UTF_8));
+    pollFor(reader, Duration.ofSeconds(2));
+
+    // the new iterator starts where reading started, not at the LATEST of the renewal
+    assertThat(output)
+        .extracting(r -> new String(r.value(), UTF_8))
+        .containsExactly("written-while-the-iterator-expired", "after");
+    assertThat(counter(KinesisMetricNames.ITERATOR_RENEWALS, SHARD0)).isEqualTo(1);
+  }
+
+  @Test
+  void aCheckpointTakenAtLatestBeforeAnyRecordNoLongerSkipsTheRecordsWrittenBeforeTheRestore()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
+    long started = time.milliseconds();
+    pollFor(reader, Duration.ofSeconds(2));
+    List<KinesisShardSplit> checkpoint = reader.snapshotState(1);
+    reader.close();
+    assertThat(checkpoint.get(0).position())
+        .isEqualTo(ShardPosition.atTimestamp(Instant.ofEpochMilli(started)));
+
+    time.advance(Duration.ofMinutes(1));
+    kinesis.putToShard(STREAM, SHARD0, "k", "written-while-down".getBytes(UTF_8));
+    time.advance(Duration.ofMinutes(1));
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> restored = reader(b -> b);
+    restored.addSplits(checkpoint);
+    pollFor(restored, Duration.ofSeconds(2));
+
+    assertThat(output)
+        .extracting(r -> new String(r.value(), UTF_8))
+        .containsExactly("written-while-down");
+  }
+
+  @Test
+  void aFailedFirstCallAtLatestIsRetriedFromTheStartNotFromALaterLatest() throws Exception {
+    kinesis.failNext(Op.GET_SHARD_ITERATOR, 1, () -> serverError());
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
+    reader.pollNext(collector); // the first GetShardIterator fails; the retry waits ~200 ms
+    time.advance(Duration.ofMillis(50));
+    kinesis.putToShard(STREAM, SHARD0, "k", "written-before-the-retry".getBytes(UTF_8));
+    pollFor(reader, Duration.ofSeconds(2));
+    assertThat(output)
+        .extracting(r -> new String(r.value(), UTF_8))
+        .containsExactly("written-before-the-retry");
   }
 
   @Test

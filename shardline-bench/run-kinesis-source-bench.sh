@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds the benchmark harnesses (no tests) and runs one Kinesis source benchmark:
+#   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards [all|bare|shardline]]]]
+#   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [windows [shards]]]
+#   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
+# Extra JVM options (e.g. -XX:StartFlightRecording=...) go in JAVA_OPTS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+case "${1:-}" in
+  drain) main=dev.shardline.bench.kinesis.source.KinesisDrainBench ;;
+  startup) main=dev.shardline.bench.kinesis.source.KinesisStartupIdleBench ;;
+  quota) main=dev.shardline.bench.kinesis.source.KinesisQuotaShareBench ;;
+  *) echo "usage: $0 drain|startup|quota [arguments]" >&2; exit 2 ;;
+esac
+shift
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  mvn -B -q -ntp -pl shardline-bench -am -DskipTests package
+fi
+exec java -Xmx1g ${JAVA_OPTS:-} \
+  -cp "shardline-bench/target/classes:$(cat shardline-bench/target/classpath.txt)" "$main" "$@"

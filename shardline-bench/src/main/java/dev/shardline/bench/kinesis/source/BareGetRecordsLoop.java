@@ -1,0 +1,122 @@
+package dev.shardline.bench.kinesis.source;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+
+/**
+ * The baseline: the least a program can do to read a stream with the SDK. From TRIM_HORIZON,
+ * GetRecords with the largest limit, no pacing, no checkpoints, no decoding; it only touches each
+ * record's data (its length) so that nothing is optimized away.
+ */
+final class BareGetRecordsLoop {
+  private static final int LIMIT = 10_000;
+
+  private BareGetRecordsLoop() {}
+
+  /** What a drain read. */
+  record Drained(long records, long bytes, long calls) {}
+
+  /** One thread, the synchronous client, the shards in turn until {@code expected} records. */
+  static Drained drainSync(KinesisClient client, String stream, long expected) {
+    List<String> iterators = new ArrayList<>();
+    client
+        .listShards(b -> b.streamName(stream))
+        .shards()
+        .forEach(
+            shard ->
+                iterators.add(
+                    client
+                        .getShardIterator(
+                            b ->
+                                b.streamName(stream)
+                                    .shardId(shard.shardId())
+                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                        .shardIterator()));
+    long records = 0;
+    long bytes = 0;
+    long calls = 0;
+    while (records < expected) {
+      boolean any = false;
+      for (int i = 0; i < iterators.size(); i++) {
+        String iterator = iterators.get(i);
+        GetRecordsResponse response =
+            client.getRecords(b -> b.shardIterator(iterator).limit(LIMIT));
+        calls++;
+        for (Record record : response.records()) {
+          bytes += record.data().asByteBuffer().remaining();
+        }
+        records += response.records().size();
+        any |= !response.records().isEmpty();
+        iterators.set(i, response.nextShardIterator());
+      }
+      if (!any) {
+        throw new IllegalStateException(
+            "Every shard is drained after " + records + " records, expected " + expected);
+      }
+    }
+    return new Drained(records, bytes, calls);
+  }
+
+  /**
+   * The asynchronous client, every shard read at once (one call in flight per shard), the calls
+   * chained on the SDK's I/O threads, until {@code expected} records.
+   */
+  static Drained drainAsync(KinesisAsyncClient client, String stream, long expected) {
+    AtomicLong records = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    AtomicLong calls = new AtomicLong();
+    List<CompletableFuture<Void>> shards = new ArrayList<>();
+    client
+        .listShards(b -> b.streamName(stream))
+        .join()
+        .shards()
+        .forEach(
+            shard ->
+                shards.add(
+                    client
+                        .getShardIterator(
+                            b ->
+                                b.streamName(stream)
+                                    .shardId(shard.shardId())
+                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                        .thenCompose(
+                            r ->
+                                readShard(
+                                    client, r.shardIterator(), expected, records, bytes, calls))));
+    CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).join();
+    return new Drained(records.get(), bytes.get(), calls.get());
+  }
+
+  private static CompletableFuture<Void> readShard(
+      KinesisAsyncClient client,
+      String iterator,
+      long expected,
+      AtomicLong records,
+      AtomicLong bytes,
+      AtomicLong calls) {
+    return client
+        .getRecords(b -> b.shardIterator(iterator).limit(LIMIT))
+        .thenCompose(
+            response -> {
+              calls.incrementAndGet();
+              long size = 0;
+              for (Record record : response.records()) {
+                size += record.data().asByteBuffer().remaining();
+              }
+              bytes.addAndGet(size);
+              long total = records.addAndGet(response.records().size());
+              if (response.records().isEmpty() || total >= expected) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return readShard(
+                  client, response.nextShardIterator(), expected, records, bytes, calls);
+            });
+  }
+}

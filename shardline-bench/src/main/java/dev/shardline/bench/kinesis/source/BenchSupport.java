@@ -1,0 +1,65 @@
+package dev.shardline.bench.kinesis.source;
+
+import dev.shardline.kinesis.config.AwsCredentials;
+import dev.shardline.kinesis.source.KinesisSource;
+import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+
+/** What the Kinesis source harnesses share. */
+final class BenchSupport {
+  private BenchSupport() {}
+
+  /** The SDK speaks JSON to kinesalite; set before any client is built (see the testkit). */
+  static void jsonProtocol() {
+    System.setProperty("aws.cborEnabled", "false");
+  }
+
+  /** A source for a local server: basic dummy credentials, JSON, everything else default. */
+  static KinesisSource.Builder<byte[]> source(KinesisEndpoint endpoint, String stream) {
+    return KinesisSource.builder().stream(stream)
+        .endpoint(endpoint.endpoint(), endpoint.region().id())
+        .credentials(AwsCredentials.basic("testkit", "testkit"))
+        .clientProperty("cborEnabled", "false");
+  }
+
+  /** One line about the machine, for every report. */
+  static String machine() {
+    return String.format(
+        Locale.ROOT,
+        "%d cores, load average %.2f, %s %s, max heap %d MiB",
+        Runtime.getRuntime().availableProcessors(),
+        CpuSample.loadAverage(),
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"),
+        Runtime.getRuntime().maxMemory() >> 20);
+  }
+
+  /** Polls {@code condition} every millisecond; false if {@code timeout} passed first. */
+  static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
+    long end = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        return false;
+      }
+      Thread.sleep(1);
+    }
+    return true;
+  }
+
+  static Path tempDirectory() throws Exception {
+    return Files.createTempDirectory("shardline-kbench-");
+  }
+
+  static void deleteRecursively(Path dir) throws Exception {
+    try (var files = Files.walk(dir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,244 @@
+package dev.shardline.bench.kinesis.source;
+
+import dev.shardline.config.DataSize;
+import dev.shardline.kinesis.config.KinesisSourceOptions;
+import dev.shardline.kinesis.source.KinesisMetricNames;
+import dev.shardline.kinesis.source.KinesisSource;
+import dev.shardline.kinesis.source.StartingPosition;
+import dev.shardline.runtime.Pipeline;
+import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.testkit.kinesis.LocalKinesalite;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+
+/**
+ * Drains a pre-filled kinesalite stream (default 4 shards, 1,000,000 records of 100 bytes) and
+ * reports records per second and the reading JVM's CPU seconds per million records, for: a bare SDK
+ * GetRecords loop on the synchronous client (Apache), the same on the asynchronous client (Netty,
+ * set up as the source sets up its own), and the Kinesis source through the real runtime {@code
+ * Pipeline} (parallelism 1, checkpoints every 10 s) into a sink that only counts, once with the
+ * default pacing (at most 5 calls/s and 2 MiB/s per shard, AWS's quotas) and once with the byte
+ * budget lifted. The stream is filled once with a bare PutRecords loop, then read from TRIM_HORIZON
+ * by each contender in turn, for {@code rounds} rounds (the first also warms up the JIT).
+ *
+ * <p>CPU is the process's CPU time ({@code com.sun.management.OperatingSystemMXBean}): every
+ * thread, the JIT and the GC; kinesalite runs in its own (node) process and is not counted. Two
+ * windows: from the start (the pipeline's start, or the first call of a loop) to the last record,
+ * and from the first record to the last.
+ *
+ * <p>A harness, not a test: {@code shardline-bench/run-kinesis-source-bench.sh drain [records
+ * [rounds [shards [all|bare|shardline]]]]} (see README.md).
+ */
+public final class KinesisDrainBench {
+  private static final String STREAM = "drain";
+  private static final int RECORD_BYTES = 100;
+
+  private KinesisDrainBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 1_000_000;
+    int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int shards = args.length > 2 ? Integer.parseInt(args[2]) : 4;
+    // all, bare (the SDK loops only) or shardline (the source only, e.g. to profile it)
+    String contenders = args.length > 3 ? args[3] : "all";
+    boolean bare = !contenders.equals("shardline");
+    boolean shardline = !contenders.equals("bare");
+    BenchSupport.jsonProtocol();
+    System.out.printf(
+        Locale.ROOT,
+        "Kinesis source drain: %,d records of %d bytes in %d kinesalite shards, %d round(s); %s%n",
+        records,
+        RECORD_BYTES,
+        shards,
+        rounds,
+        BenchSupport.machine());
+    try (LocalKinesalite kinesalite =
+        LocalKinesalite.builder().shardLimit(Math.max(10, shards)).start()) {
+      kinesalite.createStream(STREAM, shards);
+      StreamFiller.fill(kinesalite.asyncClient(), STREAM, records, RECORD_BYTES);
+      try (KinesisClient sync = syncClient(kinesalite);
+          KinesisAsyncClient async = asyncClient(kinesalite)) {
+        for (int round = 1; round <= rounds; round++) {
+          System.out.printf(Locale.ROOT, "round %d of %d (%s)%n", round, rounds, load());
+          if (bare) {
+            measureLoop(
+                "bare SDK GetRecords loop, sync client (Apache 5), 1 thread",
+                records,
+                () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
+            measureLoop(
+                "bare SDK GetRecords loop, async client (Netty), all shards at once",
+                records,
+                () -> BareGetRecordsLoop.drainAsync(async, STREAM, records));
+          }
+          if (!shardline) {
+            continue;
+          }
+          measureSource(
+              "shardline KinesisSource -> Pipeline (p=1) -> counting sink, default pacing",
+              kinesalite,
+              records,
+              b -> b);
+          measureSource(
+              "shardline KinesisSource -> Pipeline (p=1) -> counting sink, byte budget lifted",
+              kinesalite,
+              records,
+              b -> b.option(KinesisSourceOptions.SHARD_READ_RATE, DataSize.ofMebibytes(1024)));
+        }
+      }
+    }
+  }
+
+  private interface Drain {
+    BareGetRecordsLoop.Drained run();
+  }
+
+  private static void measureLoop(String label, long expected, Drain drain) {
+    CpuSample start = CpuSample.take();
+    BareGetRecordsLoop.Drained drained = drain.run();
+    CpuSample end = CpuSample.take();
+    if (drained.records() < expected) {
+      throw new IllegalStateException(label + ": read " + drained.records() + " of " + expected);
+    }
+    report(label, drained.records(), start, null, end);
+    System.out.printf(
+        Locale.ROOT,
+        "      %,d GetRecords calls, %.0f records per call%n",
+        drained.calls(),
+        (double) drained.records() / drained.calls());
+  }
+
+  private static void measureSource(
+      String label,
+      LocalKinesalite kinesalite,
+      long expected,
+      UnaryOperator<KinesisSource.Builder<byte[]>> options)
+      throws Exception {
+    Path checkpoints = BenchSupport.tempDirectory();
+    CountingSink sink = new CountingSink(false);
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    Pipeline pipeline =
+        Pipeline.from(
+                options
+                    .apply(
+                        BenchSupport.source(kinesalite, STREAM)
+                            .startingPosition(StartingPosition.earliest()))
+                    .build())
+            .to(sink)
+            .name("kinesis-drain")
+            .parallelism(1)
+            .checkpointInterval(Duration.ofSeconds(10))
+            .checkpointDirectory(checkpoints)
+            .restartPolicy(RestartPolicy.none())
+            .metrics(metrics)
+            .build();
+    CpuSample start = CpuSample.take();
+    pipeline.start();
+    CpuSample first = null;
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    while (sink.records() < expected) {
+      if (first == null && sink.records() > 0) {
+        first = CpuSample.take();
+      }
+      if (pipeline.isDone() || System.nanoTime() > deadline) {
+        pipeline.stop();
+        throw new IllegalStateException(
+            label + ": " + sink.records() + " of " + expected + " records, then stopped");
+      }
+      // rarely: at 1 ms this thread alone cost ~0.6 CPU-s per million records
+      Thread.sleep(20);
+    }
+    CpuSample end = CpuSample.take();
+    // per-shard meters leave the registry when the reader closes: read them first
+    double calls =
+        metrics.find(KinesisMetricNames.GET_RECORDS_CALLS).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum();
+    pipeline.stop();
+    report(label, sink.records(), start, first, end);
+    System.out.printf(
+        Locale.ROOT,
+        "      %,.0f GetRecords calls, %.0f records per call; %d checkpoints%n",
+        calls,
+        sink.records() / calls,
+        pipeline.completedCheckpoints());
+    BenchSupport.deleteRecursively(checkpoints);
+  }
+
+  private static void report(
+      String label, long records, CpuSample start, CpuSample first, CpuSample end) {
+    double wall = end.wallSecondsSince(start);
+    double cpu = end.cpuSecondsSince(start);
+    System.out.printf(Locale.ROOT, "  %s%n", label);
+    System.out.printf(
+        Locale.ROOT,
+        "    start to last record: %,d records in %.2f s = %,.0f records/s; CPU %.2f s ="
+            + " %.2f CPU-s per million records (%.0f%% of a core)%n",
+        records,
+        wall,
+        records / wall,
+        cpu,
+        cpu * 1e6 / records,
+        100 * cpu / wall);
+    if (first != null) {
+      double wallFirst = end.wallSecondsSince(first);
+      double cpuFirst = end.cpuSecondsSince(first);
+      System.out.printf(
+          Locale.ROOT,
+          "    first to last record: %.2f s = %,.0f records/s; CPU %.2f s = %.2f CPU-s per million"
+              + " (first record %.2f s after the start, %.2f CPU-s until then)%n",
+          wallFirst,
+          records / wallFirst,
+          cpuFirst,
+          cpuFirst * 1e6 / records,
+          first.wallSecondsSince(start),
+          first.cpuSecondsSince(start));
+    }
+    System.out.print(end.breakdownSince(start));
+  }
+
+  private static String load() {
+    return String.format(Locale.ROOT, "load average %.2f", CpuSample.loadAverage());
+  }
+
+  /** The synchronous client a plain program would use: Apache 5, the SDK's defaults. */
+  private static KinesisClient syncClient(LocalKinesalite kinesalite) {
+    return KinesisClient.builder()
+        .httpClient(Apache5HttpClient.builder().build())
+        .endpointOverride(kinesalite.endpoint())
+        .region(kinesalite.region())
+        .credentialsProvider(kinesalite.credentials())
+        .build();
+  }
+
+  /**
+   * The asynchronous client as the source builds its own (SdkKinesisProxy): Netty with 2 event-loop
+   * threads, no SDK retries, futures completed on the I/O thread.
+   */
+  private static KinesisAsyncClient asyncClient(LocalKinesalite kinesalite) {
+    return KinesisAsyncClient.builder()
+        .httpClient(
+            NettyNioAsyncHttpClient.builder()
+                .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
+                .build())
+        .asyncConfiguration(
+            a ->
+                a.advancedOption(
+                    SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .endpointOverride(kinesalite.endpoint())
+        .region(kinesalite.region())
+        .credentialsProvider(kinesalite.credentials())
+        .build();
+  }
+}
