@@ -175,7 +175,7 @@ public final class PipelineFileReader {
               "",
               null,
               key,
-              "Unknown top-level key \""
+              (key.contains(".") ? "Unknown option \"" : "Unknown top-level key \"")
                   + key
                   + "\""
                   + suggestion

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /** The built-in transform types. */
 public final class Transforms {
@@ -104,8 +105,12 @@ public final class Transforms {
 
     @Override
     public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
+      return flow.map(function(config));
+    }
+
+    static UnaryOperator<PipelineRecord> function(Configuration config) {
       List<JsonPointer> fields = pointers(config.get(FieldsOptions.FIELDS));
-      return flow.map(record -> record.withValue(JsonPointers.keep(record.json(), fields)));
+      return record -> record.withValue(JsonPointers.keep(record.json(), fields));
     }
   }
 
@@ -128,13 +133,16 @@ public final class Transforms {
 
     @Override
     public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
+      return flow.map(function(config));
+    }
+
+    static UnaryOperator<PipelineRecord> function(Configuration config) {
       List<JsonPointer> fields = pointers(config.get(FieldsOptions.FIELDS));
-      return flow.map(
-          record -> {
-            JsonNode copy = record.json().deepCopy();
-            fields.forEach(field -> JsonPointers.remove(copy, field));
-            return record.withValue(copy);
-          });
+      return record -> {
+        JsonNode copy = record.json().deepCopy();
+        fields.forEach(field -> JsonPointers.remove(copy, field));
+        return record.withValue(copy);
+      };
     }
   }
 
@@ -163,29 +171,32 @@ public final class Transforms {
 
     @Override
     public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
+      return flow.map(function(config));
+    }
+
+    static UnaryOperator<PipelineRecord> function(Configuration config) {
       Map<String, JsonPointer> targets = new LinkedHashMap<>();
       config
           .get(AddMetadataOptions.FIELDS)
           .forEach((field, pointer) -> targets.put(field, JsonPointer.compile(pointer)));
-      return flow.map(
-          record -> {
-            JsonNode json = record.json();
-            if (!(json instanceof ObjectNode)) {
-              throw new ShardlineException(
-                  "addMetadata needs JSON objects, but a record is "
-                      + json.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
-                      + "; filter such records out first");
-            }
-            ObjectNode copy = ((ObjectNode) json).deepCopy();
-            targets.forEach(
-                (field, pointer) -> {
-                  JsonNode value = record.metadataJson(field);
-                  if (value != null) {
-                    JsonPointers.set(copy, pointer, value);
-                  }
-                });
-            return record.withValue(copy);
-          });
+      return record -> {
+        JsonNode json = record.json();
+        if (!(json instanceof ObjectNode)) {
+          throw new ShardlineException(
+              "addMetadata needs JSON objects, but a record is "
+                  + json.getNodeType().toString().toLowerCase(java.util.Locale.ROOT)
+                  + "; filter such records out first");
+        }
+        ObjectNode copy = ((ObjectNode) json).deepCopy();
+        targets.forEach(
+            (field, pointer) -> {
+              JsonNode value = record.metadataJson(field);
+              if (value != null) {
+                JsonPointers.set(copy, pointer, value);
+              }
+            });
+        return record.withValue(copy);
+      };
     }
   }
 
