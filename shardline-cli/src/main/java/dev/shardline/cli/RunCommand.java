@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -158,6 +159,7 @@ final class RunCommand implements Callable<Integer> {
         file,
         ValidateCommand.describe(definition).replace("; checkpoints in", "; checkpoints in"));
     CountDownLatch reported = new CountDownLatch(1);
+    AtomicInteger exitCode = new AtomicInteger(ExitCodes.FAILED);
     Thread hook =
         new Thread(
             () -> {
@@ -169,7 +171,10 @@ final class RunCommand implements Callable<Integer> {
                 // reported by the main thread, which sees the same failure from await()
               }
               try {
-                reported.await(10, TimeUnit.SECONDS);
+                if (reported.await(10, TimeUnit.SECONDS)) {
+                  // the JVM would exit with 128 + the signal; a graceful stop is a success
+                  Runtime.getRuntime().halt(exitCode.get());
+                }
               } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
               }
@@ -184,6 +189,7 @@ final class RunCommand implements Callable<Integer> {
       pipeline.await();
       reporter.close();
       terminal.printLine(summary(definition, pipeline, registry, started));
+      exitCode.set(ExitCodes.OK);
       return ExitCodes.OK;
     } catch (PipelineFailedException e) {
       if (reporter != null) {
