@@ -1,0 +1,194 @@
+package dev.shardline.kinesis.source.proxy;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.config.AwsCredentials;
+import dev.shardline.kinesis.config.AwsOptions;
+import dev.shardline.kinesis.config.AwsRegion;
+import dev.shardline.kinesis.config.KinesisClientProperties;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
+import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
+import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
+import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+
+/**
+ * {@link KinesisProxy} over the AWS SDK v2 {@link KinesisAsyncClient} with the Netty HTTP client:
+ * no thread per shard, a few I/O threads for all of them. The SDK's own retries are off (the source
+ * backs off per shard and counts throttled calls itself), and futures complete on the I/O thread,
+ * as the source only queues the result for its own thread. Thread-safe.
+ *
+ * <p>The wire protocol is CBOR unless {@code clientConfigProperties.cborEnabled} is false (for
+ * servers that only speak JSON). The SDK reads that setting from the system property {@code
+ * aws.cborEnabled} once, when a client is built; so the client is built under a JVM-wide lock with
+ * the property set, and the property is put back right after.
+ */
+public final class SdkKinesisProxy implements KinesisProxy {
+  /** The system property the SDK reads when a client is built. */
+  static final String CBOR_PROPERTY = "aws.cborEnabled";
+
+  private static final Object CBOR_LOCK = new Object();
+
+  private final KinesisAsyncClient client;
+  private final SdkAsyncHttpClient http;
+
+  private SdkKinesisProxy(KinesisAsyncClient client, SdkAsyncHttpClient http) {
+    this.client = client;
+    this.http = http;
+  }
+
+  /**
+   * A proxy as the {@link AwsOptions} in {@code config} say.
+   *
+   * @throws ConfigException when the region cannot be determined or the options are inconsistent
+   */
+  public static SdkKinesisProxy create(Configuration config) {
+    checkNotNull(config, "config");
+    AwsRegion region = AwsRegion.fromConfiguration(config);
+    AwsCredentials credentials = AwsCredentials.fromConfiguration(config);
+    KinesisClientProperties properties =
+        KinesisClientProperties.from(config.get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
+    NettyNioAsyncHttpClient.Builder netty =
+        NettyNioAsyncHttpClient.builder()
+            .maxConcurrency(properties.maxConcurrency())
+            .connectionTimeout(properties.connectionTimeout())
+            .readTimeout(properties.readTimeout())
+            .writeTimeout(properties.readTimeout())
+            .eventLoopGroupBuilder(
+                SdkEventLoopGroup.builder().numberOfThreads(properties.eventLoopThreads()))
+            .protocol(properties.http2() ? Protocol.HTTP2 : Protocol.HTTP1_1);
+    SdkAsyncHttpClient http = netty.build();
+    try {
+      KinesisAsyncClientBuilder builder =
+          KinesisAsyncClient.builder()
+              .httpClient(http)
+              .credentialsProvider(credentials.toProvider())
+              .asyncConfiguration(
+                  a ->
+                      a.advancedOption(
+                          SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
+              .overrideConfiguration(
+                  o -> {
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry());
+                    properties.apiCallTimeout().ifPresent(o::apiCallTimeout);
+                    properties.apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
+                  });
+      region.region().ifPresent(builder::region);
+      region.endpoint().ifPresent(builder::endpointOverride);
+      KinesisAsyncClient client = withCborSetting(properties.cbor(), builder::build);
+      return new SdkKinesisProxy(client, http);
+    } catch (SdkClientException e) {
+      http.close();
+      throw new ConfigException(
+          AwsOptions.REGION_TYPE.key(),
+          "Cannot create the Kinesis client for "
+              + region.describe()
+              + ": "
+              + e.getMessage()
+              + ". Set awsRegion.type specific with awsRegion.id, or configure the default"
+              + " region (AWS_REGION)");
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+  }
+
+  /** A proxy over a client built elsewhere; closing the proxy closes the client. */
+  public static SdkKinesisProxy of(KinesisAsyncClient client) {
+    return new SdkKinesisProxy(checkNotNull(client, "client"), null);
+  }
+
+  @Override
+  public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
+    return client
+        .describeStreamSummary(b -> b.streamName(stream))
+        .thenApply(r -> r.streamDescriptionSummary());
+  }
+
+  @Override
+  public CompletableFuture<ListShardsResponse> listShards(
+      String stream, String afterShardId, String nextToken) {
+    ListShardsRequest.Builder request = ListShardsRequest.builder();
+    if (nextToken != null) {
+      request.nextToken(nextToken);
+    } else {
+      request.streamName(stream);
+      if (afterShardId != null) {
+        request.shardFilter(f -> f.type(ShardFilterType.AFTER_SHARD_ID).shardId(afterShardId));
+      }
+    }
+    return client.listShards(request.build());
+  }
+
+  @Override
+  public CompletableFuture<String> getShardIterator(
+      String stream,
+      String shardId,
+      ShardIteratorType type,
+      String sequenceNumber,
+      Instant timestamp) {
+    GetShardIteratorRequest.Builder request =
+        GetShardIteratorRequest.builder()
+            .streamName(stream)
+            .shardId(shardId)
+            .shardIteratorType(type);
+    if (sequenceNumber != null) {
+      request.startingSequenceNumber(sequenceNumber);
+    }
+    if (timestamp != null) {
+      request.timestamp(timestamp);
+    }
+    return client
+        .getShardIterator(request.build())
+        .thenApply(GetShardIteratorResponse::shardIterator);
+  }
+
+  @Override
+  public CompletableFuture<GetRecordsResponse> getRecords(
+      String stream, String shardIterator, int limit) {
+    return client.getRecords(
+        GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build());
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    if (http != null) {
+      http.close();
+    }
+  }
+
+  private static <T> T withCborSetting(boolean cbor, Supplier<T> build) {
+    synchronized (CBOR_LOCK) {
+      String previous = System.getProperty(CBOR_PROPERTY);
+      System.setProperty(CBOR_PROPERTY, Boolean.toString(cbor));
+      try {
+        return build.get();
+      } finally {
+        if (previous == null) {
+          System.clearProperty(CBOR_PROPERTY);
+        } else {
+          System.setProperty(CBOR_PROPERTY, previous);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,804 @@
+package dev.shardline.kinesis.source.reader;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.api.InputStatus;
+import dev.shardline.api.ReaderOutput;
+import dev.shardline.api.RetriableException;
+import dev.shardline.api.ShardlineException;
+import dev.shardline.api.SourceReader;
+import dev.shardline.api.SourceReaderContext;
+import dev.shardline.config.Configuration;
+import dev.shardline.format.RecordCoordinates;
+import dev.shardline.format.RecordDecoder;
+import dev.shardline.kinesis.aggregation.RecordDeaggregator;
+import dev.shardline.kinesis.aggregation.UserRecord;
+import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
+import dev.shardline.kinesis.source.KinesisMetricNames;
+import dev.shardline.kinesis.source.KinesisRecord;
+import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.kinesis.source.proxy.KinesisProxy;
+import dev.shardline.kinesis.source.reader.ShardReadState.PendingRecord;
+import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
+import dev.shardline.kinesis.source.split.KinesisShardSplit;
+import dev.shardline.kinesis.source.split.ShardPosition;
+import dev.shardline.kinesis.source.split.ShardsEndedEvent;
+import dev.shardline.kinesis.source.split.ShardsFinishedEvent;
+import dev.shardline.metrics.MetricNames;
+import dev.shardline.metrics.MetricTags;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+
+/**
+ * Reads the shards one worker owns, with asynchronous GetShardIterator/GetRecords calls through a
+ * {@link KinesisProxy}: no thread per shard, {@link #pollNext} never blocks. Call results are
+ * queued by whatever thread completes them and applied on the worker's thread inside {@code
+ * pollNext}.
+ *
+ * <p>Per shard: at most one call in flight, calls at least {@code reader.getRecords.interval} apart
+ * (start to start), {@code reader.idleInterval} apart while the shard is caught up, and after an
+ * answer of n bytes at least n / {@code reader.maxBytesPerSecondPerShard}. Across shards: at most
+ * {@code reader.maxConcurrentRequests} calls in flight, granted in the order shards became due, and
+ * records emitted round-robin, so a busy shard cannot starve the others.
+ *
+ * <p>Errors: throttling backs off (doubling, ±50% jitter) without limit and is counted; an expired
+ * iterator is replaced by one after the last emitted record; server errors, timeouts and broken
+ * connections back off and fail the reader after {@code retry.maxAttempts} attempts in a row; any
+ * other error fails the reader at once, naming the stream and shard.
+ *
+ * <p>Resharding order: a shard read to its end is reported at once with a {@link ShardsEndedEvent},
+ * stays in checkpoints as finished, and once a checkpoint holding it has completed is reported with
+ * a {@link ShardsFinishedEvent}; it leaves the reader's state after a further checkpoint, so that
+ * the enumerator has surely seen the event by then.
+ *
+ * <p>Not thread-safe: every method is called from the worker's thread.
+ *
+ * @param <T> the decoded value type
+ */
+public final class KinesisShardReader<T>
+    implements SourceReader<KinesisRecord<T>, KinesisShardSplit> {
+  private static final Logger LOG = LoggerFactory.getLogger(KinesisShardReader.class);
+  private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
+
+  private final SourceReaderContext context;
+  private final ReaderSettings settings;
+  private final Function<Configuration, KinesisProxy> proxyFactory;
+  private final Configuration config;
+  private final RecordDecoder<T> decoder;
+  private final String sourceIdentity;
+  private final Time time;
+  private final MeterRegistry metrics;
+
+  private KinesisProxy proxy;
+  private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
+  private final Map<String, EndedSplit> endedSplits = new LinkedHashMap<>();
+  private final PriorityQueue<ShardReadState> due =
+      new PriorityQueue<>(
+          Comparator.comparingLong((ShardReadState s) -> s.dueNanos)
+              .thenComparingLong(s -> s.dueOrder));
+  private final ArrayDeque<ShardReadState> buffered = new ArrayDeque<>();
+  private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
+  private final Map<String, Duration> retentionByStream = new HashMap<>();
+  private final Map<String, List<ShardReadState>> awaitingRetention = new HashMap<>();
+  private volatile CompletableFuture<Void> available = new CompletableFuture<>();
+  private CompletableFuture<Void> wakeupFor;
+  private long wakeupAtNanos;
+  private long dueCounter;
+  private int inFlight;
+  private boolean noMoreSplits;
+  private RuntimeException failure;
+  private boolean closed;
+
+  /**
+   * A reader.
+   *
+   * @param config the source's validated configuration
+   * @param decoder decodes each user record's bytes
+   * @param sourceIdentity tags metrics, e.g. {@code kinesis:orders}
+   * @param proxyFactory creates the proxy at {@link #start()}
+   */
+  public KinesisShardReader(
+      SourceReaderContext context,
+      Configuration config,
+      RecordDecoder<T> decoder,
+      String sourceIdentity,
+      Function<Configuration, KinesisProxy> proxyFactory) {
+    this.context = checkNotNull(context, "context");
+    this.config = checkNotNull(config, "config");
+    this.settings = ReaderSettings.from(config);
+    this.decoder = checkNotNull(decoder, "decoder");
+    this.sourceIdentity = checkNotNull(sourceIdentity, "sourceIdentity");
+    this.proxyFactory = checkNotNull(proxyFactory, "proxyFactory");
+    this.time = context.time();
+    this.metrics = context.metrics();
+  }
+
+  @Override
+  public void start() {
+    if (proxy == null) {
+      proxy = proxyFactory.apply(config);
+    }
+  }
+
+  @Override
+  public void addSplits(List<KinesisShardSplit> splits) {
+    List<String> restoredFinished = new ArrayList<>();
+    for (KinesisShardSplit split : splits) {
+      if (split.finished()) {
+        // restored from a checkpoint that holds it as finished: its records were flushed then
+        EndedSplit ended = new EndedSplit(split);
+        ended.finishedSent = true;
+        endedSplits.put(split.splitId(), ended);
+        restoredFinished.add(split.splitId());
+        continue;
+      }
+      if (shards.containsKey(split.splitId()) || endedSplits.containsKey(split.splitId())) {
+        LOG.warn("Shard {} was assigned to this reader twice; ignoring the second", split);
+        continue;
+      }
+      ShardReadState shard = new ShardReadState(split);
+      shard.checkRetention = split.position().arrivalMillis() >= 0;
+      registerMeters(shard);
+      shards.put(shard.splitId, shard);
+      makeDue(shard, time.nanoseconds());
+      LOG.info(
+          "Reader {} reads {} from {}", context.readerIndex(), split.splitId(), split.position());
+    }
+    if (!restoredFinished.isEmpty()) {
+      context.sendEventToEnumerator(new ShardsFinishedEvent(restoredFinished));
+    }
+    signal();
+  }
+
+  @Override
+  public void notifyNoMoreSplits() {
+    noMoreSplits = true;
+    signal();
+  }
+
+  @Override
+  public InputStatus pollNext(ReaderOutput<KinesisRecord<T>> output) {
+    if (failure != null) {
+      throw failure;
+    }
+    applyCompletions();
+    issueCalls();
+    emit(output);
+    issueCalls();
+    if (failure != null) {
+      throw failure;
+    }
+    if (!buffered.isEmpty() || !completions.isEmpty() || callReadyNow()) {
+      return InputStatus.MORE_AVAILABLE;
+    }
+    if (noMoreSplits && shards.isEmpty()) {
+      return InputStatus.END_OF_INPUT;
+    }
+    return InputStatus.NOTHING_AVAILABLE;
+  }
+
+  @Override
+  public CompletableFuture<Void> isAvailable() {
+    if (failure != null || !buffered.isEmpty() || !completions.isEmpty() || callReadyNow()) {
+      return AVAILABLE;
+    }
+    CompletableFuture<Void> future = available;
+    if (future.isDone()) {
+      future = new CompletableFuture<>();
+      available = future;
+    }
+    if (!completions.isEmpty()) {
+      future.complete(null);
+      return future;
+    }
+    scheduleWakeup(future);
+    return future;
+  }
+
+  @Override
+  public List<KinesisShardSplit> snapshotState(long checkpointId) {
+    List<KinesisShardSplit> splits = new ArrayList<>(shards.size() + endedSplits.size());
+    for (ShardReadState shard : shards.values()) {
+      splits.add(shard.split.withPosition(shard.position));
+    }
+    for (EndedSplit ended : endedSplits.values()) {
+      splits.add(ended.split);
+      if (!ended.finishedSent && ended.firstSnapshot < 0) {
+        ended.firstSnapshot = checkpointId;
+      } else if (ended.finishedSent && ended.snapshotAfterSend < 0) {
+        ended.snapshotAfterSend = checkpointId;
+      }
+    }
+    return splits;
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    List<String> finished = new ArrayList<>();
+    for (Iterator<EndedSplit> it = endedSplits.values().iterator(); it.hasNext(); ) {
+      EndedSplit ended = it.next();
+      if (ended.finishedSent) {
+        if (ended.snapshotAfterSend >= 0 && checkpointId >= ended.snapshotAfterSend) {
+          it.remove();
+        }
+      } else if (ended.firstSnapshot >= 0 && checkpointId >= ended.firstSnapshot) {
+        ended.finishedSent = true;
+        finished.add(ended.split.splitId());
+      }
+    }
+    if (!finished.isEmpty()) {
+      LOG.debug("Reader {}: finished shards checkpointed: {}", context.readerIndex(), finished);
+      context.sendEventToEnumerator(new ShardsFinishedEvent(finished));
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    for (ShardReadState shard : shards.values()) {
+      removeMeters(shard);
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  /** The splits this reader reads now, for tests and diagnostics. */
+  public List<String> activeSplitIds() {
+    return List.copyOf(shards.keySet());
+  }
+
+  // ---------------------------------------------------------------- calls
+
+  private void issueCalls() {
+    long now = time.nanoseconds();
+    while (inFlight < settings.maxConcurrentRequests() && failure == null) {
+      ShardReadState shard = due.peek();
+      if (shard == null || shard.dueNanos > now) {
+        return;
+      }
+      due.poll();
+      if (shard.iterator == null) {
+        if (shard.checkRetention && !checkRetention(shard)) {
+          continue;
+        }
+        requestIterator(shard, now);
+      } else {
+        requestRecords(shard, now);
+      }
+    }
+  }
+
+  private void requestIterator(ShardReadState shard, long now) {
+    ShardPosition p = shard.position;
+    ShardIteratorType type;
+    String sequence = p.sequenceNumber();
+    switch (p.kind()) {
+      case LATEST -> type = ShardIteratorType.LATEST;
+      case TRIM_HORIZON -> type = ShardIteratorType.TRIM_HORIZON;
+      case AT_TIMESTAMP -> type = ShardIteratorType.AT_TIMESTAMP;
+      case AT_SEQUENCE_NUMBER -> type = ShardIteratorType.AT_SEQUENCE_NUMBER;
+      case AFTER_SEQUENCE_NUMBER ->
+          // inside an aggregate: read it again and skip the user records already emitted
+          type =
+              p.isInsideAggregate()
+                  ? ShardIteratorType.AT_SEQUENCE_NUMBER
+                  : ShardIteratorType.AFTER_SEQUENCE_NUMBER;
+      default -> throw new IllegalStateException("Unhandled position " + p);
+    }
+    startCall(shard, now);
+    CompletableFuture<String> call;
+    try {
+      call =
+          proxy.getShardIterator(
+              shard.split.stream(), shard.split.shardId(), type, sequence, p.timestamp());
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete((iterator, error) -> complete(() -> onIterator(shard, p, iterator, error)));
+  }
+
+  private void requestRecords(ShardReadState shard, long now) {
+    startCall(shard, now);
+    shard.calls.increment();
+    String iterator = shard.iterator;
+    CompletableFuture<GetRecordsResponse> call;
+    try {
+      call = proxy.getRecords(shard.split.stream(), iterator, settings.maxRecordsPerCall());
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete((response, error) -> complete(() -> onRecords(shard, response, error)));
+  }
+
+  private void startCall(ShardReadState shard, long now) {
+    shard.phase = Phase.IN_FLIGHT;
+    shard.lastCallStartNanos = now;
+    inFlight++;
+  }
+
+  private void complete(Runnable onReaderThread) {
+    completions.add(onReaderThread);
+    available.complete(null);
+  }
+
+  private void applyCompletions() {
+    Runnable completion;
+    while ((completion = completions.poll()) != null && failure == null) {
+      completion.run();
+    }
+  }
+
+  private void onIterator(
+      ShardReadState shard, ShardPosition asked, String iterator, Throwable error) {
+    inFlight--;
+    if (!isCurrent(shard)) {
+      return;
+    }
+    long now = time.nanoseconds();
+    if (error == null) {
+      shard.iterator = iterator;
+      shard.failures = 0;
+      shard.throttledInARow = 0;
+      makeDue(shard, now);
+      return;
+    }
+    onFailure(shard, "GetShardIterator from " + asked, error, now);
+  }
+
+  private void onRecords(ShardReadState shard, GetRecordsResponse response, Throwable error) {
+    inFlight--;
+    if (!isCurrent(shard)) {
+      return;
+    }
+    long now = time.nanoseconds();
+    if (error != null) {
+      onFailure(shard, "GetRecords", error, now);
+      return;
+    }
+    shard.failures = 0;
+    shard.throttledInARow = 0;
+    Long behind = response.millisBehindLatest();
+    shard.millisBehindLatest = behind == null ? -1 : behind;
+    long bytes = 0;
+    for (Record record : response.records()) {
+      SdkBytes data = record.data();
+      bytes += data.asByteBuffer().remaining() + record.partitionKey().length();
+      bufferRecord(shard, record);
+    }
+    shard.bytes.increment(bytes);
+    shard.iterator = response.nextShardIterator();
+    if (shard.iterator == null) {
+      shard.endOfShard = true;
+    }
+    // pacing: start to start at least the call interval; longer when caught up or over budget
+    boolean idle = response.records().isEmpty() && (behind == null || behind == 0);
+    long next =
+        idle
+            ? now + settings.idleInterval().toNanos()
+            : shard.lastCallStartNanos + settings.callInterval().toNanos();
+    long budget = (long) (bytes * 1e9 / settings.bytesPerSecond());
+    shard.dueNanos = Math.max(next, now + budget);
+    if (!shard.buffer.isEmpty()) {
+      shard.phase = Phase.BUFFERED;
+      buffered.add(shard);
+    } else if (shard.endOfShard) {
+      shardEnded(shard);
+    } else {
+      queueDue(shard);
+    }
+  }
+
+  private void bufferRecord(ShardReadState shard, Record record) {
+    byte[] data = record.data().asByteArrayUnsafe();
+    String sequence = record.sequenceNumber();
+    long arrival =
+        record.approximateArrivalTimestamp() == null
+            ? time.milliseconds()
+            : record.approximateArrivalTimestamp().toEpochMilli();
+    Optional<List<UserRecord>> users =
+        RecordDeaggregator.hasMagic(data) ? RecordDeaggregator.deaggregate(data) : Optional.empty();
+    if (users.isEmpty()) {
+      if (!isAlreadyEmitted(shard.position, sequence, -1)) {
+        shard.buffer.add(
+            new PendingRecord(sequence, -1, true, record.partitionKey(), null, data, arrival));
+      }
+      return;
+    }
+    List<UserRecord> list = users.get();
+    for (int i = 0; i < list.size(); i++) {
+      if (isAlreadyEmitted(shard.position, sequence, i)) {
+        continue;
+      }
+      UserRecord user = list.get(i);
+      shard.buffer.add(
+          new PendingRecord(
+              sequence,
+              i,
+              i == list.size() - 1,
+              user.partitionKey(),
+              user.explicitHashKey(),
+              user.data(),
+              arrival));
+    }
+  }
+
+  /** A record re-read to resume inside an aggregate: skip what was emitted before. */
+  private static boolean isAlreadyEmitted(ShardPosition position, String sequence, long sub) {
+    return position.isInsideAggregate()
+        && position.sequenceNumber().equals(sequence)
+        && sub <= position.subSequenceNumber();
+  }
+
+  private void onFailure(ShardReadState shard, String call, Throwable error, long now) {
+    KinesisErrors.Kind kind = KinesisErrors.classify(error);
+    String where = "stream " + shard.split.stream() + " shard " + shard.split.shardId();
+    switch (kind) {
+      case THROTTLED -> {
+        shard.throttled.increment();
+        Duration wait = settings.backoff().delay(shard.throttledInARow++, random());
+        LOG.debug("{} on {} throttled; retrying in {}", call, where, wait);
+        retryLater(shard, now, wait);
+      }
+      case EXPIRED_ITERATOR -> {
+        shard.renewals.increment();
+        shard.iterator = null;
+        if (++shard.failures > settings.maxAttempts()) {
+          fail(
+              new ShardlineException(
+                  "The shard iterator of "
+                      + where
+                      + " expired "
+                      + shard.failures
+                      + " times in a row; last error: "
+                      + KinesisErrors.describe(error),
+                  KinesisErrors.unwrap(error)));
+          return;
+        }
+        LOG.info("Shard iterator of {} expired; getting a new one from {}", where, shard.position);
+        makeDue(shard, now);
+      }
+      case TRANSIENT -> {
+        if (++shard.failures >= settings.maxAttempts()) {
+          fail(
+              new RetriableException(
+                  call
+                      + " on "
+                      + where
+                      + " failed "
+                      + shard.failures
+                      + " times in a row; last error: "
+                      + KinesisErrors.describe(error)
+                      + ". Check that Kinesis is reachable ("
+                      + "awsRegion, clientConfigProperties) and healthy",
+                  KinesisErrors.unwrap(error)));
+          return;
+        }
+        Duration wait = settings.backoff().delay(shard.failures - 1, random());
+        LOG.warn(
+            "{} on {} failed (attempt {} of {}), retrying in {}: {}",
+            call,
+            where,
+            shard.failures,
+            settings.maxAttempts(),
+            wait,
+            KinesisErrors.describe(error));
+        retryLater(shard, now, wait);
+      }
+      case FATAL ->
+          fail(
+              new ShardlineException(
+                  call
+                      + " on "
+                      + where
+                      + " failed: "
+                      + KinesisErrors.describe(error)
+                      + (KinesisErrors.unwrap(error) instanceof ResourceNotFoundException
+                          ? ". Check that the stream exists in the configured region"
+                          : ""),
+                  KinesisErrors.unwrap(error)));
+      default -> throw new IllegalStateException("Unhandled error kind " + kind);
+    }
+  }
+
+  private void retryLater(ShardReadState shard, long now, Duration wait) {
+    shard.dueNanos = now + wait.toNanos();
+    queueDue(shard);
+  }
+
+  private static double random() {
+    return ThreadLocalRandom.current().nextDouble();
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /** Whether the shard may get its iterator now; false while the retention is being fetched. */
+  private boolean checkRetention(ShardReadState shard) {
+    String stream = shard.split.stream();
+    Duration retention = retentionByStream.get(stream);
+    if (retention == null) {
+      List<ShardReadState> waiting = awaitingRetention.get(stream);
+      shard.phase = Phase.AWAITING_RETENTION;
+      if (waiting != null) {
+        waiting.add(shard);
+        return false;
+      }
+      waiting = new ArrayList<>();
+      waiting.add(shard);
+      awaitingRetention.put(stream, waiting);
+      CompletableFuture<StreamDescriptionSummary> call;
+      try {
+        call = proxy.describeStreamSummary(stream);
+      } catch (RuntimeException e) {
+        call = CompletableFuture.failedFuture(e);
+      }
+      call.whenComplete((summary, error) -> complete(() -> onRetention(stream, summary, error)));
+      return false;
+    }
+    shard.checkRetention = false;
+    long arrival = shard.position.arrivalMillis();
+    long age = time.milliseconds() - arrival;
+    if (arrival < 0 || age <= retention.toMillis()) {
+      return true;
+    }
+    String message =
+        "The position of stream "
+            + stream
+            + " shard "
+            + shard.split.shardId()
+            + " to resume from ("
+            + shard.position
+            + ", a record that arrived at "
+            + Instant.ofEpochMilli(arrival)
+            + ") is older than the stream's retention period of "
+            + retention.toHours()
+            + "h: the records after it may have been deleted.";
+    if (settings.pastRetention() == PastRetentionPolicy.FAIL) {
+      fail(
+          new ShardlineException(
+              message
+                  + " Set restore.pastRetention: trim-horizon to restart this shard at its oldest"
+                  + " record (accepting that records may be lost), or restore a newer"
+                  + " checkpoint"));
+      return false;
+    }
+    LOG.error(
+        "{} restore.pastRetention is trim-horizon: restarting it at its oldest record; RECORDS"
+            + " MAY HAVE BEEN LOST",
+        message);
+    shard.position = ShardPosition.trimHorizon();
+    return true;
+  }
+
+  private void onRetention(String stream, StreamDescriptionSummary summary, Throwable error) {
+    List<ShardReadState> waiting = awaitingRetention.remove(stream);
+    if (error != null) {
+      KinesisErrors.Kind kind = KinesisErrors.classify(error);
+      if (kind == KinesisErrors.Kind.FATAL) {
+        fail(
+            new ShardlineException(
+                "DescribeStreamSummary on stream "
+                    + stream
+                    + " failed: "
+                    + KinesisErrors.describe(error),
+                KinesisErrors.unwrap(error)));
+        return;
+      }
+      // try again with the next due shard
+      long now = time.nanoseconds();
+      for (ShardReadState shard : waiting) {
+        if (isCurrent(shard)) {
+          retryLater(shard, now, settings.backoff().delay(0, random()));
+        }
+      }
+      return;
+    }
+    retentionByStream.put(stream, Duration.ofHours(summary.retentionPeriodHours()));
+    long now = time.nanoseconds();
+    for (ShardReadState shard : waiting) {
+      if (isCurrent(shard)) {
+        makeDue(shard, now);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- emitting
+
+  private void emit(ReaderOutput<KinesisRecord<T>> output) {
+    int budget = settings.maxRecordsPerPoll();
+    int perTurn = Math.max(1, budget / Math.max(1, Math.min(buffered.size(), 16)));
+    while (budget > 0 && !buffered.isEmpty() && failure == null) {
+      ShardReadState shard = buffered.poll();
+      int n = 0;
+      while (n < perTurn && budget > 0 && !shard.buffer.isEmpty()) {
+        PendingRecord record = shard.buffer.peek();
+        emitOne(shard, record, output);
+        shard.buffer.poll();
+        n++;
+        budget--;
+      }
+      if (!shard.buffer.isEmpty()) {
+        buffered.add(shard);
+      } else if (shard.endOfShard) {
+        shardEnded(shard);
+      } else {
+        queueDue(shard);
+      }
+    }
+  }
+
+  private void emitOne(
+      ShardReadState shard, PendingRecord record, ReaderOutput<KinesisRecord<T>> output) {
+    KinesisShardSplit split = shard.split;
+    RecordCoordinates coordinates =
+        () -> {
+          Map<String, String> map = new LinkedHashMap<>();
+          map.put("stream", split.stream());
+          map.put("shardId", split.shardId());
+          map.put("sequenceNumber", record.sequenceNumber());
+          if (record.subSequenceNumber() >= 0) {
+            map.put("subSequenceNumber", Long.toString(record.subSequenceNumber()));
+          }
+          map.put("partitionKey", record.partitionKey());
+          return map;
+        };
+    Instant arrival = Instant.ofEpochMilli(record.arrivalMillis());
+    int emitted =
+        decoder.decode(
+            record.data(),
+            coordinates,
+            (Consumer<T>)
+                value ->
+                    output.collect(
+                        new KinesisRecord<>(
+                            value,
+                            split.stream(),
+                            split.shardId(),
+                            record.partitionKey(),
+                            record.explicitHashKey(),
+                            record.sequenceNumber(),
+                            record.subSequenceNumber(),
+                            arrival),
+                        record.arrivalMillis()));
+    shard.records.increment(emitted);
+    shard.position =
+        ShardPosition.afterRecord(
+            record.sequenceNumber(),
+            record.lastOfRecord() ? -1 : record.subSequenceNumber(),
+            record.arrivalMillis());
+  }
+
+  private void shardEnded(ShardReadState shard) {
+    shards.remove(shard.splitId);
+    removeMeters(shard);
+    KinesisShardSplit finished = shard.split.withPosition(shard.position).asFinished();
+    endedSplits.put(shard.splitId, new EndedSplit(finished));
+    LOG.info("Reader {}: shard {} read to its end", context.readerIndex(), shard.splitId);
+    context.sendEventToEnumerator(new ShardsEndedEvent(List.of(shard.splitId)));
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private void makeDue(ShardReadState shard, long at) {
+    shard.dueNanos = at;
+    queueDue(shard);
+  }
+
+  private void queueDue(ShardReadState shard) {
+    shard.phase = Phase.WAITING;
+    shard.dueOrder = dueCounter++;
+    due.add(shard);
+  }
+
+  private boolean callReadyNow() {
+    ShardReadState next = due.peek();
+    return next != null
+        && inFlight < settings.maxConcurrentRequests()
+        && next.dueNanos <= time.nanoseconds();
+  }
+
+  private void scheduleWakeup(CompletableFuture<Void> future) {
+    ShardReadState next = due.peek();
+    if (next == null || inFlight >= settings.maxConcurrentRequests()) {
+      return; // a completion will wake us up
+    }
+    long at = next.dueNanos;
+    if (wakeupFor == future && wakeupAtNanos <= at) {
+      return;
+    }
+    wakeupFor = future;
+    wakeupAtNanos = at;
+    long delay = Math.max(0, at - time.nanoseconds());
+    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS)
+        .execute(() -> future.complete(null));
+  }
+
+  private void signal() {
+    available.complete(null);
+  }
+
+  private boolean isCurrent(ShardReadState shard) {
+    return !closed && shards.get(shard.splitId) == shard;
+  }
+
+  private void fail(RuntimeException error) {
+    if (failure == null) {
+      failure = error;
+      LOG.error("Kinesis reader {} fails: {}", context.readerIndex(), error.getMessage());
+    }
+    signal();
+  }
+
+  // ---------------------------------------------------------------- metrics
+
+  private void registerMeters(ShardReadState shard) {
+    MetricTags tags = MetricTags.empty().source(sourceIdentity).split(shard.splitId);
+    shard.records = counter(shard, MetricNames.SOURCE_RECORDS, tags, "User records emitted");
+    shard.bytes = counter(shard, MetricNames.SOURCE_BYTES, tags, "Bytes of Kinesis records read");
+    shard.throttled =
+        counter(shard, KinesisMetricNames.THROTTLED_CALLS, tags, "Calls refused for a quota");
+    shard.renewals =
+        counter(shard, KinesisMetricNames.ITERATOR_RENEWALS, tags, "Expired iterators replaced");
+    shard.calls = counter(shard, KinesisMetricNames.GET_RECORDS_CALLS, tags, "GetRecords calls");
+    shard.meters.add(
+        Gauge.builder(MetricNames.SOURCE_LAG_MILLIS, shard, s -> s.millisBehindLatest)
+            .description("MillisBehindLatest of the last GetRecords answer")
+            .tags(tags)
+            .register(metrics));
+  }
+
+  private Counter counter(ShardReadState shard, String name, MetricTags tags, String description) {
+    Counter counter = Counter.builder(name).description(description).tags(tags).register(metrics);
+    shard.meters.add(counter);
+    return counter;
+  }
+
+  private void removeMeters(ShardReadState shard) {
+    for (Meter meter : shard.meters) {
+      metrics.remove(meter);
+    }
+    shard.meters.clear();
+  }
+
+  /** A shard read to its end, kept in checkpoints until the enumerator surely knows. */
+  private static final class EndedSplit {
+    final KinesisShardSplit split;
+    long firstSnapshot = -1;
+    boolean finishedSent;
+    long snapshotAfterSend = -1;
+
+    EndedSplit(KinesisShardSplit split) {
+      this.split = split;
+    }
+  }
+}

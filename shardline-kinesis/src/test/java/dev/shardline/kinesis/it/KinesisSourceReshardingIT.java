@@ -1,0 +1,154 @@
+package dev.shardline.kinesis.it;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.shardline.kinesis.source.KinesisRecord;
+import dev.shardline.kinesis.source.StartingPosition;
+import dev.shardline.runtime.Pipeline;
+import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.testkit.kinesis.LocalKinesis;
+import java.math.BigInteger;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
+import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ScalingType;
+import software.amazon.awssdk.services.kinesis.model.Shard;
+
+/**
+ * Resharding under load on kinesis-local: 50 partition keys with per-key counters are written
+ * continuously while the stream goes from 2 to 4 shards (UpdateShardCount, which splits) and then
+ * to 3 (a merge), read by 3 readers: every record arrives once, and each key's counters arrive in
+ * order.
+ */
+class KinesisSourceReshardingIT {
+  private static final String STREAM = "reshard";
+  private static final int KEYS = 50;
+
+  @TempDir Path dir;
+
+  @Test
+  void splitsAndMergesUnderLoadKeepEveryKeysOrder() throws Exception {
+    try (LocalKinesis kinesis =
+        LocalKinesis.builder()
+            .initialStream(STREAM, 2)
+            .updateShardCountDuration(Duration.ofMillis(300))
+            .mergeShardsDuration(Duration.ofMillis(300))
+            .start()) {
+      CollectingSink<KinesisRecord<byte[]>, String> sink =
+          new CollectingSink<>(r -> new String(r.value(), UTF_8));
+      Pipeline pipeline =
+          Pipeline.from(
+                  Sources.at(kinesis, STREAM, true)
+                      .startingPosition(StartingPosition.earliest())
+                      .build())
+              .to(sink)
+              .name("resharding")
+              .parallelism(3)
+              .checkpointInterval(Duration.ofMillis(500))
+              .checkpointDirectory(dir.resolve("checkpoints"))
+              .restartPolicy(RestartPolicy.none())
+              .build();
+      pipeline.start();
+
+      KinesisClient client = kinesis.client();
+      AtomicBoolean writing = new AtomicBoolean(true);
+      AtomicLong written = new AtomicLong();
+      long[] next = new long[KEYS];
+      Thread writer =
+          new Thread(
+              () -> {
+                while (writing.get()) {
+                  List<PutRecordsRequestEntry> batch = new ArrayList<>();
+                  for (int k = 0; k < KEYS; k++) {
+                    batch.add(
+                        PutRecordsRequestEntry.builder()
+                            .partitionKey("key-" + k)
+                            .data(SdkBytes.fromUtf8String("key-" + k + ":" + next[k]))
+                            .build());
+                  }
+                  PutRecordsResponse response =
+                      client.putRecords(b -> b.streamName(STREAM).records(batch));
+                  for (int k = 0; k < KEYS; k++) {
+                    if (response.records().get(k).errorCode() == null) {
+                      next[k]++;
+                      written.incrementAndGet();
+                    }
+                  }
+                }
+              },
+              "writer");
+      writer.start();
+
+      awaitWritten(written, 1_000);
+      client.updateShardCount(
+          b -> b.streamName(STREAM).targetShardCount(4).scalingType(ScalingType.UNIFORM_SCALING));
+      kinesis.waitForActive(STREAM);
+      awaitWritten(written, written.get() + 1_000);
+      List<Shard> open = openShards(client);
+      assertThat(open).hasSize(4);
+      client.mergeShards(
+          b ->
+              b.streamName(STREAM)
+                  .shardToMerge(open.get(1).shardId())
+                  .adjacentShardToMerge(open.get(2).shardId()));
+      kinesis.waitForActive(STREAM);
+      assertThat(openShards(client)).hasSize(3);
+      awaitWritten(written, written.get() + 1_000);
+      writing.set(false);
+      writer.join();
+
+      long total = written.get();
+      Await.until(
+          Duration.ofSeconds(60),
+          () -> sink.size() >= total,
+          () -> sink.size() + " of " + total + " records read");
+      pipeline.stop();
+
+      Map<String, Long> expectedNext = new HashMap<>();
+      List<String> outOfOrder = new ArrayList<>();
+      for (String value : sink.records()) {
+        String key = value.substring(0, value.indexOf(':'));
+        long counter = Long.parseLong(value.substring(value.indexOf(':') + 1));
+        long expected = expectedNext.getOrDefault(key, 0L);
+        if (counter != expected) {
+          outOfOrder.add(value + " (expected " + expected + ")");
+        }
+        expectedNext.put(key, counter + 1);
+      }
+      assertThat(outOfOrder).as("records out of order, duplicated or missing").isEmpty();
+      assertThat(sink.size()).isEqualTo(total);
+      for (int k = 0; k < KEYS; k++) {
+        assertThat(expectedNext.get("key-" + k)).isEqualTo(next[k]);
+      }
+    }
+  }
+
+  private static void awaitWritten(AtomicLong written, long target) throws InterruptedException {
+    Await.until(Duration.ofSeconds(60), () -> written.get() >= target, () -> written + " written");
+  }
+
+  private static List<Shard> openShards(KinesisClient client) {
+    List<Shard> open = new ArrayList<>();
+    for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
+      String end = shard.sequenceNumberRange().endingSequenceNumber();
+      if (end == null) {
+        open.add(shard);
+      }
+    }
+    open.sort(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())));
+    return open;
+  }
+}
