@@ -153,4 +153,25 @@ class ValidateCommandTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out()).contains("/nonexistent/pipeline.yaml: No such file");
   }
+
+  @Test
+  void aKinesisSourceWithoutAStreamSaysToNameOne() {
+    CommandResult result = validate("kinesis-missing-stream.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            "kinesis-missing-stream.yaml:2:1: source.streams: Missing option \"streams\": name the"
+                + " streams to read, e.g. [orders]");
+  }
+
+  @Test
+  void aSecretIsNeverPrintedEvenWhenItsValueIsWrong() {
+    CommandResult result = validate("kinesis-secret.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains("kinesis-secret.yaml:9:5: source.awsCredentials.secretAccessKey: Invalid value")
+        .doesNotContain("wJalrXUtnFEMI");
+  }
 }

@@ -14,7 +14,7 @@ import java.util.Optional;
 public final class ConnectorRegistry {
   private static final ConnectorRegistry DEFAULT =
       new ConnectorRegistry(
-          List.of(new GeneratorSourceType()),
+          List.of(new GeneratorSourceType(), new KinesisSourceType()),
           List.of(new TextSinks.File(), new TextSinks.Stdout()),
           Transforms.all());
 
