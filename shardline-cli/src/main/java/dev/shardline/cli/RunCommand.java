@@ -233,19 +233,30 @@ final class RunCommand implements Callable<Integer> {
 
   private static String failure(
       PipelineDefinition definition, Pipeline pipeline, PipelineFailedException e) {
-    String message = firstLine(e.getMessage());
-    Throwable cause = e.getCause();
-    if (cause != null && cause.getMessage() != null && !message.contains(cause.getMessage())) {
-      message += ": " + firstLine(cause.getMessage());
+    String prefix = "Pipeline '" + definition.name() + "' failed";
+    if (e.getMessage() == null || !e.getMessage().startsWith(prefix)) {
+      // an error no restart can fix (locked directory, foreign checkpoint): its message has the fix
+      return Secrets.mask("Failed: " + firstLine(e.getMessage()));
     }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String cause =
+        root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null
+            ? firstLine(String.valueOf(root.getMessage()))
+            : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
     String resume =
         pipeline.lastCheckpointId().isPresent()
             ? "it resumes from checkpoint " + pipeline.lastCheckpointId().getAsLong()
             : "it resumes from the last checkpoint in " + definition.checkpointDirectory();
     return Secrets.mask(
         "Failed: "
-            + message
-            + (message.endsWith(".") ? "" : ".")
+            + prefix
+            + (e.attempts() > 1 ? " " + e.attempts() + " times (the restart policy gave up)" : "")
+            + ": "
+            + cause
+            + (cause.endsWith(".") ? "" : ".")
             + " Fix the cause (-v shows details) and run the same command again: "
             + resume
             + ".");
