@@ -110,8 +110,10 @@ class MappedSinksTest {
     writer.write(1);
 
     assertThat(mapped).isInstanceOf(TransactionalSink.class).isNotInstanceOf(StatefulSink.class);
-    assertThat(((CommittingSinkWriter<?, ?>) writer).prepareCommit())
-        .containsExactly("committable-1");
+    @SuppressWarnings("unchecked")
+    Collection<Object> committables =
+        (Collection<Object>) ((CommittingSinkWriter<?, ?>) writer).prepareCommit();
+    assertThat(committables).containsExactly("committable-1");
   }
 
   @Test
