@@ -3,6 +3,7 @@ package dev.shardline.bench;
 import dev.shardline.connectors.generator.GeneratorSource;
 import dev.shardline.runtime.Pipeline;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,12 +11,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Throughput of the embedded runner: an unbounded generator of ~100-byte JSON events into a
  * discarding sink, checkpointing every second, at parallelism 1 and 2 (or the ones given). Reports
  * records per second per worker thread, measured from the runner's own {@code
- * shardline.pipeline.records.out} counters after a warm-up. A harness, not a test: run it by hand
+ * shardline.pipeline.records.out} counters after a warm-up, and the checkpoints completed in the
+ * measured window with their mean duration (from the {@code shardline.pipeline.checkpoint.duration}
+ * timer's count and total at the window's start and end). A harness, not a test: run it by hand
  * with {@code shardline-bench/run-bench.sh} (see README.md).
  *
  * <p>Arguments (all optional): {@code measureSeconds} (default 10), {@code warmupSeconds} (default
@@ -65,20 +69,21 @@ public final class PipelineThroughputBench {
             .build();
     pipeline.start();
     Thread.sleep(warmupSeconds * 1000L);
+    Timer checkpointTimer = registry.get("shardline.pipeline.checkpoint.duration").timer();
     long startRecords = recordsOut(registry);
     long startNanos = System.nanoTime();
-    long startCheckpoints = pipeline.completedCheckpoints();
+    long startCheckpoints = checkpointTimer.count();
+    double startCheckpointMillis = checkpointTimer.totalTime(TimeUnit.MILLISECONDS);
     Thread.sleep(measureSeconds * 1000L);
     long records = recordsOut(registry) - startRecords;
     double seconds = (System.nanoTime() - startNanos) / 1e9;
-    long completed = pipeline.completedCheckpoints() - startCheckpoints;
+    // the window's checkpoints only: not the warm-up's, nor the final one of stop()
+    long completed = checkpointTimer.count() - startCheckpoints;
+    double windowCheckpointMillis =
+        checkpointTimer.totalTime(TimeUnit.MILLISECONDS) - startCheckpointMillis;
     pipeline.stop();
     double perSecond = records / seconds;
-    double meanMillis =
-        registry
-            .get("shardline.pipeline.checkpoint.duration")
-            .timer()
-            .mean(java.util.concurrent.TimeUnit.MILLISECONDS);
+    double meanMillis = completed == 0 ? Double.NaN : windowCheckpointMillis / completed;
     System.out.printf(
         Locale.ROOT,
         "parallelism %d: %,.0f records/s total, %,.0f records/s per worker thread,"

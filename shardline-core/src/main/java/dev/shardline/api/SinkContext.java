@@ -2,6 +2,7 @@ package dev.shardline.api;
 
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** What the runtime gives a {@link SinkWriter} and a {@link Committer}. */
@@ -18,6 +19,17 @@ public interface SinkContext {
    * crash (transactional ids, part file names).
    */
   String pipelineName();
+
+  /**
+   * Which of the pipeline's sinks this writer or committer belongs to, stable across restarts as
+   * long as the pipeline keeps its sinks in the same order: {@code sink-0}, {@code sink-1}, ... and
+   * {@code dead-letter} on the embedded runner (letters, digits and {@code -} only). Sinks put it
+   * in durable names that two sinks of one pipeline must not share, such as the part files of two
+   * file sinks writing one directory. Empty by default, for runtimes that do not know it.
+   */
+  default Optional<String> sinkId() {
+    return Optional.empty();
+  }
 
   /** Where records go that the bad-data policy sends to the dead-letter sink. */
   DeadLetterOutput deadLetters();

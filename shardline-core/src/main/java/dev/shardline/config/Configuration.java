@@ -128,21 +128,27 @@ public final class Configuration {
 
   /**
    * The values below {@code prefix}, with the prefix removed: {@code subset("deadLetter")} of
-   * {@code deadLetter.stream=dlq} holds {@code stream=dlq}.
+   * {@code deadLetter.stream=dlq} holds {@code stream=dlq}. What is secret here is secret there,
+   * nested keys of a secret map option included.
    */
   public Configuration subset(String prefix) {
     checkNotNull(prefix, "prefix");
     String start = prefix + ".";
     SortedMap<String, Object> sub = new TreeMap<>();
-    Set<String> secrets = new HashSet<>();
     for (Map.Entry<String, Object> e : values.tailMap(start).entrySet()) {
       if (!e.getKey().startsWith(start)) {
         break;
       }
-      String key = e.getKey().substring(start.length());
-      sub.put(key, e.getValue());
-      if (secretKeys.contains(e.getKey())) {
-        secrets.add(key);
+      sub.put(e.getKey().substring(start.length()), e.getValue());
+    }
+    Set<String> secrets = new HashSet<>();
+    for (String secret : secretKeys) {
+      if (secret.startsWith(start)) {
+        // the option's key below the prefix; isSecretKey masks its nested keys too
+        secrets.add(secret.substring(start.length()));
+      } else if (prefix.equals(secret) || prefix.startsWith(secret + ".")) {
+        // the whole subset lies inside a secret option
+        secrets.addAll(sub.keySet());
       }
     }
     return new Configuration(sub, secrets);

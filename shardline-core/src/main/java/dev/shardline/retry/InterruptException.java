@@ -24,6 +24,16 @@ public class InterruptException extends ShardlineException {
     Thread.currentThread().interrupt();
   }
 
+  /**
+   * Restores the current thread's interrupt flag; {@code cause} is what reported the interrupt,
+   * such as an {@link java.io.InterruptedIOException} or an exception wrapping an {@link
+   * InterruptedException}.
+   */
+  public InterruptException(String message, Throwable cause) {
+    super(message, cause);
+    Thread.currentThread().interrupt();
+  }
+
   /** Restores the current thread's interrupt flag. */
   public InterruptException(String message) {
     super(message);

@@ -3,8 +3,14 @@ package dev.shardline.retry;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.time.Time;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileLockInterruptionException;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -14,10 +20,14 @@ import org.slf4j.LoggerFactory;
  * Runs a call under a {@link RetryPolicy}, waiting through an injected {@link Time} (tests pass a
  * {@link dev.shardline.time.ManualTime} and never sleep). Errors the policy does not retry pass
  * through at once, unchanged. When retries run out, a {@link RetriesExhaustedException} says how
- * many attempts over how long, with the last error as its cause. An interrupt while waiting (or an
- * {@link InterruptedException} from the call) ends with an {@link InterruptException}, the thread's
- * interrupt flag set. Blocks the calling thread while waiting: not for a reader's or writer's own
- * thread, whose waits go through the runner. Thread-safe: one executor may serve many threads.
+ * many attempts over how long, with the last error as its cause. An interrupt ends with an {@link
+ * InterruptException}, the thread's interrupt flag set, whatever the policy says: one while
+ * waiting, a retriable failure on a thread whose interrupt flag is set, or a call that reports one
+ * ({@link InterruptedException}, {@link java.io.InterruptedIOException}, {@link
+ * java.nio.channels.ClosedByInterruptException}, ... also as the cause of another exception, such
+ * as a {@link java.util.concurrent.CompletionException}). Blocks the calling thread while waiting:
+ * not for a reader's or writer's own thread, whose waits go through the runner. Thread-safe: one
+ * executor may serve many threads.
  *
  * <pre>{@code
  * RetryExecutor retry = new RetryExecutor(RetryPolicy.DEFAULT, Time.SYSTEM);
@@ -87,9 +97,8 @@ public final class RetryExecutor {
       try {
         return call.call();
       } catch (Exception e) {
-        if (e instanceof InterruptedException interrupted) {
-          throw new InterruptException(
-              operation + " was interrupted (attempt " + attempt + ")", interrupted);
+        if (reportsAnInterrupt(e)) {
+          throw new InterruptException(operation + " was interrupted (attempt " + attempt + ")", e);
         }
         failure = e;
       }
@@ -135,6 +144,29 @@ public final class RetryExecutor {
           runnable.run();
           return null;
         });
+  }
+
+  /**
+   * Whether {@code error}, or any cause of it, is how the JDK reports an interrupt: {@link
+   * InterruptedException}, {@link ClosedByInterruptException}, {@link
+   * FileLockInterruptionException}, a plain {@link InterruptedIOException}, or an {@link
+   * InterruptException}. Subclasses of {@code InterruptedIOException} are not: the JDK's {@link
+   * java.net.SocketTimeoutException} and HTTP clients' connect timeouts are timeouts, left to the
+   * policy. Matched by JDK types only, so wrappers of any library (a {@code CompletionException},
+   * an SDK or Kafka exception with the interrupt as its cause) are seen through.
+   */
+  static boolean reportsAnInterrupt(Throwable error) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = error; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof InterruptedException
+          || t instanceof ClosedByInterruptException
+          || t instanceof FileLockInterruptionException
+          || t instanceof InterruptException
+          || t.getClass() == InterruptedIOException.class) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void waitBeforeRetry(String operation, int attempt, Duration delay, Exception failure) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -163,6 +164,23 @@ class ConfigurationTest {
     assertThatThrownBy(
             () -> Configuration.builder().set(SampleOptions.SECRET_KEY, "hunter2-is-too-short"))
         .hasMessageNotContaining("hunter2");
+  }
+
+  @Test
+  void aSubsetKeepsTheNestedKeysOfASecretMapOptionMasked() {
+    // regression: subset() kept only secret keys that matched exactly, so the nested keys of a
+    // secret map option showed in toString()
+    ConfigOption<Map<String, String>> headers =
+        ConfigOptions.key("sink.headers").stringMapType().defaultValue(Map.of()).secret();
+    Configuration config =
+        Configuration.fromMap(
+                Map.of("sink", Map.of("headers", Map.of("x-trace", "hunter2"), "stream", "s")))
+            .withSecrets(List.of(headers));
+    assertThat(config.toString()).doesNotContain("hunter2");
+
+    assertThat(config.subset("sink").toString())
+        .isEqualTo("Configuration{headers.x-trace=****, stream=s}");
+    assertThat(config.subset("sink.headers").toString()).isEqualTo("Configuration{x-trace=****}");
   }
 
   @Test

@@ -7,11 +7,20 @@ import dev.shardline.api.RetriableException;
 import dev.shardline.time.ManualTime;
 import dev.shardline.time.Time;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
+import java.net.SocketTimeoutException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.FileLockInterruptionException;
 import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class RetryExecutorTest {
   // No jitter: delays of 100, 200, 400, 800 ms, then 1 s.
@@ -221,6 +230,63 @@ class RetryExecutorTest {
         .hasMessage("poll was interrupted (attempt 1)");
     assertThat(Thread.currentThread().isInterrupted()).isTrue();
     assertThat(attempts).hasValue(1);
+  }
+
+  static Stream<Exception> interruptsReportedOtherwise() {
+    return Stream.of(
+        new InterruptedIOException("read interrupted"),
+        new ClosedByInterruptException(),
+        new FileLockInterruptionException(),
+        new CompletionException(new InterruptedException("future interrupted")),
+        new ExecutionException(new InterruptedException("future interrupted")),
+        new UncheckedIOException(new InterruptedIOException("piped read interrupted")),
+        new IllegalStateException("an SDK's wrapper", new ClosedByInterruptException()));
+  }
+
+  @ParameterizedTest
+  @MethodSource("interruptsReportedOtherwise")
+  void anInterruptReportedAsAnotherJdkTypeOrAsACauseIsNotRetriedAndRestoresTheFlag(
+      Exception reported) {
+    // regression: only a bare InterruptedException counted; these went to the policy, were
+    // retried, and the interrupt was lost
+    RetryExecutor retry =
+        new RetryExecutor(RetryPolicy.builder().backoff(BACKOFF).retryIf(e -> true).build(), time);
+
+    assertThatThrownBy(
+            () ->
+                retry.call(
+                    "GetRecords",
+                    () -> {
+                      attempts.incrementAndGet();
+                      throw reported;
+                    }))
+        .isInstanceOf(InterruptException.class)
+        .hasMessage("GetRecords was interrupted (attempt 1)")
+        .hasCause(reported);
+    assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    assertThat(attempts).hasValue(1);
+    assertThat(elapsedMillis()).isZero();
+  }
+
+  @Test
+  void aSocketTimeoutIsATimeoutNotAnInterrupt() {
+    // SocketTimeoutException extends InterruptedIOException, as HTTP clients' connect timeouts do
+    RetryExecutor retry =
+        new RetryExecutor(
+            RetryPolicy.builder().backoff(BACKOFF).maxAttempts(3).retryIf(e -> true).build(), time);
+
+    assertThatThrownBy(
+            () ->
+                retry.call(
+                    "GetRecords",
+                    () -> {
+                      attempts.incrementAndGet();
+                      throw new SocketTimeoutException("Read timed out");
+                    }))
+        .isInstanceOf(RetriesExhaustedException.class)
+        .hasCauseInstanceOf(SocketTimeoutException.class);
+    assertThat(attempts).hasValue(3);
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
   }
 
   @Test

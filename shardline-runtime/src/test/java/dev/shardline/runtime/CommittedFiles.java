@@ -4,13 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
-/** Reads what a FileSink committed; waits for conditions. For tests. */
+/** Reads what a FileSink committed. For tests. */
 final class CommittedFiles {
   private CommittedFiles() {}
 
@@ -35,18 +33,6 @@ final class CommittedFiles {
           .map(p -> p.getFileName().toString())
           .filter(n -> n.endsWith(".inprogress"))
           .toList();
-    }
-  }
-
-  /** Polls {@code condition} every 5 ms until it holds; fails after {@code timeout}. */
-  static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() - deadline > 0) {
-        throw new AssertionError("Timed out after " + timeout + " waiting for " + what);
-      }
-      Thread.sleep(5);
     }
   }
 }

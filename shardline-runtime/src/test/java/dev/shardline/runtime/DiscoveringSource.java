@@ -17,15 +17,22 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * A test source whose enumerator discovers a new split every millisecond (through {@code
- * callAsync}, like shard discovery) and assigns what it discovered only every third tick, so
- * checkpoints catch splits both assigned and still pending. Each split emits {@code "id:pos"} for
- * positions 0 to {@code recordsPerSplit - 1}.
+ * callAsync}, like shard discovery) and assigns a split only once a checkpoint has seen it pending,
+ * so checkpoints catch splits both assigned and still pending. How far discovery may run ahead is
+ * set by checkpoints, not by time: each completed checkpoint that saw pending splits lets it
+ * discover {@code splitsPerCheckpoint} more, so a run takes at least {@code total /
+ * splitsPerCheckpoint} checkpoints however fast or slow the machine is. Each split emits {@code
+ * "id:pos"} for positions 0 to {@code recordsPerSplit - 1}.
+ *
+ * <p>What checkpoints saw is kept in memory only: restored, the enumerator starts counting anew.
  */
 final class DiscoveringSource
     implements Source<String, DiscoveringSource.Split, DiscoveringSource.State> {
@@ -40,10 +47,12 @@ final class DiscoveringSource
 
   private final int total;
   private final int recordsPerSplit;
+  private final int splitsPerCheckpoint;
 
-  DiscoveringSource(int total, int recordsPerSplit) {
+  DiscoveringSource(int total, int recordsPerSplit, int splitsPerCheckpoint) {
     this.total = total;
     this.recordsPerSplit = recordsPerSplit;
+    this.splitsPerCheckpoint = splitsPerCheckpoint;
   }
 
   @Override
@@ -86,6 +95,11 @@ final class DiscoveringSource
     private final SplitEnumeratorContext<Split> context;
     private int discovered;
     private final List<Split> pending;
+    // pending splits a checkpoint's snapshot has seen: only these may be assigned
+    private final Set<Split> seen = new HashSet<>();
+    // checkpoints whose snapshot saw pending splits, and how many of those completed
+    private final Set<Long> sawPending = new HashSet<>();
+    private int rounds;
     private boolean signalled;
 
     Enumerator(SplitEnumeratorContext<Split> context, State state) {
@@ -100,17 +114,15 @@ final class DiscoveringSource
     }
 
     private void tick() {
-      if (discovered < total) {
-        pending.add(new Split(discovered++, 0));
-      }
-      if (discovered % 3 == 0 || discovered == total) {
-        for (Split split : List.copyOf(pending)) {
-          int reader = split.id() % context.parallelism();
-          if (context.registeredReaders().contains(reader)) {
-            context.assignSplits(Map.of(reader, List.of(split)));
-            pending.remove(split);
-          }
+      for (Split split : List.copyOf(pending)) {
+        int reader = split.id() % context.parallelism();
+        if (seen.contains(split) && context.registeredReaders().contains(reader)) {
+          context.assignSplits(Map.of(reader, List.of(split)));
+          pending.remove(split);
         }
+      }
+      if (discovered < Math.min(total, (rounds + 1) * splitsPerCheckpoint)) {
+        pending.add(new Split(discovered++, 0));
       }
       if (discovered == total && pending.isEmpty() && !signalled) {
         context.registeredReaders().forEach(context::signalNoMoreSplits);
@@ -128,7 +140,18 @@ final class DiscoveringSource
 
     @Override
     public State snapshotState(long checkpointId) {
+      if (!pending.isEmpty()) {
+        seen.addAll(pending);
+        sawPending.add(checkpointId);
+      }
       return new State(discovered, List.copyOf(pending));
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      if (sawPending.remove(checkpointId)) {
+        rounds++;
+      }
     }
   }
 

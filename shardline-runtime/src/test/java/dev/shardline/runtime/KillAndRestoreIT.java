@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,9 +13,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -26,10 +25,22 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at three random moments (each after it completed a checkpoint of its own, so every run made
  * progress), then stopped with SIGTERM, then run to the end; every generated record must be in the
  * committed files exactly once, and no in-progress file may remain.
+ *
+ * <p>The killed and stopped runs are paced, with a count too large for them ever to reach, so how
+ * much they read depends only on when they are killed. The last run gets a count just past what
+ * they committed and goes unpaced to its end; neither count nor rate is part of the source's
+ * identity, so it restores their checkpoint.
  */
+@Timeout(300) // every wait below is bounded; this bounds the sum
 class KillAndRestoreIT {
-  private static final long COUNT = 40_000;
+  /** The count of the killed and stopped runs: more than they can read before they are ended. */
+  private static final long UNREACHED_COUNT = 1_000_000_000_000L;
+
   private static final double RATE = 10_000;
+
+  /** How many records the last run has past the highest one committed before it. */
+  private static final long LAST_RUN_RECORDS = 20_000;
+
   private static final long INTERVAL_MILLIS = 150;
   private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern LINE =
@@ -57,7 +68,8 @@ class KillAndRestoreIT {
 
     for (int kill = 1; kill <= 3; kill++) {
       long restored = newestCheckpoint(checkpoints);
-      Process child = startChild(checkpoints, output, parallelism, "run-" + kill);
+      Process child =
+          startChild(checkpoints, output, parallelism, UNREACHED_COUNT, RATE, "run-" + kill);
       awaitCheckpointAfter(restored, checkpoints, child);
       Thread.sleep(random.nextInt(600)); // a random moment: mid-batch, mid-checkpoint, mid-commit
       assertThat(child.isAlive())
@@ -68,32 +80,41 @@ class KillAndRestoreIT {
     }
     assertThat(committedSequenceNumbers(output))
         .as("the killed runs committed part of the output")
-        .isNotEmpty()
-        .hasSizeLessThan((int) COUNT);
+        .isNotEmpty();
 
     // SIGTERM: a graceful stop commits everything written, so nothing is left in progress
     long restored = newestCheckpoint(checkpoints);
-    Process stopped = startChild(checkpoints, output, parallelism, "sigterm");
+    Process stopped =
+        startChild(checkpoints, output, parallelism, UNREACHED_COUNT, RATE, "sigterm");
     awaitCheckpointAfter(restored, checkpoints, stopped);
     stopped.destroy();
     assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(inProgressParts(output)).as("in-progress parts after SIGTERM").isEmpty();
+    assertThat(CommittedFiles.inProgress(output)).as("in-progress parts after SIGTERM").isEmpty();
     assertThat(log("sigterm")).contains("taking a final checkpoint");
 
-    Process last = startChild(checkpoints, output, parallelism, "last");
+    // the stop committed all it read, so each split's position is past the highest committed
+    // record and no higher one was generated: a count above it ends every split there
+    long count =
+        committedSequenceNumbers(output).stream().mapToLong(Long::longValue).max().orElseThrow()
+            + 1
+            + LAST_RUN_RECORDS;
+    Process last = startChild(checkpoints, output, parallelism, count, 0, "last");
     assertThat(last.waitFor(60, TimeUnit.SECONDS))
         .as("the last run finishes (log: %s)", log("last"))
         .isTrue();
     assertThat(last.exitValue()).as("exit code of the last run: %s", log("last")).isZero();
 
+    // every record any run generated, 0 to count - 1, exactly once
     List<Long> committed = committedSequenceNumbers(output);
-    assertThat(committed).hasSize((int) COUNT).doesNotHaveDuplicates();
+    assertThat(committed).hasSize((int) count).doesNotHaveDuplicates();
     assertThat(committed.stream().mapToLong(Long::longValue).max().orElseThrow())
-        .isEqualTo(COUNT - 1);
-    assertThat(inProgressParts(output)).isEmpty();
+        .isEqualTo(count - 1);
+    assertThat(CommittedFiles.inProgress(output)).isEmpty();
   }
 
-  private Process startChild(Path checkpoints, Path output, int parallelism, String name)
+  /** A child running the pipeline; {@code rate} 0 for no pacing. */
+  private Process startChild(
+      Path checkpoints, Path output, int parallelism, long count, double rate, String name)
       throws IOException {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder builder =
@@ -108,8 +129,8 @@ class KillAndRestoreIT {
             checkpoints.toString(),
             output.toString(),
             Integer.toString(parallelism),
-            Long.toString(COUNT),
-            Double.toString(RATE),
+            Long.toString(count),
+            Double.toString(rate),
             Long.toString(INTERVAL_MILLIS));
     builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
     Process child = builder.start();
@@ -118,16 +139,15 @@ class KillAndRestoreIT {
   }
 
   /** Waits until the child completed a checkpoint newer than {@code restored}. */
-  private void awaitCheckpointAfter(long restored, Path checkpoints, Process child)
+  private static void awaitCheckpointAfter(long restored, Path checkpoints, Process child)
       throws Exception {
-    long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
-    while (newestCheckpoint(checkpoints) <= restored) {
-      assertThat(child.isAlive()).as("child exited early: %s", child.info()).isTrue();
-      assertThat(System.nanoTime() - deadline)
-          .as("no new checkpoint within %s", PROGRESS_TIMEOUT)
-          .isNegative();
-      Thread.sleep(10);
-    }
+    Await.until(
+        "a checkpoint after " + restored,
+        PROGRESS_TIMEOUT,
+        () -> {
+          assertThat(child.isAlive()).as("child exited early: %s", child.info()).isTrue();
+          return newestCheckpoint(checkpoints) > restored;
+        });
   }
 
   private static long newestCheckpoint(Path checkpoints) throws IOException {
@@ -146,31 +166,15 @@ class KillAndRestoreIT {
 
   private static List<Long> committedSequenceNumbers(Path output) throws IOException {
     List<Long> seqs = new ArrayList<>();
-    if (!Files.isDirectory(output)) {
-      return seqs;
-    }
-    try (Stream<Path> files = Files.list(output)) {
-      for (Path file : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-          Matcher m = LINE.matcher(line);
-          assertThat(m.matches()).as("line '%s' of %s", line, file).isTrue();
-          long seq = Long.parseLong(m.group(1));
-          assertThat(Long.parseLong(m.group(2))).isEqualTo(seq % KillTestPipelineMain.KEYS);
-          assertThat(m.group(3)).hasSize(KillTestPipelineMain.PAYLOAD_CHARS);
-          seqs.add(seq);
-        }
-      }
+    for (String line : CommittedFiles.lines(output)) {
+      Matcher m = LINE.matcher(line);
+      assertThat(m.matches()).as("committed line '%s'", line).isTrue();
+      long seq = Long.parseLong(m.group(1));
+      assertThat(Long.parseLong(m.group(2))).isEqualTo(seq % KillTestPipelineMain.KEYS);
+      assertThat(m.group(3)).hasSize(KillTestPipelineMain.PAYLOAD_CHARS);
+      seqs.add(seq);
     }
     return seqs;
-  }
-
-  private static List<String> inProgressParts(Path output) throws IOException {
-    try (Stream<Path> files = Files.list(output)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.endsWith(".inprogress"))
-          .collect(Collectors.toList());
-    }
   }
 
   private String log(String name) {

@@ -6,11 +6,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * The program {@link KillAndRestoreIT} runs in a child JVM and kills: a bounded, paced generator of
- * JSON events into an exactly-once file sink, stopping gracefully on SIGTERM.
+ * The program {@link KillAndRestoreIT} runs in a child JVM and kills: a bounded, optionally paced
+ * generator of JSON events into an exactly-once file sink, stopping gracefully on SIGTERM.
  *
  * <p>Arguments: checkpoint directory, output directory, parallelism, record count, records per
- * second, checkpoint interval in milliseconds.
+ * second (0 for no pacing), checkpoint interval in milliseconds.
  */
 public final class KillTestPipelineMain {
   static final int KEYS = 8;

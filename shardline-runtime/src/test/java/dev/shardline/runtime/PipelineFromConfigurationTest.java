@@ -15,12 +15,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A pipeline described by maps, as a parsed YAML pipeline file gives them, runs as one built in
  * Java.
  */
+@Timeout(30) // runs pipelines: a regression could keep one running
 class PipelineFromConfigurationTest {
   @TempDir Path dir;
 
@@ -82,10 +84,10 @@ class PipelineFromConfigurationTest {
     Map<String, List<String>> fluentParts = parts(fluentOut);
     assertThat(fluentParts)
         .containsOnlyKeys(
-            "part-orders-00000-00000000000000000001.json",
-            "part-orders-00001-00000000000000000001.json");
+            "part-orders@sink-0-00000-00000000000000000001.json",
+            "part-orders@sink-0-00001-00000000000000000001.json");
     assertThat(fluentParts.values().stream().mapToInt(List::size).sum()).isEqualTo(2_000);
-    assertThat(fluentParts.get("part-orders-00000-00000000000000000001.json"))
+    assertThat(fluentParts.get("part-orders@sink-0-00000-00000000000000000001.json"))
         .contains(
             "\"{\\\"seq\\\":0,\\\"key\\\":\\\"key-0\\\",\\\"payload\\\":\\\"abcdefghij\\\"}\"");
     assertThat(parts(yamlOut)).isEqualTo(fluentParts);

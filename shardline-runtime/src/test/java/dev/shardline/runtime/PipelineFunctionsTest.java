@@ -16,8 +16,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(30) // runs pipelines: a regression could keep one running
 class PipelineFunctionsTest {
   @TempDir Path dir;
 

@@ -11,16 +11,25 @@ import dev.shardline.runtime.checkpoint.Checkpoint;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import dev.shardline.runtime.checkpoint.StateBlob;
+import dev.shardline.time.ManualTime;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+@Timeout(60) // runs pipelines: a regression could keep one running
 class RestoreTest {
   private static final long COUNT = 30_000;
+  // 12,000/s over 6 splits for 50 ms: 600 records, a whole number per reader at parallelism 2 and 3
+  private static final double RATE = 12_000;
+  private static final Duration PACED = Duration.ofMillis(50);
+  private static final int RECORDS_PER_RUN = 600;
 
   @TempDir Path dir;
 
@@ -59,12 +68,12 @@ class RestoreTest {
     Path out = dir.resolve("out");
 
     // Given 6 splits, part-read at parallelism 2, then at 3
-    runUntilFirstCheckpointThenStop(checkpoints, out, 2);
+    readThenStop(checkpoints, out, 2);
     int afterFirst = CommittedFiles.lines(out).size();
-    runUntilFirstCheckpointThenStop(checkpoints, out, 3);
+    readThenStop(checkpoints, out, 3);
     int afterSecond = CommittedFiles.lines(out).size();
-    assertThat(afterFirst).isPositive().isLessThan(afterSecond);
-    assertThat(afterSecond).isLessThan((int) COUNT);
+    assertThat(afterFirst).isEqualTo(RECORDS_PER_RUN);
+    assertThat(afterSecond).isEqualTo(2 * RECORDS_PER_RUN);
 
     // the checkpoint taken at parallelism 3 holds each of the 6 splits exactly once
     try (CheckpointStore store = CheckpointStore.directory(checkpoints)) {
@@ -87,7 +96,7 @@ class RestoreTest {
     }
 
     // When it finishes at parallelism 1
-    pipeline(checkpoints, out, 1, 0).run();
+    builder(checkpoints, out, 1, 0).build().run();
 
     // Then every number was committed exactly once
     List<Long> committed = CommittedFiles.lines(out).stream().map(Long::parseLong).toList();
@@ -112,28 +121,48 @@ class RestoreTest {
     }
   }
 
-  private void runUntilFirstCheckpointThenStop(Path checkpoints, Path out, int parallelism)
-      throws Exception {
-    Pipeline pipeline = pipeline(checkpoints, out, parallelism, 40_000);
+  /**
+   * Reads exactly {@link #RECORDS_PER_RUN} records, then stops gracefully (the final checkpoint
+   * commits all of them). The generator is paced by a manual clock that only this method moves, so
+   * how much is read depends on no machine's speed.
+   */
+  private void readThenStop(Path checkpoints, Path out, int parallelism) throws Exception {
+    ManualTime time = new ManualTime();
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Pipeline pipeline =
+        builder(checkpoints, out, parallelism, RATE).time(time).metrics(registry).build();
     pipeline.start();
-    CommittedFiles.await(
+    // With no time passed nothing is read yet. Once a checkpoint completed, every reader holds
+    // its splits (assigned before the first barrier), paced from the clock's start.
+    Await.until(
         "a checkpoint at parallelism " + parallelism,
-        Duration.ofSeconds(20),
+        Duration.ofSeconds(30),
         () -> pipeline.completedCheckpoints() >= 1);
+    time.advance(PACED);
+    Await.until(
+        RECORDS_PER_RUN + " records read at parallelism " + parallelism,
+        Duration.ofSeconds(30),
+        () -> recordsIn(registry) == RECORDS_PER_RUN);
     pipeline.stop();
+  }
+
+  private static double recordsIn(SimpleMeterRegistry registry) {
+    return registry.find("shardline.pipeline.records.in").functionCounters().stream()
+        .mapToDouble(FunctionCounter::count)
+        .sum();
   }
 
   private static GeneratorSource<Long> source(double rate) {
     return GeneratorSource.sequence().count(COUNT).splits(6).ratePerSecond(rate).build();
   }
 
-  private static Pipeline pipeline(Path checkpoints, Path out, int parallelism, double rate) {
+  private static PipelineBuilder<Long> builder(
+      Path checkpoints, Path out, int parallelism, double rate) {
     return Pipeline.from(source(rate))
         .to(FileSink.lines(out).build())
         .name("rescale")
         .parallelism(parallelism)
         .checkpointInterval(Duration.ofMillis(50))
-        .checkpointDirectory(checkpoints)
-        .build();
+        .checkpointDirectory(checkpoints);
   }
 }

@@ -12,15 +12,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Splits the enumerator assigns while checkpoints are being taken are in exactly one place in each
  * checkpoint: the enumerator's state or one reader's (see the argument on {@code Execution}).
  */
+@Timeout(60) // runs pipelines: a regression could keep one running
 class SplitConsistencyTest {
   private static final int SPLITS = 240;
   private static final int RECORDS_PER_SPLIT = 20;
+  private static final int SPLITS_PER_CHECKPOINT = 4;
 
   @TempDir Path dir;
 
@@ -28,7 +31,7 @@ class SplitConsistencyTest {
   void everyDiscoveredSplitIsInExactlyOnePlaceInEveryCheckpoint() throws Exception {
     Path checkpoints = dir.resolve("checkpoints");
     CollectingSink<String> sink = new CollectingSink<>();
-    Pipeline.from(new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT))
+    Pipeline.from(new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT, SPLITS_PER_CHECKPOINT))
         .to(sink)
         .parallelism(3)
         .checkpointInterval(Duration.ofMillis(2))
@@ -37,7 +40,8 @@ class SplitConsistencyTest {
         .build()
         .run();
 
-    DiscoveringSource source = new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT);
+    DiscoveringSource source =
+        new DiscoveringSource(SPLITS, RECORDS_PER_SPLIT, SPLITS_PER_CHECKPOINT);
     int checked = 0;
     int withPendingAndAssigned = 0;
     try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(checkpoints, 100_000)) {
@@ -68,7 +72,11 @@ class SplitConsistencyTest {
         checked++;
       }
     }
-    assertThat(checked).isGreaterThan(10);
+    // set by the source, not by how many checkpoints the machine manages per second: discovery
+    // runs ahead by SPLITS_PER_CHECKPOINT splits per completed checkpoint
+    assertThat(checked).isGreaterThanOrEqualTo(SPLITS / SPLITS_PER_CHECKPOINT);
+    // every split discovered after the first assignment is seen pending by a checkpoint, while
+    // readers hold the splits assigned before it
     assertThat(withPendingAndAssigned).as("checkpoints catching splits both ways").isPositive();
     List<String> expected = new ArrayList<>();
     for (int id = 0; id < SPLITS; id++) {

@@ -2,20 +2,21 @@ package dev.shardline.connectors.file;
 
 import dev.shardline.api.Committer;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.runtime.internal.DirectorySync;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 
 /** Renames in-progress parts to their final names; idempotent. Used from one thread. */
 final class FileCommitter implements Committer<FilePart> {
   private final Path directory;
+  private final DirectorySync directorySync;
 
-  FileCommitter(Path directory) {
+  FileCommitter(Path directory, DirectorySync directorySync) {
     this.directory = directory;
+    this.directorySync = directorySync;
   }
 
   @Override
@@ -52,11 +53,7 @@ final class FileCommitter implements Committer<FilePart> {
       }
     }
     if (renamed) {
-      try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-        dir.force(true);
-      } catch (IOException e) {
-        // some file systems cannot fsync a directory; the rename stands
-      }
+      directorySync.sync(directory);
     }
   }
 

@@ -10,8 +10,10 @@ import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.DataSize;
 import dev.shardline.connectors.LineFormat;
+import dev.shardline.runtime.internal.DirectorySync;
 import dev.shardline.state.VersionedSerializer;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -21,22 +23,27 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Each writer appends the records of the current checkpoint to its in-progress part, {@code
- *       .part-<pipeline>-<writer, 5 digits>-<checkpoint, 20 digits><suffix>.inprogress} (hidden, so
- *       tools reading the directory skip it). It is created at the first record of a checkpoint; a
- *       checkpoint without records makes no file.
- *   <li>At a checkpoint {@code prepareCommit} flushes, fsyncs and closes it, and hands it over as a
- *       {@link FilePart}.
+ *       .part-<pipeline>@<sink id>-<writer, 5 digits>-<checkpoint, 20 digits><suffix>.inprogress}
+ *       (hidden, so tools reading the directory skip it). The sink id ({@link
+ *       SinkContext#sinkId()}: {@code sink-0}, {@code sink-1}, ..., {@code dead-letter}) keeps two
+ *       file sinks of one pipeline apart when they write the same directory; on a runtime without
+ *       sink ids it is left out. It is created at the first record of a checkpoint; a checkpoint
+ *       without records makes no file.
+ *   <li>At a checkpoint {@code prepareCommit} flushes, fsyncs and closes it, fsyncs the directory
+ *       (so the new file's name is durable too), and hands it over as a {@link FilePart}.
  *   <li>Once the checkpoint is durable the committer renames it atomically to {@code
- *       part-<pipeline>-<writer>-<checkpoint><suffix>} and fsyncs the directory. Committing a part
- *       already renamed does nothing, so restoring a checkpoint commits its parts again safely.
+ *       part-<pipeline>@<sink id>-<writer>-<checkpoint><suffix>} and fsyncs the directory.
+ *       Committing a part already renamed does nothing, so restoring a checkpoint commits its parts
+ *       again safely.
  *   <li>A new writer deletes the in-progress parts of its pipeline that a crash left behind (the
  *       runner has committed the restored checkpoint's parts before it creates writers, so any left
  *       are of checkpoints that never completed, and their records are read again). Writer {@code
- *       w} deletes those of old writers {@code v} with {@code v % parallelism == w}, so after a
- *       change of parallelism each is deleted by exactly one writer.
+ *       w} deletes those of its sink's old writers {@code v} with {@code v % parallelism == w}, so
+ *       after a change of parallelism each is deleted by exactly one writer; parts named without a
+ *       sink id (written before sink ids were part of names) count as its sink's too.
  * </ul>
  *
- * Part names are stable per pipeline name, writer and checkpoint, and unique as long as each
+ * Part names are stable per pipeline name, sink, writer and checkpoint, and unique as long as each
  * pipeline writing to the directory has its own name. Committed files hold whole lines only.
  *
  * <p>Options ({@link FileSinkOptions}, which lists the defaults): the directory ({@code path}), the
@@ -64,12 +71,33 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
   private final Function<? super T, String> encoder;
   private final String suffix;
   private final int bufferBytes;
+  private final DirectorySync directorySync;
 
   private FileSink(Function<? super T, String> encoder, Configuration config) {
-    this.directory = config.get(FileSinkOptions.PATH).toAbsolutePath().normalize();
+    this(
+        config.get(FileSinkOptions.PATH).toAbsolutePath().normalize(),
+        encoder,
+        FileSinkOptions.suffix(config),
+        (int) config.get(FileSinkOptions.BUFFER_SIZE).bytes(),
+        DirectorySync.FSYNC);
+  }
+
+  private FileSink(
+      Path directory,
+      Function<? super T, String> encoder,
+      String suffix,
+      int bufferBytes,
+      DirectorySync directorySync) {
+    this.directory = directory;
     this.encoder = encoder;
-    this.suffix = FileSinkOptions.suffix(config);
-    this.bufferBytes = (int) config.get(FileSinkOptions.BUFFER_SIZE).bytes();
+    this.suffix = suffix;
+    this.bufferBytes = bufferBytes;
+    this.directorySync = directorySync;
+  }
+
+  /** The same sink, syncing its directory through {@code directorySync}; for tests. */
+  FileSink<T> withDirectorySync(DirectorySync directorySync) {
+    return new FileSink<>(directory, encoder, suffix, bufferBytes, directorySync);
   }
 
   /**
@@ -120,7 +148,7 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   @Override
   public Committer<FilePart> createCommitter(SinkContext context) {
-    return new FileCommitter(directory);
+    return new FileCommitter(directory, directorySync);
   }
 
   @Override
@@ -140,21 +168,45 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
     return bufferBytes;
   }
 
-  /** The committed name of a part. */
-  static String finalName(String pipeline, int writer, long checkpointId, String suffix) {
-    return String.format("part-%s-%05d-%020d%s", pipeline, writer, checkpointId, suffix);
+  DirectorySync directorySync() {
+    return directorySync;
   }
 
-  /** The in-progress name of a part. */
-  static String inProgressName(String pipeline, int writer, long checkpointId, String suffix) {
-    return "." + finalName(pipeline, writer, checkpointId, suffix) + ".inprogress";
+  /**
+   * What the names of a writer's parts start with after {@code part-}: the pipeline's name, then
+   * {@code @} and the sink's id when the runtime gives one, so two file sinks of one pipeline
+   * writing one directory never share a name. A pipeline's name never holds {@code @}, so no
+   * pipeline's names look like another's (with {@code -} instead, sink {@code sink-0} of pipeline
+   * {@code a} would name its parts as pipeline {@code a-sink-0} did before sink ids). Without a
+   * sink id (other runtimes, and parts written before the id was part of the name) it is the
+   * pipeline's name alone.
+   */
+  static String namePrefix(String pipeline, Optional<String> sinkId) {
+    return sinkId.map(id -> pipeline + "@" + id).orElse(pipeline);
   }
 
-  /** Matches in-progress names of {@code pipeline}; group 1 is the writer. */
-  static Pattern inProgressPattern(String pipeline, String suffix) {
+  /** The committed name of a part; {@code prefix} from {@link #namePrefix}. */
+  static String finalName(String prefix, int writer, long checkpointId, String suffix) {
+    return String.format("part-%s-%05d-%020d%s", prefix, writer, checkpointId, suffix);
+  }
+
+  /** The in-progress name of a part; {@code prefix} from {@link #namePrefix}. */
+  static String inProgressName(String prefix, int writer, long checkpointId, String suffix) {
+    return "." + finalName(prefix, writer, checkpointId, suffix) + ".inprogress";
+  }
+
+  /**
+   * Matches the in-progress names of {@code pipeline}'s sink {@code sinkId}, and those without a
+   * sink id that a pipeline of this name wrote before sink ids were part of names (left by a crash
+   * and never committed: whichever file sink of the pipeline writes the directory deletes them);
+   * group 1 is the writer.
+   */
+  static Pattern inProgressPattern(String pipeline, Optional<String> sinkId, String suffix) {
+    String sink = sinkId.map(id -> "(?:@" + Pattern.quote(id) + ")?").orElse("");
     return Pattern.compile(
         "\\.part-"
             + Pattern.quote(pipeline)
+            + sink
             + "-(\\d{5,})-\\d{20}"
             + Pattern.quote(suffix)
             + "\\.inprogress");

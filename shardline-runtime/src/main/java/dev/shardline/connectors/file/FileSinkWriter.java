@@ -1,7 +1,10 @@
 package dev.shardline.connectors.file;
 
+import static dev.shardline.util.Preconditions.checkArgument;
+
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
+import dev.shardline.runtime.internal.DirectorySync;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -13,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,13 +27,17 @@ import org.slf4j.LoggerFactory;
 /** One worker's writer of a {@link FileSink}; see there. Used by one thread. */
 final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
   private static final Logger LOG = LoggerFactory.getLogger(FileSinkWriter.class);
+  private static final Pattern SINK_ID = Pattern.compile("[A-Za-z0-9-]+");
 
   private final Path directory;
   private final Function<? super T, String> encoder;
   private final String suffix;
   private final int bufferBytes;
   private final String pipeline;
+  private final Optional<String> sinkId;
+  private final String namePrefix;
   private final int writerIndex;
+  private final DirectorySync directorySync;
   // the checkpoint the records written now belong to: the one after the restored checkpoint, then
   // one more per prepareCommit (the runner numbers checkpoints consecutively)
   private long checkpointId;
@@ -43,14 +51,24 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     this.suffix = sink.suffix();
     this.bufferBytes = sink.bufferBytes();
     this.pipeline = context.pipelineName();
+    this.sinkId = context.sinkId();
+    sinkId.ifPresent(
+        id ->
+            checkArgument(
+                SINK_ID.matcher(id).matches(),
+                "sinkId must be letters, digits and '-' (it becomes part of file names), was '"
+                    + id
+                    + "'"));
+    this.namePrefix = FileSink.namePrefix(pipeline, sinkId);
     this.writerIndex = context.writerIndex();
+    this.directorySync = sink.directorySync();
     this.checkpointId = context.restoredCheckpointId().orElse(0) + 1;
     Files.createDirectories(directory);
     deleteAbandonedParts(context.parallelism());
   }
 
   private void deleteAbandonedParts(int parallelism) throws IOException {
-    Pattern pattern = FileSink.inProgressPattern(pipeline, suffix);
+    Pattern pattern = FileSink.inProgressPattern(pipeline, sinkId, suffix);
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.toList()) {
         Matcher m = pattern.matcher(file.getFileName().toString());
@@ -79,7 +97,7 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
 
   private void open() throws IOException {
     Path file =
-        directory.resolve(FileSink.inProgressName(pipeline, writerIndex, checkpointId, suffix));
+        directory.resolve(FileSink.inProgressName(namePrefix, writerIndex, checkpointId, suffix));
     channel =
         FileChannel.open(
             file,
@@ -111,10 +129,13 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     out.close();
     out = null;
     channel = null;
+    // the part is a new file: without its directory entry fsync'd it may vanish in a power loss
+    // while the checkpoint naming it survives, and the commit of the restore would fail for good
+    directorySync.sync(directory);
     return List.of(
         new FilePart(
-            FileSink.inProgressName(pipeline, writerIndex, id, suffix),
-            FileSink.finalName(pipeline, writerIndex, id, suffix),
+            FileSink.inProgressName(namePrefix, writerIndex, id, suffix),
+            FileSink.finalName(namePrefix, writerIndex, id, suffix),
             bytes));
   }
 
@@ -129,6 +150,6 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
 
   @Override
   public String toString() {
-    return "FileSinkWriter{" + directory + ", writer " + writerIndex + "}";
+    return "FileSinkWriter{" + directory + ", " + namePrefix + ", writer " + writerIndex + "}";
   }
 }

@@ -14,13 +14,21 @@ import java.util.function.LongFunction;
 
 /**
  * Emits the sequence numbers of its splits, round-robin, a batch at a time, paced by the injected
- * {@link Time} when a rate is set. Never blocks: when the rate allows nothing yet, it returns
- * {@link InputStatus#NOTHING_AVAILABLE} with an availability future that a timer completes. Used
- * from the worker thread only.
+ * {@link Time} when a rate is set; after falling behind it catches up by at most 100 ms worth of
+ * records, never in one burst of everything it missed. Never blocks: when the rate allows nothing
+ * yet, it returns {@link InputStatus#NOTHING_AVAILABLE} with an availability future that a timer
+ * completes. Used from the worker thread only.
  */
 final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
   /** The shortest pause between paced batches: finer pacing costs more than it is worth. */
   private static final long MIN_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /**
+   * The most a paced reader may catch up after falling behind (a stall, a slow sink, a GC pause):
+   * this much time's worth of records. The rest of the arrears is forgotten, so no second ever sees
+   * much more than the rate.
+   */
+  private static final double MAX_CREDIT_SECONDS = 0.1;
 
   private static final class Cursor {
     final int index;
@@ -73,6 +81,12 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
     long budget = batchSize;
     if (ratePerSecond > 0) {
       long now = time.nanoseconds();
+      double maxCredit = Math.max(1, readerRate * MAX_CREDIT_SECONDS);
+      if ((now - paceStartNanos) * readerRate / 1e9 - pacedEmitted > maxCredit) {
+        // further behind than the cap: pace from a start that leaves exactly the cap to catch up
+        paceStartNanos = now - (long) (maxCredit * 1e9 / readerRate);
+        pacedEmitted = 0;
+      }
       long allowed = (long) ((now - paceStartNanos) * readerRate / 1e9) - pacedEmitted;
       if (allowed <= 0) {
         waitForPermit(now);

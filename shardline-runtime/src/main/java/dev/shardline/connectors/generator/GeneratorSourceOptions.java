@@ -61,7 +61,8 @@ public final class GeneratorSourceOptions {
                   rate -> rate > 0 && Double.isFinite(rate)))
           .withDescription(
               "At most this many records per second, in total over all readers, paced with the"
-                  + " pipeline's clock. When not set: as fast as possible.");
+                  + " pipeline's clock; a reader that fell behind (a stall, a slow sink) catches up"
+                  + " by at most 100 ms worth of records. When not set: as fast as possible.");
 
   public static final ConfigOption<Integer> KEYS =
       ConfigOptions.key("keys")

@@ -4,6 +4,7 @@ import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.ShardlineException;
+import dev.shardline.runtime.internal.DirectorySync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -33,9 +35,11 @@ import org.slf4j.LoggerFactory;
  *       it atomically to its final name and fsyncs the directory, so a crash at any moment leaves
  *       either the whole checkpoint or none of it. Then it deletes all but the newest {@code
  *       retained} checkpoints (default {@value #DEFAULT_RETAINED}).
- *   <li>{@link #latest()} reads the newest file; if it is corrupt (truncated, bad checksum) it logs
- *       a WARN naming the file, renames it to {@code <name>.corrupt} (kept for inspection, never
- *       read again) and falls back to the one before.
+ *   <li>{@link #latest()} reads the newest file; if it is corrupt (truncated, bad checksum) it
+ *       falls back to the one before. Once it found a readable one it logs a WARN naming each
+ *       corrupt file and renames it to {@code <name>.corrupt} (kept for inspection, never read
+ *       again). If none is readable it renames nothing and throws, as it does when only {@code
+ *       .corrupt} files are left: it never reports "no checkpoint" for a directory that had some.
  *   <li>The store holds an exclusive lock on {@code .lock} in the directory while open, so two
  *       pipelines never share a checkpoint directory; the OS drops the lock when the process dies.
  * </ul>
@@ -54,6 +58,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryCheckpointStore.class);
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{20})\\.ckpt");
+  private static final Pattern CORRUPT_NAME =
+      Pattern.compile("checkpoint-\\d{20}\\.ckpt\\.corrupt");
   private static final String LOCK_FILE = ".lock";
 
   private final Path directory;
@@ -130,43 +136,40 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   }
 
   /**
-   * The corrupt files the last {@link #latest()} skipped, newest first (each was logged at WARN and
-   * renamed to {@code <name>.corrupt}).
+   * The corrupt files the last {@link #latest()} skipped, newest first (when it found an older
+   * readable checkpoint, each was logged at WARN and renamed to {@code <name>.corrupt}).
    */
   public List<CorruptCheckpointException> skipped() {
     return List.copyOf(skipped);
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A corrupt file is renamed to {@code <name>.corrupt} only once an older readable checkpoint
+   * was found to fall back to; when none is readable the files are left as they are and this
+   * throws, on every call, so a restart never starts over from the source's initial position.
+   *
+   * @throws ShardlineException when checkpoint files exist but none is readable, or when only
+   *     {@code .corrupt} files set aside earlier are left
+   */
   @Override
   public Optional<Checkpoint> latest() throws IOException {
     skipped.clear();
     List<Path> files = new ArrayList<>(files());
-    java.util.Collections.reverse(files);
+    Collections.reverse(files);
     for (Path file : files) {
+      Checkpoint checkpoint;
       try {
-        Checkpoint checkpoint = CheckpointFileFormat.decode(Files.readAllBytes(file), file);
-        if (checkpoint.id() != idOf(file)) {
-          throw new CorruptCheckpointException(
-              file, "it holds checkpoint " + checkpoint.id() + ", not " + idOf(file));
-        }
-        if (!skipped.isEmpty()) {
-          LOG.warn(
-              "Restoring from the older checkpoint {} because {} newer checkpoint file(s) were"
-                  + " corrupt; records after it are read again (sinks without transactions may"
-                  + " see duplicates)",
-              file,
-              skipped.size());
-        }
-        return Optional.of(checkpoint);
+        checkpoint = read(file);
       } catch (CorruptCheckpointException e) {
-        Path aside = file.resolveSibling(file.getFileName() + ".corrupt");
-        LOG.warn(
-            "{}; falling back to the previous checkpoint. The file is kept as {}",
-            e.getMessage(),
-            aside);
         skipped.add(e);
-        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        continue;
       }
+      if (!skipped.isEmpty()) {
+        setAside(file);
+      }
+      return Optional.of(checkpoint);
     }
     if (!skipped.isEmpty()) {
       throw new ShardlineException(
@@ -180,7 +183,55 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
               + " over, delete the directory.",
           skipped.get(0));
     }
+    List<Path> setAside = corruptFiles();
+    if (!setAside.isEmpty()) {
+      throw new ShardlineException(
+          "No readable checkpoint in "
+              + directory
+              + ", only "
+              + setAside.size()
+              + " corrupt checkpoint file(s) set aside earlier (such as "
+              + setAside.get(setAside.size() - 1).getFileName()
+              + "). Refusing to start from the source's initial position silently; to start"
+              + " over, delete the directory.");
+    }
     return Optional.empty();
+  }
+
+  private Checkpoint read(Path file) throws IOException {
+    Checkpoint checkpoint = CheckpointFileFormat.decode(Files.readAllBytes(file), file);
+    if (checkpoint.id() != idOf(file)) {
+      throw new CorruptCheckpointException(
+          file, "it holds checkpoint " + checkpoint.id() + ", not " + idOf(file));
+    }
+    return checkpoint;
+  }
+
+  /** Renames the skipped files aside, now that {@code fallback} is known to be readable. */
+  private void setAside(Path fallback) throws IOException {
+    for (CorruptCheckpointException e : skipped) {
+      Path aside = e.file().resolveSibling(e.file().getFileName() + ".corrupt");
+      LOG.warn(
+          "{}; falling back to the previous checkpoint. The file is kept as {}",
+          e.getMessage(),
+          aside);
+      Files.move(e.file(), aside, StandardCopyOption.REPLACE_EXISTING);
+    }
+    LOG.warn(
+        "Restoring from the older checkpoint {} because {} newer checkpoint file(s) were"
+            + " corrupt; records after it are read again (sinks without transactions may"
+            + " see duplicates)",
+        fallback,
+        skipped.size());
+  }
+
+  /** The {@code checkpoint-<id>.ckpt.corrupt} files present, oldest first. */
+  private List<Path> corruptFiles() throws IOException {
+    try (Stream<Path> list = Files.list(directory)) {
+      return list.filter(p -> CORRUPT_NAME.matcher(p.getFileName().toString()).matches())
+          .sorted()
+          .toList();
+    }
   }
 
   @Override
@@ -201,7 +252,7 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
       channel.force(true);
     }
     Files.move(temp, directory.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    fsyncDirectory(directory);
+    DirectorySync.FSYNC.sync(directory);
     deleteOldCheckpoints();
     return bytes.length;
   }
@@ -233,16 +284,6 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
           Files.deleteIfExists(p);
         }
       }
-    }
-  }
-
-  /** Makes a rename or a new file in {@code directory} durable. */
-  public static void fsyncDirectory(Path directory) throws IOException {
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException e) {
-      // some file systems (and Windows) cannot open a directory for fsync; the rename stands
-      LOG.debug("Cannot fsync directory {}: {}", directory, e.toString());
     }
   }
 

@@ -103,6 +103,7 @@ public final class Execution {
   private final LinkedBlockingQueue<Action> mailbox = new LinkedBlockingQueue<>();
   private final int parallelism;
   private final Time time;
+  private final Duration workerExitGrace;
 
   // owned by the coordinator thread
   private Source<Object, SourceSplit, Object> source;
@@ -125,6 +126,19 @@ public final class Execution {
       CheckpointStore store,
       PipelineMetrics metrics,
       LongConsumer onCheckpointCompleted) {
+    this(spec, store, metrics, onCheckpointCompleted, WORKER_EXIT_GRACE);
+  }
+
+  /**
+   * @param workerExitGrace how long a worker may take to stop, and then to stop once interrupted
+   */
+  Execution(
+      PipelineSpec spec,
+      CheckpointStore store,
+      PipelineMetrics metrics,
+      LongConsumer onCheckpointCompleted,
+      Duration workerExitGrace) {
+    this.workerExitGrace = workerExitGrace;
     this.spec = spec;
     this.store = store;
     this.metrics = metrics;
@@ -159,7 +173,8 @@ public final class Execution {
 
   /**
    * Runs until the end of input or a graceful stop (returning how it ended) or the first failure
-   * (thrown; a {@link FatalPipelineException} when no restart can fix it).
+   * (thrown; a {@link FatalPipelineException} when no restart can fix it, such as a worker that
+   * does not stop).
    */
   @SuppressWarnings("unchecked")
   public Outcome run() throws Exception {
@@ -170,10 +185,24 @@ public final class Execution {
       while (outcome == null) {
         mailbox.take().run();
       }
-      return outcome;
-    } finally {
-      shutdown();
+    } catch (Throwable t) {
+      try {
+        stopWorkers(false);
+      } catch (FatalPipelineException stuck) {
+        // on the cause, which is what PipelineFailedException keeps
+        stuck.getCause().addSuppressed(t);
+        throw stuck;
+      } finally {
+        closeCoordinatorSide();
+      }
+      throw t;
     }
+    try {
+      stopWorkers(true);
+    } finally {
+      closeCoordinatorSide();
+    }
+    return outcome;
   }
 
   private Optional<Checkpoint> loadCheckpoint() throws Exception {
@@ -264,6 +293,7 @@ public final class Execution {
       if (sink instanceof TransactionalSink<?, ?> transactional) {
         SinkContext context =
             new RuntimeSinkContext(
+                sinkId,
                 0,
                 parallelism,
                 spec.name(),
@@ -554,36 +584,88 @@ public final class Execution {
     }
   }
 
-  private void shutdown() {
+  /**
+   * Stops the workers and waits for them. After a graceful end ({@code drain}) each runs what its
+   * mailbox holds first, the final checkpoint's notification among it, and a failure there fails
+   * the run; after a failure each stops at its next record boundary. A worker still alive {@link
+   * #workerExitGrace} after it was interrupted fails the pipeline for good: it still owns its
+   * reader and writers, and a new run would write to the same part files and transactions.
+   */
+  private void stopWorkers(boolean drain) throws Exception {
     if (executor != null) {
       executor.shutdownNow();
     }
     for (Worker worker : workers) {
       if (worker != null) {
-        worker.requestExit();
+        if (drain) {
+          worker.postExit();
+        } else {
+          worker.requestExit();
+        }
       }
     }
+    List<Thread> stuck = new ArrayList<>();
     for (Worker worker : workers) {
       if (worker == null || worker.thread().getState() == Thread.State.NEW) {
         continue;
       }
+      Thread thread = worker.thread();
       try {
-        Thread thread = worker.thread();
-        thread.join(WORKER_EXIT_GRACE.toMillis());
+        thread.join(workerExitGrace.toMillis());
         if (thread.isAlive()) {
-          LOG.warn(
-              "{} did not stop within {}; interrupting it", thread.getName(), WORKER_EXIT_GRACE);
+          LOG.warn("{} did not stop within {}; interrupting it", thread.getName(), workerExitGrace);
           thread.interrupt();
-          thread.join(WORKER_EXIT_GRACE.toMillis());
-          if (thread.isAlive()) {
-            LOG.error("{} is stuck and left running", thread.getName());
-          }
+          thread.join(workerExitGrace.toMillis());
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+      }
+      if (thread.isAlive()) {
+        stuck.add(thread);
       }
     }
+    if (!stuck.isEmpty()) {
+      throw workersStuck(stuck);
+    }
+    if (drain) {
+      for (int i = 0; i < workers.length; i++) {
+        if (workers[i] != null && workers[i].failure() != null) {
+          throw new WorkerFailedException(spec.name(), i, workers[i].failure());
+        }
+      }
+    }
+  }
+
+  private FatalPipelineException workersStuck(List<Thread> stuck) {
+    List<String> names = stuck.stream().map(Thread::getName).toList();
+    String grace =
+        workerExitGrace.toMillis() % 1000 == 0
+            ? workerExitGrace.toSeconds() + " s"
+            : workerExitGrace.toMillis() + " ms";
+    ShardlineException e =
+        new ShardlineException(
+            "Pipeline '"
+                + spec.name()
+                + "' cannot restart: worker thread(s) "
+                + String.join(", ", names)
+                + " did not stop within "
+                + grace
+                + ", nor within "
+                + grace
+                + " of being interrupted (stack traces attached). Such a thread still holds its"
+                + " source reader and sink writers, and a new run would write to the same part"
+                + " files and transactions, so the pipeline fails instead. Find what blocks it"
+                + " without heeding interrupts (a function or connector), then restart the JVM;"
+                + " the pipeline resumes from its last checkpoint.");
+    for (Thread thread : stuck) {
+      Throwable trace = new Throwable("Stack of " + thread.getName() + " when given up on");
+      trace.setStackTrace(thread.getStackTrace());
+      e.addSuppressed(trace);
+    }
+    return new FatalPipelineException(e);
+  }
+
+  private void closeCoordinatorSide() {
     closeQuietly(enumerator, "the split enumerator");
     for (Map.Entry<String, Committer<Object>> committer : committers.entrySet()) {
       closeQuietly(committer.getValue(), "the committer of sink '" + committer.getKey() + "'");

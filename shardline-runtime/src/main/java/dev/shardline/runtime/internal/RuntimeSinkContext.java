@@ -4,10 +4,17 @@ import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.SinkContext;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Optional;
 import java.util.OptionalLong;
 
-/** The embedded runner's {@link SinkContext}. Immutable. */
+/**
+ * The embedded runner's {@link SinkContext}. Immutable.
+ *
+ * @param sink the sink's id in checkpoints ({@link PipelineSpec#sinkId} or {@link
+ *     PipelineSpec#DEAD_LETTER_SINK_ID}), handed out as {@link #sinkId()}
+ */
 record RuntimeSinkContext(
+    String sink,
     int writerIndex,
     int parallelism,
     String pipelineName,
@@ -15,4 +22,10 @@ record RuntimeSinkContext(
     MeterRegistry metrics,
     Time time,
     OptionalLong restoredCheckpointId)
-    implements SinkContext {}
+    implements SinkContext {
+
+  @Override
+  public Optional<String> sinkId() {
+    return Optional.of(sink);
+  }
+}

@@ -60,6 +60,7 @@ final class Worker implements Runnable {
   private final LinkedBlockingQueue<Action> mailbox = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean exit;
+  private volatile Throwable failure;
 
   // owned by the worker thread
   private SourceReader<Object, SourceSplit> reader;
@@ -87,10 +88,29 @@ final class Worker implements Runnable {
     mailbox.add(action);
   }
 
-  /** Asks the thread to end at its next record boundary, without a checkpoint. */
+  /**
+   * Asks the thread to end at its next record boundary, without a checkpoint and without running
+   * what its mailbox still holds: for a run that failed.
+   */
   void requestExit() {
     exit = true;
     mailbox.add(WAKE_UP);
+  }
+
+  /**
+   * Asks the thread to end once it has run everything posted before this call, such as the final
+   * checkpoint's {@code notifyCheckpointComplete}: for a run that ended well.
+   */
+  void postExit() {
+    mailbox.add(() -> exit = true);
+  }
+
+  /**
+   * What the thread failed with while not asked to exit, or null; read after it ended. A failure
+   * after the coordinator stopped reading its mailbox (in the final notification) shows only here.
+   */
+  Throwable failure() {
+    return failure;
   }
 
   Thread thread() {
@@ -107,6 +127,7 @@ final class Worker implements Runnable {
       if (exit) {
         LOG.debug("Worker {} ended while stopping: {}", index, cause.toString());
       } else {
+        failure = cause;
         execution.post(
             () -> {
               throw new WorkerFailedException(spec.name(), index, cause);
@@ -152,6 +173,7 @@ final class Worker implements Runnable {
       throws Exception {
     RuntimeSinkContext context =
         new RuntimeSinkContext(
+            sinkId,
             index,
             spec.parallelism(),
             spec.name(),

@@ -11,6 +11,7 @@ import dev.shardline.api.SinkContext;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,6 +55,36 @@ class FileSinkTest {
     assertThat(names()).containsExactly("part-orders-00000-00000000000000000001.jsonl");
     assertThat(Files.readAllLines(dir.resolve("part-orders-00000-00000000000000000001.jsonl")))
         .containsExactly("{\"n\":1}", "\"two\"");
+  }
+
+  @Test
+  void aNewPartsDirectoryEntryIsFsyncedBeforePrepareCommitHandsItOver() throws Exception {
+    // regression: the part's bytes were fsynced but not its directory entry, so after a power
+    // loss the checkpoint could name a part that no longer existed and every restore failed
+    List<List<String>> synced = new ArrayList<>();
+    FileSink<Object> sink =
+        FileSink.lines(dir)
+            .build()
+            .withDirectorySync(
+                directory -> {
+                  assertThat(directory).isEqualTo(dir.toAbsolutePath().normalize());
+                  synced.add(names());
+                });
+    CommittingSinkWriter<Object, FilePart> writer = sink.createWriter(context(0, 1, null));
+    writer.write("a");
+    writer.flush();
+    assertThat(synced).isEmpty();
+
+    Collection<FilePart> parts = writer.prepareCommit();
+
+    assertThat(synced)
+        .containsExactly(List.of(".part-orders-00000-00000000000000000001.txt.inprogress"));
+    assertThat(writer.prepareCommit()).isEmpty(); // no new file, no sync
+    assertThat(synced).hasSize(1);
+
+    sink.createCommitter(context(0, 1, null)).commit(parts);
+
+    assertThat(synced).last().isEqualTo(List.of("part-orders-00000-00000000000000000001.txt"));
   }
 
   @Test
@@ -98,6 +130,71 @@ class FileSinkTest {
   }
 
   @Test
+  void partNamesHoldTheSinkIdSoTwoSinksOfOnePipelineNeverShareAFile() throws Exception {
+    // regression: two file sinks of one pipeline writing one directory (or a file sink that is
+    // also the dead-letter sink) used the same part names, interleaving and overwriting each other
+    FileSink<Object> sink = FileSink.lines(dir).build();
+    CommittingSinkWriter<Object, FilePart> first = sink.createWriter(context(0, 1, null, "sink-0"));
+    CommittingSinkWriter<Object, FilePart> second =
+        sink.createWriter(context(0, 1, null, "sink-1"));
+    first.write("from sink-0");
+    second.write("from sink-1");
+    List<FilePart> parts = new ArrayList<>(first.prepareCommit());
+    parts.addAll(second.prepareCommit());
+
+    sink.createCommitter(context(0, 1, null, "sink-0")).commit(parts);
+
+    assertThat(names())
+        .containsExactly(
+            "part-orders@sink-0-00000-00000000000000000001.txt",
+            "part-orders@sink-1-00000-00000000000000000001.txt");
+    assertThat(Files.readAllLines(dir.resolve("part-orders@sink-1-00000-00000000000000000001.txt")))
+        .containsExactly("from sink-1");
+  }
+
+  @Test
+  void partsNamedBeforeSinkIdsStayRestorable() throws Exception {
+    // Given a crash of a pipeline whose parts had no sink id in their names: checkpoint 7 holds a
+    // committable of writer 0; checkpoint 8 never completed
+    FileSink<Object> sink = FileSink.lines(dir).build();
+    CommittingSinkWriter<Object, FilePart> old = sink.createWriter(context(0, 1, 6L));
+    old.write("committed by the restore");
+    Collection<FilePart> restored = old.prepareCommit();
+    old.write("never committed");
+    old.flush();
+    old.close();
+    // and an in-progress part of this pipeline's other file sink in the same directory
+    Files.writeString(
+        dir.resolve(".part-orders@sink-1-00000-00000000000000000008.txt.inprogress"), "x\n");
+
+    // When the pipeline restores checkpoint 7 with sink ids: committables first, then writers
+    sink.createCommitter(context(0, 1, 7L, "sink-0")).commit(restored);
+    sink.createWriter(context(0, 1, 7L, "sink-0")).close();
+
+    // Then the old-name part is committed, the old-name part of checkpoint 8 deleted, and the
+    // other sink's part left alone
+    assertThat(names())
+        .containsExactly(
+            ".part-orders@sink-1-00000-00000000000000000008.txt.inprogress",
+            "part-orders-00000-00000000000000000007.txt");
+  }
+
+  @Test
+  void noPipelinesCleanupTakesThePartsOfAPipelineWhoseNameItPrefixes() throws Exception {
+    // pipeline "orders-sink-0" writes to the directory that sink-0 of pipeline "orders" writes to
+    FileSink<Object> sink = FileSink.lines(dir).build();
+    CommittingSinkWriter<Object, FilePart> orders =
+        sink.createWriter(context("orders", 0, 1, null, "sink-0"));
+    orders.write("in progress");
+    orders.flush();
+
+    sink.createWriter(context("orders-sink-0", 0, 1, null, "sink-0")).close();
+
+    assertThat(names())
+        .containsExactly(".part-orders@sink-0-00000-00000000000000000001.txt.inprogress");
+  }
+
+  @Test
   void aPartWhoseFinalNameIsTakenIsRefusedLoudly() throws Exception {
     FileSink<Object> sink = FileSink.lines(dir).build();
     CommittingSinkWriter<Object, FilePart> writer = sink.createWriter(context(0, 1, null));
@@ -132,14 +229,28 @@ class FileSinkTest {
         .isEqualTo(v1);
   }
 
-  private List<String> names() throws Exception {
+  private List<String> names() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).sorted().toList();
     }
   }
 
   private static SinkContext context(int writer, int parallelism, Long restored) {
+    return context(writer, parallelism, restored, null);
+  }
+
+  private static SinkContext context(int writer, int parallelism, Long restored, String sinkId) {
+    return context("orders", writer, parallelism, restored, sinkId);
+  }
+
+  private static SinkContext context(
+      String pipeline, int writer, int parallelism, Long restored, String sinkId) {
     return new SinkContext() {
+      @Override
+      public Optional<String> sinkId() {
+        return Optional.ofNullable(sinkId);
+      }
+
       @Override
       public int writerIndex() {
         return writer;
@@ -152,7 +263,7 @@ class FileSinkTest {
 
       @Override
       public String pipelineName() {
-        return "orders";
+        return pipeline;
       }
 
       @Override

@@ -88,14 +88,71 @@ class GeneratorSourceTest {
     List<Long> out = new ArrayList<>();
 
     assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
-    assertThat(reader.isAvailable()).isNotDone();
     time.advance(Duration.ofMillis(105));
     while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {}
     assertThat(out).hasSize(10);
-    time.advance(Duration.ofSeconds(1));
-    while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {}
+    for (int step = 0; step < 100; step++) {
+      time.advance(Duration.ofMillis(10));
+      while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {}
+    }
     assertThat(out).hasSize(110);
     reader.close();
+  }
+
+  @Test
+  void whenTheRateAllowsNothingYetTheReaderSaysSoAndWaitsForATimerNotInPollNext() throws Exception {
+    // one record per 100 s: the timer's wait (real time) is far longer than any machine's pause
+    GeneratorSource<Long> source = GeneratorSource.sequence().ratePerSecond(0.01).build();
+    SourceReader<Long, GeneratorSplit> reader = source.createReader(new ReaderContext(time));
+    reader.addSplits(List.of(new GeneratorSplit(0, 1, 0)));
+    List<Long> out = new ArrayList<>();
+
+    assertThat(reader.pollNext(out::add)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+
+    assertThat(out).isEmpty();
+    assertThat(reader.isAvailable()).isNotDone();
+    reader.close();
+  }
+
+  @Test
+  void aReaderThatFellBehindCatchesUpBy100MillisecondsWorthNotByABurstOfAllItMissed()
+      throws Exception {
+    // regression: the pacing credit was uncapped, so after a stall the reader emitted every record
+    // it had missed at once, far more than ratePerSecond
+    GeneratorSource<Long> source = GeneratorSource.sequence().ratePerSecond(1_000).build();
+    SourceReader<Long, GeneratorSplit> reader = source.createReader(new ReaderContext(time));
+    reader.addSplits(List.of(new GeneratorSplit(0, 1, 0)));
+    List<Long> out = new ArrayList<>();
+    time.advance(Duration.ofMillis(50));
+    drain(reader, out);
+    assertThat(out).hasSize(50);
+
+    // When the reader is not polled for 5 s (a stall, a slow sink)
+    time.advance(Duration.ofSeconds(5));
+    drain(reader, out);
+
+    // Then it catches up by 100 ms worth, not 5 s worth
+    assertThat(out).hasSize(150);
+    // and goes on at the rate from there
+    for (int step = 0; step < 100; step++) {
+      time.advance(Duration.ofMillis(10));
+      drain(reader, out);
+    }
+    assertThat(out).hasSize(1_150);
+    reader.close();
+  }
+
+  @Test
+  void neitherTheRateNorTheCountIsPartOfTheIdentity() {
+    // so a checkpoint written at one rate or count restores at another
+    assertThat(GeneratorSource.sequence().count(10).ratePerSecond(5).build().identity())
+        .isEqualTo(GeneratorSource.sequence().build().identity())
+        .isEqualTo("generator:sequence");
+  }
+
+  private static <T> void drain(SourceReader<T, GeneratorSplit> reader, List<T> out)
+      throws Exception {
+    while (reader.pollNext(out::add) == InputStatus.MORE_AVAILABLE) {}
   }
 
   @Test

@@ -108,6 +108,73 @@ class DirectoryCheckpointStoreTest {
   }
 
   @Test
+  void whenEveryCheckpointIsCorruptEveryLaterStartIsRefusedToo() throws Exception {
+    // regression: latest() renamed every corrupt file to *.corrupt before refusing, so the next
+    // start found no checkpoint at all and silently started over from the initial position
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      store.store(CheckpointFixtures.sample(1));
+      store.store(CheckpointFixtures.sample(2));
+    }
+    Files.write(dir.resolve("checkpoint-00000000000000000001.ckpt"), new byte[] {1, 2, 3});
+    Files.write(dir.resolve("checkpoint-00000000000000000002.ckpt"), new byte[] {4, 5, 6});
+
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThatThrownBy(store::latest)
+          .hasMessageContaining("all 2 checkpoint file(s) are corrupt");
+      assertThatThrownBy(store::latest)
+          .hasMessageContaining("all 2 checkpoint file(s) are corrupt");
+    }
+    try (DirectoryCheckpointStore reopened = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThatThrownBy(reopened::latest)
+          .isInstanceOf(ShardlineException.class)
+          .hasMessageContaining("all 2 checkpoint file(s) are corrupt");
+    }
+    // nothing was renamed: there was nothing to fall back to
+    assertThat(names())
+        .containsExactlyInAnyOrder(
+            ".lock",
+            "checkpoint-00000000000000000001.ckpt",
+            "checkpoint-00000000000000000002.ckpt");
+  }
+
+  @Test
+  void aDirectoryLeftWithOnlyCorruptFilesSetAsideIsRefused() throws Exception {
+    // e.g. what the bug above left behind, or readable checkpoints deleted by hand
+    Files.write(dir.resolve("checkpoint-00000000000000000004.ckpt.corrupt"), new byte[] {1});
+
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThatThrownBy(store::latest)
+          .isInstanceOf(ShardlineException.class)
+          .hasMessageContaining("No readable checkpoint in " + dir.toAbsolutePath())
+          .hasMessageContaining("checkpoint-00000000000000000004.ckpt.corrupt")
+          .hasMessageContaining("delete the directory");
+    }
+  }
+
+  @Test
+  void corruptFilesAreSetAsideOnlyOnceAReadableOlderCheckpointIsFound() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      store.store(CheckpointFixtures.sample(1));
+      store.store(CheckpointFixtures.sample(2));
+      store.store(CheckpointFixtures.sample(3));
+      Files.write(dir.resolve("checkpoint-00000000000000000002.ckpt"), new byte[] {1, 2, 3});
+      Files.write(dir.resolve("checkpoint-00000000000000000003.ckpt"), new byte[] {4, 5, 6});
+
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+
+      assertThat(store.skipped()).hasSize(2);
+      assertThat(names())
+          .containsExactlyInAnyOrder(
+              ".lock",
+              "checkpoint-00000000000000000001.ckpt",
+              "checkpoint-00000000000000000002.ckpt.corrupt",
+              "checkpoint-00000000000000000003.ckpt.corrupt");
+      // the files set aside do not stop a later start while a readable checkpoint exists
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void aCheckpointInterruptedBeforeItsRenameIsInvisibleAndCleanedUp() throws Exception {
     try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
       store.store(CheckpointFixtures.sample(1));
