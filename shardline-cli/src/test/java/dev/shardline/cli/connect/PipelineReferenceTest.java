@@ -14,12 +14,18 @@ class PipelineReferenceTest {
   @Test
   void theReferencePageMatchesTheOptionDeclarations() throws Exception {
     String generated = PipelineReference.render(ConnectorRegistry.get());
+    Path fresh = Path.of("target/pipeline-reference.md");
+    Files.writeString(fresh, generated, StandardCharsets.UTF_8);
 
     assertThat(Files.readString(PAGE, StandardCharsets.UTF_8))
         .as(
-            "shardline-cli/docs/pipeline-reference.md is out of date; regenerate it with: java -cp"
-                + " shardline-cli/target/shardline.jar dev.shardline.cli.connect.PipelineReference"
-                + " > shardline-cli/docs/pipeline-reference.md")
+            "shardline-cli/docs/pipeline-reference.md is out of date with the option declarations;"
+                + " the page generated from them is in shardline-cli/"
+                + fresh
+                + ": cp shardline-cli/"
+                + fresh
+                + " shardline-cli/"
+                + PAGE)
         .isEqualTo(generated);
   }
 
