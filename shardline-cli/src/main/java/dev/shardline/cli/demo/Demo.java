@@ -6,10 +6,7 @@ import dev.shardline.cli.checkpoint.CheckpointInspector;
 import dev.shardline.cli.connect.ConnectorRegistry;
 import dev.shardline.cli.spec.PipelineAssembler;
 import dev.shardline.cli.spec.PipelineFileReader;
-import dev.shardline.runtime.Pipeline;
 import dev.shardline.testkit.kafka.LocalKafka;
-import dev.shardline.testkit.kinesis.KinesisEndpoint;
-import dev.shardline.testkit.kinesis.LocalKinesalite;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -18,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -51,61 +47,57 @@ public final class Demo {
   /** Runs the demo and returns what it measured. */
   public DemoSummary run() throws Exception {
     Path dir = fresh(settings.directory());
-    boolean kinesalite = settings.server() == DemoSettings.KinesisServer.KINESALITE;
-    List<String> childJvm = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC"));
-    if (kinesalite) {
-      // kinesalite speaks the JSON protocol only; the SDK reads this when a client is built
-      System.setProperty("aws.cborEnabled", "false");
-      childJvm.add("-Daws.cborEnabled=false");
-    }
+    List<String> childJvm = List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
     step(
         1,
-        "Starting a local Kinesis server ("
-            + (kinesalite ? "kinesalite" : "kinesis-local")
-            + ", from npm) with stream "
+        "Starting a local Kinesis server (kinesis-local, from npm) with stream "
             + STREAM
             + " ("
             + SHARDS
-            + " shards), and a Kafka broker with topic "
+            + " shards), and a Kafka broker (KRaft) with topic "
             + TOPIC
             + " ("
             + PARTITIONS
             + " partitions)");
-    try (KinesisEndpoint kinesis = startKinesis(kinesalite);
+    try (LocalKinesis kinesis = LocalKinesis.builder().initialStream(STREAM, SHARDS).start();
         LocalKafka kafka = LocalKafka.builder().start()) {
       kafka.createTopic(TOPIC, PARTITIONS);
       DemoPipelines pipelines =
           new DemoPipelines(dir, kinesis.endpoint().toString(), kafka.bootstrapServers());
-      Path writerFile = pipelines.writeWriter(settings.records(), settings.ratePerSecond());
+      Path writerFile = pipelines.writeWriter(settings.records());
       Path pipelineFile = pipelines.writeKinesisToKafka();
       out.println(
-          "    servers: Kinesis " + kinesis.endpoint() + ", Kafka " + kafka.bootstrapServers());
-      out.println("    pipeline: " + pipelineFile);
+          "    Kinesis at " + kinesis.endpoint() + ", Kafka at " + kafka.bootstrapServers());
 
       step(
           2,
           String.format(
               Locale.ROOT,
-              "Writing %,d JSON events into Kinesis with Shardline's Kinesis sink, %,.0f per second"
-                  + " (%s)",
+              "Writing %,d JSON events into Kinesis with Shardline's Kinesis sink (pipeline %s)",
               settings.records(),
-              settings.ratePerSecond(),
-              writerFile.getFileName()));
+              writerFile));
       long writeStart = System.nanoTime();
-      Pipeline writer =
-          PipelineAssembler.assemble(
-                  new PipelineFileReader(ConnectorRegistry.get(), System::getenv).read(writerFile))
-              .metrics(new SimpleMeterRegistry())
-              .build();
-      writer.start();
+      PipelineAssembler.assemble(
+              new PipelineFileReader(ConnectorRegistry.get(), System::getenv).read(writerFile))
+          .metrics(new SimpleMeterRegistry())
+          .build()
+          .run();
+      double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
+      Set<Long> written = StreamScanner.events(kinesis.client(), STREAM);
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "    %,d events in the stream after %.1fs (counted with plain GetRecords calls)",
+              written.size(),
+              writeSeconds));
 
-      step(3, "Running the Kinesis -> Kafka pipeline: shardline run " + pipelineFile.getFileName());
-      long killAt = Math.max(1, (long) (settings.records() * settings.killAt()));
+      step(3, "Running the Kinesis -> Kafka pipeline: shardline run " + pipelineFile);
+      long killAt = Math.max(1, (long) (written.size() * settings.killAt()));
       long readFirstRun;
       double firstRunSeconds;
       try (ChildRun first = ChildRun.start(pipelineFile, childJvm, out, CHILD_PREFIX)) {
-        long started = System.nanoTime();
         first.awaitMetrics(STEP_TIMEOUT);
+        long started = System.nanoTime();
         awaitReadAndCheckpoint(first, killAt);
         readFirstRun = first.counter("shardline_pipeline_records_in_total");
         first.kill();
@@ -116,8 +108,10 @@ public final class Demo {
           4,
           String.format(
               Locale.ROOT,
-              "Killed it (SIGKILL) mid-way, after it read %,d records; its last checkpoint is %d",
+              "Killed it (SIGKILL) mid-way, after it had read %,d of %,d events; its last"
+                  + " checkpoint is %d",
               readFirstRun,
+              written.size(),
               checkpoint));
 
       step(5, "Restarting the same pipeline: it resumes from checkpoint " + checkpoint);
@@ -125,9 +119,9 @@ public final class Demo {
       double secondRunSeconds;
       try (ChildRun second = ChildRun.start(pipelineFile, childJvm, out, CHILD_PREFIX);
           TopicReader topic = new TopicReader(kafka.bootstrapServers(), TOPIC)) {
-        long started = System.nanoTime();
         second.awaitMetrics(STEP_TIMEOUT);
-        awaitDelivered(topic, second, writer);
+        long started = System.nanoTime();
+        awaitDelivered(topic, second, written.size());
         secondRunSeconds = (System.nanoTime() - started) / 1e9;
         readSecondRun = second.counter("shardline_pipeline_records_in_total");
         int exit = second.terminate(Duration.ofSeconds(60));
@@ -136,13 +130,10 @@ public final class Demo {
               "The restarted pipeline exited with " + exit + " after SIGTERM; its output is above");
         }
       }
-      writer.await();
-      double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
 
       step(
           6,
-          "Checking: every event in Kinesis against what a read_committed consumer finds in Kafka");
-      Set<Long> written = StreamScanner.events(kinesis.client(), STREAM);
+          "Checking every event in Kinesis against what a read_committed consumer finds in Kafka");
       try (TopicReader topic = new TopicReader(kafka.bootstrapServers(), TOPIC)) {
         drain(topic);
         Set<Long> delivered = new HashSet<>(topic.counts().keySet());
@@ -162,14 +153,8 @@ public final class Demo {
             firstRunSeconds + secondRunSeconds);
       }
     } finally {
-      out.println("    stopped the Kinesis server and the Kafka broker");
+      out.println("    Stopped the Kinesis server and the Kafka broker.");
     }
-  }
-
-  private KinesisEndpoint startKinesis(boolean kinesalite) {
-    return kinesalite
-        ? LocalKinesalite.builder().initialStream(STREAM, SHARDS).start()
-        : LocalKinesis.builder().initialStream(STREAM, SHARDS).start();
   }
 
   /** Until the pipeline read {@code records} and completed a checkpoint, from its metrics. */
@@ -189,10 +174,11 @@ public final class Demo {
     }
   }
 
-  /** Until every event the writer wrote is in the topic (committed), or the pipeline failed. */
-  private void awaitDelivered(TopicReader topic, ChildRun run, Pipeline writer) throws Exception {
+  /** Until {@code events} distinct events are in the topic (committed), or the pipeline failed. */
+  private static void awaitDelivered(TopicReader topic, ChildRun run, long events)
+      throws Exception {
     long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
-    while (!writer.isDone() || topic.distinct() < settings.records()) {
+    while (topic.distinct() < events) {
       if (System.nanoTime() > deadline || !run.isAlive()) {
         throw new IllegalStateException(
             String.format(
@@ -200,7 +186,7 @@ public final class Demo {
                 "Only %,d of %,d events reached Kafka within %d minutes; the pipeline's output is"
                     + " above",
                 topic.distinct(),
-                settings.records(),
+                events,
                 STEP_TIMEOUT.toMinutes()));
       }
       topic.poll(Duration.ofMillis(200));

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 
 /**
  * The demo's two pipeline files, written into its directory so a user can read them and run them
@@ -49,7 +48,7 @@ final class DemoPipelines {
         + "  secretAccessKey: demo-not-a-secret\n";
   }
 
-  Path writeWriter(long records, double ratePerSecond) throws IOException {
+  Path writeWriter(long records) throws IOException {
     return write(
         "writer.yaml",
         "# Writes the demo's events into Kinesis with Shardline's Kinesis sink.\n"
@@ -65,7 +64,6 @@ final class DemoPipelines {
             + "  count: "
             + records
             + "\n"
-            + String.format(Locale.ROOT, "  ratePerSecond: %.1f%n", ratePerSecond)
             + "  keys: 32\n"
             + "  payloadSize: 64B\n"
             + "sinks:\n"
@@ -98,6 +96,10 @@ final class DemoPipelines {
             + aws("  ")
             + "  startupPosition:\n"
             + "    type: earliest\n"
+            + "  # small reads, so that the demo can kill the pipeline mid-way through the events\n"
+            + "  reader:\n"
+            + "    getRecords:\n"
+            + "      maxRecords: 250\n"
             + "  format: json\n"
             + "transforms:\n"
             + "  - type: addMetadata\n"

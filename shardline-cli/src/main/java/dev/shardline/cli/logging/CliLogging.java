@@ -11,13 +11,22 @@ import org.slf4j.event.Level;
  * it. Thread-safe.
  */
 public final class CliLogging implements ILoggerFactory {
-  /** Loggers that are noise at INFO or WARN even for a curious user. */
+  /**
+   * Loggers (by name prefix) that are noise at INFO or WARN even for a curious user: a Kafka broker
+   * the demo runs in this JVM, and client chatter.
+   */
   private static final Map<String, Level> QUIET =
       Map.of(
+          "kafka", Level.ERROR,
           "state.change.logger", Level.ERROR,
+          "org.apache.kafka.controller", Level.ERROR,
+          "org.apache.kafka.server", Level.ERROR,
+          "org.apache.kafka.storage", Level.ERROR,
+          "org.apache.kafka.raft", Level.ERROR,
+          "org.apache.kafka.metadata", Level.ERROR,
+          "org.apache.kafka.image", Level.ERROR,
           "org.apache.kafka.clients.NetworkClient", Level.ERROR,
-          "org.apache.kafka.common.utils.AppInfoParser", Level.WARN,
-          "software.amazon.awssdk.http.nio.netty.internal.utils.NettyUtils", Level.ERROR);
+          "org.apache.kafka.common.utils.AppInfoParser", Level.WARN);
 
   private static volatile Verbosity verbosity = Verbosity.NORMAL;
   private static volatile Terminal output = Terminal.get();
@@ -57,8 +66,14 @@ public final class CliLogging implements ILoggerFactory {
   }
 
   private static Level quiet(String name, Level level) {
-    Level quiet = QUIET.get(name);
-    return quiet != null && quiet.toInt() > level.toInt() ? quiet : level;
+    Level result = level;
+    for (Map.Entry<String, Level> e : QUIET.entrySet()) {
+      boolean matches = name.equals(e.getKey()) || name.startsWith(e.getKey() + ".");
+      if (matches && e.getValue().toInt() > result.toInt()) {
+        result = e.getValue();
+      }
+    }
+    return result;
   }
 
   @Override

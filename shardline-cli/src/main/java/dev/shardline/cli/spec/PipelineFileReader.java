@@ -468,10 +468,19 @@ public final class PipelineFileReader {
   private static void registerSecrets(Map<String, Object> values, OptionSet options) {
     values.forEach(
         (key, value) -> {
+          // a declared option says itself whether it is secret; other keys (unknown ones, keys
+          // inside a map option such as properties.sasl.jaas.config) are judged by their names
           boolean secret =
-              Secrets.looksSecret(key)
-                  || options.find(key).map(ConfigOption::isSecret).orElse(false);
-          if (secret && value != null) {
+              options
+                  .find(key)
+                  .map(ConfigOption::isSecret)
+                  .orElseGet(() -> Secrets.looksSecret(key));
+          if (!secret || value == null) {
+            return;
+          }
+          if (value instanceof List<?> list) {
+            list.forEach(item -> Secrets.register(String.valueOf(item)));
+          } else {
             Secrets.register(String.valueOf(value));
           }
         });

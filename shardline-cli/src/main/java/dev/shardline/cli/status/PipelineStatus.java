@@ -58,7 +58,7 @@ public record PipelineStatus(
       String source = gauge.getId().getTag(MetricTags.SOURCE);
       behind.merge(
           source == null ? "source" : source,
-          Duration.ofMillis((long) millis),
+          Duration.ofMillis(Math.max(0, (long) millis)),
           (a, b) -> a.compareTo(b) >= 0 ? a : b);
     }
     long throttled = 0;
