@@ -2,7 +2,6 @@ package dev.shardline.testkit.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
@@ -17,7 +16,7 @@ public final class FreePorts {
   public static int pick() {
     try (ServerSocket socket = new ServerSocket()) {
       socket.setReuseAddress(false);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, 0));
       return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot find a free port on 127.0.0.1", e);

@@ -5,6 +5,8 @@ import dev.shardline.testkit.proxy.KinesisQuotaProxy;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A JUnit 5 extension that starts, once per test class, a {@link LocalKinesis} and a {@link
@@ -25,11 +27,17 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
+ * <p>The server and the proxy are shared by the tests of the class, but each test starts with a
+ * fresh proxy: before each test, armed faults are cleared, every shard gets its full quota back
+ * ({@link KinesisQuotaProxy#resetQuotas()}) and the counters are reset. Streams and their records
+ * stay: use a stream per test.
+ *
  * <p>Defaults: those of {@link LocalKinesis.Builder} and {@link KinesisQuotaProxy.Builder}. Test
  * methods may take the {@link KinesisQuotaProxy} as a parameter. Not thread-safe: JUnit calls it
  * from one thread.
  */
-public final class KinesisQuotaProxyExtension extends ServerExtension<KinesisQuotaProxy> {
+public final class KinesisQuotaProxyExtension extends ServerExtension<KinesisQuotaProxy>
+    implements BeforeEachCallback {
   private final Starter starter;
 
   /** A proxy with AWS's quotas in front of a LocalKinesis with default options. */
@@ -55,6 +63,18 @@ public final class KinesisQuotaProxyExtension extends ServerExtension<KinesisQuo
   private KinesisQuotaProxyExtension(Starter starter) {
     super(KinesisQuotaProxy.class, starter);
     this.starter = starter;
+  }
+
+  /**
+   * Gives the test a fresh proxy: no armed faults, every shard's full quota, counters at zero (what
+   * an earlier test of the class did to the shared proxy does not leak into this one).
+   */
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    KinesisQuotaProxy proxy = get();
+    proxy.faults().clear();
+    proxy.resetQuotas();
+    proxy.counters().reset();
   }
 
   /** The LocalKinesis behind the proxy, for what a test does straight against the server. */

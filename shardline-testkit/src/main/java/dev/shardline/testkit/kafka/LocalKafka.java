@@ -198,6 +198,7 @@ public final class LocalKafka implements AutoCloseable {
       return;
     }
     try {
+      broker.markFailed();
       broker.stop();
     } catch (RuntimeException e) {
       failure.addSuppressed(e);
@@ -246,7 +247,10 @@ public final class LocalKafka implements AutoCloseable {
     return config.properties();
   }
 
-  /** Whether the broker is up: started, and neither stopped, killed nor exited on its own. */
+  /**
+   * Whether the broker is up: started, and neither stopped, killed nor exited on its own; an
+   * in-process broker that hit a fatal fault (Kafka asked to end the JVM) is not running either.
+   */
   public synchronized boolean isRunning() {
     return broker != null && broker.isAlive();
   }
@@ -266,16 +270,17 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * Child-JVM mode: the log file of the current (or last) broker process, which gets WARN and ERROR
-   * output. Empty in-process. Each restart gets a new file; the files stay after {@link #close()}
-   * for post-mortems.
+   * output. Empty in-process. Each start gets a new file, deleted when that broker process is
+   * stopped ({@link #stop()}, {@link #kill()}, {@link #close()}), unless it failed: a broker that
+   * did not start, or exited on its own, keeps its log (in the temp directory) for diagnosis.
    */
   public synchronized Optional<Path> logFile() {
     return lastLogFile;
   }
 
   /**
-   * Starts the broker again after {@link #stop()} or {@link #kill()}, on the same ports and with
-   * the same data; returns once it is ready. Does nothing if it is running.
+   * Starts the broker again after {@link #stop()} or {@link #kill()} (or after it failed), on the
+   * same ports and with the same data; returns once it is ready. Does nothing if it is running.
    *
    * @throws IllegalStateException if it does not become ready within the start timeout (for example
    *     because another process took one of its ports while it was down); whatever this call
@@ -286,7 +291,12 @@ public final class LocalKafka implements AutoCloseable {
     if (isRunning()) {
       return;
     }
+    RunningBroker dead = broker;
     broker = null;
+    if (dead != null) {
+      // exited on its own, or (in-process) hit a fatal fault: release what is left of it first
+      dead.stop();
+    }
     long startNanos = System.nanoTime();
     try {
       RunningBroker started = launchBroker(options, root, config);
@@ -453,8 +463,9 @@ public final class LocalKafka implements AutoCloseable {
 
   /**
    * Closes the admin client, stops the broker (gracefully; a child JVM that does not stop within 5
-   * s is killed, with its whole process tree) and deletes its data directory. Frees both ports.
-   * Idempotent.
+   * s is killed, with its whole process tree; an in-process broker that does not stop within 30 s
+   * is left running and reported with an {@link IllegalStateException}, rather than waited for
+   * forever) and deletes its data directory. Frees both ports. Idempotent.
    */
   @Override
   public synchronized void close() {

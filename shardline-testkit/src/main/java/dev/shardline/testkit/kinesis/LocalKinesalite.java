@@ -1,20 +1,12 @@
 package dev.shardline.testkit.kinesis;
 
 import dev.shardline.testkit.internal.NpmPackage;
-import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import java.util.function.IntSupplier;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * A fast Kinesis server for tests: <a href="https://github.com/mhart/kinesalite">kinesalite</a>
@@ -35,9 +27,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>The first start on a machine installs the package into the testkit cache ({@code
  * ~/.cache/shardline/npm}, see {@code docs/kinesis-servers.md}); it needs Node.js 18+ with npm on
- * the PATH. {@link Builder#start()} returns once the server answers a real {@code ListStreams} call
- * and every initial stream is ACTIVE; {@link #close()} stops the node process tree and closes the
- * clients.
+ * the PATH. {@link Builder#start()} returns once its own process listens on its port, answers a
+ * real {@code ListStreams} call and every initial stream is ACTIVE; {@link #close()} stops the node
+ * process tree and closes the clients.
  *
  * <pre>{@code
  * try (LocalKinesalite kinesalite = LocalKinesalite.builder().initialStream("volume", 8).start()) {
@@ -48,11 +40,10 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>Thread-safe: clients and methods may be used from any thread.
  */
-public final class LocalKinesalite implements KinesisEndpoint {
-  private final NodeKinesisServer server;
+public final class LocalKinesalite extends NodeKinesisEndpoint {
 
   private LocalKinesalite(NodeKinesisServer server) {
-    this.server = server;
+    super(server);
   }
 
   /** A builder of a server; every option has a default, listed on {@link Builder}. */
@@ -65,91 +56,22 @@ public final class LocalKinesalite implements KinesisEndpoint {
     return builder().start();
   }
 
-  static LocalKinesalite start(Options options) {
-    NodeKinesisServer server = NodeKinesisServer.start(options.launch());
-    try {
-      // kinesalite has no option for streams at start: create them all, then wait for them all
-      List<String> created = new ArrayList<>();
-      options
-          .initialStreams()
-          .forEach(
-              (name, shards) -> {
-                server.client().createStream(b -> b.streamName(name).shardCount(shards));
-                created.add(name);
-              });
-      created.forEach(name -> server.waitForActive(name, false));
-      return new LocalKinesalite(server);
-    } catch (RuntimeException e) {
-      server.close();
-      throw server.failure("its initial streams did not become ACTIVE: " + e.getMessage(), e);
-    }
-  }
-
-  /** The HTTP endpoint, e.g. {@code http://127.0.0.1:41234} (HTTP/1.1 only). */
-  @Override
-  public URI endpoint() {
-    return server.endpoint();
-  }
-
-  /** The server's log file (stdout and stderr), kept after {@link #close()} for diagnosis. */
-  public Path logFile() {
-    return server.logFile();
-  }
-
-  @Override
-  public Region region() {
-    return server.region();
-  }
-
-  @Override
-  public AwsCredentialsProvider credentials() {
-    return server.credentials();
-  }
-
-  /** A shared synchronous client (Apache 5, JSON), closed with the server. */
-  @Override
-  public KinesisClient client() {
-    return server.client();
-  }
-
-  /**
-   * A shared asynchronous client (Netty, HTTP/1.1, JSON), made on first use, closed with the
-   * server.
-   */
-  @Override
-  public KinesisAsyncClient asyncClient() {
-    return server.asyncClient();
-  }
-
-  /**
-   * Creates a stream and returns once it is ACTIVE.
-   *
-   * @throws IllegalArgumentException for an invalid name or a shard count below 1
-   * @throws software.amazon.awssdk.services.kinesis.model.KinesisException as the server answers,
-   *     e.g. {@code LimitExceededException} past the shard limit
-   */
-  public void createStream(String name, int shards) {
-    server.createStream(name, shards);
-  }
-
-  /**
-   * Waits until the stream is ACTIVE (after a create or a reshard).
-   *
-   * @throws IllegalStateException if it does not exist, or is not ACTIVE within 60 s
-   */
-  public void waitForActive(String name) {
-    server.waitForActive(name, false);
-  }
-
-  /** Stops the server (its whole process tree) and closes the clients. Idempotent. */
-  @Override
-  public void close() {
-    server.close();
-  }
-
-  @Override
-  public String toString() {
-    return server.toString();
+  static LocalKinesalite start(Options options, IntSupplier portPicker) {
+    NodeKinesisServer server =
+        NodeKinesisServer.start(
+            options.launch(portPicker),
+            started -> {
+              // kinesalite has no option for streams at start: create them all, then wait for all
+              options
+                  .initialStreams()
+                  .forEach(
+                      (name, shards) ->
+                          started
+                              .client()
+                              .createStream(b -> b.streamName(name).shardCount(shards)));
+              options.initialStreams().keySet().forEach(name -> started.waitForActive(name, false));
+            });
+    return new LocalKinesalite(server);
   }
 
   /**
@@ -166,35 +88,15 @@ public final class LocalKinesalite implements KinesisEndpoint {
    *   <li>start timeout 60 s (the npm install on a fresh machine comes on top)
    * </ul>
    */
-  public static final class Builder {
-    private int shardLimit = 10;
-    private Duration createStreamDuration = Duration.ofMillis(500);
-    private Duration deleteStreamDuration = Duration.ofMillis(500);
+  public static final class Builder extends NodeKinesisBuilder<Builder> {
     private Duration updateStreamDuration = Duration.ofMillis(500);
-    private final Map<String, Integer> initialStreams = new LinkedHashMap<>();
-    private Region region = Region.US_EAST_1;
-    private Duration startTimeout = Duration.ofSeconds(60);
 
-    private Builder() {}
-
-    /** The most shards all streams together may have; default 10. */
-    public Builder shardLimit(int shardLimit) {
-      if (shardLimit < 1) {
-        throw new IllegalArgumentException("shardLimit must be at least 1, but was " + shardLimit);
-      }
-      this.shardLimit = shardLimit;
-      return this;
+    private Builder() {
+      super(10);
     }
 
-    /** How long a new stream stays CREATING; default 500 ms. */
-    public Builder createStreamDuration(Duration duration) {
-      this.createStreamDuration = nonNegative("createStreamDuration", duration);
-      return this;
-    }
-
-    /** How long a deleted stream stays DELETING; default 500 ms. */
-    public Builder deleteStreamDuration(Duration duration) {
-      this.deleteStreamDuration = nonNegative("deleteStreamDuration", duration);
+    @Override
+    Builder self() {
       return this;
     }
 
@@ -205,64 +107,25 @@ public final class LocalKinesalite implements KinesisEndpoint {
     }
 
     /**
-     * A stream created right after the start; {@link #start()} returns once it is ACTIVE. Repeat
-     * for more streams.
-     */
-    public Builder initialStream(String name, int shards) {
-      NodeKinesisServer.requireStreamName(name);
-      if (shards < 1) {
-        throw new IllegalArgumentException(
-            "shards of initial stream " + name + " must be at least 1, but was " + shards);
-      }
-      initialStreams.put(name, shards);
-      return this;
-    }
-
-    /** The region clients sign for; default {@code us-east-1}. */
-    public Builder region(Region region) {
-      this.region = Objects.requireNonNull(region, "region cannot be null");
-      return this;
-    }
-
-    /** How long {@link #start()} waits for the server to answer; default 60 s. */
-    public Builder startTimeout(Duration startTimeout) {
-      Objects.requireNonNull(startTimeout, "startTimeout cannot be null");
-      if (startTimeout.isNegative() || startTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "startTimeout must be positive, but was " + startTimeout);
-      }
-      this.startTimeout = startTimeout;
-      return this;
-    }
-
-    /**
      * Starts the server and returns it once it answers and its initial streams are ACTIVE.
      *
      * @throws IllegalStateException if Node.js or npm is missing, the install fails, or the server
      *     does not start (with the server's log tail)
      */
     public LocalKinesalite start() {
-      return LocalKinesalite.start(options());
+      return LocalKinesalite.start(options(), portPicker());
     }
 
     /** An immutable snapshot of these options. */
     Options options() {
       return new Options(
-          shardLimit,
-          createStreamDuration,
-          deleteStreamDuration,
+          shardLimit(),
+          createStreamDuration(),
+          deleteStreamDuration(),
           updateStreamDuration,
-          Collections.unmodifiableMap(new LinkedHashMap<>(initialStreams)),
-          region,
-          startTimeout);
-    }
-
-    private static Duration nonNegative(String name, Duration duration) {
-      Objects.requireNonNull(duration, name + " cannot be null");
-      if (duration.isNegative()) {
-        throw new IllegalArgumentException(name + " cannot be negative, but was " + duration);
-      }
-      return duration;
+          initialStreams(),
+          region(),
+          startTimeout());
     }
   }
 
@@ -291,7 +154,7 @@ public final class LocalKinesalite implements KinesisEndpoint {
           Long.toString(updateStreamDuration.toMillis()));
     }
 
-    NodeKinesisServer.Launch launch() {
+    NodeKinesisServer.Launch launch(IntSupplier portPicker) {
       return new NodeKinesisServer.Launch(
           "kinesalite",
           NpmPackage.KINESALITE,
@@ -302,7 +165,8 @@ public final class LocalKinesalite implements KinesisEndpoint {
           Set.of(),
           region,
           false,
-          startTimeout);
+          startTimeout,
+          portPicker);
     }
   }
 }

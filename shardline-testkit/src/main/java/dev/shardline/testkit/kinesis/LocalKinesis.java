@@ -2,20 +2,17 @@ package dev.shardline.testkit.kinesis;
 
 import dev.shardline.testkit.internal.NpmPackage;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.IntSupplier;
 import java.util.stream.Collectors;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
 
 /**
  * A real Kinesis server for tests: <a href="https://github.com/etspaceman/kinesis-mock">
@@ -26,9 +23,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>The first start on a machine installs the package into the testkit cache ({@code
  * ~/.cache/shardline/npm}, see {@code docs/kinesis-servers.md}); it needs Node.js 18+ with npm on
- * the PATH. {@link #start()} returns once the server answers a real {@code ListStreams} call and
- * every initial stream is ACTIVE; {@link #close()} stops the node process tree and closes the
- * clients. A JVM that exits without closing still stops the server (shutdown hook).
+ * the PATH. {@link #start()} returns once its own process listens on both its ports, answers a real
+ * {@code ListStreams} call, and every initial stream is ACTIVE; {@link #close()} stops the node
+ * process tree and closes the clients. A JVM that exits without closing still stops the server
+ * (shutdown hook); one killed outright too (the server exits when its standard input, a pipe from
+ * this JVM, ends).
  *
  * <pre>{@code
  * try (LocalKinesis kinesis = LocalKinesis.builder().initialStream("orders", 4).start()) {
@@ -46,13 +45,12 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>Thread-safe: clients and methods may be used from any thread.
  */
-public final class LocalKinesis implements KinesisEndpoint {
+public final class LocalKinesis extends NodeKinesisEndpoint {
   private final Options options;
-  private final NodeKinesisServer server;
 
   private LocalKinesis(Options options, NodeKinesisServer server) {
+    super(server);
     this.options = options;
-    this.server = server;
   }
 
   /** A builder of a server; every option has a default, listed on {@link Builder}. */
@@ -65,26 +63,20 @@ public final class LocalKinesis implements KinesisEndpoint {
     return builder().start();
   }
 
-  static LocalKinesis start(Options options) {
-    NodeKinesisServer server = NodeKinesisServer.start(options.launch());
-    try {
-      for (String stream : options.initialStreams().keySet()) {
-        server.waitForActive(stream, true);
-      }
-      return new LocalKinesis(options, server);
-    } catch (RuntimeException e) {
-      server.close();
-      throw server.failure("its initial streams did not become ACTIVE: " + e.getMessage(), e);
-    }
+  static LocalKinesis start(Options options, IntSupplier portPicker) {
+    NodeKinesisServer server =
+        NodeKinesisServer.start(
+            options.launch(portPicker),
+            started -> {
+              // kinesis-local creates them itself, at start
+              for (String stream : options.initialStreams().keySet()) {
+                started.waitForActive(stream, true);
+              }
+            });
+    return new LocalKinesis(options, server);
   }
 
-  /** The plain HTTP endpoint ({@link #plainEndpoint()}). */
-  @Override
-  public URI endpoint() {
-    return server.endpoint();
-  }
-
-  /** The plain endpoint: HTTP/1.1, and HTTP/2 with prior knowledge (h2c). */
+  /** The plain endpoint: HTTP/1.1, and HTTP/2 with prior knowledge (h2c); {@link #endpoint()}. */
   public URI plainEndpoint() {
     return server.endpoint();
   }
@@ -97,39 +89,9 @@ public final class LocalKinesis implements KinesisEndpoint {
     return NodeKinesisServer.httpUri("https", server.ports().get(1));
   }
 
-  /** The server's log file (stdout and stderr), kept after {@link #close()} for diagnosis. */
-  public Path logFile() {
-    return server.logFile();
-  }
-
-  @Override
-  public Region region() {
-    return server.region();
-  }
-
   /** The AWS account id streams belong to (their ARNs carry it). */
   public String accountId() {
     return options.accountId();
-  }
-
-  @Override
-  public AwsCredentialsProvider credentials() {
-    return server.credentials();
-  }
-
-  /** A shared synchronous client (Apache 5, HTTP/1.1, CBOR), closed with the server. */
-  @Override
-  public KinesisClient client() {
-    return server.client();
-  }
-
-  /**
-   * A shared asynchronous client (Netty, HTTP/1.1, CBOR), made on first use, closed with the
-   * server.
-   */
-  @Override
-  public KinesisAsyncClient asyncClient() {
-    return server.asyncClient();
   }
 
   /**
@@ -139,38 +101,6 @@ public final class LocalKinesis implements KinesisEndpoint {
    */
   public KinesisAsyncClient http2AsyncClient() {
     return server.http2AsyncClient(server.endpoint());
-  }
-
-  /**
-   * Creates a stream and returns once it is ACTIVE.
-   *
-   * @throws IllegalArgumentException for an invalid name or a shard count below 1
-   * @throws software.amazon.awssdk.services.kinesis.model.KinesisException as the server answers,
-   *     e.g. {@code LimitExceededException} past the shard limit, {@code ResourceInUseException}
-   *     for an existing stream
-   */
-  public void createStream(String name, int shards) {
-    server.createStream(name, shards);
-  }
-
-  /**
-   * Waits until the stream is ACTIVE (after a create, a reshard or {@code UpdateShardCount}).
-   *
-   * @throws IllegalStateException if it does not exist, or is not ACTIVE within 60 s
-   */
-  public void waitForActive(String name) {
-    server.waitForActive(name, false);
-  }
-
-  /** Stops the server (its whole process tree) and closes the clients. Idempotent. */
-  @Override
-  public void close() {
-    server.close();
-  }
-
-  @Override
-  public String toString() {
-    return server.toString();
   }
 
   /**
@@ -187,83 +117,50 @@ public final class LocalKinesis implements KinesisEndpoint {
    *   <li>start timeout 60 s (the npm install on a fresh machine comes on top)
    * </ul>
    */
-  public static final class Builder {
-    private int shardLimit = 50;
+  public static final class Builder extends NodeKinesisBuilder<Builder> {
+    /** The durations only kinesis-local has, by its variable; create and delete are shared. */
     private final Map<String, Duration> durations = new LinkedHashMap<>();
-    private final Map<String, Integer> initialStreams = new LinkedHashMap<>();
-    private Region region = Region.US_EAST_1;
+
     private String accountId = "000000000000";
     private String logLevel = "INFO";
-    private Duration startTimeout = Duration.ofSeconds(60);
 
     private Builder() {
+      super(50);
       for (String key : DURATION_KEYS) {
         durations.put(key, Duration.ofMillis(500));
       }
     }
 
-    /** The most shards all streams together may have; default 50. */
-    public Builder shardLimit(int shardLimit) {
-      if (shardLimit < 1) {
-        throw new IllegalArgumentException("shardLimit must be at least 1, but was " + shardLimit);
-      }
-      this.shardLimit = shardLimit;
+    @Override
+    Builder self() {
       return this;
-    }
-
-    /** How long a new stream stays CREATING; default 500 ms. */
-    public Builder createStreamDuration(Duration duration) {
-      return duration("CREATE_STREAM_DURATION", duration);
-    }
-
-    /** How long a deleted stream stays DELETING; default 500 ms. */
-    public Builder deleteStreamDuration(Duration duration) {
-      return duration("DELETE_STREAM_DURATION", duration);
     }
 
     /** How long a stream stays UPDATING after {@code MergeShards}; default 500 ms. */
     public Builder mergeShardsDuration(Duration duration) {
-      return duration("MERGE_SHARDS_DURATION", duration);
+      return duration("MERGE_SHARDS_DURATION", "mergeShardsDuration", duration);
     }
 
     /** How long a stream stays UPDATING after {@code SplitShard}; default 500 ms. */
     public Builder splitShardDuration(Duration duration) {
-      return duration("SPLIT_SHARD_DURATION", duration);
+      return duration("SPLIT_SHARD_DURATION", "splitShardDuration", duration);
     }
 
     /** How long a stream stays UPDATING after {@code UpdateShardCount}; default 500 ms. */
     public Builder updateShardCountDuration(Duration duration) {
-      return duration("UPDATE_SHARD_COUNT_DURATION", duration);
+      return duration("UPDATE_SHARD_COUNT_DURATION", "updateShardCountDuration", duration);
     }
 
     /** How long a registered consumer stays CREATING; default 500 ms. */
     public Builder registerStreamConsumerDuration(Duration duration) {
-      return duration("REGISTER_STREAM_CONSUMER_DURATION", duration);
+      return duration(
+          "REGISTER_STREAM_CONSUMER_DURATION", "registerStreamConsumerDuration", duration);
     }
 
     /** How long a deregistered consumer stays DELETING; default 500 ms. */
     public Builder deregisterStreamConsumerDuration(Duration duration) {
-      return duration("DEREGISTER_STREAM_CONSUMER_DURATION", duration);
-    }
-
-    /**
-     * A stream the server creates at start; {@link #start()} returns once it is ACTIVE. Repeat for
-     * more streams.
-     */
-    public Builder initialStream(String name, int shards) {
-      NodeKinesisServer.requireStreamName(name);
-      if (shards < 1) {
-        throw new IllegalArgumentException(
-            "shards of initial stream " + name + " must be at least 1, but was " + shards);
-      }
-      initialStreams.put(name, shards);
-      return this;
-    }
-
-    /** The region streams live in and clients sign for; default {@code us-east-1}. */
-    public Builder region(Region region) {
-      this.region = Objects.requireNonNull(region, "region cannot be null");
-      return this;
+      return duration(
+          "DEREGISTER_STREAM_CONSUMER_DURATION", "deregisterStreamConsumerDuration", duration);
     }
 
     /** The 12-digit account id in stream ARNs; default {@code 000000000000}. */
@@ -288,17 +185,6 @@ public final class LocalKinesis implements KinesisEndpoint {
       return this;
     }
 
-    /** How long {@link #start()} waits for the server to answer; default 60 s. */
-    public Builder startTimeout(Duration startTimeout) {
-      Objects.requireNonNull(startTimeout, "startTimeout cannot be null");
-      if (startTimeout.isNegative() || startTimeout.isZero()) {
-        throw new IllegalArgumentException(
-            "startTimeout must be positive, but was " + startTimeout);
-      }
-      this.startTimeout = startTimeout;
-      return this;
-    }
-
     /**
      * Starts the server and returns it once it answers and its initial streams are ACTIVE.
      *
@@ -306,36 +192,33 @@ public final class LocalKinesis implements KinesisEndpoint {
      *     does not start (with the server's log tail)
      */
     public LocalKinesis start() {
-      return LocalKinesis.start(options());
+      return LocalKinesis.start(options(), portPicker());
     }
 
     /** An immutable snapshot of these options. */
     Options options() {
+      Map<String, Duration> all = new LinkedHashMap<>(durations);
+      all.put("CREATE_STREAM_DURATION", createStreamDuration());
+      all.put("DELETE_STREAM_DURATION", deleteStreamDuration());
       return new Options(
-          shardLimit,
-          Map.copyOf(durations),
-          Collections.unmodifiableMap(new LinkedHashMap<>(initialStreams)),
-          region,
+          shardLimit(),
+          Map.copyOf(all),
+          initialStreams(),
+          region(),
           accountId,
           logLevel,
-          startTimeout);
+          startTimeout());
     }
 
-    private Builder duration(String key, Duration duration) {
-      Objects.requireNonNull(duration, key + " cannot be null");
-      if (duration.isNegative()) {
-        throw new IllegalArgumentException(
-            key.toLowerCase(Locale.ROOT) + " cannot be negative, but was " + duration);
-      }
-      durations.put(key, duration);
+    private Builder duration(String key, String option, Duration duration) {
+      durations.put(key, nonNegative(option, duration));
       return this;
     }
   }
 
+  /** kinesis-local's duration variables besides CREATE_ and DELETE_STREAM_DURATION. */
   static final List<String> DURATION_KEYS =
       List.of(
-          "CREATE_STREAM_DURATION",
-          "DELETE_STREAM_DURATION",
           "MERGE_SHARDS_DURATION",
           "SPLIT_SHARD_DURATION",
           "UPDATE_SHARD_COUNT_DURATION",
@@ -392,9 +275,7 @@ public final class LocalKinesis implements KinesisEndpoint {
       env.put("KINESIS_MOCK_PLAIN_PORT", Integer.toString(plainPort));
       env.put("KINESIS_MOCK_TLS_PORT", Integer.toString(tlsPort));
       env.put("SHARD_LIMIT", Integer.toString(shardLimit));
-      for (String key : DURATION_KEYS) {
-        env.put(key, durations.get(key).toMillis() + "ms");
-      }
+      durations.forEach((key, duration) -> env.put(key, duration.toMillis() + "ms"));
       if (!initialStreams.isEmpty()) {
         env.put(
             "INITIALIZE_STREAMS",
@@ -410,7 +291,7 @@ public final class LocalKinesis implements KinesisEndpoint {
       return env;
     }
 
-    NodeKinesisServer.Launch launch() {
+    NodeKinesisServer.Launch launch(IntSupplier portPicker) {
       return new NodeKinesisServer.Launch(
           "kinesis-local",
           NpmPackage.KINESIS_LOCAL,
@@ -421,7 +302,8 @@ public final class LocalKinesis implements KinesisEndpoint {
           SERVER_VARIABLES,
           region,
           true,
-          startTimeout);
+          startTimeout,
+          portPicker);
     }
   }
 }

@@ -8,10 +8,6 @@ import dev.shardline.testkit.internal.NpmInstaller;
 import dev.shardline.testkit.internal.NpmPackage;
 import dev.shardline.testkit.internal.ServerProcess;
 import dev.shardline.testkit.internal.TestkitCache;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +16,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -55,6 +53,7 @@ final class NodeKinesisServer implements AutoCloseable {
    * @param region the region clients sign for
    * @param cbor whether clients speak CBOR (else JSON)
    * @param startTimeout how long the start may take, install excluded
+   * @param portPicker where the free ports come from ({@link FreePorts#pick}; tests pass others)
    */
   record Launch(
       String name,
@@ -66,7 +65,15 @@ final class NodeKinesisServer implements AutoCloseable {
       Set<String> clearedEnvironment,
       Region region,
       boolean cbor,
-      Duration startTimeout) {}
+      Duration startTimeout,
+      IntSupplier portPicker) {}
+
+  /** How a start attempt ended. */
+  private enum Attempt {
+    READY,
+    PORT_TAKEN,
+    EXITED
+  }
 
   private final Launch launch;
   private final ServerProcess process;
@@ -87,16 +94,18 @@ final class NodeKinesisServer implements AutoCloseable {
   }
 
   /**
-   * Installs the package if needed, starts the server on free ports and waits until it answers
-   * {@code ListStreams}. A start that fails because a port was taken in the meantime is retried
-   * with new ports. On failure nothing is left running and the error carries the server's log tail.
+   * Installs the package if needed, starts the server on free ports and waits until its own process
+   * reports listening on every one of them (see {@link NodePreload.Listens}), answers {@code
+   * ListStreams}, and is still alive. A start in which a listen failed (a port taken in the
+   * meantime) is retried with new ports. On failure nothing is left running and the error carries
+   * the server's log tail.
    */
   static NodeKinesisServer start(Launch launch) {
     NodeJs.requireNode();
     Path packageFolder = NpmInstaller.usingDefaults().install(launch.npmPackage());
     Path preload = NodePreload.install(TestkitCache.root());
     for (int attempt = 1; ; attempt++) {
-      List<Integer> ports = freePorts(launch.portCount());
+      List<Integer> ports = freePorts(launch.portPicker(), launch.portCount());
       ProcessBuilder command =
           new ProcessBuilder(
                   NodeJs.command(preload, launch.script(), launch.arguments().apply(ports)))
@@ -107,18 +116,19 @@ final class NodeKinesisServer implements AutoCloseable {
       ServerProcess process = ServerProcess.start(launch.name(), command);
       URI endpoint = httpUri("http", ports.get(0));
       KinesisClient client = null;
-      boolean answered;
+      Attempt outcome;
       try {
         client =
             KinesisClients.sync(
                 endpoint, launch.region(), KinesisClients.dummyCredentials(), launch.cbor());
-        answered = awaitAnswers(launch, process, client, ports.get(0));
+        outcome = awaitReady(launch, process, client, ports);
       } catch (RuntimeException e) {
         closeQuietly(client);
+        process.markFailed();
         process.close();
         throw startFailure(launch, process, e.getMessage(), e);
       }
-      if (answered) {
+      if (outcome == Attempt.READY) {
         LOG.info(
             "Started {} on {} (pid {}, log {})",
             launch.name(),
@@ -128,15 +138,40 @@ final class NodeKinesisServer implements AutoCloseable {
         return new NodeKinesisServer(launch, process, ports, client);
       }
       closeQuietly(client);
-      process.close();
-      if (process.logTail(LOG_TAIL_LINES).contains("EADDRINUSE") && attempt < START_ATTEMPTS) {
+      List<String> listenErrors = listens(process).errors();
+      if (outcome == Attempt.PORT_TAKEN && attempt < START_ATTEMPTS) {
+        process.close(); // a port taken meanwhile is no failure to diagnose: its log goes
         LOG.info(
-            "{} could not bind one of the ports {}: starting again with new ports",
+            "{} could not listen on one of the ports {} ({}): starting again with new ports",
             launch.name(),
-            ports);
+            ports,
+            listenErrors);
         continue;
       }
-      throw startFailure(launch, process, "it exited while starting", null);
+      process.markFailed();
+      process.close();
+      throw startFailure(
+          launch,
+          process,
+          outcome == Attempt.PORT_TAKEN
+              ? "it could not listen on one of the ports " + ports + " " + listenErrors
+              : "it exited while starting",
+          null);
+    }
+  }
+
+  /**
+   * {@link #start(Launch)}, then {@code initialStreams} (which makes the server's initial streams
+   * and waits until they are ACTIVE). If that fails, the server is closed, its log kept, and the
+   * error carries the log's tail.
+   */
+  static NodeKinesisServer start(Launch launch, Consumer<NodeKinesisServer> initialStreams) {
+    NodeKinesisServer server = start(launch);
+    try {
+      initialStreams.accept(server);
+      return server;
+    } catch (RuntimeException e) {
+      throw server.closeFailed("its initial streams did not become ACTIVE: " + e.getMessage(), e);
     }
   }
 
@@ -155,31 +190,40 @@ final class NodeKinesisServer implements AutoCloseable {
         cause);
   }
 
-  /** Whether the server answers (true) or its process died first (false); throws on timeout. */
-  private static boolean awaitAnswers(
-      Launch launch, ServerProcess process, KinesisClient client, int port) {
+  /**
+   * Waits until the process reports listening on all {@code ports}, answers {@code ListStreams}
+   * (only then asked: an answer on a port the process does not hold would be someone else's), and
+   * is alive; or until a listen fails, or the process dies. Throws on timeout.
+   */
+  private static Attempt awaitReady(
+      Launch launch, ServerProcess process, KinesisClient client, List<Integer> ports) {
     Await.until(
-        launch.name() + " to answer ListStreams on port " + port,
+        launch.name() + " to listen on ports " + ports + " and answer ListStreams",
         launch.startTimeout(),
         POLL,
-        () -> !process.isAlive() || (accepts(port) && client.listStreams() != null));
-    return process.isAlive();
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
+        () -> {
+          if (!process.isAlive()) {
+            return true;
+          }
+          NodePreload.Listens listens = listens(process);
+          return !listens.errors().isEmpty()
+              || (listens.ports().containsAll(ports) && client.listStreams() != null);
+        });
+    if (!listens(process).errors().isEmpty()) {
+      return Attempt.PORT_TAKEN;
     }
+    return process.isAlive() ? Attempt.READY : Attempt.EXITED;
   }
 
-  private static List<Integer> freePorts(int count) {
+  private static NodePreload.Listens listens(ServerProcess process) {
+    return NodePreload.Listens.in(process.logLines(), process.pid());
+  }
+
+  private static List<Integer> freePorts(IntSupplier picker, int count) {
     Set<Integer> ports = new HashSet<>();
     List<Integer> ordered = new ArrayList<>();
     while (ordered.size() < count) {
-      int port = FreePorts.pick();
+      int port = picker.getAsInt();
       if (ports.add(port)) {
         ordered.add(port);
       }
@@ -195,15 +239,18 @@ final class NodeKinesisServer implements AutoCloseable {
     return endpoint;
   }
 
+  /** The server's output: deleted by {@link #close()}, kept if the server failed. */
   Path logFile() {
     return process.logFile();
   }
 
   /**
-   * An error for a failure after the process answered (e.g. an initial stream never became ACTIVE),
-   * carrying the server's log tail.
+   * Closes the server after a failure once it answered (e.g. an initial stream never became
+   * ACTIVE), keeping its log, and returns the error to throw, carrying the log's tail.
    */
-  IllegalStateException failure(String what, Throwable cause) {
+  private IllegalStateException closeFailed(String what, Throwable cause) {
+    process.markFailed();
+    close();
     return startFailure(launch, process, what, cause);
   }
 

@@ -288,7 +288,8 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     /**
      * The local server to front; region and credentials of the proxy's clients are taken from it.
      *
-     * @throws IllegalArgumentException when its endpoint is not on 127.0.0.1 or localhost
+     * @throws IllegalArgumentException when its endpoint is not {@code http} on a 127.x.x.x address
+     *     or localhost with a port
      */
     public Builder upstream(KinesisEndpoint endpoint) {
       Objects.requireNonNull(endpoint, "endpoint cannot be null");
@@ -304,8 +305,8 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
      * {@link #credentials} for the proxy's clients if the defaults (us-east-1, dummy static
      * credentials) do not suit.
      *
-     * @throws IllegalArgumentException when it is not {@code http} on 127.0.0.1 or localhost with a
-     *     port
+     * @throws IllegalArgumentException when it is not {@code http} on a 127.x.x.x address (any of
+     *     127.0.0.0/8) or localhost with a port
      */
     public Builder upstream(URI uri) {
       this.upstreamUri = LoopbackUris.requireLoopback(uri);

@@ -39,12 +39,15 @@ public final class ProxyCounters {
     return book.forwarded(null, true);
   }
 
-  /** Records PutRecords and PutRecord let through the write quota, on every shard. */
+  /**
+   * Records PutRecords and PutRecord let through the write quota, on every shard; records of a
+   * write the server then failed as a whole are taken off again (their quota was given back).
+   */
   public long acceptedRecords() {
     return book.acceptedRecords(null);
   }
 
-  /** Records PutRecords and PutRecord let through the write quota of one shard. */
+  /** {@link #acceptedRecords()} of one shard. */
   public long acceptedRecords(String stream, String shardId) {
     return book.acceptedRecords(new ShardRef(stream, shardId));
   }

@@ -2,6 +2,8 @@ package dev.shardline.testkit.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,6 +64,61 @@ class NodePreloadIT {
   }
 
   @Test
+  void everyListenAndEveryListenErrorIsReportedByTheProcessItself() throws Exception {
+    // Given a port another process holds, and a node script that listens on a free port and then
+    // on the taken one without an error listener of its own
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(Loopback.IPV4, 0));
+      Path script = dir.resolve("listen-twice.js");
+      Files.writeString(
+          script,
+          String.join(
+              "\n",
+              "const net = require('net');",
+              "const free = net.createServer();",
+              "free.listen(0, () => {",
+              "  console.log('own port ' + free.address().port);",
+              "  net.createServer().listen(" + taken.getLocalPort() + ");",
+              "});",
+              ""));
+      Path preload = NodePreload.install(dir.resolve("cache"));
+
+      // When it runs with the preload
+      ServerProcess server =
+          ServerProcess.start(
+              "listen-twice",
+              new ProcessBuilder(NodeJs.command(preload, script.toString(), List.of()))
+                  .directory(dir.toFile()));
+      try {
+        Await.until(
+            "the script to end",
+            Duration.ofSeconds(30),
+            Duration.ofMillis(20),
+            () -> !server.isAlive());
+
+        // Then the log has both listens, in the process's own name
+        List<String> log = server.logLines();
+        int ownPort =
+            log.stream()
+                .filter(line -> line.startsWith("own port "))
+                .map(line -> Integer.parseInt(line.substring("own port ".length())))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(log));
+        NodePreload.Listens listens = NodePreload.Listens.in(log, server.pid());
+        assertThat(listens.ports()).as(String.join("\n", log)).containsExactly(ownPort);
+        assertThat(listens.errors()).containsExactly(taken.getLocalPort() + " EADDRINUSE");
+        // And the unhandled listen error still ended the process, as it would without the preload
+        assertThat(log)
+            .anyMatch(line -> line.contains("EADDRINUSE") && !line.contains("shardline"));
+        // And another process's reports do not count
+        assertThat(NodePreload.Listens.in(log, server.pid() + 1).ports()).isEmpty();
+      } finally {
+        closeAndDeleteLog(server); // it ended on its own: close() keeps the log, as a failure's
+      }
+    }
+  }
+
+  @Test
   void sigtermEndsTheProcessEvenWhenTheServerReplacedProcessExit() throws Exception {
     // Given a node server that, like kinesis-local, replaces process.exit with a no-op and
     // ignores SIGTERM itself
@@ -75,11 +132,12 @@ class NodePreloadIT {
             "require('http').createServer().listen(0, () => console.log('listening'));",
             ""));
     Path preload = NodePreload.install(dir.resolve("cache"));
-    try (ServerProcess server =
+    ServerProcess server =
         ServerProcess.start(
             "stubborn",
             new ProcessBuilder(NodeJs.command(preload, script.toString(), List.of()))
-                .directory(dir.toFile()))) {
+                .directory(dir.toFile()));
+    try {
       Await.until(
           "the stubborn server to listen",
           Duration.ofSeconds(30),
@@ -94,7 +152,14 @@ class NodePreloadIT {
       // Then it exits at once, well before ServerProcess would fall back to SIGKILL
       node.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
       assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(3));
+    } finally {
+      closeAndDeleteLog(server); // it ended on a signal from the test: close() keeps the log
     }
+  }
+
+  private static void closeAndDeleteLog(ServerProcess server) throws java.io.IOException {
+    server.close();
+    Files.deleteIfExists(server.logFile());
   }
 
   @Test

@@ -2,11 +2,9 @@ package dev.shardline.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +54,9 @@ class LocalKafkaChildJvmIT {
     assertThat(kafka.pid()).isEmpty();
     assertThat(ProcessHandle.of(firstPid).map(ProcessHandle::isAlive))
         .isNotEqualTo(Optional.of(true));
-    assertThat(accepts(kafka.port())).as("port %d accepts connections", kafka.port()).isFalse();
+    assertThat(Loopback.accepts(kafka.port(), Duration.ofMillis(500)))
+        .as("port %d accepts connections", kafka.port())
+        .isFalse();
 
     // When
     kafka.start();
@@ -95,14 +95,5 @@ class LocalKafkaChildJvmIT {
     Map<Integer, List<String>> consumed =
         Records.consumeInGroup(kafka, "before-kill", "after-kill-group", 1);
     assertThat(consumed.get(0)).containsExactlyElementsOf(Records.expectedInPartition(300, 1, 0));
-  }
-
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

@@ -2,10 +2,12 @@ package dev.shardline.testkit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.shardline.testkit.internal.FreePorts;
+import dev.shardline.testkit.internal.Loopback;
+import dev.shardline.testkit.kafka.internal.ChildBrokerMain;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,9 +17,15 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.kafka.common.utils.Exit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -36,6 +44,9 @@ class LocalKafkaLifecycleIT {
     Path dataDir = kafka.dataDir();
     assertThat(dataDir).isDirectory();
     assertThat(kafkaChildProcesses()).hasSize(mode == LocalKafka.Mode.CHILD_JVM ? 1 : 0);
+    Optional<Path> log = kafka.logFile();
+    assertThat(log.isPresent()).isEqualTo(mode == LocalKafka.Mode.CHILD_JVM);
+    log.ifPresent(file -> assertThat(file).exists());
 
     // When
     kafka.close();
@@ -46,6 +57,8 @@ class LocalKafkaLifecycleIT {
     assertThat(canBind(controllerPort)).as("controller port %d free", controllerPort).isTrue();
     assertThat(dataDir).doesNotExist();
     assertThat(kafkaChildProcesses()).isEmpty();
+    log.ifPresent(
+        file -> assertThat(file).as("the log of a broker that did not fail").doesNotExist());
     assertThatThrownBy(kafka::start).isInstanceOf(IllegalStateException.class);
   }
 
@@ -54,7 +67,7 @@ class LocalKafkaLifecycleIT {
   void startRetriesOnNewPortsWhenAPortIsTaken(LocalKafka.Mode mode) throws IOException {
     // Given a port that another server holds, handed out first
     try (ServerSocket taken = new ServerSocket()) {
-      taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+      taken.bind(new InetSocketAddress(Loopback.IPV4, 0));
       AtomicBoolean first = new AtomicBoolean(true);
       LocalKafka.Builder builder =
           LocalKafka.builder()
@@ -89,20 +102,27 @@ class LocalKafkaLifecycleIT {
   }
 
   @Test
-  void childJvmBrokerThatFailsWhileStartingIsReportedWithItsLog() {
+  void childJvmBrokerThatFailsWhileStartingIsReportedWithItsLog() throws IOException {
     // Given a configuration that passes validation but fails when the broker starts
     String missingClass = "com.example.MissingAuthorizerForChild";
     LocalKafka.Builder builder =
         LocalKafka.builder().childJvm().brokerProperty("authorizer.class.name", missingClass);
 
     // When / Then
-    assertThatThrownBy(builder::start)
+    Throwable failure = catchThrowable(builder::start);
+    assertThat(failure)
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("exited before it was ready")
         .hasMessageContaining("broker log")
         .hasMessageContaining(missingClass);
     assertThat(kafkaChildProcesses()).isEmpty();
     assertThat(dataDirsConfiguredWith(missingClass)).isEmpty();
+    // And the log the message names is kept for diagnosis (a stopped broker's is deleted)
+    Matcher named = Pattern.compile("broker log (\\S+), last lines").matcher(failure.getMessage());
+    assertThat(named.find()).as(failure.getMessage()).isTrue();
+    Path log = Path.of(named.group(1));
+    assertThat(log).content().contains(missingClass);
+    Files.delete(log);
   }
 
   @Test
@@ -165,6 +185,34 @@ class LocalKafkaLifecycleIT {
   }
 
   @Test
+  void inProcessBrokerThatHitAFatalFaultIsNotRunningAndStartsAgainOnItsPorts() {
+    try (LocalKafka kafka = LocalKafka.builder().inProcess().start()) {
+      // Given a running broker with data
+      kafka.createTopic("before-the-fault", 1);
+      Records.produceNumbered(kafka, "before-the-fault", 10, 1);
+      String bootstrap = kafka.bootstrapServers();
+
+      // When one of its threads hits a fatal fault, and Kafka's fault handler halts the JVM
+      CompletableFuture<Void> faultHandler =
+          CompletableFuture.runAsync(() -> Exit.halt(1, "simulated fatal fault"));
+
+      // Then the JVM lives on, and LocalKafka says the broker is gone (it used to say running)
+      assertThat(faultHandler)
+          .failsWithin(10, TimeUnit.SECONDS)
+          .withThrowableThat()
+          .withMessageContaining("tried to halt the JVM");
+      assertThat(kafka.isRunning()).isFalse();
+
+      // And start() releases the failed broker and brings a fresh one up on the same ports
+      kafka.start();
+      assertThat(kafka.isRunning()).isTrue();
+      assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+      assertThat(Records.consumeInGroup(kafka, "before-the-fault", "after-the-fault", 1).get(0))
+          .hasSize(10);
+    }
+  }
+
+  @Test
   void inProcessBrokerCannotBeKilled() {
     try (LocalKafka kafka = LocalKafka.builder().inProcess().start()) {
       assertThatThrownBy(kafka::kill)
@@ -183,7 +231,9 @@ class LocalKafkaLifecycleIT {
             p ->
                 p.info()
                     .arguments()
-                    .map(arguments -> Arrays.asList(arguments).contains("kafka.Kafka"))
+                    .map(
+                        arguments ->
+                            Arrays.asList(arguments).contains(ChildBrokerMain.class.getName()))
                     .orElse(false))
         .collect(Collectors.toList());
   }
@@ -215,7 +265,7 @@ class LocalKafkaLifecycleIT {
     try (ServerSocket socket = new ServerSocket()) {
       // As any server would: connections the broker closed may linger in TIME_WAIT on its port.
       socket.setReuseAddress(true);
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, port));
       return true;
     } catch (IOException e) {
       return false;

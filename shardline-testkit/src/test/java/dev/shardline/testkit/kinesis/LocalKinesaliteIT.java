@@ -1,13 +1,12 @@
 package dev.shardline.testkit.kinesis;
 
-import static dev.shardline.testkit.kinesis.LocalKinesisIT.canConnect;
 import static dev.shardline.testkit.kinesis.LocalKinesisIT.nodeProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.RoundTrip.Placement;
 import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -87,9 +86,9 @@ class LocalKinesaliteIT {
 
     // Then no node process of it is left, and its port is free
     assertThat(started.values()).noneMatch(ProcessHandle::isAlive);
-    assertThat(canConnect(port)).isFalse();
+    assertThat(Loopback.accepts(port, Duration.ofSeconds(1))).isFalse();
     try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, port));
     }
     kinesalite.close(); // idempotent
   }

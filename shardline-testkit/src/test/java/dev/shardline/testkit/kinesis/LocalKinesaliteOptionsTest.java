@@ -38,7 +38,9 @@ class LocalKinesaliteOptionsTest {
             "--deleteStreamMs", "5",
             "--updateStreamMs", "1000");
     assertThat(options.initialStreams()).containsEntry("volume", 8);
-    assertThat(options.launch().cbor()).as("kinesalite clients speak JSON").isFalse();
+    assertThat(options.launch(dev.shardline.testkit.internal.FreePorts::pick).cbor())
+        .as("kinesalite clients speak JSON")
+        .isFalse();
   }
 
   @Test

@@ -3,17 +3,18 @@ package dev.shardline.testkit.kinesis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.testkit.internal.FreePorts;
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.RoundTrip.Placement;
 import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
@@ -91,22 +92,73 @@ class LocalKinesisIT {
     Map<Long, ProcessHandle> started = nodeProcesses();
     started.keySet().removeAll(before);
     assertThat(started).as("node processes started by LocalKinesis").isNotEmpty();
-    assertThat(canConnect(plainPort)).isTrue();
+    assertThat(Loopback.accepts(plainPort, Duration.ofSeconds(1))).isTrue();
+    Path log = kinesis.logFile();
+    assertThat(log).exists();
 
     // When it is closed
     kinesis.close();
 
     // Then no node process of it is left, nothing answers on its ports, and they can be bound
     assertThat(started.values()).noneMatch(ProcessHandle::isAlive);
-    assertThat(canConnect(plainPort)).isFalse();
-    assertThat(canConnect(tlsPort)).isFalse();
+    assertThat(Loopback.accepts(plainPort, Duration.ofSeconds(1))).isFalse();
+    assertThat(Loopback.accepts(tlsPort, Duration.ofSeconds(1))).isFalse();
     for (int port : List.of(plainPort, tlsPort)) {
       try (ServerSocket socket = new ServerSocket()) {
-        socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        socket.bind(new InetSocketAddress(Loopback.IPV4, port));
       }
     }
     assertThatThrownBy(kinesis::client).isInstanceOf(IllegalStateException.class);
+    // And its log, of a server that did not fail, is gone
+    assertThat(log).doesNotExist();
     kinesis.close(); // idempotent
+  }
+
+  @Test
+  void aTlsPortTakenByAnotherProcessMakesTheStartRetryOnNewPorts() throws Exception {
+    // Given a port another process holds, handed out as kinesis-local's TLS port
+    try (ServerSocket taken = new ServerSocket()) {
+      taken.bind(new InetSocketAddress(Loopback.IPV4, 0));
+      AtomicInteger picks = new AtomicInteger();
+      LocalKinesis.Builder builder =
+          LocalKinesis.builder()
+              .portPicker(
+                  () -> picks.incrementAndGet() == 2 ? taken.getLocalPort() : FreePorts.pick());
+
+      // When it starts (the plain port answers at once: that used to be enough)
+      try (LocalKinesis kinesis = builder.start()) {
+
+        // Then it started again on new ports, and both of them serve
+        assertThat(kinesis.tlsEndpoint().getPort()).isNotEqualTo(taken.getLocalPort());
+        assertThat(picks.get()).isGreaterThanOrEqualTo(4);
+        try (KinesisClient tls =
+            KinesisClients.sync(
+                kinesis.tlsEndpoint(), kinesis.region(), kinesis.credentials(), true)) {
+          assertThat(tls.listStreams().streamNames()).isEmpty();
+        }
+        assertThat(kinesis.client().listStreams().streamNames()).isEmpty();
+      }
+    }
+  }
+
+  @Test
+  void aPortAnsweredByAnotherKinesisServerIsNotMistakenForOurs() {
+    // Given another Kinesis server, whose port is handed out as kinesis-local's plain port
+    try (LocalKinesalite other = LocalKinesalite.builder().initialStream("not-ours", 1).start()) {
+      int otherPort = other.endpoint().getPort();
+      AtomicInteger picks = new AtomicInteger();
+      LocalKinesis.Builder builder =
+          LocalKinesis.builder()
+              .portPicker(() -> picks.incrementAndGet() == 1 ? otherPort : FreePorts.pick());
+
+      // When kinesis-local starts (ListStreams on that port answers: that used to be enough)
+      try (LocalKinesis kinesis = builder.start()) {
+
+        // Then it is on ports of its own, and its client talks to it, not to the other server
+        assertThat(kinesis.plainEndpoint().getPort()).isNotEqualTo(otherPort);
+        assertThat(kinesis.client().listStreams().streamNames()).doesNotContain("not-ours");
+      }
+    }
   }
 
   @Test
@@ -138,14 +190,5 @@ class LocalKinesisIT {
         .descendants()
         .filter(p -> p.info().command().map(c -> c.endsWith("node")).orElse(false))
         .collect(Collectors.toMap(ProcessHandle::pid, p -> p));
-  }
-
-  static boolean canConnect(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
 import dev.shardline.testkit.kinesis.LocalKinesalite;
 import dev.shardline.testkit.proxy.StoredRecords.Stored;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -36,11 +37,7 @@ class KinesisQuotaProxyKinesaliteIT {
   @BeforeAll
   static void startKinesalite() {
     kinesalite =
-        LocalKinesalite.builder()
-            .initialStream("partial", 2)
-            .initialStream("volume-direct", 4)
-            .initialStream("volume-proxied", 4)
-            .start();
+        LocalKinesalite.builder().initialStream("partial", 2).initialStream("volume", 4).start();
   }
 
   @AfterAll
@@ -82,34 +79,32 @@ class KinesisQuotaProxyKinesaliteIT {
   }
 
   @Test
-  void theProxyKeepsUpWithKinesalite() {
-    // Given the same stream shape directly on kinesalite and through a proxy without limits
+  void twentyThousandRecordsThroughAProxyWithoutLimitsAllArriveOnKinesalite() {
+    // Given a proxy without limits in front of kinesalite
     int records = 20_000;
     try (KinesisQuotaProxy proxy =
         KinesisQuotaProxy.builder().upstream(kinesalite).quotas(UNLIMITED).start()) {
 
-      // When 20,000 records of 100 bytes are written both ways, four PutRecords of 500 in flight,
-      // after a warm-up of both ways
-      writeRate(kinesalite, "volume-direct", 2_000);
-      writeRate(proxy, "volume-proxied", 2_000);
-      double direct = writeRate(kinesalite, "volume-direct", records);
-      double proxied = writeRate(proxy, "volume-proxied", records);
-
-      // Then everything arrived, and the proxy is not the bottleneck (a generous floor: the two
-      // cores are shared by node, the client and the proxy)
+      // When 20,000 records of 100 bytes are written through it, four PutRecords of 500 in flight
+      long started = System.nanoTime();
+      write(proxy, "volume", records);
       LOG.info(
-          "{} records: {} records/s directly, {} records/s through the proxy",
+          "{} records through the proxy in {} ms (for information: throughput is measured by"
+              + " benchmarks, not asserted by tests)",
           records,
-          Math.round(direct),
-          Math.round(proxied));
-      assertThat(StoredRecords.readAll(kinesalite.client(), "volume-proxied"))
-          .hasSize(records + 2_000);
-      assertThat(proxy.counters().acceptedRecords()).isEqualTo(records + 2_000);
-      assertThat(proxied).isGreaterThan(0.4 * direct);
+          Duration.ofNanos(System.nanoTime() - started).toMillis());
+
+      // Then every record arrived, once, and the proxy counted each
+      assertThat(StoredRecords.readAll(kinesalite.client(), "volume"))
+          .extracting(Stored::data)
+          .hasSize(records)
+          .doesNotHaveDuplicates();
+      assertThat(proxy.counters().acceptedRecords()).isEqualTo(records);
+      assertThat(proxy.counters().throttledRecords()).isZero();
     }
   }
 
-  private static double writeRate(KinesisEndpoint endpoint, String stream, int records) {
+  private static void write(KinesisEndpoint endpoint, String stream, int records) {
     try (KinesisAsyncClient client =
         dev.shardline.testkit.kinesis.KinesisClients.builder(endpoint.endpoint())
             .region(endpoint.region())
@@ -119,7 +114,6 @@ class KinesisQuotaProxyKinesaliteIT {
             .buildAsync()) {
       Semaphore inFlight = new Semaphore(4);
       List<CompletableFuture<PutRecordsResponse>> calls = new ArrayList<>();
-      long started = System.nanoTime();
       for (int start = 0; start < records; start += 500) {
         inFlight.acquireUninterruptibly();
         List<PutRecordsRequestEntry> batch = entries(start, start + 500);
@@ -129,9 +123,7 @@ class KinesisQuotaProxyKinesaliteIT {
                 .whenComplete((response, error) -> inFlight.release()));
       }
       long failed = calls.stream().mapToLong(call -> call.join().failedRecordCount()).sum();
-      double seconds = (System.nanoTime() - started) / 1e9;
       assertThat(failed).isZero();
-      return records / seconds;
     }
   }
 

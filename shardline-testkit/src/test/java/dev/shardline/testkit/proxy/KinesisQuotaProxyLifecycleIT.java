@@ -4,12 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.internal.Await;
+import dev.shardline.testkit.internal.Loopback;
 import dev.shardline.testkit.kinesis.LocalKinesis;
-import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -36,14 +34,14 @@ class KinesisQuotaProxyLifecycleIT {
     proxy.close();
 
     // Then nothing answers on its port and the port can be bound again
-    assertThat(canConnect(port)).isFalse();
+    assertThat(Loopback.accepts(port, Duration.ofSeconds(1))).isFalse();
     try (ServerSocket socket = new ServerSocket()) {
-      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      socket.bind(new InetSocketAddress(Loopback.IPV4, port));
     }
     // And its clients and the server are closed
     assertThatThrownBy(proxy::client).isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(kinesis::client).isInstanceOf(IllegalStateException.class);
-    assertThat(canConnect(kinesis.endpoint().getPort())).isFalse();
+    assertThat(Loopback.accepts(kinesis.endpoint().getPort(), Duration.ofSeconds(1))).isFalse();
     proxy.close(); // idempotent
   }
 
@@ -75,15 +73,6 @@ class KinesisQuotaProxyLifecycleIT {
 
       // And the server still serves
       assertThat(kinesis.client().listStreams().streamNames()).isEmpty();
-    }
-  }
-
-  private static boolean canConnect(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1000);
-      return true;
-    } catch (IOException e) {
-      return false;
     }
   }
 }

@@ -1,11 +1,7 @@
 package dev.shardline.testkit.kafka.internal;
 
 import dev.shardline.testkit.internal.Await;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.net.UnknownHostException;
+import dev.shardline.testkit.internal.Loopback;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.concurrent.ExecutionException;
@@ -17,8 +13,6 @@ import org.apache.kafka.common.Node;
 
 /** Waits until a broker serves clients: registered with its controller and unfenced. Stateless. */
 public final class BrokerReadiness {
-  private static final InetAddress LOOPBACK = loopback();
-
   private BrokerReadiness() {}
 
   /**
@@ -36,7 +30,7 @@ public final class BrokerReadiness {
         "the Kafka broker to accept connections on " + config.bootstrapServers(),
         timeout,
         Duration.ofMillis(20),
-        () -> accepts(config.brokerPort()));
+        () -> Loopback.accepts(config.brokerPort(), Duration.ofMillis(200)));
   }
 
   /**
@@ -85,15 +79,6 @@ public final class BrokerReadiness {
     return diagnostics.isEmpty() ? "" : "; " + diagnostics;
   }
 
-  private static boolean accepts(int port) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(LOOPBACK, port), 200);
-      return true;
-    } catch (IOException e) {
-      return false;
-    }
-  }
-
   private static boolean isUnfenced(BrokerConfig config, Admin admin) {
     DescribeClusterResult cluster =
         admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000));
@@ -107,14 +92,6 @@ public final class BrokerReadiness {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("Interrupted while describing the cluster", e);
-    }
-  }
-
-  private static InetAddress loopback() {
-    try {
-      return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-    } catch (UnknownHostException e) {
-      throw new IllegalStateException(e);
     }
   }
 }

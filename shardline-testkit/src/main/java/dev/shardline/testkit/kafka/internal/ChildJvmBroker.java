@@ -10,13 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A KRaft broker in a child JVM: {@code java -cp <this JVM's classpath> kafka.Kafka
- * server.properties}, run through {@link ServerProcess} so its process tree is stopped on close and
- * by the shutdown reaper. Its log (slf4j-simple and log4j2, both at WARN) goes to the {@link
- * ServerProcess} log file. Thread-safe.
+ * A KRaft broker in a child JVM: {@code java -cp <this JVM's classpath> ChildBrokerMain
+ * server.properties} ({@link ChildBrokerMain} runs {@code kafka.Kafka}), run through {@link
+ * ServerProcess} so its process tree is stopped on close and by the shutdown reaper, and the broker
+ * halts by itself when this JVM is gone (killed without running its shutdown hook). Its log
+ * (slf4j-simple and log4j2, both at WARN) goes to the {@link ServerProcess} log file. Thread-safe.
  */
 public final class ChildJvmBroker implements RunningBroker {
   /**
@@ -83,7 +83,7 @@ public final class ChildJvmBroker implements RunningBroker {
         new ProcessBuilder(
                 java.toString(),
                 "@" + argumentFile,
-                "kafka.Kafka",
+                ChildBrokerMain.class.getName(),
                 config.propertiesFile().toString())
             .directory(root.toFile());
     return new ChildJvmBroker(ServerProcess.start("kafka", command));
@@ -139,22 +139,11 @@ public final class ChildJvmBroker implements RunningBroker {
 
   @Override
   public void kill() {
-    ProcessHandle.of(process.pid())
-        .ifPresent(
-            handle -> {
-              handle.descendants().forEach(ProcessHandle::destroyForcibly);
-              handle.destroyForcibly();
-              try {
-                handle.onExit().get(10, TimeUnit.SECONDS);
-              } catch (Exception e) {
-                if (e instanceof InterruptedException) {
-                  Thread.currentThread().interrupt();
-                }
-                throw new IllegalStateException(
-                    "Kafka broker " + process + " did not exit after SIGKILL", e);
-              }
-            });
-    // The process is gone: this only reaps it and takes it off the shutdown reaper's list.
-    process.close();
+    process.kill();
+  }
+
+  @Override
+  public void markFailed() {
+    process.markFailed();
   }
 }

@@ -25,8 +25,16 @@ public interface RunningBroker {
   /** The broker's log file, for a child JVM. */
   Optional<Path> logFile();
 
-  /** Stops the broker gracefully and waits until it has stopped. Idempotent. */
+  /**
+   * Stops the broker gracefully and waits until it has stopped. Idempotent. A child JVM's log file
+   * is deleted then, unless the run failed ({@link #markFailed()}, or the JVM exited on its own).
+   */
   void stop();
+
+  /**
+   * The run failed (it did not become ready): keep what diagnoses it. Call before {@link #stop}.
+   */
+  default void markFailed() {}
 
   /**
    * Stops the broker at once, as a crash would (SIGKILL), and waits until it is gone.

@@ -1,5 +1,6 @@
 package dev.shardline.testkit.proxy.internal;
 
+import dev.shardline.testkit.proxy.Operation;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -36,8 +37,14 @@ import java.util.concurrent.TimeUnit;
  * An HTTP/1.1 client for the upstream server with a pool of keep-alive connections, one request in
  * flight per connection. Pooled connections idle longer than {@code maxIdle} are closed rather than
  * reused (Node servers such as kinesis-local close idle connections after 5 s; reusing one at that
- * moment fails). A request that fails on a reused connection before any answer arrived is sent once
- * more on a new connection. Thread-safe.
+ * moment fails).
+ *
+ * <p>A request that fails on a reused connection before any answer arrived is sent once more on a
+ * new connection only when sending it again cannot do anything twice: when writing it failed (the
+ * server never had all of it), or when it only reads ({@code List*}, {@code Describe*}, {@code
+ * GetShardIterator}). A {@code PutRecords} the server may have written, or a {@code GetRecords}, is
+ * never sent again: it fails, and the proxy answers the client with a 5xx, as AWS does when its
+ * backend drops a request, so the client decides whether to retry. Thread-safe.
  */
 public final class NettyUpstream implements Upstream, AutoCloseable {
   /** GetRecords answers carry up to 10 MiB of data, base64 in JSON. */
@@ -135,9 +142,7 @@ public final class NettyUpstream implements Upstream, AutoCloseable {
                 result.complete(response);
               } else {
                 channel.close();
-                if (reused
-                    && error instanceof UpstreamException
-                    && ((UpstreamException) error).beforeAnyAnswer()) {
+                if (reused && mayResend(request, error)) {
                   connectAndExchange(request, result);
                 } else {
                   result.completeExceptionally(error);
@@ -150,12 +155,30 @@ public final class NettyUpstream implements Upstream, AutoCloseable {
             written -> {
               if (!written.isSuccess()) {
                 exchange.fail(
-                    new UpstreamException(
+                    UpstreamException.notSent(
                         "Cannot send to the upstream " + uri + ": " + written.cause(),
-                        true,
                         written.cause()));
               }
             });
+  }
+
+  /**
+   * Whether {@code request}, which failed with {@code error} on a reused connection, may go again:
+   * only if the server cannot have acted on it, or acting twice changes nothing.
+   */
+  static boolean mayResend(ProxyRequest request, Throwable error) {
+    if (!(error instanceof UpstreamException) || !((UpstreamException) error).beforeAnyAnswer()) {
+      return false;
+    }
+    return ((UpstreamException) error).notSent() || onlyReads(request.operation());
+  }
+
+  private static boolean onlyReads(Operation operation) {
+    String name = operation.apiName();
+    return name != null
+        && (name.startsWith("List")
+            || name.startsWith("Describe")
+            || operation == Operation.GET_SHARD_ITERATOR);
   }
 
   private Channel pollIdle() {

@@ -1,5 +1,6 @@
 package dev.shardline.testkit.proxy.internal;
 
+import dev.shardline.testkit.internal.Loopback;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -25,7 +26,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +52,7 @@ public final class ProxyServer implements AutoCloseable {
     this.channels = channels;
   }
 
-  /** Binds a free port on the loopback address and starts serving. */
+  /** Binds a free port on 127.0.0.1 and starts serving. */
   public static ProxyServer start(EventLoopGroup group, RequestProcessor processor) {
     ChannelGroup channels =
         new DefaultChannelGroup("kinesis-quota-proxy", GlobalEventExecutor.INSTANCE);
@@ -75,10 +75,7 @@ public final class ProxyServer implements AutoCloseable {
                   }
                 });
     Channel server =
-        bootstrap
-            .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-            .syncUninterruptibly()
-            .channel();
+        bootstrap.bind(new InetSocketAddress(Loopback.IPV4, 0)).syncUninterruptibly().channel();
     channels.add(server);
     return new ProxyServer(server, channels);
   }

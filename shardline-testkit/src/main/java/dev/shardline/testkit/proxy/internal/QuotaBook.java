@@ -37,22 +37,73 @@ public final class QuotaBook {
    *
    * @return per record, whether it was accepted
    */
-  public synchronized boolean[] admitWrites(List<ShardRef> shards, long[] sizes) {
+  public boolean[] admitWrites(List<ShardRef> shards, long[] sizes) {
+    return admit(shards, sizes).accepted();
+  }
+
+  /**
+   * {@link #admitWrites}, with a handle to give the accepted records' quota back when the server
+   * does not write them after all.
+   */
+  public synchronized WriteAdmission admit(List<ShardRef> shards, long[] sizes) {
     if (shards.size() != sizes.length) {
       throw new IllegalArgumentException(shards.size() + " shards for " + sizes.length + " sizes");
     }
     long now = clock.getAsLong();
-    boolean[] accepted = new boolean[sizes.length];
+    WriteWindow[] windows = new WriteWindow[sizes.length];
+    WriteWindow.Slot[] slots = new WriteWindow.Slot[sizes.length];
     for (int i = 0; i < sizes.length; i++) {
-      WriteWindow window =
+      windows[i] =
           writes.computeIfAbsent(
               shards.get(i),
               s ->
                   new WriteWindow(
                       quotas.writeRecordsPerSecond(), quotas.writeBytesPerSecond(), SECOND));
-      accepted[i] = window.tryAccept(now, sizes[i]);
+      slots[i] = windows[i].tryAccept(now, sizes[i]);
     }
-    return accepted;
+    return new WriteAdmission(windows, slots, sizes.clone());
+  }
+
+  /** Which records of one request the write quotas accepted, and their quota to give back. */
+  public final class WriteAdmission {
+    private final WriteWindow[] windows;
+    private final WriteWindow.Slot[] slots;
+    private final long[] sizes;
+    private boolean refunded; // guarded by the QuotaBook
+
+    private WriteAdmission(WriteWindow[] windows, WriteWindow.Slot[] slots, long[] sizes) {
+      this.windows = windows;
+      this.slots = slots;
+      this.sizes = sizes;
+    }
+
+    /** Per record, whether it was accepted. */
+    public boolean[] accepted() {
+      boolean[] accepted = new boolean[slots.length];
+      for (int i = 0; i < slots.length; i++) {
+        accepted[i] = slots[i] != null;
+      }
+      return accepted;
+    }
+
+    /**
+     * Gives the accepted records' quota back: the server failed the request as a whole, so the
+     * client's retry must not be charged twice. Idempotent; after {@link #reset()} it changes
+     * nothing.
+     */
+    public void refund() {
+      synchronized (QuotaBook.this) {
+        if (refunded) {
+          return;
+        }
+        refunded = true;
+        for (int i = 0; i < slots.length; i++) {
+          if (slots[i] != null) {
+            windows[i].refund(slots[i], sizes[i]);
+          }
+        }
+      }
+    }
   }
 
   /** Admits one GetRecords call on {@code shard} unless it is over its call or byte quota. */

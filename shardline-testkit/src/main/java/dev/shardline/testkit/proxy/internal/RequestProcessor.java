@@ -148,23 +148,25 @@ public final class RequestProcessor {
               if (shards.isEmpty()) {
                 return respondWith(forward(request, Operation.PUT_RECORDS));
               }
-              boolean[] accepted = quotas.admitWrites(shards.get(), batch.sizes());
+              QuotaBook.WriteAdmission admission = quotas.admit(shards.get(), batch.sizes());
+              boolean[] accepted = admission.accepted();
               String[] messages = count(batch.stream(), shards.get(), accepted);
               int acceptedCount = 0;
               for (boolean a : accepted) {
                 acceptedCount += a ? 1 : 0;
               }
-              if (acceptedCount == accepted.length) {
-                return respondWith(forward(request, Operation.PUT_RECORDS));
-              }
               if (acceptedCount == 0) {
                 ObjectNode all = batch.mergeResponse(wire, null, accepted, messages);
                 return answer(AwsErrors.ok(wire, wire.write(all)));
               }
+              Runnable refund = () -> refund(admission, shards.get(), accepted);
+              if (acceptedCount == accepted.length) {
+                return respondWith(forwardWrite(request, Operation.PUT_RECORDS, refund));
+              }
               ProxyRequest rewritten =
                   request.withBody(wire.write(batch.acceptedOnly(accepted))).uncompressedAnswer();
               return respondWith(
-                  forward(rewritten, Operation.PUT_RECORDS)
+                  forwardWrite(rewritten, Operation.PUT_RECORDS, refund)
                       .thenApply(response -> merge(batch, response, accepted, messages)));
             });
   }
@@ -187,27 +189,58 @@ public final class RequestProcessor {
   /** Counts accepted and throttled records per shard; the error message of each rejected one. */
   private String[] count(StreamId stream, List<ShardRef> shards, boolean[] accepted) {
     String[] messages = new String[accepted.length];
-    Map<ShardRef, long[]> perShard = new LinkedHashMap<>();
     for (int i = 0; i < accepted.length; i++) {
-      ShardRef shard = shards.get(i);
-      long[] acceptedAndThrottled = perShard.computeIfAbsent(shard, s -> new long[2]);
-      if (accepted[i]) {
-        acceptedAndThrottled[0]++;
-      } else {
-        acceptedAndThrottled[1]++;
-        messages[i] = AwsErrors.writeThrottledMessage(shard, stream.account(account));
+      if (!accepted[i]) {
+        messages[i] = AwsErrors.writeThrottledMessage(shards.get(i), stream.account(account));
       }
     }
-    perShard.forEach(
-        (shard, n) -> {
-          if (n[0] > 0) {
-            counters.acceptedRecords(shard, n[0]);
-          }
-          if (n[1] > 0) {
-            counters.throttledRecords(shard, n[1]);
-          }
-        });
+    tally(shards, accepted)
+        .forEach(
+            (shard, n) -> {
+              if (n[0] > 0) {
+                counters.acceptedRecords(shard, n[0]);
+              }
+              if (n[1] > 0) {
+                counters.throttledRecords(shard, n[1]);
+              }
+            });
     return messages;
+  }
+
+  /** Per shard, how many records were accepted ([0]) and throttled ([1]). */
+  private static Map<ShardRef, long[]> tally(List<ShardRef> shards, boolean[] accepted) {
+    Map<ShardRef, long[]> perShard = new LinkedHashMap<>();
+    for (int i = 0; i < accepted.length; i++) {
+      perShard.computeIfAbsent(shards.get(i), s -> new long[2])[accepted[i] ? 0 : 1]++;
+    }
+    return perShard;
+  }
+
+  /**
+   * Forwards an admitted write; when the server fails it as a whole (no answer, or an answer other
+   * than 200), its records were not written: their quota and count are given back.
+   */
+  private CompletableFuture<ProxyResponse> forwardWrite(
+      ProxyRequest request, Operation operation, Runnable refund) {
+    return forward(request, operation)
+        .whenComplete(
+            (response, error) -> {
+              if (error != null || response.status() != 200) {
+                refund.run();
+              }
+            });
+  }
+
+  private void refund(
+      QuotaBook.WriteAdmission admission, List<ShardRef> shards, boolean[] accepted) {
+    admission.refund();
+    tally(shards, accepted)
+        .forEach(
+            (shard, n) -> {
+              if (n[0] > 0) {
+                counters.acceptedRecords(shard, -n[0]);
+              }
+            });
   }
 
   private CompletableFuture<Outcome> putRecord(ProxyRequest request) {
@@ -225,9 +258,15 @@ public final class RequestProcessor {
                 return respondWith(forward(request, Operation.PUT_RECORD));
               }
               ShardRef shard = shards.get().get(0);
-              if (quotas.admitWrites(shards.get(), new long[] {cost.get().bytes()})[0]) {
+              QuotaBook.WriteAdmission admission =
+                  quotas.admit(shards.get(), new long[] {cost.get().bytes()});
+              if (admission.accepted()[0]) {
                 counters.acceptedRecords(shard, 1);
-                return respondWith(forward(request, Operation.PUT_RECORD));
+                return respondWith(
+                    forwardWrite(
+                        request,
+                        Operation.PUT_RECORD,
+                        () -> refund(admission, shards.get(), admission.accepted())));
               }
               counters.throttledPutRecordCall(shard);
               return answer(

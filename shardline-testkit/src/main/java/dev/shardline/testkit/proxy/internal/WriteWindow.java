@@ -9,10 +9,12 @@ import java.util.ArrayDeque;
  * burst is timed. Not thread-safe: {@link QuotaBook} guards it.
  */
 final class WriteWindow {
-  private static final class Slot {
+  /** What the window accepted at one instant; a handle to {@link #refund} a record from. */
+  static final class Slot {
     final long at;
     long records;
     long bytes;
+    boolean expired;
 
     Slot(long at) {
       this.at = at;
@@ -32,11 +34,15 @@ final class WriteWindow {
     this.windowNanos = windowNanos;
   }
 
-  /** Accepts one record of {@code size} bytes at {@code now} if the window has room for it. */
-  boolean tryAccept(long now, long size) {
+  /**
+   * Accepts one record of {@code size} bytes at {@code now} if the window has room for it.
+   *
+   * @return where it was counted, to {@linkplain #refund refund} it; null if it was not accepted
+   */
+  Slot tryAccept(long now, long size) {
     expire(now);
     if (records + 1 > maxRecords || bytes + size > maxBytes) {
-      return false;
+      return null;
     }
     Slot last = slots.peekLast();
     if (last == null || last.at != now) {
@@ -47,13 +53,28 @@ final class WriteWindow {
     last.bytes += size;
     records++;
     bytes += size;
-    return true;
+    return last;
+  }
+
+  /**
+   * Takes back one accepted record of {@code size} bytes (it was not written after all). Nothing to
+   * do once its slot has left the window.
+   */
+  void refund(Slot slot, long size) {
+    if (slot.expired) {
+      return;
+    }
+    slot.records--;
+    slot.bytes -= size;
+    records--;
+    bytes -= size;
   }
 
   private void expire(long now) {
     Slot first;
     while ((first = slots.peekFirst()) != null && now - first.at >= windowNanos) {
       slots.removeFirst();
+      first.expired = true;
       records -= first.records;
       bytes -= first.bytes;
     }

@@ -29,6 +29,13 @@ final class FakeKinesis implements Upstream {
           new ShardMap.OpenShard("shardId-000000000001", HALF.add(BigInteger.ONE), HashKeys.MAX));
   volatile int dataBytesPerGet = 10;
   volatile boolean down;
+
+  /** When not 200: the status PutRecords and PutRecord are answered with, as a whole. */
+  volatile int writeStatus = 200;
+
+  /** Whether PutRecords and PutRecord get no answer (the connection drops); others are served. */
+  volatile boolean dropWrites;
+
   private final AtomicInteger sequence = new AtomicInteger();
 
   List<ProxyRequest> received(Operation operation) {
@@ -45,6 +52,16 @@ final class FakeKinesis implements Upstream {
           new UpstreamException("Cannot connect to the upstream: refused", true, null));
     }
     WireProtocol protocol = request.protocol().orElse(WireProtocol.JSON);
+    Operation operation = request.operation();
+    boolean write = operation == Operation.PUT_RECORDS || operation == Operation.PUT_RECORD;
+    if (write && dropWrites) {
+      return CompletableFuture.failedFuture(
+          new UpstreamException("The upstream closed the connection before answering", true, null));
+    }
+    if (write && writeStatus != 200) {
+      return CompletableFuture.completedFuture(
+          AwsErrors.error(protocol, writeStatus, "InternalFailure", "the fake failed the write"));
+    }
     ObjectNode body;
     try {
       body = protocol.readObject(request.body());

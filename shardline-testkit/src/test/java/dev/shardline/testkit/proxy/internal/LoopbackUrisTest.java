@@ -18,6 +18,14 @@ class LoopbackUrisTest {
         .isEqualTo(URI.create("http://127.0.0.1:4567"));
   }
 
+  @Test
+  void everyAddressOfTheLoopbackNetworkIsAcceptedAsTheReadmeSays() {
+    assertThat(LoopbackUris.requireLoopback(URI.create("http://127.1.2.3:4567")))
+        .isEqualTo(URI.create("http://127.1.2.3:4567"));
+    assertThat(LoopbackUris.requireLoopback(URI.create("http://127.255.255.254:80")))
+        .isEqualTo(URI.create("http://127.255.255.254:80"));
+  }
+
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -28,11 +36,13 @@ class LoopbackUrisTest {
         "https://127.0.0.1:4567",
         "http://127.0.0.1",
         "http://127.0.0.1.example.com:4567",
+        "http://127.0.0.256:4567",
+        "http://127.999.0.1:4567",
       })
   void anythingElseIsRefused(String uri) {
     assertThatThrownBy(() -> LoopbackUris.requireLoopback(URI.create(uri)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("must be http://127.0.0.1:<port>")
+        .hasMessageContaining("must be http://127.x.x.x:<port>")
         .hasMessageContaining(uri);
   }
 }

@@ -31,6 +31,40 @@ class QuotaBookTest {
   }
 
   @Test
+  void aRefundGivesBackExactlyWhatTheAdmissionTookAndOnlyOnce() {
+    // Given 3 records/s, two admitted (the third of the request did not fit the bytes)
+    QuotaBook book =
+        new QuotaBook(
+            ShardQuotas.aws().withWriteRecordsPerSecond(3).withWriteBytesPerSecond(20), clock);
+    QuotaBook.WriteAdmission admission = book.admit(shards(SHARD_0, 3), new long[] {5, 5, 15});
+    assertThat(admission.accepted()).containsExactly(true, true, false);
+
+    // When it is refunded (twice)
+    admission.refund();
+    admission.refund();
+
+    // Then the full quota is there again, and no more
+    assertThat(count(book.admitWrites(shards(SHARD_0, 4), sizes(4, 5)))).isEqualTo(3);
+  }
+
+  @Test
+  void aRefundAfterTheWindowMovedOnOrAResetChangesNothing() {
+    QuotaBook book = new QuotaBook(ShardQuotas.aws().withWriteRecordsPerSecond(2), clock);
+    QuotaBook.WriteAdmission old = book.admit(shards(SHARD_0, 2), sizes(2, 1));
+    clock.advanceMillis(1_000);
+    assertThat(count(book.admitWrites(shards(SHARD_0, 2), sizes(2, 1)))).isEqualTo(2);
+
+    old.refund();
+
+    assertThat(count(book.admitWrites(shards(SHARD_0, 1), sizes(1, 1)))).isZero();
+    QuotaBook.WriteAdmission beforeReset = book.admit(shards(SHARD_1, 2), sizes(2, 1));
+    book.reset();
+    assertThat(count(book.admitWrites(shards(SHARD_1, 2), sizes(2, 1)))).isEqualTo(2);
+    beforeReset.refund();
+    assertThat(count(book.admitWrites(shards(SHARD_1, 1), sizes(1, 1)))).isZero();
+  }
+
+  @Test
   void windowSlidesRecordByRecordRatherThanResettingEverySecond() {
     // Given 10 records/s, 5 accepted at t=0 and 5 at t=0.5s
     QuotaBook book = new QuotaBook(ShardQuotas.aws().withWriteRecordsPerSecond(10), clock);

@@ -15,6 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RequestProcessorTest {
   private static final String SHARD_0 = "shardId-000000000000";
@@ -109,6 +110,90 @@ class RequestProcessorTest {
     assertThat(upstream.received(Operation.PUT_RECORDS)).hasSize(1);
     assertThat(counters.forwarded(Operation.PUT_RECORDS, false)).isEqualTo(1);
     assertThat(counters.throttledRecords(null)).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"500", "503", "no answer"})
+  void aPutRecordsTheServerFailsAsAWholeGivesItsQuotaBackSoTheRetryIsNotChargedTwice(String failure)
+      throws Exception {
+    // Given 2 records/s per shard, on a clock that stands still, and a server that fails the
+    // first PutRecords as a whole
+    RequestProcessor processor = processor(ShardQuotas.aws().withWriteRecordsPerSecond(2));
+    failWrites(failure);
+    ProxyResponse failed =
+        respond(processor, putRecords(WireProtocol.JSON, TO_SHARD_0, TO_SHARD_0));
+    assertThat(failed.status()).isGreaterThanOrEqualTo(500);
+
+    // When the client retries the same two records within the same second
+    upstream.dropWrites = false;
+    upstream.writeStatus = 200;
+    ProxyResponse retried =
+        respond(processor, putRecords(WireProtocol.JSON, TO_SHARD_0, TO_SHARD_0));
+
+    // Then both are accepted: the failed attempt took no quota
+    assertThat(retried.status()).isEqualTo(200);
+    assertThat(WireProtocol.JSON.readObject(retried.body()).get("FailedRecordCount").asInt())
+        .isZero();
+    assertThat(counters.acceptedRecords(null)).isEqualTo(2);
+    assertThat(counters.throttledRecords(null)).isZero();
+  }
+
+  @Test
+  void aPartlyThrottledPutRecordsTheServerFailsGivesBackOnlyWhatItTook() throws Exception {
+    // Given 2 records/s, one already taken, and a server that fails the next write as a whole
+    RequestProcessor processor = processor(ShardQuotas.aws().withWriteRecordsPerSecond(2));
+    respond(processor, putRecords(WireProtocol.JSON, TO_SHARD_0));
+    upstream.writeStatus = 500;
+
+    // When two records come (one fits, one is throttled) and the server fails the rewritten write
+    assertThat(respond(processor, putRecords(WireProtocol.JSON, TO_SHARD_0, TO_SHARD_0)).status())
+        .isEqualTo(500);
+    upstream.writeStatus = 200;
+
+    // Then the one record that fitted has its quota back, and no more
+    ProxyResponse next = respond(processor, putRecords(WireProtocol.JSON, TO_SHARD_0, TO_SHARD_0));
+    assertThat(WireProtocol.JSON.readObject(next.body()).get("FailedRecordCount").asInt())
+        .isEqualTo(1);
+    assertThat(counters.acceptedRecords(null)).isEqualTo(2);
+  }
+
+  @Test
+  void aPutRecordTheServerDropsGivesItsQuotaBack() throws Exception {
+    // Given 1 record/s per shard and a server that drops the first PutRecord unanswered
+    RequestProcessor processor = processor(ShardQuotas.aws().withWriteRecordsPerSecond(1));
+    upstream.dropWrites = true;
+    assertThat(respond(processor, putRecord(TO_SHARD_0)).status()).isEqualTo(502);
+
+    // When it is retried at the same instant
+    upstream.dropWrites = false;
+
+    // Then it is accepted and written
+    assertThat(respond(processor, putRecord(TO_SHARD_0)).status()).isEqualTo(200);
+    assertThat(counters.acceptedRecords(null)).isEqualTo(1);
+    assertThat(counters.throttledPutRecordCalls(null)).isZero();
+  }
+
+  @Test
+  void aWriteTheServerCompletedKeepsItsQuotaAfterAll() {
+    RequestProcessor processor = processor(ShardQuotas.aws().withWriteRecordsPerSecond(1));
+
+    assertThat(respond(processor, putRecord(TO_SHARD_0)).status()).isEqualTo(200);
+
+    assertThat(respond(processor, putRecord(TO_SHARD_0)).status()).isEqualTo(400);
+  }
+
+  private void failWrites(String failure) {
+    if (failure.equals("no answer")) {
+      upstream.dropWrites = true;
+    } else {
+      upstream.writeStatus = Integer.parseInt(failure);
+    }
+  }
+
+  private static ProxyRequest putRecord(String explicitHashKey) {
+    ObjectNode body = PutRecordsBatchTest.record(WireProtocol.JSON, "k", 8, explicitHashKey);
+    body.put("StreamName", "orders");
+    return request(WireProtocol.JSON, "PutRecord", body);
   }
 
   @Test

@@ -1,0 +1,63 @@
+package dev.shardline.kafka.internal;
+
+import dev.shardline.api.RetriableException;
+import dev.shardline.api.ShardlineException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.InterruptException;
+
+/**
+ * The one place that maps errors of the Kafka clients to Shardline's: Kafka's retriable errors
+ * (timeouts, unavailable or moved leaders and coordinators, disconnections) become a {@link
+ * RetriableException}, everything else a plain {@link ShardlineException}. Stateless.
+ */
+public final class KafkaErrors {
+  private KafkaErrors() {}
+
+  /** The Kafka error inside wrappers ({@link ExecutionException}, {@link CompletionException}). */
+  public static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while ((e instanceof ExecutionException || e instanceof CompletionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  /** Whether Kafka says the operation may succeed when tried again. */
+  public static boolean isRetriable(Throwable error) {
+    Throwable e = unwrap(error);
+    return e instanceof org.apache.kafka.common.errors.RetriableException
+        || e instanceof java.util.concurrent.TimeoutException
+        || e instanceof RetriableException;
+  }
+
+  /**
+   * {@code error} as a Shardline error whose message starts with {@code what} (what failed, on
+   * which servers, topic or partition) and ends with the Kafka error.
+   */
+  public static ShardlineException classify(String what, Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof ShardlineException shardline) {
+      return shardline;
+    }
+    if (e instanceof InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+      return new dev.shardline.retry.InterruptException(what + ": interrupted", interrupted);
+    }
+    if (e instanceof InterruptException) {
+      // Kafka's InterruptException has set the thread's interrupt flag already
+      return new dev.shardline.retry.InterruptException(what + ": interrupted");
+    }
+    String message = what + ": " + describe(e);
+    return isRetriable(e) ? new RetriableException(message, e) : new ShardlineException(message, e);
+  }
+
+  /** The error's simple class name and message. */
+  public static String describe(Throwable e) {
+    String message = e.getMessage();
+    return message == null
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + message;
+  }
+}

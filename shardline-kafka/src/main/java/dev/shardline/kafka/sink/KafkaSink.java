@@ -1,0 +1,313 @@
+package dev.shardline.kafka.sink;
+
+import static dev.shardline.util.Preconditions.checkArgument;
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.api.Committer;
+import dev.shardline.api.CommittingSinkWriter;
+import dev.shardline.api.SinkContext;
+import dev.shardline.api.TransactionalSink;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
+import dev.shardline.format.Format;
+import dev.shardline.format.FormatOptions;
+import dev.shardline.format.SerializationSchema;
+import dev.shardline.kafka.config.DeliveryGuarantee;
+import dev.shardline.kafka.config.KafkaSinkOptions;
+import dev.shardline.kafka.internal.ClientProperties;
+import dev.shardline.metrics.MetricNames;
+import dev.shardline.metrics.MetricTags;
+import dev.shardline.state.VersionedSerializer;
+import io.micrometer.core.instrument.Counter;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Writes records to Kafka, at least once or exactly once ({@code deliveryGuarantee}).
+ *
+ * <ul>
+ *   <li><b>at-least-once</b> (default): one idempotent producer per writer; every checkpoint waits
+ *       until the brokers acknowledged all records sent before it, and a failed send fails the
+ *       pipeline (it restarts from the last checkpoint and writes those records again), so no
+ *       record is lost silently.
+ *   <li><b>exactly-once</b>: one Kafka transaction per writer and checkpoint, with the stable id
+ *       {@code <transactionalIdPrefix>-<writer>-<checkpoint>}; it is flushed and prepared at the
+ *       checkpoint and committed by the {@link KafkaCommitter} only once the checkpoint is durable.
+ *       After a crash the restored checkpoint's transactions are committed again (idempotently) and
+ *       those of later, never-durable checkpoints are aborted. Consumers must read with {@code
+ *       isolation.level=read_committed}. See {@link TransactionalIds} for the id scheme and changed
+ *       parallelism.
+ * </ul>
+ *
+ * <pre>{@code
+ * KafkaSink<JsonNode> sink =
+ *     KafkaSink.builder(JsonFormat.forJsonNode())
+ *         .bootstrapServers("broker-1:9092")
+ *         .topic("orders-enriched")
+ *         .key(order -> order.get("customer").asText())
+ *         .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+ *         .build();
+ * }</pre>
+ *
+ * <p>Defaults are those of {@link KafkaSinkOptions}; producers default to {@code acks=all}.
+ * Immutable and thread-safe; its writers are used by one worker thread each.
+ *
+ * @param <T> the records it accepts
+ */
+public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable> {
+  private final Configuration config;
+  private final SerializationSchema<? super T> valueSchema;
+  private final Function<? super T, String> topicSelector;
+  private final Function<? super T, byte[]> keySelector;
+  private final String formatName;
+
+  private KafkaSink(
+      Configuration config,
+      SerializationSchema<? super T> valueSchema,
+      Function<? super T, String> topicSelector,
+      Function<? super T, byte[]> keySelector) {
+    this.config = config;
+    this.valueSchema = valueSchema;
+    this.topicSelector = topicSelector;
+    this.keySelector = keySelector;
+    this.formatName =
+        valueSchema instanceof Format<?> f
+            ? "format " + f.name()
+            : valueSchema.getClass().getName();
+  }
+
+  /** A builder for a sink writing values with {@code schema} (a format, or your own). */
+  public static <T> Builder<T> builder(SerializationSchema<T> schema) {
+    return new Builder<>(checkNotNull(schema, "schema"));
+  }
+
+  /**
+   * A sink as {@code config} says ({@link KafkaSinkOptions#OPTIONS}: the Kafka options and the
+   * format). It writes to {@code topic}, without keys.
+   *
+   * @throws ConfigException naming the first invalid, unknown or inconsistent option
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static KafkaSink<Object> fromConfiguration(Configuration config) {
+    Configuration valid = KafkaSinkOptions.OPTIONS.validate(checkNotNull(config, "config"));
+    String topic = valid.get(KafkaSinkOptions.TOPIC);
+    Format<?> format = FormatOptions.createFormat(valid);
+    return new KafkaSink<>(valid, (SerializationSchema) format, record -> topic, null);
+  }
+
+  /** The validated configuration (secrets masked in its {@code toString()}). */
+  public Configuration configuration() {
+    return config;
+  }
+
+  /** The delivery guarantee. */
+  public DeliveryGuarantee deliveryGuarantee() {
+    return config.get(KafkaSinkOptions.DELIVERY_GUARANTEE);
+  }
+
+  /**
+   * The transactional id prefix of this exactly-once sink in the pipeline {@code context} belongs
+   * to: {@code transactionalIdPrefix}, or {@code shardline-<pipeline>-<sink id>} (the sink's id in
+   * the pipeline, e.g. {@code sink-0}, so two Kafka sinks of one pipeline never share ids); on a
+   * runtime that gives no sink id, {@code shardline-<pipeline>-<topic>}, or {@code
+   * shardline-<pipeline>} when a function chooses the topic.
+   */
+  public String transactionalIdPrefix(SinkContext context) {
+    return config
+        .getOptional(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX)
+        .orElseGet(
+            () ->
+                "shardline-"
+                    + context.pipelineName()
+                    + context
+                        .sinkId()
+                        .or(() -> config.getOptional(KafkaSinkOptions.TOPIC))
+                        .map(id -> "-" + id.replaceAll("[^A-Za-z0-9._-]", "_"))
+                        .orElse(""));
+  }
+
+  @Override
+  public CommittingSinkWriter<T, KafkaCommittable> createWriter(SinkContext context) {
+    RecordSerializer<T> serializer =
+        new RecordSerializer<>(valueSchema, topicSelector, keySelector, formatName);
+    String bootstrap = config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS);
+    Counter written =
+        Counter.builder(MetricNames.SINK_RECORDS)
+            .description(
+                "Records the Kafka sink flushed (at-least-once) or prepared in a"
+                    + " transaction (exactly-once)")
+            .tags(
+                MetricTags.empty()
+                    .sink("kafka:" + config.getOptional(KafkaSinkOptions.TOPIC).orElse("*")))
+            .register(context.metrics());
+    Map<String, Object> properties = producerProperties(context);
+    if (deliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
+      return new AtLeastOnceKafkaWriter<>(properties, serializer, bootstrap, written);
+    }
+    TransactionalIds ids =
+        new TransactionalIds(
+            transactionalIdPrefix(context),
+            context.writerIndex(),
+            context.parallelism(),
+            ClientProperties.forAdmin(config.get(KafkaSinkOptions.PROPERTIES), bootstrap));
+    return new ExactlyOnceKafkaWriter<>(
+        properties, serializer, ids, context.restoredCheckpointId().orElse(0), bootstrap, written);
+  }
+
+  @Override
+  public Committer<KafkaCommittable> createCommitter(SinkContext context) {
+    Map<String, Object> properties = producerProperties(context);
+    properties.put(
+        ProducerConfig.CLIENT_ID_CONFIG, "shardline-" + context.pipelineName() + "-committer");
+    return new KafkaCommitter(
+        properties,
+        config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS),
+        config.get(KafkaSinkOptions.TRANSACTION_TIMEOUT));
+  }
+
+  @Override
+  public VersionedSerializer<KafkaCommittable> committableSerializer() {
+    return KafkaCommittableSerializer.INSTANCE;
+  }
+
+  /** The properties of a writer's producers. */
+  Map<String, Object> producerProperties(SinkContext context) {
+    Map<String, String> user = config.get(KafkaSinkOptions.PROPERTIES);
+    Map<String, Object> owned = new HashMap<>();
+    owned.put(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS));
+    String clientId =
+        user.getOrDefault(ProducerConfig.CLIENT_ID_CONFIG, "shardline-" + context.pipelineName());
+    owned.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-writer-" + context.writerIndex());
+    if (deliveryGuarantee() == DeliveryGuarantee.EXACTLY_ONCE) {
+      owned.put(
+          ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+          (int)
+              Math.min(
+                  Integer.MAX_VALUE, config.get(KafkaSinkOptions.TRANSACTION_TIMEOUT).toMillis()));
+    }
+    return new HashMap<>(
+        ClientProperties.merge(user, owned, Map.of(ProducerConfig.ACKS_CONFIG, "all")));
+  }
+
+  @Override
+  public String toString() {
+    return "KafkaSink{" + config + "}";
+  }
+
+  /**
+   * Builds a {@link KafkaSink}: every option method sets the value of one of the {@link
+   * KafkaSinkOptions} (the same rules and defaults as in YAML); the functions are Java-only. Not
+   * thread-safe.
+   *
+   * @param <T> the records it accepts
+   */
+  public static final class Builder<T> {
+    private final SerializationSchema<T> schema;
+    private final Configuration.Builder config = Configuration.builder();
+    private Function<? super T, String> topicSelector;
+    private Function<? super T, byte[]> keySelector;
+
+    private Builder(SerializationSchema<T> schema) {
+      this.schema = schema;
+    }
+
+    /** {@code bootstrapServers}. Required. */
+    public Builder<T> bootstrapServers(String bootstrapServers) {
+      config.set(KafkaSinkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+      return this;
+    }
+
+    /** {@code topic}: every record goes there. Give this or {@link #topicSelector}. */
+    public Builder<T> topic(String topic) {
+      config.set(KafkaSinkOptions.TOPIC, topic);
+      return this;
+    }
+
+    /** The topic of each record, chosen by {@code selector}. Give this or {@link #topic}. */
+    public Builder<T> topicSelector(Function<? super T, String> selector) {
+      this.topicSelector = checkNotNull(selector, "selector");
+      return this;
+    }
+
+    /** The key of each record as UTF-8 text (null for none); default: no key. */
+    public Builder<T> key(Function<? super T, String> selector) {
+      checkNotNull(selector, "selector");
+      this.keySelector =
+          record -> {
+            String key = selector.apply(record);
+            return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+          };
+      return this;
+    }
+
+    /** The key of each record as bytes (null for none); default: no key. */
+    public Builder<T> keyBytes(Function<? super T, byte[]> selector) {
+      this.keySelector = checkNotNull(selector, "selector");
+      return this;
+    }
+
+    /** {@code deliveryGuarantee}. */
+    public Builder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
+      config.set(KafkaSinkOptions.DELIVERY_GUARANTEE, guarantee);
+      return this;
+    }
+
+    /** {@code transactionalIdPrefix}, for exactly-once. */
+    public Builder<T> transactionalIdPrefix(String prefix) {
+      config.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, prefix);
+      return this;
+    }
+
+    /** {@code transactionTimeout}, for exactly-once. */
+    public Builder<T> transactionTimeout(Duration timeout) {
+      config.set(KafkaSinkOptions.TRANSACTION_TIMEOUT, timeout);
+      return this;
+    }
+
+    /** A producer property under {@code properties}, passed through. */
+    public Builder<T> property(String key, String value) {
+      checkNotNull(key, "key");
+      checkArgument(!key.isBlank(), "key cannot be blank");
+      config.setRaw(KafkaSinkOptions.PROPERTIES.key() + "." + key, value);
+      return this;
+    }
+
+    /**
+     * The sink.
+     *
+     * @throws ConfigException for invalid or inconsistent options, or when neither a topic nor a
+     *     topic function is given (or both are)
+     */
+    public KafkaSink<T> build() {
+      Configuration valid = KafkaSinkOptions.OPTIONS.validate(config.build());
+      if (valid.contains(FormatOptions.FORMAT)) {
+        throw new ConfigException(
+            FormatOptions.FORMAT.key(),
+            "format is given by the schema passed to KafkaSink.builder(...); remove the format"
+                + " option, or use KafkaSink.fromConfiguration");
+      }
+      boolean topic = valid.contains(KafkaSinkOptions.TOPIC);
+      if (topic == (topicSelector != null)) {
+        throw new ConfigException(
+            KafkaSinkOptions.TOPIC.key(),
+            topic
+                ? "Both topic and a topic function are set; keep one"
+                : "A Kafka sink needs a topic: set topic, or a topic function with"
+                    + " topicSelector(...)");
+      }
+      Function<? super T, String> topics;
+      if (topic) {
+        String fixed = valid.get(KafkaSinkOptions.TOPIC);
+        topics = record -> fixed;
+      } else {
+        topics = topicSelector;
+      }
+      return new KafkaSink<>(valid, schema, topics, keySelector);
+    }
+  }
+}

@@ -1,0 +1,433 @@
+package dev.shardline.kafka.source;
+
+import static dev.shardline.util.Preconditions.checkArgument;
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.api.Boundedness;
+import dev.shardline.api.Source;
+import dev.shardline.api.SourceReader;
+import dev.shardline.api.SourceReaderContext;
+import dev.shardline.api.SplitEnumerator;
+import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.config.ConfigException;
+import dev.shardline.config.Configuration;
+import dev.shardline.format.DeserializationSchema;
+import dev.shardline.format.FormatOptions;
+import dev.shardline.format.RecordDecoder;
+import dev.shardline.kafka.config.IsolationLevel;
+import dev.shardline.kafka.config.KafkaSourceOptions;
+import dev.shardline.kafka.config.MetadataField;
+import dev.shardline.kafka.config.OffsetReset;
+import dev.shardline.kafka.config.StartingOffsetsType;
+import dev.shardline.kafka.internal.ClientProperties;
+import dev.shardline.kafka.source.enumerator.AdminMetadataClient;
+import dev.shardline.kafka.source.enumerator.KafkaEnumeratorState;
+import dev.shardline.kafka.source.enumerator.KafkaEnumeratorStateSerializer;
+import dev.shardline.kafka.source.enumerator.KafkaMetadataClient;
+import dev.shardline.kafka.source.enumerator.KafkaSourceEnumerator;
+import dev.shardline.kafka.source.enumerator.StartingOffsets;
+import dev.shardline.kafka.source.enumerator.TopicSelection;
+import dev.shardline.kafka.source.reader.KafkaSourceReader;
+import dev.shardline.kafka.source.reader.RecordEmitter;
+import dev.shardline.kafka.source.split.KafkaPartitionSplit;
+import dev.shardline.kafka.source.split.KafkaPartitionSplitSerializer;
+import dev.shardline.state.VersionedSerializer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads Kafka topics with checkpointed offsets: after a restore every partition continues at the
+ * offset after the last record handed downstream, so no record is read twice and none is skipped.
+ *
+ * <ul>
+ *   <li><b>Partitions</b> are listed by the enumerator (at start and every {@code
+ *       partitionDiscoveryInterval}) and assigned to readers by index; partitions added while
+ *       running, and new topics matching {@code topicPattern}, are picked up and read from their
+ *       earliest offset.
+ *   <li><b>Readers</b>: one {@code KafkaConsumer} per reader (manually assigned, no group
+ *       membership), polled by a fetch thread of the reader's own; the worker thread never blocks.
+ *   <li><b>Offsets</b> live in the checkpoint; with {@code groupId} (or {@code groupIdPrefix}) they
+ *       are also committed to that group when a checkpoint completes, for lag tools only.
+ *   <li><b>Rate limit</b> {@code messagesPerSecond}: a token bucket per reader holding the limit
+ *       divided by the parallelism.
+ *   <li><b>Values</b> are decoded by the configured format under the bad-data policy (coordinates
+ *       {@code topic}, {@code partition}, {@code offset}); with {@code metadataFields} the source
+ *       emits {@link KafkaRecord}s.
+ * </ul>
+ *
+ * <pre>{@code
+ * KafkaSource<JsonNode> orders =
+ *     KafkaSource.builder(JsonFormat.forJsonNode())
+ *         .bootstrapServers("broker-1:9092")
+ *         .topics("orders")
+ *         .groupId("orders-archive")
+ *         .startingOffsets(StartingOffsetsType.LATEST)
+ *         .isolationLevel(IsolationLevel.READ_COMMITTED)
+ *         .build();
+ * Pipeline.from(orders).to(sink).build().run();
+ *
+ * // or from configuration (YAML), format and bad-data policy included
+ * KafkaSource<?> source = KafkaSource.fromConfiguration(KafkaSourceOptions.OPTIONS.read(yaml));
+ * }</pre>
+ *
+ * <p>Defaults are those of {@link KafkaSourceOptions}. The identity, under which checkpoints are
+ * stored, is {@code kafka:<topics joined by ','>} or {@code kafka:pattern:<regex>}: a checkpoint of
+ * other topics is refused. Immutable and thread-safe.
+ *
+ * @param <T> the records it emits
+ */
+public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, KafkaEnumeratorState> {
+  private final Configuration config;
+  private final DeserializationSchema<?> schema;
+  private final RecordEmitter<Object, T> emitter;
+  private final TopicSelection topics;
+  private final String identity;
+  private final Supplier<KafkaMetadataClient> metadataClientFactory;
+
+  @SuppressWarnings("unchecked")
+  private KafkaSource(
+      Configuration config, DeserializationSchema<?> schema, RecordEmitter<?, T> emitter) {
+    this.config = config;
+    this.schema = schema;
+    this.emitter = (RecordEmitter<Object, T>) emitter;
+    this.topics =
+        config.contains(KafkaSourceOptions.TOPICS)
+            ? TopicSelection.topics(config.get(KafkaSourceOptions.TOPICS))
+            : TopicSelection.pattern(config.get(KafkaSourceOptions.TOPIC_PATTERN));
+    this.identity =
+        "kafka:"
+            + (topics.isPattern()
+                ? "pattern:" + config.get(KafkaSourceOptions.TOPIC_PATTERN)
+                : String.join(",", new java.util.TreeSet<>(topics.topics())));
+    this.metadataClientFactory =
+        () ->
+            new AdminMetadataClient(
+                config.get(KafkaSourceOptions.PROPERTIES),
+                config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
+                kafkaIsolationLevel(config));
+  }
+
+  /** A builder for a source decoding values with {@code schema} (a format, or your own). */
+  public static <V> Builder<V> builder(DeserializationSchema<V> schema) {
+    return new Builder<>(checkNotNull(schema, "schema"));
+  }
+
+  /**
+   * A source as {@code config} says ({@link KafkaSourceOptions#OPTIONS}: the Kafka options, the
+   * format and the bad-data policy). It emits the decoded values, or {@link KafkaRecord}s when
+   * {@code metadataFields} is set.
+   *
+   * @throws ConfigException naming the first invalid, unknown or inconsistent option
+   */
+  public static KafkaSource<?> fromConfiguration(Configuration config) {
+    Configuration valid = KafkaSourceOptions.OPTIONS.validate(checkNotNull(config, "config"));
+    DeserializationSchema<?> schema = FormatOptions.createFormat(valid);
+    Set<MetadataField> fields = KafkaSourceOptions.metadataFields(valid);
+    return new KafkaSource<>(
+        valid,
+        schema,
+        fields.isEmpty() ? RecordEmitter.valueOnly() : RecordEmitter.withMetadata(fields));
+  }
+
+  /** The validated configuration (secrets masked in its {@code toString()}). */
+  public Configuration configuration() {
+    return config;
+  }
+
+  /** The consumer group checkpointed offsets are committed to, if any. */
+  public java.util.Optional<String> groupId() {
+    return KafkaSourceOptions.groupId(config);
+  }
+
+  @Override
+  public String identity() {
+    return identity;
+  }
+
+  @Override
+  public Boundedness boundedness() {
+    return Boundedness.CONTINUOUS_UNBOUNDED;
+  }
+
+  @Override
+  public SplitEnumerator<KafkaPartitionSplit, KafkaEnumeratorState> createEnumerator(
+      SplitEnumeratorContext<KafkaPartitionSplit> context) {
+    return enumerator(context, null);
+  }
+
+  @Override
+  public SplitEnumerator<KafkaPartitionSplit, KafkaEnumeratorState> restoreEnumerator(
+      SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaEnumeratorState checkpoint) {
+    return enumerator(context, checkNotNull(checkpoint, "checkpoint"));
+  }
+
+  private KafkaSourceEnumerator enumerator(
+      SplitEnumeratorContext<KafkaPartitionSplit> context, KafkaEnumeratorState restored) {
+    StartingOffsetsType type = config.get(KafkaSourceOptions.STARTING_OFFSETS);
+    StartingOffsets starting =
+        new StartingOffsets(
+            type,
+            type == StartingOffsetsType.TIMESTAMP
+                ? KafkaSourceOptions.startingTimestamp(config)
+                : null,
+            config.get(KafkaSourceOptions.STARTING_RESET_TO),
+            groupId().orElse(null));
+    return new KafkaSourceEnumerator(
+        context,
+        metadataClientFactory,
+        topics,
+        starting,
+        config.get(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL),
+        config.get(KafkaSourceOptions.STARTUP_TIMEOUT),
+        config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
+        restored);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public SourceReader<T, KafkaPartitionSplit> createReader(SourceReaderContext context) {
+    RecordDecoder<Object> decoder =
+        RecordDecoder.builder((DeserializationSchema<Object>) schema)
+            .configure(config)
+            .source(identity)
+            .context(context)
+            .build();
+    double rate = config.get(KafkaSourceOptions.MESSAGES_PER_SECOND) / context.parallelism();
+    String description =
+        (topics.isPattern() ? "topics matching " + topics : "topics " + topics)
+            + " reader "
+            + context.readerIndex();
+    Map<String, Object> consumerProperties = consumerProperties(context.readerIndex());
+    return new KafkaSourceReader<>(
+        context,
+        identity,
+        description,
+        decoder,
+        emitter,
+        () -> new KafkaConsumer<>(consumerProperties, BYTES, BYTES),
+        rate,
+        groupId().isPresent());
+  }
+
+  private static final ByteArrayDeserializer BYTES = new ByteArrayDeserializer();
+
+  /** The properties of reader {@code readerIndex}'s consumer. */
+  Map<String, Object> consumerProperties(int readerIndex) {
+    Map<String, String> user = config.get(KafkaSourceOptions.PROPERTIES);
+    Map<String, Object> owned = new HashMap<>();
+    owned.put(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS));
+    owned.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    owned.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, kafkaIsolationLevel(config).toString());
+    groupId().ifPresent(group -> owned.put(ConsumerConfig.GROUP_ID_CONFIG, group));
+    String clientId =
+        user.getOrDefault(
+            ConsumerConfig.CLIENT_ID_CONFIG,
+            "shardline-" + identity.replaceAll("[^A-Za-z0-9._-]", "_"));
+    owned.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-reader-" + readerIndex);
+    // an offset no longer in the log fails loudly instead of silently skipping records
+    return ClientProperties.merge(
+        user, owned, Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"));
+  }
+
+  private static org.apache.kafka.common.IsolationLevel kafkaIsolationLevel(Configuration config) {
+    return config.get(KafkaSourceOptions.ISOLATION_LEVEL) == IsolationLevel.READ_COMMITTED
+        ? org.apache.kafka.common.IsolationLevel.READ_COMMITTED
+        : org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED;
+  }
+
+  @Override
+  public VersionedSerializer<KafkaPartitionSplit> splitSerializer() {
+    return KafkaPartitionSplitSerializer.INSTANCE;
+  }
+
+  @Override
+  public VersionedSerializer<KafkaEnumeratorState> enumeratorStateSerializer() {
+    return KafkaEnumeratorStateSerializer.INSTANCE;
+  }
+
+  /** The identity and the configuration, secrets masked. */
+  @Override
+  public String toString() {
+    return "KafkaSource{" + identity + ", " + config + "}";
+  }
+
+  /**
+   * Builds a {@link KafkaSource}: every method sets the value of one of the {@link
+   * KafkaSourceOptions} (so the same rules and defaults apply as in YAML), and {@link #build()}
+   * checks them all. Not thread-safe.
+   *
+   * @param <V> the decoded value type
+   */
+  public static final class Builder<V> {
+    private final DeserializationSchema<V> schema;
+    private final Configuration.Builder config = Configuration.builder();
+    private Set<MetadataField> metadataFields = EnumSet.noneOf(MetadataField.class);
+
+    private Builder(DeserializationSchema<V> schema) {
+      this.schema = schema;
+    }
+
+    /** {@code bootstrapServers}: host:port pairs separated by commas. Required. */
+    public Builder<V> bootstrapServers(String bootstrapServers) {
+      config.set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
+      return this;
+    }
+
+    /** {@code topics}: the topics to read. */
+    public Builder<V> topics(String... topics) {
+      return topics(Arrays.asList(topics));
+    }
+
+    /** {@code topics}: the topics to read. */
+    public Builder<V> topics(List<String> topics) {
+      config.set(KafkaSourceOptions.TOPICS, List.copyOf(topics));
+      return this;
+    }
+
+    /** {@code topicPattern}: read every topic whose whole name matches. */
+    public Builder<V> topicPattern(String regex) {
+      config.set(KafkaSourceOptions.TOPIC_PATTERN, regex);
+      return this;
+    }
+
+    /** {@code groupId}: where offsets are committed when checkpoints complete. */
+    public Builder<V> groupId(String groupId) {
+      config.set(KafkaSourceOptions.GROUP_ID, groupId);
+      return this;
+    }
+
+    /** {@code groupIdPrefix}: the group id is the prefix and the topics. */
+    public Builder<V> groupIdPrefix(String prefix) {
+      config.set(KafkaSourceOptions.GROUP_ID_PREFIX, prefix);
+      return this;
+    }
+
+    /** {@code startingOffsets.type} earliest, latest or committed (see the other methods). */
+    public Builder<V> startingOffsets(StartingOffsetsType type) {
+      config.set(KafkaSourceOptions.STARTING_OFFSETS, type);
+      return this;
+    }
+
+    /** {@code startingOffsets.type} timestamp with {@code startingOffsets.timestamp}. */
+    public Builder<V> startingTimestamp(Instant timestamp) {
+      checkNotNull(timestamp, "timestamp");
+      config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.TIMESTAMP);
+      config.set(KafkaSourceOptions.STARTING_TIMESTAMP, timestamp.toString());
+      return this;
+    }
+
+    /** {@code startingOffsets.type} committed with {@code startingOffsets.resetTo}. */
+    public Builder<V> startingFromCommitted(OffsetReset resetTo) {
+      config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
+      config.set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
+      return this;
+    }
+
+    /** {@code partitionDiscoveryInterval}; zero lists partitions only once. */
+    public Builder<V> partitionDiscoveryInterval(Duration interval) {
+      config.set(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL, interval);
+      return this;
+    }
+
+    /** {@code messagesPerSecond} for the whole source; 0 for no limit. */
+    public Builder<V> messagesPerSecond(double messagesPerSecond) {
+      config.set(KafkaSourceOptions.MESSAGES_PER_SECOND, messagesPerSecond);
+      return this;
+    }
+
+    /** {@code isolationLevel}. */
+    public Builder<V> isolationLevel(IsolationLevel level) {
+      config.set(KafkaSourceOptions.ISOLATION_LEVEL, level);
+      return this;
+    }
+
+    /** {@code startupTimeout}. */
+    public Builder<V> startupTimeout(Duration timeout) {
+      config.set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
+      return this;
+    }
+
+    /** A consumer property under {@code properties}, passed through. */
+    public Builder<V> property(String key, String value) {
+      checkNotNull(key, "key");
+      checkArgument(!key.isBlank(), "key cannot be blank");
+      config.setRaw(KafkaSourceOptions.PROPERTIES.key() + "." + key, value);
+      return this;
+    }
+
+    /** {@code metadataFields}; then build with {@link #buildWithMetadata()}. */
+    public Builder<V> metadataFields(MetadataField... fields) {
+      metadataFields =
+          fields.length == 0
+              ? EnumSet.noneOf(MetadataField.class)
+              : EnumSet.copyOf(Arrays.asList(fields));
+      config.set(
+          KafkaSourceOptions.METADATA_FIELDS,
+          metadataFields.stream().map(MetadataField::configName).collect(Collectors.toList()));
+      return this;
+    }
+
+    /**
+     * Sets any option by key, as YAML would (e.g. {@code badData.policy}, {@code framing}).
+     *
+     * @throws ConfigException at {@link #build()} when the key is unknown or the value invalid
+     */
+    public Builder<V> option(String key, Object value) {
+      config.setRaw(key, value);
+      return this;
+    }
+
+    /**
+     * A source emitting the decoded values.
+     *
+     * @throws ConfigException for invalid or inconsistent options, or when metadata fields are set
+     *     (use {@link #buildWithMetadata()})
+     */
+    public KafkaSource<V> build() {
+      Configuration valid = validate();
+      if (!metadataFields.isEmpty()) {
+        throw new ConfigException(
+            KafkaSourceOptions.METADATA_FIELDS.key(),
+            "metadataFields is set, so the source emits KafkaRecord values; call"
+                + " buildWithMetadata()");
+      }
+      return new KafkaSource<>(valid, schema, RecordEmitter.valueOnly());
+    }
+
+    /**
+     * A source emitting {@link KafkaRecord}s: the decoded value with the metadata fields picked by
+     * {@link #metadataFields} (all of them if none were picked).
+     */
+    public KafkaSource<KafkaRecord<V>> buildWithMetadata() {
+      if (metadataFields.isEmpty()) {
+        metadataFields(MetadataField.values());
+      }
+      Configuration valid = validate();
+      return new KafkaSource<>(valid, schema, RecordEmitter.withMetadata(metadataFields));
+    }
+
+    private Configuration validate() {
+      Configuration built = config.build();
+      Configuration valid = KafkaSourceOptions.OPTIONS.validate(built);
+      if (valid.contains(FormatOptions.FORMAT)) {
+        throw new ConfigException(
+            FormatOptions.FORMAT.key(),
+            "format is given by the schema passed to KafkaSource.builder(...); remove the format"
+                + " option, or use KafkaSource.fromConfiguration");
+      }
+      return valid;
+    }
+  }
+}

@@ -1,0 +1,354 @@
+package dev.shardline.kafka.source.enumerator;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.api.ShardlineException;
+import dev.shardline.api.SplitEnumerator;
+import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.kafka.config.OffsetReset;
+import dev.shardline.kafka.internal.KafkaErrors;
+import dev.shardline.kafka.source.split.KafkaPartitionSplit;
+import dev.shardline.retry.Backoff;
+import dev.shardline.time.Time;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds a Kafka source's partitions and hands each to one reader, by index ({@link
+ * PartitionAssigner}). Discovery (listing partitions and resolving their starting offsets) runs off
+ * the enumerator thread through {@link SplitEnumeratorContext#callAsync}: once at start, then every
+ * discovery interval, so partitions added to a topic (and topics matching a pattern) are picked up
+ * while the pipeline runs. Partitions of the first listing start where {@link StartingOffsets}
+ * says; partitions found later start at their earliest offset, so records written before they were
+ * found are read too.
+ *
+ * <p>The first listing of every run (a fresh start or a restore) retries with backoff for up to the
+ * startup timeout (brokers starting or unreachable), then fails the source with an error naming the
+ * bootstrap servers; later listings that fail are logged and tried again at the next interval.
+ *
+ * <p>All methods run on the enumerator thread, except {@link #discover()}, which runs on {@code
+ * callAsync} threads and reads only immutable or volatile fields.
+ */
+public final class KafkaSourceEnumerator
+    implements SplitEnumerator<KafkaPartitionSplit, KafkaEnumeratorState> {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceEnumerator.class);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final Backoff STARTUP_BACKOFF =
+      new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
+
+  private final SplitEnumeratorContext<KafkaPartitionSplit> context;
+  private final Supplier<KafkaMetadataClient> clientFactory;
+  private final TopicSelection topics;
+  private final StartingOffsets startingOffsets;
+  private final Duration discoveryInterval;
+  private final Duration startupTimeout;
+  private final String bootstrapServers;
+  private final Time time;
+
+  // owned by the enumerator thread
+  private final Set<TopicPartition> assigned = new HashSet<>();
+  private final Map<TopicPartition, KafkaPartitionSplit> unassigned = new LinkedHashMap<>();
+  // whether the source ever listed its partitions (then new ones start at earliest); checkpointed
+  private boolean initialDiscoveryDone;
+  // whether this run listed them (until then, failures count against the startup timeout)
+  private boolean listedThisRun;
+  private long startedNanos;
+
+  // read by discover() on callAsync threads
+  private volatile Set<TopicPartition> knownSnapshot = Set.of();
+  private volatile boolean initialDiscoveryDoneSnapshot;
+  private volatile boolean listedThisRunSnapshot;
+  private KafkaMetadataClient client;
+  private boolean closed;
+
+  /**
+   * @param restored the checkpointed state, or null on a fresh start
+   */
+  public KafkaSourceEnumerator(
+      SplitEnumeratorContext<KafkaPartitionSplit> context,
+      Supplier<KafkaMetadataClient> clientFactory,
+      TopicSelection topics,
+      StartingOffsets startingOffsets,
+      Duration discoveryInterval,
+      Duration startupTimeout,
+      String bootstrapServers,
+      KafkaEnumeratorState restored) {
+    this.context = checkNotNull(context, "context");
+    this.clientFactory = checkNotNull(clientFactory, "clientFactory");
+    this.topics = checkNotNull(topics, "topics");
+    this.startingOffsets = checkNotNull(startingOffsets, "startingOffsets");
+    this.discoveryInterval = checkNotNull(discoveryInterval, "discoveryInterval");
+    this.startupTimeout = checkNotNull(startupTimeout, "startupTimeout");
+    this.bootstrapServers = checkNotNull(bootstrapServers, "bootstrapServers");
+    this.time = context.time();
+    if (restored != null) {
+      assigned.addAll(restored.assigned());
+      restored.unassigned().forEach(s -> unassigned.put(s.topicPartition(), s));
+      initialDiscoveryDone = restored.initialDiscoveryDone();
+    }
+    publishSnapshot();
+  }
+
+  @Override
+  public void start() {
+    startedNanos = time.nanoseconds();
+    context.callAsync(this::discover, this::onDiscovery, Duration.ZERO, discoveryInterval);
+  }
+
+  @Override
+  public void addReader(int readerId) {
+    assignUnassigned();
+  }
+
+  @Override
+  public void addSplitsBack(List<KafkaPartitionSplit> splits, int readerId) {
+    for (KafkaPartitionSplit split : splits) {
+      assigned.remove(split.topicPartition());
+      unassigned.put(split.topicPartition(), split);
+    }
+    publishSnapshot();
+    assignUnassigned();
+  }
+
+  @Override
+  public KafkaEnumeratorState snapshotState(long checkpointId) {
+    return new KafkaEnumeratorState(
+        assigned, new ArrayList<>(unassigned.values()), initialDiscoveryDone);
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (client != null) {
+      client.close();
+    }
+  }
+
+  /** What one discovery found: new partitions and their starting offsets. */
+  record Discovery(Map<TopicPartition, Long> newPartitions, boolean initial) {}
+
+  /**
+   * Lists partitions and resolves the starting offsets of new ones; on callAsync threads. Until
+   * this run listed them once, failures are retried with backoff for up to the startup timeout.
+   */
+  Discovery discover() throws Exception {
+    boolean initial = !initialDiscoveryDoneSnapshot;
+    if (listedThisRunSnapshot) {
+      return discoverOnce(initial, REQUEST_TIMEOUT);
+    }
+    long deadline = startedNanos + startupTimeout.toNanos();
+    Exception last;
+    for (int attempt = 0; ; attempt++) {
+      long remaining = deadline - time.nanoseconds();
+      try {
+        Duration timeout =
+            Duration.ofNanos(Math.max(Math.min(remaining, REQUEST_TIMEOUT.toNanos()), 1_000_000));
+        return discoverOnce(initial, timeout);
+      } catch (Exception e) {
+        if (!mayRetry(e)) {
+          throw e;
+        }
+        last = e;
+      }
+      remaining = deadline - time.nanoseconds();
+      if (remaining <= 0) {
+        throw new ShardlineException(
+            "Cannot list the partitions of "
+                + describeTopics()
+                + " on the Kafka cluster at "
+                + bootstrapServers
+                + " within "
+                + startupTimeout.toSeconds()
+                + "s (startupTimeout): "
+                + KafkaErrors.describe(KafkaErrors.unwrap(last))
+                + ". Check that bootstrapServers is right, the brokers are up and reachable, and"
+                + " the security properties match the cluster",
+            last);
+      }
+      long delay = Math.min(STARTUP_BACKOFF.delay(attempt).toNanos(), remaining);
+      LOG.debug(
+          "Listing partitions of {} on {} failed, retrying: {}", topics, bootstrapServers, last);
+      time.sleep(Math.max(1, delay / 1_000_000));
+    }
+  }
+
+  private static boolean mayRetry(Exception e) {
+    Throwable cause = KafkaErrors.unwrap(e);
+    return !(cause instanceof MissingTopicsException)
+        && (KafkaErrors.isRetriable(cause) || cause instanceof TimeoutException);
+  }
+
+  private synchronized KafkaMetadataClient client() {
+    if (closed) {
+      throw new IllegalStateException("The enumerator of " + describeTopics() + " is closed");
+    }
+    if (client == null) {
+      client = clientFactory.get();
+    }
+    return client;
+  }
+
+  private Discovery discoverOnce(boolean initial, Duration timeout) throws Exception {
+    Set<TopicPartition> all = client().partitions(topics, timeout);
+    Set<TopicPartition> known = knownSnapshot;
+    List<TopicPartition> fresh = new ArrayList<>();
+    for (TopicPartition partition : all) {
+      if (!known.contains(partition)) {
+        fresh.add(partition);
+      }
+    }
+    Map<TopicPartition, Long> offsets = initial ? resolveStartingOffsets(fresh) : earliest(fresh);
+    return new Discovery(offsets, initial);
+  }
+
+  private Map<TopicPartition, Long> resolveStartingOffsets(Collection<TopicPartition> partitions)
+      throws Exception {
+    KafkaMetadataClient c = client();
+    switch (startingOffsets.type()) {
+      case EARLIEST:
+        return earliest(partitions);
+      case LATEST:
+        return require(partitions, c.latestOffsets(partitions, REQUEST_TIMEOUT), "end");
+      case TIMESTAMP:
+        {
+          Map<TopicPartition, Long> offsets =
+              new HashMap<>(
+                  c.offsetsForTimestamp(
+                      partitions, startingOffsets.timestamp().toEpochMilli(), REQUEST_TIMEOUT));
+          List<TopicPartition> none = new ArrayList<>(partitions);
+          none.removeAll(offsets.keySet());
+          offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
+          return offsets;
+        }
+      case COMMITTED:
+        {
+          Map<TopicPartition, Long> offsets =
+              new HashMap<>(
+                  c.committedOffsets(startingOffsets.groupId(), partitions, REQUEST_TIMEOUT));
+          List<TopicPartition> none = new ArrayList<>(partitions);
+          none.removeAll(offsets.keySet());
+          if (startingOffsets.resetTo() == OffsetReset.EARLIEST) {
+            offsets.putAll(earliest(none));
+          } else {
+            offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
+          }
+          return offsets;
+        }
+      default:
+        throw new IllegalStateException("Unhandled starting offsets " + startingOffsets.type());
+    }
+  }
+
+  private static Map<TopicPartition, Long> earliest(Collection<TopicPartition> partitions) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    partitions.forEach(p -> offsets.put(p, KafkaPartitionSplit.EARLIEST));
+    return offsets;
+  }
+
+  private static Map<TopicPartition, Long> require(
+      Collection<TopicPartition> partitions, Map<TopicPartition, Long> offsets, String what) {
+    for (TopicPartition partition : partitions) {
+      if (!offsets.containsKey(partition)) {
+        throw new ShardlineException(
+            "Kafka returned no " + what + " offset for partition " + partition);
+      }
+    }
+    return offsets;
+  }
+
+  /** The handler of {@link #discover()}, on the enumerator thread. */
+  void onDiscovery(Discovery discovery, Throwable error) {
+    if (error != null) {
+      if (!listedThisRun) {
+        throw KafkaErrors.classify("Kafka source of " + describeTopics() + " cannot start", error);
+      }
+      LOG.warn(
+          "Listing the partitions of {} on {} failed; trying again in {}: {}",
+          describeTopics(),
+          bootstrapServers,
+          discoveryInterval,
+          KafkaErrors.describe(KafkaErrors.unwrap(error)));
+      return;
+    }
+    boolean wasInitial = !initialDiscoveryDone;
+    Map<TopicPartition, Long> found = new TreeMap<>(ORDER);
+    found.putAll(discovery.newPartitions());
+    List<String> added = new ArrayList<>();
+    for (Map.Entry<TopicPartition, Long> e : found.entrySet()) {
+      TopicPartition partition = e.getKey();
+      if (assigned.contains(partition) || unassigned.containsKey(partition)) {
+        continue;
+      }
+      // a listing that began before the first one was handled resolved with the starting
+      // strategy; a partition it found is new since the first listing and starts at earliest
+      long offset = discovery.initial() && wasInitial ? e.getValue() : KafkaPartitionSplit.EARLIEST;
+      unassigned.put(partition, KafkaPartitionSplit.of(partition, offset));
+      added.add(partition.toString());
+    }
+    initialDiscoveryDone = true;
+    listedThisRun = true;
+    if (!added.isEmpty()) {
+      if (wasInitial) {
+        LOG.info("Kafka source of {}: {} partitions", describeTopics(), added.size());
+      } else {
+        LOG.info(
+            "Kafka source of {}: found new partitions {}, reading them from the earliest offset",
+            describeTopics(),
+            added);
+      }
+    }
+    publishSnapshot();
+    assignUnassigned();
+  }
+
+  private void assignUnassigned() {
+    if (unassigned.isEmpty()) {
+      return;
+    }
+    Set<Integer> readers = context.registeredReaders();
+    int parallelism = context.parallelism();
+    Map<Integer, List<KafkaPartitionSplit>> assignment = new TreeMap<>();
+    var it = unassigned.values().iterator();
+    while (it.hasNext()) {
+      KafkaPartitionSplit split = it.next();
+      int owner = PartitionAssigner.ownerOf(split.topicPartition(), parallelism);
+      if (readers.contains(owner)) {
+        assignment.computeIfAbsent(owner, k -> new ArrayList<>()).add(split);
+        assigned.add(split.topicPartition());
+        it.remove();
+      }
+    }
+    if (!assignment.isEmpty()) {
+      context.assignSplits(new HashMap<>(assignment));
+    }
+  }
+
+  private void publishSnapshot() {
+    Set<TopicPartition> known = new HashSet<>(assigned);
+    known.addAll(unassigned.keySet());
+    knownSnapshot = Set.copyOf(known);
+    initialDiscoveryDoneSnapshot = initialDiscoveryDone;
+    listedThisRunSnapshot = listedThisRun;
+  }
+
+  private String describeTopics() {
+    return topics.isPattern() ? "topics matching " + topics : "topics " + topics;
+  }
+
+  private static final java.util.Comparator<TopicPartition> ORDER =
+      java.util.Comparator.comparing(TopicPartition::topic)
+          .thenComparingInt(TopicPartition::partition);
+}

@@ -1,0 +1,307 @@
+package dev.shardline.kafka.source.reader;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.api.InputStatus;
+import dev.shardline.api.ReaderOutput;
+import dev.shardline.api.SourceReader;
+import dev.shardline.api.SourceReaderContext;
+import dev.shardline.format.RecordCoordinates;
+import dev.shardline.format.RecordDecoder;
+import dev.shardline.kafka.source.split.KafkaPartitionSplit;
+import dev.shardline.metrics.MetricNames;
+import dev.shardline.metrics.MetricTags;
+import io.micrometer.core.instrument.Counter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads the Kafka partitions one worker owns. A dedicated fetch thread ({@link KafkaFetcher}) runs
+ * the blocking {@code KafkaConsumer.poll} and hands batches over a bounded queue; {@link #pollNext}
+ * only takes what is queued, so it never blocks, and {@link #isAvailable()} completes when the
+ * fetch thread queues a batch (or when the rate limit allows the next record).
+ *
+ * <p>Positions: each owned partition's state is the offset after the last record handed downstream;
+ * {@link #snapshotState} returns those, and restoring seeks exactly there. When a checkpoint
+ * completes, its offsets are committed to the consumer group (if one is configured), for lag
+ * monitoring only.
+ *
+ * <p>Each record's value goes through the {@link RecordDecoder} (format, framing, bad-data policy)
+ * with its coordinates {@code topic}, {@code partition}, {@code offset}; a null value (tombstone)
+ * is decoded as empty bytes. All methods run on the worker thread.
+ *
+ * @param <V> the decoded value
+ * @param <T> what it emits (the value, or a {@code KafkaRecord} with metadata)
+ */
+public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaPartitionSplit> {
+  private static final byte[] EMPTY = new byte[0];
+  private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
+
+  /** Batches of up to {@code max.poll.records} that may wait between the threads. */
+  public static final int QUEUE_CAPACITY = 4;
+
+  private final RecordDecoder<V> decoder;
+  private final RecordEmitter<V, T> emitter;
+  private final RecordRateLimiter rateLimiter;
+  private final boolean commitOffsets;
+  private final KafkaFetcher fetcher;
+  private final Counter recordsCounter;
+  private final Counter bytesCounter;
+  private final AtomicReference<CompletableFuture<Void>> available =
+      new AtomicReference<>(new CompletableFuture<>());
+
+  // worker thread only
+  private final Map<TopicPartition, PartitionPosition> positions = new LinkedHashMap<>();
+  private final TreeMap<Long, Map<TopicPartition, Long>> uncommitted = new TreeMap<>();
+  private final Coordinates coordinates = new Coordinates();
+  private final Emit emit = new Emit();
+  private Iterator<TopicPartition> batchPartitions;
+  private ConsumerRecords<byte[], byte[]> batch;
+  private List<ConsumerRecord<byte[], byte[]>> partitionRecords;
+  private PartitionPosition partitionPosition;
+  private int recordIndex;
+  private CompletableFuture<Void> rateLimitWait;
+  private boolean started;
+
+  /**
+   * @param source the source's identity, for metrics
+   * @param description what it reads (topics, reader index), for thread names and errors
+   * @param messagesPerSecond this reader's share of the rate limit; 0 for none
+   * @param commitOffsets whether to commit checkpointed offsets to the consumer group
+   */
+  public KafkaSourceReader(
+      SourceReaderContext context,
+      String source,
+      String description,
+      RecordDecoder<V> decoder,
+      RecordEmitter<V, T> emitter,
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
+      double messagesPerSecond,
+      boolean commitOffsets) {
+    checkNotNull(context, "context");
+    this.decoder = checkNotNull(decoder, "decoder");
+    this.emitter = checkNotNull(emitter, "emitter");
+    this.rateLimiter =
+        messagesPerSecond > 0 ? new RecordRateLimiter(messagesPerSecond, context.time()) : null;
+    this.commitOffsets = commitOffsets;
+    this.fetcher =
+        new KafkaFetcher(
+            consumerFactory,
+            QUEUE_CAPACITY,
+            this::signalAvailable,
+            description,
+            "shardline-kafka-fetcher-" + description.replace(' ', '-'));
+    MetricTags tags = MetricTags.empty().source(source);
+    this.recordsCounter =
+        Counter.builder(MetricNames.SOURCE_RECORDS)
+            .description("Records the Kafka source emitted")
+            .tags(tags)
+            .register(context.metrics());
+    this.bytesCounter =
+        Counter.builder(MetricNames.SOURCE_BYTES)
+            .description("Bytes of record values the Kafka source read")
+            .tags(tags)
+            .register(context.metrics());
+  }
+
+  @Override
+  public void start() {
+    started = true;
+    fetcher.start();
+  }
+
+  @Override
+  public void addSplits(List<KafkaPartitionSplit> splits) {
+    for (KafkaPartitionSplit split : splits) {
+      positions.put(split.topicPartition(), new PartitionPosition(split.nextOffset()));
+    }
+    fetcher.addSplits(splits);
+  }
+
+  @Override
+  public void notifyNoMoreSplits() {
+    // Kafka partitions never end; the source is unbounded
+  }
+
+  @Override
+  public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
+    if (batch == null) {
+      fetcher.checkFailure();
+      batch = fetcher.poll();
+      if (batch == null) {
+        return InputStatus.NOTHING_AVAILABLE;
+      }
+      batchPartitions = batch.partitions().iterator();
+      partitionRecords = null;
+    }
+    emit.output = output;
+    long records = 0;
+    long bytes = 0;
+    try {
+      while (true) {
+        if (partitionRecords == null || recordIndex >= partitionRecords.size()) {
+          if (!batchPartitions.hasNext()) {
+            batch = null;
+            break;
+          }
+          TopicPartition partition = batchPartitions.next();
+          partitionRecords = batch.records(partition);
+          partitionPosition = positions.get(partition);
+          recordIndex = 0;
+          coordinates.partition(partition);
+          if (partitionPosition == null) {
+            // not ours (cannot happen: partitions are only ever added); skip defensively
+            partitionRecords = null;
+            continue;
+          }
+        }
+        ConsumerRecord<byte[], byte[]> record = partitionRecords.get(recordIndex);
+        if (record.offset() < partitionPosition.nextOffset) {
+          recordIndex++;
+          continue;
+        }
+        if (rateLimiter != null && !rateLimiter.tryAcquire()) {
+          rateLimitWait =
+              new CompletableFuture<Void>()
+                  .completeOnTimeout(
+                      null, Math.max(1, rateLimiter.nanosUntilNext()), TimeUnit.NANOSECONDS);
+          return InputStatus.NOTHING_AVAILABLE;
+        }
+        byte[] value = record.value() == null ? EMPTY : record.value();
+        coordinates.offset = record.offset();
+        emit.record = record;
+        decoder.decode(value, coordinates, emit);
+        partitionPosition.nextOffset = record.offset() + 1;
+        recordIndex++;
+        records++;
+        bytes += value.length;
+      }
+    } finally {
+      emit.output = null;
+      if (records > 0) {
+        recordsCounter.increment(records);
+        bytesCounter.increment(bytes);
+      }
+    }
+    return fetcher.hasBatch() ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  }
+
+  @Override
+  public CompletableFuture<Void> isAvailable() {
+    if (rateLimitWait != null) {
+      if (!rateLimitWait.isDone()) {
+        return rateLimitWait;
+      }
+      rateLimitWait = null;
+    }
+    if (batch != null || fetcher.hasBatch() || fetcher.hasFailed()) {
+      return AVAILABLE;
+    }
+    CompletableFuture<Void> future = available.get();
+    if (future.isDone()) {
+      future = new CompletableFuture<>();
+      available.set(future);
+    }
+    // a batch queued between the check above and the new future must not be missed
+    if (fetcher.hasBatch() || fetcher.hasFailed()) {
+      future.complete(null);
+    }
+    return future;
+  }
+
+  /** On the fetch thread, after it queued a batch or failed. */
+  private void signalAvailable() {
+    available.get().complete(null);
+  }
+
+  @Override
+  public List<KafkaPartitionSplit> snapshotState(long checkpointId) {
+    List<KafkaPartitionSplit> splits = new ArrayList<>(positions.size());
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    for (Map.Entry<TopicPartition, PartitionPosition> e : positions.entrySet()) {
+      long next = e.getValue().nextOffset;
+      splits.add(KafkaPartitionSplit.of(e.getKey(), next));
+      if (next >= 0) {
+        offsets.put(e.getKey(), next);
+      }
+    }
+    if (commitOffsets && !offsets.isEmpty()) {
+      uncommitted.put(checkpointId, offsets);
+    }
+    return splits;
+  }
+
+  @Override
+  public void notifyCheckpointComplete(long checkpointId) {
+    Map<TopicPartition, Long> offsets = uncommitted.get(checkpointId);
+    uncommitted.headMap(checkpointId, true).clear();
+    if (offsets != null) {
+      fetcher.commit(offsets);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (started) {
+      try {
+        fetcher.close();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The next offset of one partition, mutable by the worker thread. */
+  private static final class PartitionPosition {
+    long nextOffset;
+
+    PartitionPosition(long nextOffset) {
+      this.nextOffset = nextOffset;
+    }
+  }
+
+  /** The coordinates of the record being decoded; the map is only built for bad records. */
+  private static final class Coordinates implements RecordCoordinates {
+    private String topic;
+    private int partition;
+    long offset;
+
+    void partition(TopicPartition tp) {
+      topic = tp.topic();
+      partition = tp.partition();
+    }
+
+    @Override
+    public Map<String, String> asMap() {
+      Map<String, String> map = new LinkedHashMap<>();
+      map.put("topic", topic);
+      map.put("partition", Integer.toString(partition));
+      map.put("offset", Long.toString(offset));
+      return map;
+    }
+  }
+
+  /** Hands each decoded value downstream with its record's metadata and timestamp. */
+  private final class Emit implements Consumer<V> {
+    ReaderOutput<T> output;
+    ConsumerRecord<byte[], byte[]> record;
+
+    @Override
+    public void accept(V value) {
+      output.collect(emitter.emit(value, record), record.timestamp());
+    }
+  }
+}
