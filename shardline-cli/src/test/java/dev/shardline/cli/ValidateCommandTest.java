@@ -174,4 +174,20 @@ class ValidateCommandTest {
         .contains("kinesis-secret.yaml:9:5: source.awsCredentials.secretAccessKey: Invalid value")
         .doesNotContain("wJalrXUtnFEMI");
   }
+
+  @Test
+  void anUnknownSourceTypeAndAKafkaSinkWithoutBrokersAreBothReported() {
+    CommandResult result = validate("kafka-broken.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            "kafka-broken.yaml:3:9: source.type: Unknown source type \"kafak\"; did you mean"
+                + " \"kafka\"?")
+        .contains(
+            "kafka-broken.yaml:7:5: sinks[0].bootstrapServers: Missing option"
+                + " \"bootstrapServers\"")
+        .contains("Set it; it has no default")
+        .contains("kafka-broken.yaml: 2 problems");
+  }
 }

@@ -14,8 +14,8 @@ import java.util.Optional;
 public final class ConnectorRegistry {
   private static final ConnectorRegistry DEFAULT =
       new ConnectorRegistry(
-          List.of(new GeneratorSourceType(), new KinesisSourceType()),
-          List.of(new TextSinks.File(), new TextSinks.Stdout()),
+          List.of(new GeneratorSourceType(), new KinesisSourceType(), new KafkaSourceType()),
+          List.of(new TextSinks.File(), new TextSinks.Stdout(), new KafkaSinkType()),
           Transforms.all());
 
   private final List<SourceType> sources;
