@@ -32,7 +32,7 @@ public final class Main {
     CommandLine commandLine = new CommandLine(new ShardlineCommand());
     commandLine.setExecutionExceptionHandler(
         (e, cl, parseResult) -> {
-          Terminal.get().eraseStatus();
+          Terminal.get().clearStatus();
           String message = e.getMessage() == null ? e.toString() : e.getMessage();
           cl.getErr().println(Secrets.mask("shardline: " + message));
           if (CliLogging.verbosity() == Verbosity.DEBUG) {

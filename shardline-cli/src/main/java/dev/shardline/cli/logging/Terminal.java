@@ -8,8 +8,9 @@ import java.nio.charset.Charset;
  * Where the command's messages go: log lines and the live status line to standard error, with the
  * status line redrawn in place ({@code \r} and erase-to-end-of-line) when standard error is a
  * terminal. Every line printed here is scrubbed of {@link Secrets}. A log line, or a record a
- * stdout sink prints, first erases the status line, so the two never mix on one line; the status
- * line comes back at its next refresh. Thread-safe: one lock orders all output.
+ * stdout sink prints, first erases the status line and then draws it again below, so the status
+ * line stays the last line of the terminal and never mixes with other output. Thread-safe: one lock
+ * orders all output.
  */
 public final class Terminal {
   private static final String ERASE_LINE = "\r\u001b[K";
@@ -18,6 +19,7 @@ public final class Terminal {
   private final PrintStream err;
   private final boolean interactive;
   private boolean statusShown;
+  private String lastStatus;
 
   Terminal(PrintStream err, boolean interactive) {
     this.err = err;
@@ -34,26 +36,44 @@ public final class Terminal {
     return interactive;
   }
 
-  /** Prints one line (a log line, an error) to standard error, below any status line. */
+  /**
+   * Prints one line (a log line, an error) to standard error; a live status line moves below it.
+   */
   public synchronized void printLine(String line) {
+    boolean wasShown = statusShown;
     eraseStatus();
     err.println(Secrets.mask(line));
+    if (wasShown) {
+      redrawStatus();
+    }
     err.flush();
   }
 
   /** Shows {@code line} as the live status line, replacing the previous one (terminals only). */
   public synchronized void showStatus(String line) {
-    err.print(ERASE_LINE + Secrets.mask(line));
+    lastStatus = Secrets.mask(line);
+    redrawStatus();
     err.flush();
-    statusShown = true;
   }
 
-  /** Removes the status line, if one is shown. */
-  public synchronized void eraseStatus() {
+  /** Removes the status line, if one is shown, until the next {@link #showStatus}. */
+  public synchronized void clearStatus() {
+    eraseStatus();
+    lastStatus = null;
+  }
+
+  private void eraseStatus() {
     if (statusShown) {
       err.print(ERASE_LINE);
       err.flush();
       statusShown = false;
+    }
+  }
+
+  private void redrawStatus() {
+    if (lastStatus != null) {
+      err.print(ERASE_LINE + lastStatus);
+      statusShown = true;
     }
   }
 
@@ -69,6 +89,10 @@ public final class Terminal {
             synchronized (Terminal.this) {
               eraseStatus();
               out.write(b);
+              if (b == '\n') {
+                out.flush();
+                redrawStatus();
+              }
             }
           }
 
@@ -77,6 +101,10 @@ public final class Terminal {
             synchronized (Terminal.this) {
               eraseStatus();
               out.write(bytes, offset, length);
+              if (length > 0 && bytes[offset + length - 1] == '\n') {
+                out.flush();
+                redrawStatus();
+              }
             }
           }
 

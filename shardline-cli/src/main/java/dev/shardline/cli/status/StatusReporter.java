@@ -102,6 +102,6 @@ public final class StatusReporter implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    terminal.eraseStatus();
+    terminal.clearStatus();
   }
 }

@@ -51,16 +51,4 @@ class SecretsTest {
     assertThat(Secrets.looksSecret("properties.ssl.key.password")).isTrue();
     assertThat(Secrets.looksSecret("topic")).isFalse();
   }
-
-  @Test
-  void aLogLineErasesTheStatusLineFirst() {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Terminal terminal = new Terminal(new PrintStream(bytes, true, StandardCharsets.UTF_8), true);
-
-    terminal.showStatus("status");
-    terminal.printLine("a log line");
-
-    assertThat(bytes.toString(StandardCharsets.UTF_8))
-        .isEqualTo("\r\u001b[Kstatus\r\u001b[Ka log line" + System.lineSeparator());
-  }
 }
