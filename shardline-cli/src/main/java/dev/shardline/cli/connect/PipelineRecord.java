@@ -83,9 +83,9 @@ public final class PipelineRecord {
               ? json.getOriginalMessage()
               : e.getMessage();
       throw new ShardlineException(
-          "A transform needs JSON records, but a record is not JSON ("
+          "A JSON transform, key or sink format needs JSON records, but a record is not JSON ("
               + reason
-              + "); set the source's format to json, or remove the JSON transforms",
+              + "); set the source's format to json, or use format string or bytes in the sink",
           e);
     }
   }
