@@ -82,7 +82,17 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
 
   /** A builder for a sink writing values with {@code schema} (a format, or your own). */
   public static <T> Builder<T> builder(SerializationSchema<T> schema) {
-    return new Builder<>(checkNotNull(schema, "schema"));
+    return new Builder<>(checkNotNull(schema, "schema"), Configuration.empty());
+  }
+
+  /**
+   * A builder starting from configuration values (the {@link KafkaSinkOptions} of e.g. a YAML
+   * section, without the format options: {@code schema} writes the values), for callers that add
+   * Java functions such as a key per record; the CLI's entry point. {@link Builder#build()} checks
+   * them.
+   */
+  public static <T> Builder<T> builder(SerializationSchema<T> schema, Configuration config) {
+    return new Builder<>(checkNotNull(schema, "schema"), checkNotNull(config, "config"));
   }
 
   /**
@@ -208,12 +218,13 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
    */
   public static final class Builder<T> {
     private final SerializationSchema<T> schema;
-    private final Configuration.Builder config = Configuration.builder();
+    private final Configuration.Builder config;
     private Function<? super T, String> topicSelector;
     private Function<? super T, byte[]> keySelector;
 
-    private Builder(SerializationSchema<T> schema) {
+    private Builder(SerializationSchema<T> schema, Configuration initial) {
       this.schema = schema;
+      this.config = initial.toBuilder();
     }
 
     /** {@code bootstrapServers}. Required. */

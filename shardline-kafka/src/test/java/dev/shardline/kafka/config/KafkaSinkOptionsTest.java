@@ -157,6 +157,31 @@ class KafkaSinkOptionsTest {
   }
 
   @Test
+  void aBuilderFromConfigurationKeepsItsValuesAndChecksThemAtBuild() {
+    KafkaSink<String> sink =
+        KafkaSink.builder(
+                StringFormat.utf8(),
+                Configuration.fromMap(
+                    Map.of(
+                        "bootstrapServers", "b:1",
+                        "topic", "t",
+                        "deliveryGuarantee", "exactly-once")))
+            .key(value -> value)
+            .build();
+
+    assertThat(sink.deliveryGuarantee()).isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    assertThat(sink.configuration().get(KafkaSinkOptions.TOPIC)).isEqualTo("t");
+    assertThatThrownBy(
+            () ->
+                KafkaSink.builder(
+                        StringFormat.utf8(),
+                        Configuration.fromMap(Map.of("bootstrapServers", "b:1", "topc", "t")))
+                    .build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("did you mean \"topic\"?");
+  }
+
+  @Test
   void secretsAreNeverShown() {
     Configuration config =
         read(Map.of("properties", Map.of("sasl.jaas.config", "password=\"hunter2\"")));

@@ -1,0 +1,287 @@
+package dev.shardline.cli;
+
+import dev.shardline.cli.connect.ConnectorRegistry;
+import dev.shardline.cli.logging.CliLogging;
+import dev.shardline.cli.logging.Secrets;
+import dev.shardline.cli.logging.Terminal;
+import dev.shardline.cli.logging.Verbosity;
+import dev.shardline.cli.spec.PipelineAssembler;
+import dev.shardline.cli.spec.PipelineDefinition;
+import dev.shardline.cli.spec.PipelineFileException;
+import dev.shardline.cli.spec.PipelineFileReader;
+import dev.shardline.cli.spec.Problem;
+import dev.shardline.cli.status.MetricsServer;
+import dev.shardline.cli.status.PipelineStatus;
+import dev.shardline.cli.status.StatusMode;
+import dev.shardline.cli.status.StatusReporter;
+import dev.shardline.runtime.Pipeline;
+import dev.shardline.runtime.PipelineFailedException;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code shardline run FILE}: runs a pipeline file on the embedded runner until its source ends or
+ * the process is told to stop (Ctrl-C, SIGTERM: a final checkpoint, then a clean exit), reporting
+ * progress as it goes. Run again with the same file, it resumes from the last checkpoint.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Runs a pipeline file on the embedded runner until its source ends, or until Ctrl-C or"
+          + " SIGTERM (then it takes a final checkpoint and exits cleanly). Run again with the same"
+          + " file, it resumes from its last checkpoint (checkpoint.directory, by default"
+          + " checkpoints/<name> under the working directory).",
+      "While it runs: on a terminal one live status line (records in and out per second, how far"
+          + " behind the newest record each source is, the last checkpoint and its age, throttled"
+          + " calls); otherwise the same as a log line every --status-interval."
+    })
+final class RunCommand implements Callable<Integer> {
+  private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+
+  @Parameters(paramLabel = "PIPELINE.yaml", description = "The pipeline file.")
+  Path file;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve the pipeline's metrics for Prometheus at http://HOST:PORT/metrics (0: any free"
+              + " port, logged at start).")
+  Integer metricsPort;
+
+  @Option(
+      names = "--metrics-host",
+      paramLabel = "HOST",
+      defaultValue = "127.0.0.1",
+      description = "The address the metrics endpoint binds (default: ${DEFAULT-VALUE}).")
+  String metricsHost;
+
+  @Option(
+      names = "--status",
+      paramLabel = "MODE",
+      defaultValue = "auto",
+      converter = StatusModeConverter.class,
+      description =
+          "auto (a live line on a terminal, log lines otherwise), line, log or off. Default:"
+              + " ${DEFAULT-VALUE}.")
+  StatusMode status;
+
+  @Option(
+      names = "--status-interval",
+      paramLabel = "DURATION",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "How often a status log line is written (log mode). Default: ${DEFAULT-VALUE}.")
+  Duration statusInterval;
+
+  @Override
+  public Integer call() {
+    PipelineDefinition definition;
+    try {
+      definition = new PipelineFileReader(ConnectorRegistry.get(), System::getenv).read(file);
+    } catch (PipelineFileException e) {
+      Terminal terminal = Terminal.get();
+      for (Problem problem : e.problems()) {
+        terminal.printLine(problem.toString());
+      }
+      terminal.printLine(
+          "Failed: "
+              + file
+              + " is not a valid pipeline file ("
+              + e.problems().size()
+              + (e.problems().size() == 1 ? " problem" : " problems")
+              + "); fix it and run again (shardline validate "
+              + file
+              + " checks it without running)");
+      return ExitCodes.FAILED;
+    }
+    MeterRegistry registry =
+        metricsPort != null
+            ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)
+            : new SimpleMeterRegistry();
+    MetricsServer metrics = null;
+    if (metricsPort != null) {
+      try {
+        metrics = MetricsServer.start((PrometheusMeterRegistry) registry, metricsHost, metricsPort);
+        LOG.info("Metrics for Prometheus at {}", metrics.url());
+      } catch (IOException e) {
+        Terminal.get()
+            .printLine(
+                "Failed: cannot serve metrics on "
+                    + metricsHost
+                    + ":"
+                    + metricsPort
+                    + " ("
+                    + e.getMessage()
+                    + "); choose another --metrics-port, or 0 for any free port");
+        return ExitCodes.FAILED;
+      }
+    }
+    try {
+      return run(definition, registry);
+    } finally {
+      if (metrics != null) {
+        metrics.close();
+      }
+    }
+  }
+
+  private int run(PipelineDefinition definition, MeterRegistry registry) {
+    Terminal terminal = Terminal.get();
+    StatusMode mode = status;
+    if (mode == StatusMode.AUTO) {
+      mode = terminal.isInteractive() ? StatusMode.LINE : StatusMode.LOG;
+    }
+    PrintStream originalOut = System.out;
+    if (mode == StatusMode.LINE) {
+      System.setOut(terminal.statusAware(originalOut));
+    }
+    Pipeline pipeline = PipelineAssembler.assemble(definition).metrics(registry).build();
+    LOG.info(
+        "Running {}: {}",
+        file,
+        ValidateCommand.describe(definition).replace("; checkpoints in", "; checkpoints in"));
+    CountDownLatch reported = new CountDownLatch(1);
+    AtomicInteger exitCode = new AtomicInteger(ExitCodes.FAILED);
+    Thread hook =
+        new Thread(
+            () -> {
+              ShutdownSignal.markShuttingDown();
+              LOG.info("Stopping pipeline '{}': final checkpoint", definition.name());
+              try {
+                pipeline.stop();
+              } catch (RuntimeException e) {
+                // reported by the main thread, which sees the same failure from await()
+              }
+              try {
+                if (reported.await(10, TimeUnit.SECONDS)) {
+                  // the JVM would exit with 128 + the signal; a graceful stop is a success
+                  Runtime.getRuntime().halt(exitCode.get());
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "shardline-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    long started = System.nanoTime();
+    StatusReporter reporter = null;
+    try {
+      pipeline.start();
+      reporter = StatusReporter.start(pipeline, registry, mode, statusInterval, terminal);
+      pipeline.await();
+      reporter.close();
+      terminal.printLine(summary(definition, pipeline, registry, started));
+      exitCode.set(ExitCodes.OK);
+      return ExitCodes.OK;
+    } catch (PipelineFailedException e) {
+      if (reporter != null) {
+        reporter.close();
+      }
+      if (CliLogging.verbosity() != Verbosity.NORMAL) {
+        LOG.error("Pipeline '{}' failed", definition.name(), e);
+      }
+      terminal.printLine(failure(definition, pipeline, e));
+      return ExitCodes.FAILED;
+    } finally {
+      System.setOut(originalOut);
+      reported.countDown();
+      if (!ShutdownSignal.isShuttingDown()) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException e) {
+          // shutting down after all
+        }
+      }
+    }
+  }
+
+  private static String summary(
+      PipelineDefinition definition, Pipeline pipeline, MeterRegistry registry, long started) {
+    double seconds = (System.nanoTime() - started) / 1e9;
+    long in = PipelineStatus.sum(registry, PipelineStatus.RECORDS_IN);
+    long out = PipelineStatus.sum(registry, PipelineStatus.RECORDS_OUT);
+    return String.format(
+        Locale.ROOT,
+        "Pipeline '%s' %s after %.1fs: %,d records in, %,d out (%,.0f/s); last checkpoint %s in %s",
+        definition.name(),
+        ShutdownSignal.isShuttingDown() ? "stopped" : "finished",
+        seconds,
+        in,
+        out,
+        seconds > 0 ? out / seconds : 0.0,
+        pipeline.lastCheckpointId().isPresent() ? pipeline.lastCheckpointId().getAsLong() : "none",
+        definition.checkpointDirectory());
+  }
+
+  private static String failure(
+      PipelineDefinition definition, Pipeline pipeline, PipelineFailedException e) {
+    String prefix = "Pipeline '" + definition.name() + "' failed";
+    if (e.getMessage() == null || !e.getMessage().startsWith(prefix)) {
+      // an error no restart can fix (locked directory, foreign checkpoint): its message has the fix
+      return Secrets.mask("Failed: " + firstLine(e.getMessage()));
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String cause =
+        root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null
+            ? firstLine(String.valueOf(root.getMessage()))
+            : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    String resume =
+        pipeline.lastCheckpointId().isPresent()
+            ? "it resumes from checkpoint " + pipeline.lastCheckpointId().getAsLong()
+            : "it resumes from the last checkpoint in " + definition.checkpointDirectory();
+    return Secrets.mask(
+        "Failed: "
+            + prefix
+            + (e.attempts() > 1 ? " " + e.attempts() + " times (the restart policy gave up)" : "")
+            + ": "
+            + cause
+            + (cause.endsWith(".") ? "" : ".")
+            + " Fix the cause (-v shows details) and run the same command again: "
+            + resume
+            + ".");
+  }
+
+  private static String firstLine(String text) {
+    return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+
+  /** Reads {@code auto}, {@code line}, {@code log}, {@code off}. */
+  static final class StatusModeConverter implements picocli.CommandLine.ITypeConverter<StatusMode> {
+    @Override
+    public StatusMode convert(String value) {
+      return StatusMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** Reads durations as pipeline files write them ({@code 5s}, {@code 500ms}). */
+  static final class DurationConverter implements picocli.CommandLine.ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      return dev.shardline.config.ConfigOptions.key("statusInterval")
+          .durationType()
+          .noDefaultValue()
+          .parse(value);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.shardline.cli.status;
+
+import static dev.shardline.util.Preconditions.checkNotNull;
+
+import dev.shardline.cli.logging.Terminal;
+import dev.shardline.runtime.Pipeline;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reports a running pipeline's progress: a live {@link StatusLine} on the terminal every second
+ * ({@link StatusMode#LINE}), or the same text as an INFO log line every interval ({@link
+ * StatusMode#LOG}). One daemon thread; {@link #close()} stops it and erases the live line.
+ */
+public final class StatusReporter implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
+
+  private final Pipeline pipeline;
+  private final MeterRegistry registry;
+  private final StatusLine line;
+  private final StatusMode mode;
+  private final Terminal terminal;
+  private final ScheduledExecutorService timer;
+  private long lastCheckpointId = -1;
+  private long lastCheckpointNanos;
+
+  private StatusReporter(
+      Pipeline pipeline, MeterRegistry registry, StatusMode mode, Terminal terminal) {
+    this.pipeline = pipeline;
+    this.registry = registry;
+    this.line = new StatusLine(pipeline.name());
+    this.mode = mode;
+    this.terminal = terminal;
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "shardline-status");
+              thread.setDaemon(true);
+              return thread;
+            });
+  }
+
+  /**
+   * Starts reporting on {@code pipeline}.
+   *
+   * @param mode {@link StatusMode#LINE}, {@link StatusMode#LOG} or {@link StatusMode#OFF}
+   * @param logInterval how often a log line is written in {@link StatusMode#LOG}
+   */
+  public static StatusReporter start(
+      Pipeline pipeline,
+      MeterRegistry registry,
+      StatusMode mode,
+      Duration logInterval,
+      Terminal terminal) {
+    checkNotNull(pipeline, "pipeline");
+    checkNotNull(registry, "registry");
+    StatusReporter reporter = new StatusReporter(pipeline, registry, mode, terminal);
+    long periodMillis = mode == StatusMode.LINE ? 1000 : Math.max(100, logInterval.toMillis());
+    if (mode != StatusMode.OFF) {
+      reporter.timer.scheduleAtFixedRate(
+          reporter::tick, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+    }
+    return reporter;
+  }
+
+  /** The status now, rendered (rates since the previous call). */
+  synchronized String render() {
+    long now = System.nanoTime();
+    OptionalLong id = pipeline.lastCheckpointId();
+    if (id.isPresent() && id.getAsLong() != lastCheckpointId) {
+      lastCheckpointId = id.getAsLong();
+      lastCheckpointNanos = now;
+    }
+    Duration age = id.isPresent() ? Duration.ofNanos(now - lastCheckpointNanos) : null;
+    return line.render(PipelineStatus.read(registry, id, age), now);
+  }
+
+  private void tick() {
+    try {
+      String text = render();
+      if (mode == StatusMode.LINE) {
+        terminal.showStatus(text);
+      } else {
+        LOG.info("{}", text);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("Status not available", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    timer.shutdownNow();
+    try {
+      timer.awaitTermination(2, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    terminal.clearStatus();
+  }
+}

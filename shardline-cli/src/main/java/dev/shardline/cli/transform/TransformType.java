@@ -1,0 +1,32 @@
+package dev.shardline.cli.transform;
+
+import dev.shardline.cli.connect.PipelineRecord;
+import dev.shardline.config.Configuration;
+import dev.shardline.config.OptionSet;
+import dev.shardline.runtime.Flow;
+import java.util.List;
+
+/**
+ * One {@code type} of a pipeline file's {@code transforms}: its options and what it does to the
+ * flow of {@link PipelineRecord}s. Transforms run on the worker that read the record, in file
+ * order. Implementations are stateless and thread-safe.
+ */
+public interface TransformType {
+
+  /** The {@code type} value, e.g. {@code filter}. */
+  String name();
+
+  /** One sentence for the reference page. */
+  String summary();
+
+  /** Every option of the entry besides {@code type}. */
+  OptionSet options();
+
+  /** The metadata fields the entry reads (checked against the source's fields). */
+  default List<String> metadataFields(Configuration config) {
+    return List.of();
+  }
+
+  /** {@code flow} with this transform applied; {@code config} was checked against options. */
+  Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config);
+}
