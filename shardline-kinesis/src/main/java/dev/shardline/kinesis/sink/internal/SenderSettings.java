@@ -1,8 +1,7 @@
 package dev.shardline.kinesis.sink.internal;
 
-import static dev.shardline.kinesis.sink.KinesisSinkOptions.*;
-
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.sink.KinesisSinkOptions;
 import dev.shardline.retry.Backoff;
 import java.time.Duration;
 
@@ -43,24 +42,26 @@ public record SenderSettings(
   /** Reads the settings; {@code config} must have passed {@code KinesisSinkOptions.OPTIONS}. */
   public static SenderSettings from(Configuration config) {
     return new SenderSettings(
-        config.get(FLUSH_MAX_RECORDS),
-        config.get(FLUSH_MAX_BYTES).bytes(),
-        config.get(FLUSH_MAX_AGE).toNanos(),
-        config.get(MAX_OUTSTANDING_RECORDS),
-        config.get(MAX_OUTSTANDING_BYTES).bytes(),
-        config.get(MAX_IN_FLIGHT_REQUESTS),
-        config.get(RETRY_MAX_ATTEMPTS),
-        config.get(RETRY_TIMEOUT).toNanos(),
+        config.get(KinesisSinkOptions.FLUSH_MAX_RECORDS),
+        config.get(KinesisSinkOptions.FLUSH_MAX_BYTES).bytes(),
+        config.get(KinesisSinkOptions.FLUSH_MAX_AGE).toNanos(),
+        config.get(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS),
+        config.get(KinesisSinkOptions.MAX_OUTSTANDING_BYTES).bytes(),
+        config.get(KinesisSinkOptions.MAX_IN_FLIGHT_REQUESTS),
+        config.get(KinesisSinkOptions.RETRY_MAX_ATTEMPTS),
+        config.get(KinesisSinkOptions.RETRY_TIMEOUT).toNanos(),
         new Backoff(
-            config.get(RETRY_BACKOFF_INITIAL),
-            config.get(RETRY_BACKOFF_MULTIPLIER),
-            config.get(RETRY_BACKOFF_MAX),
-            config.get(RETRY_BACKOFF_JITTER)),
-        config.get(AGGREGATION_ENABLED) ? (int) config.get(AGGREGATION_MAX_BYTES).bytes() : 0,
-        config.get(SHARD_RATE_ENABLED),
-        config.get(SHARD_RATE_MAX_RECORDS_PER_SECOND),
-        config.get(SHARD_RATE_MAX_BYTES_PER_SECOND).bytes(),
-        config.get(SHARD_MAP_REFRESH_INTERVAL).toNanos());
+            config.get(KinesisSinkOptions.RETRY_BACKOFF_INITIAL),
+            config.get(KinesisSinkOptions.RETRY_BACKOFF_MULTIPLIER),
+            config.get(KinesisSinkOptions.RETRY_BACKOFF_MAX),
+            config.get(KinesisSinkOptions.RETRY_BACKOFF_JITTER)),
+        config.get(KinesisSinkOptions.AGGREGATION_ENABLED)
+            ? (int) config.get(KinesisSinkOptions.AGGREGATION_MAX_BYTES).bytes()
+            : 0,
+        config.get(KinesisSinkOptions.SHARD_RATE_ENABLED),
+        config.get(KinesisSinkOptions.SHARD_RATE_MAX_RECORDS_PER_SECOND),
+        config.get(KinesisSinkOptions.SHARD_RATE_MAX_BYTES_PER_SECOND).bytes(),
+        config.get(KinesisSinkOptions.SHARD_MAP_REFRESH_INTERVAL).toNanos());
   }
 
   /** flush.maxAge as a duration. */
