@@ -190,4 +190,13 @@ class ValidateCommandTest {
         .contains("Set it; it has no default")
         .contains("kafka-broken.yaml: 2 problems");
   }
+
+  @Test
+  void aKinesisSinkWithoutAStreamIsReportedByItsFactory() {
+    CommandResult result = validate("kinesis-sink-no-stream.yaml");
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains("kinesis-sink-no-stream.yaml:7:5: sinks[0].stream: Missing option \"stream\"");
+  }
 }

@@ -15,7 +15,11 @@ public final class ConnectorRegistry {
   private static final ConnectorRegistry DEFAULT =
       new ConnectorRegistry(
           List.of(new GeneratorSourceType(), new KinesisSourceType(), new KafkaSourceType()),
-          List.of(new TextSinks.File(), new TextSinks.Stdout(), new KafkaSinkType()),
+          List.of(
+              new TextSinks.File(),
+              new TextSinks.Stdout(),
+              new KinesisSinkType(),
+              new KafkaSinkType()),
           Transforms.all());
 
   private final List<SourceType> sources;
