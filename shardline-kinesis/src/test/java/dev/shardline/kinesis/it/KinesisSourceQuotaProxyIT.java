@@ -56,6 +56,31 @@ class KinesisSourceQuotaProxyIT {
         upstream.putRecords(b -> b.streamName(STREAM).records(batch));
       }
 
+      proxy.faults().failNext(Operation.GET_RECORDS, 3, Fault.EXPIRED_ITERATOR);
+      proxy.faults().failNext(Operation.GET_RECORDS, 3, Fault.INTERNAL_ERROR);
+      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+      CollectingSink<KinesisRecord<byte[]>, String> sink =
+          new CollectingSink<>(r -> new String(r.value(), UTF_8));
+      Pipeline pipeline =
+          Pipeline.from(
+                  Sources.at(proxy, STREAM, true)
+                      .startingPosition(StartingPosition.earliest())
+                      .option(dev.shardline.kinesis.config.KinesisSourceOptions.GET_RECORDS_MAX, 25)
+                      .build())
+              .to(sink)
+              .name("quota")
+              .parallelism(3)
+              .checkpointInterval(Duration.ofMillis(500))
+              .checkpointDirectory(dir.resolve("checkpoints"))
+              .restartPolicy(RestartPolicy.none())
+              .metrics(metrics)
+              .build();
+      pipeline.start();
+      // the injected faults go to the pipeline's calls only: the rival starts once they are used
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> proxy.faults().pending() == 0 || pipeline.isDone(),
+          () -> proxy.faults().pending() + " injected faults not yet used");
       // another consumer of the same shards, through the proxy: it eats into the read quota
       AtomicBoolean competing = new AtomicBoolean(true);
       KinesisClient rival = proxy.client();
@@ -85,28 +110,6 @@ class KinesisSourceQuotaProxyIT {
               },
               "rival");
       competitor.start();
-
-      proxy.faults().failNext(Operation.GET_RECORDS, 3, Fault.EXPIRED_ITERATOR);
-      proxy.faults().failNext(Operation.GET_RECORDS, 3, Fault.INTERNAL_ERROR);
-      SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-      CollectingSink<KinesisRecord<byte[]>, String> sink =
-          new CollectingSink<>(r -> new String(r.value(), UTF_8));
-      Pipeline pipeline =
-          Pipeline.from(
-                  Sources.at(proxy, STREAM, true)
-                      .startingPosition(StartingPosition.earliest())
-                      .option(
-                          dev.shardline.kinesis.config.KinesisSourceOptions.GET_RECORDS_MAX, 100)
-                      .build())
-              .to(sink)
-              .name("quota")
-              .parallelism(3)
-              .checkpointInterval(Duration.ofMillis(500))
-              .checkpointDirectory(dir.resolve("checkpoints"))
-              .restartPolicy(RestartPolicy.none())
-              .metrics(metrics)
-              .build();
-      pipeline.start();
       try {
         Await.until(
             Duration.ofSeconds(90),
