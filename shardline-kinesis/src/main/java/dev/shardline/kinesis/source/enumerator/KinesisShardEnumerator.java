@@ -251,13 +251,14 @@ public final class KinesisShardEnumerator
   }
 
   /**
-   * A split at LATEST as it may be handed out again: at AT_TIMESTAMP of the source's start. LATEST
-   * is only right for the first assignment, read at once; a split that comes back from a failed
-   * reader or out of a checkpoint would otherwise skip every record written since the start.
+   * A split at LATEST as it may be handed out again: pinned to the source's start ({@link
+   * ShardPosition#latestPinnedAt}). LATEST is only right for the first assignment, read at once; a
+   * split that comes back from a failed reader or out of a checkpoint would otherwise skip every
+   * record written since the start.
    */
   private KinesisShardSplit pinLatest(KinesisShardSplit split) {
     return split.position().kind() == ShardPosition.Kind.LATEST && startedAt != null
-        ? split.withPosition(ShardPosition.atTimestamp(startedAt))
+        ? split.withPosition(ShardPosition.latestPinnedAt(startedAt))
         : split;
   }
 

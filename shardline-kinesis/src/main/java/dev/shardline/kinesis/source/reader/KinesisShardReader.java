@@ -192,13 +192,14 @@ public final class KinesisShardReader<T>
    * LATEST means "from now on" only for the one GetShardIterator that starts the shard. Every later
    * use of the position (a new iterator after an expired one or a failed first call, a checkpoint
    * restored later) must still mean "from when we started", or the records written in between are
-   * skipped. So the position becomes AT_TIMESTAMP of now, which is no later than the server's
-   * LATEST of the first call (unless this host's clock runs ahead of Kinesis's), and only the first
-   * call asks for LATEST: AT_TIMESTAMP would be as good there, but servers refuse a timestamp ahead
-   * of their clock, and kinesalite never answers AT_TIMESTAMP on a shard with no record after it.
+   * skipped. So the position becomes AT_TIMESTAMP of now less a margin ({@link
+   * ShardPosition#latestPinnedAt}), which is earlier than the server's LATEST of the first call
+   * even if this host's clock runs a little ahead of Kinesis's; and only the first call asks for
+   * LATEST: AT_TIMESTAMP there would read the margin's records in every run, and kinesalite never
+   * answers AT_TIMESTAMP on a shard with no record after it.
    */
   private void pinLatest(ShardReadState shard) {
-    shard.position(ShardPosition.atTimestamp(Instant.ofEpochMilli(time.milliseconds())));
+    shard.position(ShardPosition.latestPinnedAt(Instant.ofEpochMilli(time.milliseconds())));
     shard.latestOnFirstCall = true;
   }
 

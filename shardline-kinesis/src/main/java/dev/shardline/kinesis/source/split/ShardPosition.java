@@ -3,6 +3,7 @@ package dev.shardline.kinesis.source.split;
 import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 
@@ -82,6 +83,23 @@ public record ShardPosition(
   /** The first record that arrived at or after {@code timestamp}. */
   public static ShardPosition atTimestamp(Instant timestamp) {
     return new ShardPosition(Kind.AT_TIMESTAMP, null, -1, checkNotNull(timestamp, "timestamp"), -1);
+  }
+
+  /**
+   * How far before the moment a LATEST start is pinned the pinned time lies: records that arrived
+   * in this second before the start may be read after an iterator renewal or a restore (never
+   * twice: nothing was emitted before), and this host's clock may run this far ahead of Kinesis's
+   * without a gap, or a refusal of a timestamp in the future.
+   */
+  public static final Duration LATEST_PIN_MARGIN = Duration.ofSeconds(1);
+
+  /**
+   * LATEST pinned to a time, for every use after the first GetShardIterator: AT_TIMESTAMP of {@code
+   * now} minus {@link #LATEST_PIN_MARGIN}. A new LATEST iterator would start at the shard's end at
+   * the time of that call, skipping what was written since the start.
+   */
+  public static ShardPosition latestPinnedAt(Instant now) {
+    return atTimestamp(checkNotNull(now, "now").minus(LATEST_PIN_MARGIN));
   }
 
   /** The record with {@code sequenceNumber}, inclusive. */

@@ -141,10 +141,10 @@ class KinesisShardEnumeratorTest {
     // a checkpoint and a reader's failure hand the splits out again later: not at a new LATEST
     assertThat(enumerator.snapshotState(1).streams().get(0).shards())
         .allSatisfy(
-            t -> assertThat(t.split().position()).isEqualTo(ShardPosition.atTimestamp(started)));
+            t -> assertThat(t.split().position()).isEqualTo(ShardPosition.latestPinnedAt(started)));
     enumerator.addSplitsBack(first, 0);
     assertThat(context.assigned.get(0).subList(2, 4))
-        .allSatisfy(s -> assertThat(s.position()).isEqualTo(ShardPosition.atTimestamp(started)));
+        .allSatisfy(s -> assertThat(s.position()).isEqualTo(ShardPosition.latestPinnedAt(started)));
   }
 
   @Test

@@ -184,7 +184,7 @@ class KinesisShardReaderTest {
   void anIteratorFromLatestThatExpiresBeforeAnyRecordNoLongerSkipsTheRecordsWrittenMeanwhile()
       throws Exception {
     kinesis.putToShard(STREAM, SHARD0, "k", "before-the-start".getBytes(UTF_8));
-    time.advance(Duration.ofSeconds(1));
+    time.advance(ShardPosition.LATEST_PIN_MARGIN.plusSeconds(1));
     SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
     reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
     pollFor(reader, Duration.ofSeconds(2));
@@ -214,7 +214,7 @@ class KinesisShardReaderTest {
     List<KinesisShardSplit> checkpoint = reader.snapshotState(1);
     reader.close();
     assertThat(checkpoint.get(0).position())
-        .isEqualTo(ShardPosition.atTimestamp(Instant.ofEpochMilli(started)));
+        .isEqualTo(ShardPosition.latestPinnedAt(Instant.ofEpochMilli(started)));
 
     time.advance(Duration.ofMinutes(1));
     kinesis.putToShard(STREAM, SHARD0, "k", "written-while-down".getBytes(UTF_8));
