@@ -33,7 +33,8 @@ import software.amazon.awssdk.core.SdkBytes;
 class KinesisSourceBadInputIT {
   @RegisterExtension
   static final LocalKinesaliteExtension KINESALITE =
-      new LocalKinesaliteExtension(LocalKinesalite.builder().initialStream("json", 1));
+      new LocalKinesaliteExtension(
+          LocalKinesalite.builder().initialStream("json", 1).initialStream("cbor", 1));
 
   @TempDir Path dir;
 
@@ -79,6 +80,24 @@ class KinesisSourceBadInputIT {
         .hasMessage(
             "Invalid value \"mars\" for option \"awsRegion.id\": must be an AWS region id such as"
                 + " us-east-1 or eu-west-2");
+  }
+
+  @Test
+  void aCborClientAgainstAJsonOnlyServerFailsSayingToTurnCborOff(LocalKinesalite kinesalite) {
+    kinesalite
+        .client()
+        .putRecord(b -> b.streamName("cbor").partitionKey("k").data(SdkBytes.fromUtf8String("x")));
+    Pipeline pipeline =
+        pipeline(
+            Sources.at(kinesalite, "cbor", true)
+                .startingPosition(StartingPosition.earliest())
+                .option(KinesisSourceOptions.RETRY_INITIAL_BACKOFF, Duration.ofMillis(20))
+                .build(),
+            "cbor");
+    assertThatThrownBy(pipeline::run).isInstanceOf(PipelineFailedException.class);
+    assertThat(causeMessages(pipeline))
+        .contains("stream cbor")
+        .contains("clientConfigProperties.cborEnabled: false");
   }
 
   @Test

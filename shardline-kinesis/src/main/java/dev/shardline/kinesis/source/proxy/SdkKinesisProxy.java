@@ -2,6 +2,7 @@ package dev.shardline.kinesis.source.proxy;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.api.ShardlineException;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.kinesis.config.AwsCredentials;
@@ -10,7 +11,9 @@ import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisClientProperties;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -47,12 +50,24 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   private static final Object CBOR_LOCK = new Object();
 
+  /**
+   * No Kinesis record arrived before this: an earlier arrival time is a server that mishandles
+   * CBOR's timestamps (kinesalite sends seconds where the SDK reads milliseconds).
+   */
+  static final Instant FIRST_POSSIBLE_ARRIVAL = Instant.parse("2013-01-01T00:00:00Z");
+
+  private static final String CBOR_HINT =
+      ". The server does not speak the SDK's CBOR protocol correctly (kinesalite does not): set"
+          + " clientConfigProperties.cborEnabled: false";
+
   private final KinesisAsyncClient client;
   private final SdkAsyncHttpClient http;
+  private final boolean cbor;
 
-  private SdkKinesisProxy(KinesisAsyncClient client, SdkAsyncHttpClient http) {
+  private SdkKinesisProxy(KinesisAsyncClient client, SdkAsyncHttpClient http, boolean cbor) {
     this.client = client;
     this.http = http;
+    this.cbor = cbor;
   }
 
   /**
@@ -94,7 +109,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
       region.region().ifPresent(builder::region);
       region.endpoint().ifPresent(builder::endpointOverride);
       KinesisAsyncClient client = withCborSetting(properties.cbor(), builder::build);
-      return new SdkKinesisProxy(client, http);
+      return new SdkKinesisProxy(client, http, properties.cbor());
     } catch (SdkClientException e) {
       http.close();
       throw new ConfigException(
@@ -113,7 +128,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   /** A proxy over a client built elsewhere; closing the proxy closes the client. */
   public static SdkKinesisProxy of(KinesisAsyncClient client) {
-    return new SdkKinesisProxy(checkNotNull(client, "client"), null);
+    return new SdkKinesisProxy(checkNotNull(client, "client"), null, false);
   }
 
   /**
@@ -164,16 +179,57 @@ public final class SdkKinesisProxy implements KinesisProxy {
     if (timestamp != null) {
       request.timestamp(timestamp);
     }
-    return client
-        .getShardIterator(request.build())
-        .thenApply(GetShardIteratorResponse::shardIterator);
+    return explainCborErrors(
+        client
+            .getShardIterator(request.build())
+            .thenApply(GetShardIteratorResponse::shardIterator));
   }
 
   @Override
   public CompletableFuture<GetRecordsResponse> getRecords(
       String stream, String shardIterator, int limit) {
-    return client.getRecords(
-        GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build());
+    CompletableFuture<GetRecordsResponse> response =
+        client.getRecords(
+            GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build());
+    if (!cbor) {
+      return response;
+    }
+    return explainCborErrors(response.thenApply(SdkKinesisProxy::checkCborTimestamps));
+  }
+
+  /**
+   * Over CBOR, a server that mishandles timestamps answers arrival times in January 1970: refused
+   * with the fix, as they would break checkpoints (retention checks) and every arrival time.
+   */
+  static GetRecordsResponse checkCborTimestamps(GetRecordsResponse response) {
+    if (response.hasRecords() && !response.records().isEmpty()) {
+      Instant arrival = response.records().get(0).approximateArrivalTimestamp();
+      if (arrival != null && arrival.isBefore(FIRST_POSSIBLE_ARRIVAL)) {
+        throw new ShardlineException(
+            "GetRecords answered an approximate arrival time of " + arrival + CBOR_HINT);
+      }
+    }
+    return response;
+  }
+
+  /** Over CBOR, a SerializationException says the server misread the request: add the fix. */
+  private <T> CompletableFuture<T> explainCborErrors(CompletableFuture<T> call) {
+    if (!cbor) {
+      return call;
+    }
+    return call.handle(
+        (value, error) -> {
+          if (error == null) {
+            return value;
+          }
+          Throwable cause = KinesisErrors.unwrap(error);
+          if (cause instanceof AwsServiceException service
+              && service.awsErrorDetails() != null
+              && "SerializationException".equals(service.awsErrorDetails().errorCode())) {
+            throw new ShardlineException(KinesisErrors.describe(cause) + CBOR_HINT, cause);
+          }
+          throw error instanceof CompletionException c ? c : new CompletionException(error);
+        });
   }
 
   @Override
