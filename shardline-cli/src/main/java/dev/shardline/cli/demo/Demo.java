@@ -108,8 +108,9 @@ public final class Demo {
           4,
           String.format(
               Locale.ROOT,
-              "Killed it (SIGKILL) mid-way, after it had read %,d of %,d events; its last"
+              "Killed it (SIGKILL) %s, after it had read %,d of %,d events; its last"
                   + " checkpoint is %d",
+              readFirstRun < written.size() ? "mid-way" : "after it had read everything",
               readFirstRun,
               written.size(),
               checkpoint));
