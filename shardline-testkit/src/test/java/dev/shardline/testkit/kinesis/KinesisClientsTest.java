@@ -111,7 +111,7 @@ class KinesisClientsTest {
     for (String endpoint :
         List.of(
             "http://kinesis.us-east-1.amazonaws.com:443",
-            "http://10.1.2.3:4567",
+            "http://198.51.100.7:4567",
             "http://127.0.0.1",
             "ftp://127.0.0.1:21")) {
       assertThatThrownBy(() -> KinesisClients.builder(URI.create(endpoint)))

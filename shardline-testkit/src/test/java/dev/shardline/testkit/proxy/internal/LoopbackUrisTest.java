@@ -30,8 +30,8 @@ class LoopbackUrisTest {
   @ValueSource(
       strings = {
         "http://kinesis.us-east-1.amazonaws.com:443",
-        "http://10.0.0.5:4567",
-        "http://192.168.1.1:4567",
+        "http://203.0.113.5:4567",
+        "http://192.0.2.1:4567",
         "http://[::1]:4567",
         "https://127.0.0.1:4567",
         "http://127.0.0.1",
