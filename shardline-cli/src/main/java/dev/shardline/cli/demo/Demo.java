@@ -108,8 +108,11 @@ public final class Demo {
           4,
           String.format(
               Locale.ROOT,
-              "Killed it (SIGKILL) mid-way, after it had read %,d of %,d events; its last"
-                  + " checkpoint is %d",
+              readFirstRun < written.size()
+                  ? "Killed it (SIGKILL) mid-way, after it had read %,d of %,d events; its last"
+                      + " checkpoint is %d"
+                  : "Killed it (SIGKILL) after it had read %,d of %,d events; its last checkpoint"
+                      + " is %d",
               readFirstRun,
               written.size(),
               checkpoint));
