@@ -618,7 +618,7 @@ public final class Execution {
         unanswered.add(i);
       }
     }
-    abort(late, CheckpointFailure.TIMEOUT);
+    abort(late);
     unansweredAborted.put(late.id, new TreeSet<>(unanswered));
     String what =
         "checkpoint "
@@ -637,6 +637,8 @@ public final class Execution {
         lastCompleted(),
         failedCheckpointsInARow,
         tolerableCheckpointFailures);
+    // counted once logged, so whoever watches the meter finds the warning written
+    metrics.checkpointFailed(CheckpointFailure.TIMEOUT);
     String fix =
         " Raise checkpoint.timeout if checkpoints are merely slow, or find what blocks those"
             + " workers (stack traces attached): most often a sink's flush or a source waiting on"
@@ -692,10 +694,11 @@ public final class Execution {
    * committed with the next checkpoint that completes (commits are idempotent).
    */
   private void storeFailed(PendingCheckpoint failed, Exception e) {
-    abort(failed, CheckpointFailure.STORE);
+    abort(failed);
     String what =
         "checkpoint " + failed.id + " could not be stored in " + store.location() + ": " + e;
     if (finalOutcome != null || failedCheckpointsInARow > tolerableCheckpointFailures) {
+      metrics.checkpointFailed(CheckpointFailure.STORE);
       throw new ShardlineException(
           "Pipeline '"
               + spec.name()
@@ -721,13 +724,13 @@ public final class Execution {
         failedCheckpointsInARow,
         tolerableCheckpointFailures,
         e);
+    metrics.checkpointFailed(CheckpointFailure.STORE);
   }
 
-  /** Bookkeeping common to every aborted checkpoint. */
-  private void abort(PendingCheckpoint aborted, CheckpointFailure reason) {
+  /** Bookkeeping common to every aborted checkpoint; the caller counts it in the meter. */
+  private void abort(PendingCheckpoint aborted) {
     pending = null;
     failedCheckpointsInARow++;
-    metrics.checkpointFailed(reason);
     for (WorkerSnapshot snapshot : aborted.snapshots) {
       if (snapshot != null) {
         carry(snapshot);
@@ -790,7 +793,14 @@ public final class Execution {
             && !cls.startsWith("jdk.")
             && !cls.startsWith("sun.")
             && !cls.startsWith(Execution.class.getPackageName() + ".")) {
-          where = ", in " + frame;
+          where =
+              ", in "
+                  + cls
+                  + "."
+                  + frame.getMethodName()
+                  + (frame.getFileName() == null
+                      ? ""
+                      : "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")");
           break;
         }
       }
