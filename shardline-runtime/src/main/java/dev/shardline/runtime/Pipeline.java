@@ -170,6 +170,11 @@ public final class Pipeline {
     await();
   }
 
+  /** What it was built with. */
+  PipelineSpec spec() {
+    return spec;
+  }
+
   /** Whether the pipeline has ended (finished, stopped or failed). */
   public boolean isDone() {
     return termination.isDone();

@@ -165,12 +165,12 @@ public final class PipelineBuilder<T> {
   }
 
   /**
-   * How long a checkpoint may take, from its start until every worker has answered and it is
-   * stored; option {@code checkpoint.timeout}. One that takes longer (a sink's flush waiting on a
-   * server it cannot reach, a worker stuck in a slow function) is aborted: not stored, nothing
-   * committed for it, logged at WARN and counted in {@code shardline.pipeline.checkpoints.failed};
-   * {@link #tolerableCheckpointFailures} says how many in a row the run survives. Measured with the
-   * pipeline's {@link #time clock}. Default 10 min.
+   * How long a checkpoint may take from its start until every worker has answered (flushed its
+   * writers, snapshotted its reader); option {@code checkpoint.timeout}. One that takes longer (a
+   * sink's flush waiting on a server it cannot reach, a worker stuck in a slow function or read) is
+   * aborted: not stored, nothing committed for it, logged at WARN and counted in {@code
+   * shardline.pipeline.checkpoints.failed}; {@link #tolerableCheckpointFailures} says how many in a
+   * row the run survives. Measured with the pipeline's {@link #time clock}. Default 10 min.
    *
    * @throws ConfigException when {@code timeout} is not longer than zero
    */

@@ -108,12 +108,13 @@ public final class PipelineOptions {
                       + " such as 1h (there is no \"never\")",
                   timeout -> timeout.compareTo(Duration.ZERO) > 0))
           .withDescription(
-              "How long a checkpoint may take, from its start until every worker has answered and"
-                  + " it is stored. One that takes longer (a sink's flush waiting on a server it"
-                  + " cannot reach, a worker stuck in a slow function) is aborted: it is not"
-                  + " stored, nothing is committed for it (a transactional sink's output of it is"
-                  + " committed with the next checkpoint that completes), and it counts against"
-                  + " checkpoint.tolerableFailures. Measured with the pipeline's clock.");
+              "How long a checkpoint may take from its start until every worker has answered"
+                  + " (flushed its writers, snapshotted its reader). One that takes longer (a"
+                  + " sink's flush waiting on a server it cannot reach, a worker stuck in a slow"
+                  + " function or read) is aborted: it is not stored, nothing is committed for it"
+                  + " (a transactional sink's output of it is committed with the next checkpoint"
+                  + " that completes), and it counts against checkpoint.tolerableFailures."
+                  + " Measured with the pipeline's clock.");
 
   public static final ConfigOption<Integer> CHECKPOINT_TOLERABLE_FAILURES =
       ConfigOptions.key("checkpoint.tolerableFailures")

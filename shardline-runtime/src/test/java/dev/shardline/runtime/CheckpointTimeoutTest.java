@@ -98,7 +98,11 @@ class CheckpointTimeoutTest {
         .contains(
             "worker 0 (thread shardline-ckpt-timeout-worker-0, in " + GatedSink.class.getName())
         .contains("the restore point is still checkpoint " + (blocked - 1))
-        .contains("1 checkpoint(s) failed in a row, 1 tolerated");
+        .contains("1 checkpoint(s) failed in a row, 1 tolerated")
+        .contains("the next checkpoint starts after the interval");
+    // no checkpoint started while the blocked one was pending: writer 1 took no later barrier
+    // (after the abort the next one may start)
+    assertThat(sink.prepareCommits(1)).isBetween((int) blocked, (int) blocked + 1);
     assertThat(storedIds()).isNotEmpty().allMatch(id -> id < blocked);
     assertThat(pipeline.lastCheckpointId()).hasValue(blocked - 1);
     assertThat(committedParts(out)).noneMatch(name -> name.endsWith(checkpointPart(blocked)));
@@ -226,7 +230,8 @@ class CheckpointTimeoutTest {
     Pipeline first =
         start(
             builder(gated(FileSink.lines(dir.resolve("out")).build()), 1)
-                .checkpointInterval(Duration.ofHours(1)));
+                .checkpointInterval(Duration.ofHours(1))
+                .metrics(new SimpleMeterRegistry()));
     first.stop();
     assertThat(first.lastCheckpointId()).hasValue(1);
     GatedSink<Object, ?> sink = gated(FileSink.lines(dir.resolve("out")).build(), 0);

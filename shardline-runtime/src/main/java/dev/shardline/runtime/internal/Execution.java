@@ -631,12 +631,17 @@ public final class Execution {
     LOG.warn(
         "Pipeline '{}': {}. Aborted it: not stored, nothing committed for it; the restore point is"
             + " still {}. {} checkpoint(s) failed in a row, {} tolerated"
-            + " (checkpoint.tolerableFailures)",
+            + " (checkpoint.tolerableFailures){}",
         spec.name(),
         what,
         lastCompleted(),
         failedCheckpointsInARow,
-        tolerableCheckpointFailures);
+        tolerableCheckpointFailures,
+        finalOutcome != null
+            ? "; none while the pipeline is ending: the run fails"
+            : failedCheckpointsInARow > tolerableCheckpointFailures
+                ? ": the run fails"
+                : "; the next checkpoint starts after the interval");
     // counted once logged, so whoever watches the meter finds the warning written
     metrics.checkpointFailed(CheckpointFailure.TIMEOUT);
     String fix =
@@ -670,7 +675,8 @@ public final class Execution {
                   + failedCheckpointsInARow
                   + " failed checkpoint(s) in a row, more than checkpoint.tolerableFailures ("
                   + tolerableCheckpointFailures
-                  + "), so the run fails; nothing was stored or committed for them: "
+                  + "), so the run fails; nothing was stored or committed for the aborted"
+                  + " checkpoint(s): "
                   + restoreNote(false)
                   + "."
                   + fix,
