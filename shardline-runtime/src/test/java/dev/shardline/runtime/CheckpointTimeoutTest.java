@@ -225,6 +225,41 @@ class CheckpointTimeoutTest {
   }
 
   @Test
+  void aCompletedCheckpointResetsTheCountOfFailuresInARow() throws Exception {
+    // Given one tolerated failure
+    Path out = dir.resolve("out");
+    GatedSink<Object, ?> sink = gated(FileSink.lines(out).build(), 0);
+    Pipeline pipeline = start(builder(sink, 1).tolerableCheckpointFailures(1));
+    readSomeAndCheckpoint(pipeline);
+
+    // When two checkpoints time out, with a completed one between them
+    for (int round = 1; round <= 2; round++) {
+      sink.closeGateOnNextRecord();
+      time.advance(Duration.ofMillis(50));
+      Await.until("writer 0 blocked in flush", WAIT, () -> sink.blockedWriters() == 1);
+      long blocked = sink.prepareCommits(0) + 1;
+      time.advance(TIMEOUT);
+      int failures = round;
+      Await.until("timeout " + round, WAIT, () -> failed("timeout") == failures);
+      sink.openGate();
+      Await.until(
+          "a checkpoint after timeout " + round,
+          WAIT,
+          () -> pipeline.lastCheckpointId().orElse(0) > blocked);
+    }
+
+    // Then the run goes on: neither failure was the second in a row
+    assertThat(pipeline.isDone()).isFalse();
+    assertThat(restarts()).isZero();
+    pipeline.stop();
+    List<Long> committed =
+        CommittedFiles.lines(out).stream().map(Long::parseLong).sorted().toList();
+    assertThat(committed)
+        .hasSize((int) recordsIn())
+        .isEqualTo(LongStream.range(0, committed.size()).boxed().toList());
+  }
+
+  @Test
   void aFinalCheckpointThatTimesOutEndsTheStopWithAnErrorNamingTheRestorePoint() throws Exception {
     // Given a checkpoint 1 from an earlier run, and a sink whose flush now blocks
     Pipeline first =
