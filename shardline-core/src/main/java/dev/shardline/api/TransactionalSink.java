@@ -8,7 +8,10 @@ import dev.shardline.state.VersionedSerializer;
  * runner stores them in the checkpoint and, once the checkpoint is durable, hands them to the
  * {@link Committer}. After a crash, the committables of the restored checkpoint are committed again
  * (so commits are idempotent) and anything a writer opened after that checkpoint is aborted or
- * discarded by the new writer.
+ * discarded by the new writer. The committables of a checkpoint that was aborted (it timed out, or
+ * could not be stored) are stored and committed with the next checkpoint that completes, so one
+ * {@link Committer#commit} may get committables prepared at several checkpoints, and a prepared
+ * transaction may stay open that much longer.
  *
  * @param <T> the records it accepts
  * @param <C> the committable (e.g. a transactional id and epoch, a part file path)

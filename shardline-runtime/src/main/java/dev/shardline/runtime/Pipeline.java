@@ -152,9 +152,12 @@ public final class Pipeline {
    * Stops gracefully: every worker stops at its next record boundary, a final checkpoint is taken
    * and committed, everything is closed. Blocks until that is done. When the pipeline is waiting to
    * restart, it ends without a checkpoint (the last one stands). Does nothing if the pipeline was
-   * never started or has ended.
+   * never started or has ended. A final checkpoint that does not complete within {@code
+   * checkpoint.timeout} fails the stop instead of blocking it for good.
    *
-   * @throws PipelineFailedException when the pipeline failed (also while stopping)
+   * @throws PipelineFailedException when the pipeline failed (also while stopping, such as when the
+   *     final checkpoint timed out: the message names the last complete checkpoint, which the next
+   *     start restores)
    */
   public void stop() {
     synchronized (this) {
@@ -168,6 +171,11 @@ public final class Pipeline {
       execution.requestStop();
     }
     await();
+  }
+
+  /** What it was built with. */
+  PipelineSpec spec() {
+    return spec;
   }
 
   /** Whether the pipeline has ended (finished, stopped or failed). */

@@ -40,6 +40,9 @@ import java.util.List;
  *   <tr><td>{@link #checkpointDirectory}</td><td>{@code checkpoint.directory}</td><td>{@code
  *       checkpoints/<name>} under the working directory</td></tr>
  *   <tr><td>{@link #retainedCheckpoints}</td><td>{@code checkpoint.retained}</td><td>3</td></tr>
+ *   <tr><td>{@link #checkpointTimeout}</td><td>{@code checkpoint.timeout}</td><td>10 min</td></tr>
+ *   <tr><td>{@link #tolerableCheckpointFailures}</td><td>{@code
+ *       checkpoint.tolerableFailures}</td><td>0</td></tr>
  *   <tr><td>{@link #restartPolicy}</td><td>{@code restart.*}</td><td>{@link RestartPolicy#DEFAULT}
  *       (3 restarts, 1 s doubling to 30 s)</td></tr>
  *   <tr><td>{@link #metrics}</td><td></td><td>a new {@link SimpleMeterRegistry}</td></tr>
@@ -162,6 +165,35 @@ public final class PipelineBuilder<T> {
   }
 
   /**
+   * How long a checkpoint may take from its start until every worker has answered (flushed its
+   * writers, snapshotted its reader); option {@code checkpoint.timeout}. One that takes longer (a
+   * sink's flush waiting on a server it cannot reach, a worker stuck in a slow function or read) is
+   * aborted: not stored, nothing committed for it, logged at WARN and counted in {@code
+   * shardline.pipeline.checkpoints.failed}; {@link #tolerableCheckpointFailures} says how many in a
+   * row the run survives. Measured with the pipeline's {@link #time clock}. Default 10 min.
+   *
+   * @throws ConfigException when {@code timeout} is not longer than zero
+   */
+  public PipelineBuilder<T> checkpointTimeout(Duration timeout) {
+    options.set(PipelineOptions.CHECKPOINT_TIMEOUT, checkNotNull(timeout, "timeout"));
+    return this;
+  }
+
+  /**
+   * How many checkpoints in a row may fail (time out, or not be stored) and be skipped before the
+   * run fails and restarts from the last complete checkpoint as the {@link #restartPolicy} allows;
+   * option {@code checkpoint.tolerableFailures}. A completed checkpoint resets the count. During a
+   * graceful stop or at the end of input none is tolerated. Default 0: the first failure fails the
+   * run.
+   *
+   * @throws ConfigException when {@code failures} is below 0
+   */
+  public PipelineBuilder<T> tolerableCheckpointFailures(int failures) {
+    options.set(PipelineOptions.CHECKPOINT_TOLERABLE_FAILURES, failures);
+    return this;
+  }
+
+  /**
    * A checkpoint store to use instead of a directory (then {@link #checkpointDirectory} and {@link
    * #retainedCheckpoints} are ignored). The pipeline closes it when it ends.
    */
@@ -249,6 +281,8 @@ public final class PipelineBuilder<T> {
             config.get(PipelineOptions.NAME),
             config.get(PipelineOptions.PARALLELISM),
             config.get(PipelineOptions.CHECKPOINT_INTERVAL),
+            config.get(PipelineOptions.CHECKPOINT_TIMEOUT),
+            config.get(PipelineOptions.CHECKPOINT_TOLERABLE_FAILURES),
             PipelineOptions.checkpointDirectory(config),
             config.get(PipelineOptions.CHECKPOINT_RETAINED),
             checkpointStore,

@@ -28,6 +28,8 @@ import java.util.regex.Pattern;
  * checkpoint:
  *   interval: 5s
  *   directory: /var/lib/shardline/orders-archive
+ *   timeout: 10m
+ *   tolerableFailures: 0
  * restart:
  *   maxRestarts: 5
  *   backoff: {initial: 1s, multiplier: 2, max: 1m, jitter: 0.2}
@@ -36,8 +38,9 @@ import java.util.regex.Pattern;
  * <p>Defaults: {@code name: pipeline}, {@code parallelism: 1}, {@code checkpoint.interval: 10s},
  * {@code checkpoint.directory}: {@code checkpoints/<name>} under the working directory (derived
  * from the name, so it has no fixed default), {@code checkpoint.retained: 3}, {@code
- * restart.maxRestarts: 3}, {@code restart.backoff}: 1s doubling up to 30s, jitter 0.2 (that is
- * {@link RestartPolicy#DEFAULT}).
+ * checkpoint.timeout: 10m}, {@code checkpoint.tolerableFailures: 0}, {@code restart.maxRestarts:
+ * 3}, {@code restart.backoff}: 1s doubling up to 30s, jitter 0.2 (that is {@link
+ * RestartPolicy#DEFAULT}).
  */
 public final class PipelineOptions {
   private PipelineOptions() {}
@@ -91,6 +94,39 @@ public final class PipelineOptions {
           .defaultValue(DirectoryCheckpointStore.DEFAULT_RETAINED)
           .withValidator(Validators.atLeast(1))
           .withDescription("How many checkpoint files the directory keeps.");
+
+  /** The default of {@link #CHECKPOINT_TIMEOUT}: 10 minutes, as Flink's. */
+  public static final Duration DEFAULT_CHECKPOINT_TIMEOUT = Duration.ofMinutes(10);
+
+  public static final ConfigOption<Duration> CHECKPOINT_TIMEOUT =
+      ConfigOptions.key("checkpoint.timeout")
+          .durationType()
+          .defaultValue(DEFAULT_CHECKPOINT_TIMEOUT)
+          .withValidator(
+              Validator.of(
+                  "must be greater than 0ms; for checkpoints that may take long, set a long one"
+                      + " such as 1h (there is no \"never\")",
+                  timeout -> timeout.compareTo(Duration.ZERO) > 0))
+          .withDescription(
+              "How long a checkpoint may take from its start until every worker has answered"
+                  + " (flushed its writers, snapshotted its reader). One that takes longer (a"
+                  + " sink's flush waiting on a server it cannot reach, a worker stuck in a slow"
+                  + " function or read) is aborted: it is not stored, nothing is committed for it"
+                  + " (a transactional sink's output of it is committed with the next checkpoint"
+                  + " that completes), and it counts against checkpoint.tolerableFailures."
+                  + " Measured with the pipeline's clock.");
+
+  public static final ConfigOption<Integer> CHECKPOINT_TOLERABLE_FAILURES =
+      ConfigOptions.key("checkpoint.tolerableFailures")
+          .intType()
+          .defaultValue(0)
+          .withValidator(Validators.atLeast(0))
+          .withDescription(
+              "How many checkpoints in a row may fail (time out, or not be stored because the"
+                  + " store failed) and be skipped; the next failure fails the run, which restarts"
+                  + " from the last complete checkpoint as the restart policy allows. A completed"
+                  + " checkpoint resets the count. 0 fails at the first. During a graceful stop or"
+                  + " at the end of input no failure is tolerated.");
 
   public static final ConfigOption<Integer> RESTART_MAX_RESTARTS =
       ConfigOptions.key("restart.maxRestarts")

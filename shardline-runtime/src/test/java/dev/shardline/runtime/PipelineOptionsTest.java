@@ -109,6 +109,57 @@ class PipelineOptionsTest {
     assertThat(none.get(PipelineOptions.PARALLELISM)).isEqualTo(1);
     assertThat(none.get(PipelineOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
     assertThat(none.get(PipelineOptions.CHECKPOINT_RETAINED)).isEqualTo(3);
+    assertThat(none.get(PipelineOptions.CHECKPOINT_TIMEOUT)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(none.get(PipelineOptions.CHECKPOINT_TOLERABLE_FAILURES)).isZero();
+  }
+
+  @Test
+  void aCheckpointTimeoutThatIsNotPositiveIsRefusedNamingTheKeyAndTheFix() {
+    String rule =
+        "must be greater than 0ms; for checkpoints that may take long, set a long one such as 1h"
+            + " (there is no \"never\")";
+    assertThatThrownBy(() -> builder().checkpointTimeout(Duration.ZERO))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value \"0ms\" for option \"checkpoint.timeout\": " + rule);
+    assertThatThrownBy(() -> builder().checkpointTimeout(Duration.ofSeconds(-5)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("Invalid value \"-5s\" for option \"checkpoint.timeout\"");
+    assertThatThrownBy(() -> configure(Map.of("checkpoint", Map.of("timeout", "0s"))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value \"0ms\" for option \"checkpoint.timeout\": " + rule);
+    assertThatThrownBy(() -> configure(Map.of("checkpoint", Map.of("timeout", 600))))
+        .hasMessageStartingWith(
+            "Invalid value \"600\" for option \"checkpoint.timeout\": not a duration");
+    assertThatThrownBy(() -> configure(Map.of("checkpoint", Map.of("timout", "5m"))))
+        .hasMessage("Unknown option \"checkpoint.timout\"; did you mean \"checkpoint.timeout\"?");
+  }
+
+  @Test
+  void negativeTolerableCheckpointFailuresAreRefused() {
+    assertThatThrownBy(() -> builder().tolerableCheckpointFailures(-1))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Invalid value \"-1\" for option \"checkpoint.tolerableFailures\": must be at least 0");
+    assertThatThrownBy(() -> configure(Map.of("checkpoint.tolerableFailures", "-2")))
+        .hasMessage(
+            "Invalid value \"-2\" for option \"checkpoint.tolerableFailures\": must be at least 0");
+  }
+
+  @Test
+  void theCheckpointTimeoutAndToleranceFromYamlOrTheBuilderReachThePipeline() {
+    Pipeline fromYaml =
+        builder()
+            .configure(
+                Configuration.fromMap(
+                    Map.of("checkpoint", Map.of("timeout", "90s", "tolerableFailures", 2))))
+            .build();
+    Pipeline fluent =
+        builder().checkpointTimeout(Duration.ofMinutes(3)).tolerableCheckpointFailures(1).build();
+
+    assertThat(fromYaml.spec().checkpointTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(fromYaml.spec().tolerableCheckpointFailures()).isEqualTo(2);
+    assertThat(fluent.spec().checkpointTimeout()).isEqualTo(Duration.ofMinutes(3));
+    assertThat(fluent.spec().tolerableCheckpointFailures()).isEqualTo(1);
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.shardline.api.SplitEnumeratorContext;
 import dev.shardline.api.StatefulSink;
 import dev.shardline.api.TransactionalSink;
 import dev.shardline.retry.Backoff;
+import dev.shardline.runtime.PipelineOptions;
 import dev.shardline.runtime.checkpoint.Checkpoint;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.SinkState;
@@ -20,6 +21,7 @@ import dev.shardline.runtime.checkpoint.StateBlob;
 import dev.shardline.state.VersionedSerializer;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,6 +90,13 @@ public final class Execution {
   private static final int COMMIT_ATTEMPTS = 5;
   private static final Duration WORKER_EXIT_GRACE = Duration.ofSeconds(10);
 
+  /**
+   * How often the coordinator compares the pending checkpoint's age with {@code
+   * checkpoint.timeout}; a shorter timeout is checked as often as it is long. Frequent enough that
+   * a test moving a manual clock sees the timeout at once, cheap enough to be unnoticeable.
+   */
+  private static final Duration TIMEOUT_CHECK_PERIOD = Duration.ofMillis(100);
+
   /** How an execution ended when it did not fail. */
   public enum Outcome {
     /** Every reader reached the end of its input; the final checkpoint is committed. */
@@ -104,6 +113,8 @@ public final class Execution {
   private final int parallelism;
   private final Time time;
   private final Duration workerExitGrace;
+  private final Duration checkpointTimeout;
+  private final int tolerableCheckpointFailures;
 
   // owned by the coordinator thread
   private Source<Object, SourceSplit, Object> source;
@@ -116,6 +127,14 @@ public final class Execution {
   private ScheduledExecutorService executor;
   private long nextCheckpointId = 1;
   private PendingCheckpoint pending;
+  private long lastCompletedCheckpointId = -1;
+  private int failedCheckpointsInARow;
+  // Committables of aborted checkpoints, by sink id and then worker: their transactions are closed
+  // (prepareCommit ran) and the source positions of the next checkpoint are past their records, so
+  // they are stored and committed with the next checkpoint that completes, never dropped.
+  private final Map<String, List<List<StateBlob>>> carriedCommittables = new HashMap<>();
+  // aborted checkpoints -> the workers that had not answered them yet (they still will)
+  private final Map<Long, Set<Integer>> unansweredAborted = new HashMap<>();
   private Outcome finalOutcome;
   private Outcome outcome;
   private int completedCheckpoints;
@@ -146,6 +165,8 @@ public final class Execution {
     this.parallelism = spec.parallelism();
     this.time = spec.time();
     this.workers = new Worker[parallelism];
+    this.checkpointTimeout = spec.checkpointTimeout();
+    this.tolerableCheckpointFailures = spec.tolerableCheckpointFailures();
   }
 
   /** Asks for a graceful stop: a final checkpoint, then the end. Any thread; idempotent. */
@@ -278,6 +299,7 @@ public final class Execution {
         checkpoint.parallelism(),
         parallelism);
     restoredCheckpointId = OptionalLong.of(checkpoint.id());
+    lastCompletedCheckpointId = checkpoint.id();
     nextCheckpointId = checkpoint.id() + 1;
     return latest;
   }
@@ -378,6 +400,10 @@ public final class Execution {
     long intervalMillis = spec.checkpointInterval().toMillis();
     executor.scheduleWithFixedDelay(
         () -> post(this::onCheckpointTick), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
+    long checkMillis =
+        Math.max(1, Math.min(checkpointTimeout.toMillis(), TIMEOUT_CHECK_PERIOD.toMillis()));
+    executor.scheduleWithFixedDelay(
+        () -> post(this::onTimeoutCheck), checkMillis, checkMillis, TimeUnit.MILLISECONDS);
   }
 
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -465,6 +491,21 @@ public final class Execution {
   }
 
   void onSnapshot(WorkerSnapshot snapshot) throws Exception {
+    Set<Integer> owed = unansweredAborted.get(snapshot.checkpointId());
+    if (owed != null && owed.remove(snapshot.worker())) {
+      // its reader and writer states are discarded; its closed transactions are not
+      carry(snapshot);
+      if (owed.isEmpty()) {
+        unansweredAborted.remove(snapshot.checkpointId());
+      }
+      LOG.info(
+          "Pipeline '{}': worker {} answered checkpoint {} after it was aborted; its transactional"
+              + " output goes with the next checkpoint that completes",
+          spec.name(),
+          snapshot.worker(),
+          snapshot.checkpointId());
+      return;
+    }
     if (pending == null || pending.id != snapshot.checkpointId()) {
       throw new IllegalStateException(
           "Worker "
@@ -491,7 +532,15 @@ public final class Execution {
       List<List<StateBlob>> committables = new ArrayList<>();
       for (WorkerSnapshot s : done.snapshots) {
         states.add(s.writerStates().getOrDefault(sinkId, List.of()));
-        committables.add(s.committables().getOrDefault(sinkId, List.of()));
+        List<StateBlob> own = s.committables().getOrDefault(sinkId, List.of());
+        List<List<StateBlob>> carried = carriedCommittables.get(sinkId);
+        if (carried == null || carried.get(s.worker()).isEmpty()) {
+          committables.add(own);
+        } else {
+          List<StateBlob> all = new ArrayList<>(carried.get(s.worker()));
+          all.addAll(own);
+          committables.add(all);
+        }
       }
       sinks.put(sinkId, new SinkState(states, committables));
     }
@@ -505,9 +554,25 @@ public final class Execution {
             done.enumeratorState,
             readerSplits,
             sinks);
-    long size = store.store(checkpoint);
+    long size;
+    try {
+      size = store.store(checkpoint);
+    } catch (IOException | RetriableException e) {
+      storeFailed(done, e);
+      return;
+    }
     pending = null;
     completedCheckpoints++;
+    lastCompletedCheckpointId = done.id;
+    carriedCommittables.clear();
+    if (failedCheckpointsInARow > 0) {
+      LOG.info(
+          "Pipeline '{}': checkpoint {} complete after {} failed checkpoint(s) in a row",
+          spec.name(),
+          done.id,
+          failedCheckpointsInARow);
+      failedCheckpointsInARow = 0;
+    }
 
     enumerator.notifyCheckpointComplete(done.id);
     for (Worker worker : workers) {
@@ -532,6 +597,226 @@ public final class Execution {
       // records went downstream after this checkpoint's barrier: one more, final, checkpoint
       triggerCheckpoint(true);
     }
+  }
+
+  private void onTimeoutCheck() throws Exception {
+    if (pending != null && time.nanoseconds() - pending.startNanos >= checkpointTimeout.toNanos()) {
+      timedOut(pending);
+    }
+  }
+
+  /**
+   * Aborts {@code late}, which not every worker answered within {@code checkpoint.timeout}: it is
+   * not stored and nothing is committed for it. Within {@code checkpoint.tolerableFailures} the
+   * next checkpoint starts at the next tick (a worker still busy with this one takes the new
+   * barrier after it); beyond, or while the pipeline is ending, the run fails.
+   */
+  private void timedOut(PendingCheckpoint late) {
+    List<Integer> unanswered = new ArrayList<>();
+    for (int i = 0; i < parallelism; i++) {
+      if (late.snapshots[i] == null) {
+        unanswered.add(i);
+      }
+    }
+    abort(late);
+    unansweredAborted.put(late.id, new TreeSet<>(unanswered));
+    String what =
+        "checkpoint "
+            + late.id
+            + " timed out after "
+            + display(checkpointTimeout)
+            + " (checkpoint.timeout): "
+            + describeWorkers(unanswered)
+            + " had not answered";
+    LOG.warn(
+        "Pipeline '{}': {}. Aborted it: not stored, nothing committed for it; the restore point is"
+            + " still {}. {} checkpoint(s) failed in a row, {} tolerated"
+            + " (checkpoint.tolerableFailures){}",
+        spec.name(),
+        what,
+        lastCompleted(),
+        failedCheckpointsInARow,
+        tolerableCheckpointFailures,
+        finalOutcome != null
+            ? "; none while the pipeline is ending: the run fails"
+            : failedCheckpointsInARow > tolerableCheckpointFailures
+                ? ": the run fails"
+                : "; the next checkpoint starts after the interval");
+    // counted once logged, so whoever watches the meter finds the warning written
+    metrics.checkpointFailed(CheckpointFailure.TIMEOUT);
+    String fix =
+        " Raise checkpoint.timeout if checkpoints are merely slow, or find what blocks those"
+            + " workers (stack traces attached): most often a sink's flush or a source waiting on"
+            + " a server it cannot reach (check that it is reachable from here), or a slow record"
+            + " function.";
+    CheckpointTimeoutException failure;
+    if (finalOutcome != null) {
+      failure =
+          new CheckpointTimeoutException(
+              "Pipeline '"
+                  + spec.name()
+                  + "' could not take its final checkpoint "
+                  + (finalOutcome == Outcome.STOPPED ? "while stopping" : "at the end of input")
+                  + ": "
+                  + what
+                  + ". Nothing was stored or committed for it: "
+                  + restoreNote(finalOutcome == Outcome.STOPPED)
+                  + "."
+                  + fix,
+              late.id);
+    } else if (failedCheckpointsInARow > tolerableCheckpointFailures) {
+      failure =
+          new CheckpointTimeoutException(
+              "Pipeline '"
+                  + spec.name()
+                  + "': "
+                  + what
+                  + ". That is "
+                  + failedCheckpointsInARow
+                  + " failed checkpoint(s) in a row, more than checkpoint.tolerableFailures ("
+                  + tolerableCheckpointFailures
+                  + "), so the run fails; nothing was stored or committed for the aborted"
+                  + " checkpoint(s): "
+                  + restoreNote(false)
+                  + "."
+                  + fix,
+              late.id);
+    } else {
+      return;
+    }
+    for (int i : unanswered) {
+      Thread thread = workers[i].thread();
+      Throwable trace =
+          new Throwable("Stack of " + thread.getName() + " when the checkpoint timed out");
+      trace.setStackTrace(thread.getStackTrace());
+      failure.addSuppressed(trace);
+    }
+    throw failure;
+  }
+
+  /**
+   * {@code failed}, whose every worker answered, could not be stored: aborted like one that timed
+   * out. The store may or may not hold it; either way it is consistent, and its committables are
+   * committed with the next checkpoint that completes (commits are idempotent).
+   */
+  private void storeFailed(PendingCheckpoint failed, Exception e) {
+    abort(failed);
+    String what =
+        "checkpoint " + failed.id + " could not be stored in " + store.location() + ": " + e;
+    if (finalOutcome != null || failedCheckpointsInARow > tolerableCheckpointFailures) {
+      metrics.checkpointFailed(CheckpointFailure.STORE);
+      throw new ShardlineException(
+          "Pipeline '"
+              + spec.name()
+              + "': "
+              + what
+              + (finalOutcome != null
+                  ? ". It was the final checkpoint"
+                  : ". That is "
+                      + failedCheckpointsInARow
+                      + " failed checkpoint(s) in a row, more than checkpoint.tolerableFailures ("
+                      + tolerableCheckpointFailures
+                      + ")")
+              + "; "
+              + restoreNote(finalOutcome == Outcome.STOPPED)
+              + ". Check the checkpoint store (free space, permissions, reachability).",
+          e);
+    }
+    LOG.warn(
+        "Pipeline '{}': {}. Aborted it: nothing committed for it; {} checkpoint(s) failed in a row,"
+            + " {} tolerated (checkpoint.tolerableFailures)",
+        spec.name(),
+        what,
+        failedCheckpointsInARow,
+        tolerableCheckpointFailures,
+        e);
+    metrics.checkpointFailed(CheckpointFailure.STORE);
+  }
+
+  /** Bookkeeping common to every aborted checkpoint; the caller counts it in the meter. */
+  private void abort(PendingCheckpoint aborted) {
+    pending = null;
+    failedCheckpointsInARow++;
+    for (WorkerSnapshot snapshot : aborted.snapshots) {
+      if (snapshot != null) {
+        carry(snapshot);
+      }
+    }
+  }
+
+  /** Keeps {@code snapshot}'s committables for the next checkpoint that completes. */
+  private void carry(WorkerSnapshot snapshot) {
+    for (Map.Entry<String, List<StateBlob>> sink : snapshot.committables().entrySet()) {
+      if (!sink.getValue().isEmpty()) {
+        carriedCommittables
+            .computeIfAbsent(
+                sink.getKey(),
+                id -> {
+                  List<List<StateBlob>> perWorker = new ArrayList<>();
+                  for (int i = 0; i < parallelism; i++) {
+                    perWorker.add(new ArrayList<>());
+                  }
+                  return perWorker;
+                })
+            .get(snapshot.worker())
+            .addAll(sink.getValue());
+      }
+    }
+  }
+
+  private String lastCompleted() {
+    return lastCompletedCheckpointId < 0
+        ? "the source's initial position (no checkpoint completed yet)"
+        : "checkpoint " + lastCompletedCheckpointId;
+  }
+
+  private String restoreNote(boolean stopping) {
+    String then =
+        stopping
+            ? "the next start restores it"
+            : "the run restarts from it as the restart policy (restart.maxRestarts) allows";
+    if (lastCompletedCheckpointId < 0) {
+      return "no checkpoint is complete yet, so "
+          + (stopping ? "the next start begins" : "the run restarts")
+          + " from the source's initial position";
+    }
+    return "the last complete checkpoint is "
+        + lastCompletedCheckpointId
+        + ", and "
+        + then
+        + " (what came after it is read again)";
+  }
+
+  /** E.g. {@code worker 0 (thread shardline-orders-worker-0, in com.acme.Sink$Writer.flush)}. */
+  private String describeWorkers(List<Integer> indexes) {
+    List<String> described = new ArrayList<>();
+    for (int i : indexes) {
+      Thread thread = workers[i].thread();
+      String where = "";
+      for (StackTraceElement frame : thread.getStackTrace()) {
+        String cls = frame.getClassName();
+        if (!cls.startsWith("java.")
+            && !cls.startsWith("jdk.")
+            && !cls.startsWith("sun.")
+            && !cls.startsWith(Execution.class.getPackageName() + ".")) {
+          where =
+              ", in "
+                  + cls
+                  + "."
+                  + frame.getMethodName()
+                  + (frame.getFileName() == null
+                      ? ""
+                      : "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")");
+          break;
+        }
+      }
+      described.add(i + " (thread " + thread.getName() + where + ")");
+    }
+    return (indexes.size() == 1 ? "worker " : "workers ") + String.join(", ", described);
+  }
+
+  private static String display(Duration duration) {
+    return PipelineOptions.CHECKPOINT_TIMEOUT.display(duration);
   }
 
   private List<String> sinkIds() {

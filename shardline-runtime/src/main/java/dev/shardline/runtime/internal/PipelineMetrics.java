@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Meter names: {@code shardline.pipeline.records.in} and {@code .records.out} (per {@code
  * worker}), {@code shardline.pipeline.checkpoints} (completed), {@code
- * shardline.pipeline.checkpoint.duration}, {@code shardline.pipeline.checkpoint.size} (bytes),
- * {@code shardline.pipeline.checkpoint.last.id}, {@code shardline.pipeline.restarts}; all tagged
- * {@code pipeline=<name>}.
+ * shardline.pipeline.checkpoints.failed} (aborted, per {@code reason}: {@code timeout} or {@code
+ * store}), {@code shardline.pipeline.checkpoint.duration}, {@code
+ * shardline.pipeline.checkpoint.size} (bytes), {@code shardline.pipeline.checkpoint.last.id},
+ * {@code shardline.pipeline.restarts}; all tagged {@code pipeline=<name>}.
  */
 public final class PipelineMetrics {
   /** Per-worker record counts. Written by the worker's thread only, read by any. */
@@ -42,6 +44,8 @@ public final class PipelineMetrics {
   private final String pipeline;
   private final WorkerCounters[] workers;
   private final Counter checkpoints;
+  private final Map<CheckpointFailure, Counter> failedCheckpoints =
+      new EnumMap<>(CheckpointFailure.class);
   private final Timer checkpointDuration;
   private final DistributionSummary checkpointSize;
   private final AtomicLong lastCheckpointId = new AtomicLong();
@@ -71,6 +75,14 @@ public final class PipelineMetrics {
             .description("Checkpoints completed")
             .tags(tags)
             .register(registry);
+    for (CheckpointFailure reason : CheckpointFailure.values()) {
+      failedCheckpoints.put(
+          reason,
+          Counter.builder("shardline.pipeline.checkpoints.failed")
+              .description("Checkpoints aborted: not stored, nothing committed for them")
+              .tags(tags.and("reason", reason.tag()))
+              .register(registry));
+    }
     this.checkpointDuration =
         Timer.builder("shardline.pipeline.checkpoint.duration")
             .description("From trigger to stored and committed")
@@ -102,6 +114,10 @@ public final class PipelineMetrics {
     checkpointDuration.record(durationNanos, TimeUnit.NANOSECONDS);
     checkpointSize.record(sizeBytes);
     lastCheckpointId.set(id);
+  }
+
+  public void checkpointFailed(CheckpointFailure reason) {
+    failedCheckpoints.get(reason).increment();
   }
 
   public void restarted() {

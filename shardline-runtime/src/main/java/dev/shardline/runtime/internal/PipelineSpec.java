@@ -14,6 +14,8 @@ import java.util.List;
 /**
  * Everything a pipeline was built with, validated. Immutable.
  *
+ * @param checkpointTimeout how long a checkpoint may take before it is aborted
+ * @param tolerableCheckpointFailures how many checkpoints in a row may fail without failing the run
  * @param checkpointStore a store the user supplied, or null for a {@link
  *     dev.shardline.runtime.checkpoint.DirectoryCheckpointStore} in {@code checkpointDirectory}
  */
@@ -25,6 +27,8 @@ public record PipelineSpec(
     String name,
     int parallelism,
     Duration checkpointInterval,
+    Duration checkpointTimeout,
+    int tolerableCheckpointFailures,
     Path checkpointDirectory,
     int retainedCheckpoints,
     CheckpointStore checkpointStore,

@@ -58,6 +58,8 @@ class ExecutionTest {
             "stuck",
             2,
             Duration.ofHours(1),
+            Duration.ofMinutes(10),
+            0,
             dir,
             3,
             null,
