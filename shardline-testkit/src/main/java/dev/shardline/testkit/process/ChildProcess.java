@@ -255,6 +255,11 @@ public final class ChildProcess implements AutoCloseable {
     } finally {
       LIVE.remove(this);
     }
+    try {
+      process.getOutputStream().close(); // the lifeline, of no more use
+    } catch (IOException e) {
+      // nothing to release then
+    }
     if (deleteLog && !failed) {
       try {
         Files.deleteIfExists(logFile);
