@@ -3,9 +3,7 @@ package dev.shardline.testkit.process;
 import dev.shardline.testkit.process.internal.ChildJvmMain;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -41,7 +39,7 @@ public final class ChildJvm {
 
   /** A builder for a JVM that runs {@code mainClass}'s {@code main} (any visibility). */
   public static Builder builder(Class<?> mainClass) {
-    return new Builder(mainClass.getName(), mainClass.getSimpleName());
+    return new Builder(mainClass);
   }
 
   /** Options of a child JVM; not thread-safe. */
@@ -49,15 +47,12 @@ public final class ChildJvm {
     private final String mainClass;
     private final List<String> jvmOptions = new ArrayList<>(DEFAULT_JVM_OPTIONS);
     private final List<String> arguments = new ArrayList<>();
-    private final Map<String, String> environment = new LinkedHashMap<>();
-    private String name;
+    private final ChildProcess.Builder process;
     private String classpath = System.getProperty("java.class.path");
-    private Path directory;
-    private Path logFile;
 
-    private Builder(String mainClass, String name) {
-      this.mainClass = mainClass;
-      this.name = name;
+    private Builder(Class<?> mainClass) {
+      this.mainClass = mainClass.getName();
+      this.process = ChildProcess.builder("java").name(mainClass.getSimpleName());
     }
 
     /** Replaces the JVM options; default {@link #DEFAULT_JVM_OPTIONS}. */
@@ -98,27 +93,25 @@ public final class ChildJvm {
 
     /** As {@link ChildProcess.Builder#name(String)}; default the main class's simple name. */
     public Builder name(String name) {
-      this.name = Objects.requireNonNull(name, "name cannot be null");
+      process.name(name);
       return this;
     }
 
     /** As {@link ChildProcess.Builder#directory(Path)}; default this JVM's working directory. */
     public Builder directory(Path directory) {
-      this.directory = Objects.requireNonNull(directory, "directory cannot be null");
+      process.directory(directory);
       return this;
     }
 
     /** As {@link ChildProcess.Builder#environment(String, String)}; default this JVM's. */
     public Builder environment(String key, String value) {
-      environment.put(
-          Objects.requireNonNull(key, "key cannot be null"),
-          Objects.requireNonNull(value, "value cannot be null"));
+      process.environment(key, value);
       return this;
     }
 
     /** As {@link ChildProcess.Builder#logFile(Path)}; default a temp file. */
     public Builder logFile(Path logFile) {
-      this.logFile = Objects.requireNonNull(logFile, "logFile cannot be null");
+      process.logFile(logFile);
       return this;
     }
 
@@ -141,15 +134,7 @@ public final class ChildJvm {
      * @throws java.io.UncheckedIOException if it cannot be started
      */
     public ChildProcess start() {
-      ChildProcess.Builder process =
-          ChildProcess.builder(command()).name(name).environment(environment);
-      if (directory != null) {
-        process.directory(directory);
-      }
-      if (logFile != null) {
-        process.logFile(logFile);
-      }
-      return process.start();
+      return process.command(command()).start();
     }
   }
 }

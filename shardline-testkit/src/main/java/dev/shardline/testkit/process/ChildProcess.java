@@ -1,19 +1,18 @@
 package dev.shardline.testkit.process;
 
+import dev.shardline.testkit.internal.ProcessOutput;
+import dev.shardline.testkit.internal.ProcessTree;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
@@ -86,10 +85,12 @@ public final class ChildProcess implements AutoCloseable {
     return name;
   }
 
+  /** The child's process id. */
   public long pid() {
     return process.pid();
   }
 
+  /** Whether the child still runs. */
   public boolean isAlive() {
     return process.isAlive();
   }
@@ -101,12 +102,7 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Every line the child has written so far (stdout and stderr, as they interleaved). */
   public List<String> logLines() {
-    try {
-      // lenient: a stray invalid byte must not hide the rest of the output
-      return new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8).lines().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the log " + logFile + " of " + this, e);
-    }
+    return ProcessOutput.lines(logFile);
   }
 
   /** Everything the child has written so far, lines joined with {@code \n}. */
@@ -116,12 +112,7 @@ public final class ChildProcess implements AutoCloseable {
 
   /** The last {@code lines} lines the child wrote, for assertion messages; never throws. */
   public String logTail(int lines) {
-    try {
-      List<String> all = logLines();
-      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-    } catch (UncheckedIOException e) {
-      return "(log " + logFile + " unreadable: " + e.getCause() + ")";
-    }
+    return ProcessOutput.tail(logFile, lines);
   }
 
   /** The last {@value #LOG_TAIL_LINES} lines the child wrote, for assertion messages. */
@@ -220,15 +211,10 @@ public final class ChildProcess implements AutoCloseable {
    * @throws AssertionError if one is still there after 10 s
    */
   public void kill() throws InterruptedException {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    tree.add(process.toHandle());
-    tree.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle handle : tree) {
-      try {
-        handle.onExit().get(KILL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      } catch (ExecutionException | TimeoutException e) {
-        throw failure("Process " + handle.pid() + " of " + this + " still there after SIGKILL");
-      }
+    try {
+      ProcessTree.kill(process.toHandle(), KILL_TIMEOUT);
+    } catch (TimeoutException e) {
+      throw failure(e.getMessage() + ": " + this);
     }
   }
 
@@ -282,18 +268,24 @@ public final class ChildProcess implements AutoCloseable {
 
   /** Options of a child process; not thread-safe. */
   public static final class Builder {
-    private final List<String> command;
+    private List<String> command;
     private final Map<String, String> environment = new LinkedHashMap<>();
     private String name;
     private Path directory;
     private Path logFile;
 
     private Builder(List<String> command) {
+      command(command);
+      this.name = Path.of(command.get(0)).getFileName().toString();
+    }
+
+    /** Replaces the command; for {@link ChildJvm}, which knows it only when it starts. */
+    Builder command(List<String> command) {
       if (command.isEmpty()) {
         throw new IllegalArgumentException("command cannot be empty");
       }
       this.command = List.copyOf(command);
-      this.name = Path.of(command.get(0)).getFileName().toString();
+      return this;
     }
 
     /** What the child is, for messages and the default log file's name; default the program's. */
