@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.testkit.junit.LocalKafkaExtension;
 import dev.shardline.testkit.kafka.LocalKafka;
+import dev.shardline.testkit.process.ChildJvm;
+import dev.shardline.testkit.process.ChildProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -22,7 +25,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,17 +42,15 @@ class KafkaExactlyOnceKillIT {
   private static final int PARTITIONS = 6;
   private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(60);
 
-  @TempDir Path dir;
-  private ChildJvms children;
+  /** How many log lines assertion messages carry. */
+  private static final int LOG_LINES = 60;
 
-  @BeforeEach
-  void setUp() {
-    children = new ChildJvms(dir);
-  }
+  @TempDir Path dir;
+  private final Map<String, ChildProcess> children = new LinkedHashMap<>();
 
   @AfterEach
   void killEveryChild() {
-    children.close();
+    children.values().forEach(ChildProcess::close);
   }
 
   @Test
@@ -65,14 +65,13 @@ class KafkaExactlyOnceKillIT {
     killThreeTimes(
         kafka, "eo-in", "kafka:eo-out", checkpoints, 25_000, () -> committedEnd(kafka, "eo-out"));
 
-    Process last = startChild(kafka, "eo-in", "kafka:eo-out", checkpoints, "last", 50_000);
-    awaitCommitted(kafka, "eo-out", count, last, "last");
-    last.destroy(); // SIGTERM: a graceful stop with a final checkpoint
-    assertThat(last.waitFor(60, TimeUnit.SECONDS)).as(children.log("last")).isTrue();
-    assertThat(children.log("last")).contains("taking a final checkpoint");
+    ChildProcess last = startChild(kafka, "eo-in", "kafka:eo-out", checkpoints, "last", 50_000);
+    awaitCommitted(kafka, "eo-out", count, last);
+    last.terminate(Duration.ofSeconds(60)); // SIGTERM: a graceful stop with a final checkpoint
+    assertThat(log("last")).contains("taking a final checkpoint");
 
     // the crashes left transactions open, and the next runs aborted them
-    String logs = children.log("run-kafka-2") + children.log("run-kafka-3") + children.log("last");
+    String logs = log("run-kafka-2") + log("run-kafka-3") + log("last");
     assertThat(logs)
         .contains("restoring checkpoint")
         .contains("left open by a writer that stopped");
@@ -102,15 +101,14 @@ class KafkaExactlyOnceKillIT {
     killThreeTimes(
         kafka, "file-in", "file:" + out, checkpoints, 10_000, () -> committedLines(out).size());
 
-    Process last = startChild(kafka, "file-in", "file:" + out, checkpoints, "last-file", 50_000);
-    long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
-    while (committedLines(out).size() < count) {
-      assertThat(last.isAlive()).as(children.log("last-file")).isTrue();
-      assertThat(System.nanoTime()).as(children.log("last-file")).isLessThan(deadline);
-      Thread.sleep(50);
-    }
-    last.destroy();
-    assertThat(last.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    ChildProcess last =
+        startChild(kafka, "file-in", "file:" + out, checkpoints, "last-file", 50_000);
+    last.await(
+        "all " + count + " lines committed",
+        PROGRESS_TIMEOUT,
+        Duration.ofMillis(50),
+        () -> committedLines(out).size() >= count);
+    last.terminate(Duration.ofSeconds(60));
 
     List<String> lines = committedLines(out);
     assertThat(lines).hasSize(count).doesNotHaveDuplicates();
@@ -145,18 +143,15 @@ class KafkaExactlyOnceKillIT {
     for (int kill = 1; kill <= 3; kill++) {
       long before = progress.get();
       String name = "run-" + output.substring(0, output.indexOf(':')) + "-" + kill;
-      Process child = startChild(kafka, input, output, checkpoints, name, rate);
-      long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
-      while (progress.get() <= before) {
-        assertThat(child.isAlive()).as("run %d exited: %s", kill, children.log(name)).isTrue();
-        assertThat(System.nanoTime())
-            .as("run %d committed nothing: %s", kill, children.log(name))
-            .isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      ChildProcess child = startChild(kafka, input, output, checkpoints, name, rate);
+      child.await(
+          "run " + kill + " to commit output",
+          PROGRESS_TIMEOUT,
+          Duration.ofMillis(20),
+          () -> progress.get() > before);
       Thread.sleep(random.nextInt(800));
-      assertThat(child.isAlive()).as("run %d still running: %s", kill, children.log(name)).isTrue();
-      ChildJvms.kill(child);
+      assertThat(child.isAlive()).as("run %d still running: %s", kill, log(name)).isTrue();
+      child.kill();
     }
   }
 
@@ -177,19 +172,29 @@ class KafkaExactlyOnceKillIT {
         .sum();
   }
 
-  private Process startChild(
-      LocalKafka kafka, String input, String output, Path checkpoints, String name, double rate)
-      throws Exception {
-    return children.start(
-        name,
-        KafkaKillTestPipelineMain.class,
-        kafka.bootstrapServers(),
-        input,
-        output,
-        checkpoints.toString(),
-        "2",
-        Double.toString(rate),
-        "250");
+  private ChildProcess startChild(
+      LocalKafka kafka, String input, String output, Path checkpoints, String name, double rate) {
+    ChildProcess child =
+        ChildJvm.builder(KafkaKillTestPipelineMain.class)
+            .systemProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "warn")
+            .arguments(
+                kafka.bootstrapServers(),
+                input,
+                output,
+                checkpoints.toString(),
+                "2",
+                Double.toString(rate),
+                "250")
+            .name(name)
+            .logFile(dir.resolve(name + ".log"))
+            .start();
+    children.put(name, child);
+    return child;
+  }
+
+  /** The last lines of the log of the child called {@code name}. */
+  private String log(String name) {
+    return children.get(name).logTail(LOG_LINES);
   }
 
   private static String key(int i) {
@@ -201,21 +206,15 @@ class KafkaExactlyOnceKillIT {
         kafka, topic, count, i -> KafkaTestData.text(topic, key(i), Integer.toString(i)));
   }
 
-  private void awaitCommitted(LocalKafka kafka, String topic, int count, Process child, String name)
+  private static void awaitCommitted(LocalKafka kafka, String topic, int count, ChildProcess child)
       throws Exception {
-    long deadline = System.nanoTime() + PROGRESS_TIMEOUT.toNanos();
-    while (true) {
-      int committed =
-          KafkaTestData.readAll(kafka, topic, true).values().stream().mapToInt(List::size).sum();
-      if (committed >= count) {
-        return;
-      }
-      assertThat(child.isAlive()).as(children.log(name)).isTrue();
-      assertThat(System.nanoTime())
-          .as("committed %d of %d: %s", committed, count, children.log(name))
-          .isLessThan(deadline);
-      Thread.sleep(500);
-    }
+    child.await(
+        "all " + count + " records committed in " + topic,
+        PROGRESS_TIMEOUT,
+        Duration.ofMillis(500),
+        () ->
+            KafkaTestData.readAll(kafka, topic, true).values().stream().mapToInt(List::size).sum()
+                >= count);
   }
 
   private static List<String> committedLines(Path out) throws Exception {

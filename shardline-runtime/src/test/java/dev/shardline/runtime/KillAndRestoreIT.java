@@ -3,6 +3,8 @@ package dev.shardline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
+import dev.shardline.testkit.process.ChildJvm;
+import dev.shardline.testkit.process.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,7 +12,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -47,14 +48,11 @@ class KillAndRestoreIT {
       Pattern.compile("\\{\"seq\":(\\d+),\"key\":\"key-(\\d+)\",\"payload\":\"([a-z]*)\"}");
 
   @TempDir Path dir;
-  private final List<Process> children = new ArrayList<>();
+  private final List<ChildProcess> children = new ArrayList<>();
 
   @AfterEach
-  void killEveryChild() throws InterruptedException {
-    for (Process child : children) {
-      child.destroyForcibly();
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+  void killEveryChild() {
+    children.forEach(ChildProcess::close);
   }
 
   @ParameterizedTest(name = "parallelism {0}")
@@ -68,15 +66,14 @@ class KillAndRestoreIT {
 
     for (int kill = 1; kill <= 3; kill++) {
       long restored = newestCheckpoint(checkpoints);
-      Process child =
+      ChildProcess child =
           startChild(checkpoints, output, parallelism, UNREACHED_COUNT, RATE, "run-" + kill);
       awaitCheckpointAfter(restored, checkpoints, child);
       Thread.sleep(random.nextInt(600)); // a random moment: mid-batch, mid-checkpoint, mid-commit
       assertThat(child.isAlive())
-          .as("run %d must still be running when killed (log: %s)", kill, log("run-" + kill))
+          .as("run %d must still be running when killed (log: %s)", kill, child.logTail())
           .isTrue();
-      child.destroyForcibly();
-      assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      child.kill();
     }
     assertThat(committedSequenceNumbers(output))
         .as("the killed runs committed part of the output")
@@ -84,13 +81,12 @@ class KillAndRestoreIT {
 
     // SIGTERM: a graceful stop commits everything written, so nothing is left in progress
     long restored = newestCheckpoint(checkpoints);
-    Process stopped =
+    ChildProcess stopped =
         startChild(checkpoints, output, parallelism, UNREACHED_COUNT, RATE, "sigterm");
     awaitCheckpointAfter(restored, checkpoints, stopped);
-    stopped.destroy();
-    assertThat(stopped.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    stopped.terminate(Duration.ofSeconds(30));
     assertThat(CommittedFiles.inProgress(output)).as("in-progress parts after SIGTERM").isEmpty();
-    assertThat(log("sigterm")).contains("taking a final checkpoint");
+    assertThat(stopped.output()).contains("taking a final checkpoint");
 
     // the stop committed all it read, so each split's position is past the highest committed
     // record and no higher one was generated: a count above it ends every split there
@@ -98,11 +94,10 @@ class KillAndRestoreIT {
         committedSequenceNumbers(output).stream().mapToLong(Long::longValue).max().orElseThrow()
             + 1
             + LAST_RUN_RECORDS;
-    Process last = startChild(checkpoints, output, parallelism, count, 0, "last");
-    assertThat(last.waitFor(60, TimeUnit.SECONDS))
-        .as("the last run finishes (log: %s)", log("last"))
-        .isTrue();
-    assertThat(last.exitValue()).as("exit code of the last run: %s", log("last")).isZero();
+    ChildProcess last = startChild(checkpoints, output, parallelism, count, 0, "last");
+    assertThat(last.awaitExit(Duration.ofSeconds(60)))
+        .as("exit code of the last run: %s", last.logTail())
+        .isZero();
 
     // every record any run generated, 0 to count - 1, exactly once
     List<Long> committed = committedSequenceNumbers(output);
@@ -113,41 +108,32 @@ class KillAndRestoreIT {
   }
 
   /** A child running the pipeline; {@code rate} 0 for no pacing. */
-  private Process startChild(
-      Path checkpoints, Path output, int parallelism, long count, double rate, String name)
-      throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java.toString(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            KillTestPipelineMain.class.getName(),
-            checkpoints.toString(),
-            output.toString(),
-            Integer.toString(parallelism),
-            Long.toString(count),
-            Double.toString(rate),
-            Long.toString(INTERVAL_MILLIS));
-    builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
-    Process child = builder.start();
+  private ChildProcess startChild(
+      Path checkpoints, Path output, int parallelism, long count, double rate, String name) {
+    ChildProcess child =
+        ChildJvm.builder(KillTestPipelineMain.class)
+            .arguments(
+                checkpoints.toString(),
+                output.toString(),
+                Integer.toString(parallelism),
+                Long.toString(count),
+                Double.toString(rate),
+                Long.toString(INTERVAL_MILLIS))
+            .name(name)
+            .logFile(dir.resolve(name + ".log"))
+            .start();
     children.add(child);
     return child;
   }
 
   /** Waits until the child completed a checkpoint newer than {@code restored}. */
-  private static void awaitCheckpointAfter(long restored, Path checkpoints, Process child)
+  private static void awaitCheckpointAfter(long restored, Path checkpoints, ChildProcess child)
       throws Exception {
-    Await.until(
+    child.await(
         "a checkpoint after " + restored,
         PROGRESS_TIMEOUT,
-        () -> {
-          assertThat(child.isAlive()).as("child exited early: %s", child.info()).isTrue();
-          return newestCheckpoint(checkpoints) > restored;
-        });
+        Duration.ofMillis(5),
+        () -> newestCheckpoint(checkpoints) > restored);
   }
 
   private static long newestCheckpoint(Path checkpoints) throws IOException {
@@ -175,15 +161,6 @@ class KillAndRestoreIT {
       seqs.add(seq);
     }
     return seqs;
-  }
-
-  private String log(String name) {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
   }
 
   static {

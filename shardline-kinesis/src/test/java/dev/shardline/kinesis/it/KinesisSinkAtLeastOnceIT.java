@@ -4,8 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.testkit.kinesis.LocalKinesalite;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.shardline.testkit.process.ChildJvm;
+import dev.shardline.testkit.process.ChildProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,16 +29,14 @@ class KinesisSinkAtLeastOnceIT {
   private static final String STREAM = "crash";
   private static final long COUNT = 30_000;
   private static final double RATE = 6_000;
+  private static final Duration POLL = Duration.ofMillis(20);
 
   @TempDir Path dir;
-  private final List<Process> children = new ArrayList<>();
+  private final List<ChildProcess> children = new ArrayList<>();
 
   @AfterEach
-  void killChildren() throws InterruptedException {
-    for (Process child : children) {
-      child.destroyForcibly();
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+  void killChildren() {
+    children.forEach(ChildProcess::close);
   }
 
   @Test
@@ -51,33 +47,35 @@ class KinesisSinkAtLeastOnceIT {
     try (LocalKinesalite kinesalite = LocalKinesalite.builder().initialStream(STREAM, 4).start()) {
       Path checkpoints = dir.resolve("checkpoints");
       for (int kill = 1; kill <= 2; kill++) {
-        long restored = newestCheckpoint(checkpoints);
+        long restored = Checkpoints.newest(checkpoints);
         int before = SinkTests.readAll(kinesalite.client(), STREAM).size();
         String name = "run-" + kill;
-        Process child = startChild(kinesalite, checkpoints, name);
-        Await.until(
+        ChildProcess child = startChild(kinesalite, checkpoints, name);
+        child.await(
+            "a checkpoint",
             Duration.ofSeconds(60),
-            () -> newestCheckpoint(checkpoints) > restored,
-            () -> "no checkpoint; log: " + log(name));
-        Await.until(
+            POLL,
+            () -> Checkpoints.newest(checkpoints) > restored);
+        child.await(
+            "records written",
             Duration.ofSeconds(60),
-            () -> SinkTests.readAll(kinesalite.client(), STREAM).size() > before,
-            () -> "no records written; log: " + log(name));
+            POLL,
+            () -> SinkTests.readAll(kinesalite.client(), STREAM).size() > before);
         Thread.sleep(random.nextInt(400)); // a random moment: mid-request, mid-checkpoint
-        assertThat(child.isAlive()).as("run %d alive when killed: %s", kill, log(name)).isTrue();
-        child.destroyForcibly();
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(child.isAlive())
+            .as("run %d alive when killed: %s", kill, child.logTail())
+            .isTrue();
+        child.kill();
       }
       assertThat(SinkTests.readAll(kinesalite.client(), STREAM))
           .as("the killed runs wrote part of the records")
           .isNotEmpty()
           .hasSizeLessThan((int) COUNT);
 
-      Process last = startChild(kinesalite, checkpoints, "last");
-      assertThat(last.waitFor(120, TimeUnit.SECONDS))
-          .as("the last run ends: %s", log("last"))
-          .isTrue();
-      assertThat(last.exitValue()).as("exit code: %s", log("last")).isZero();
+      ChildProcess last = startChild(kinesalite, checkpoints, "last");
+      assertThat(last.awaitExit(Duration.ofSeconds(120)))
+          .as("exit code: %s", last.logTail())
+          .isZero();
 
       List<SinkTests.Read> read = SinkTests.readAll(kinesalite.client(), STREAM);
       BitSet seen = new BitSet((int) COUNT);
@@ -107,51 +105,19 @@ class KinesisSinkAtLeastOnceIT {
     }
   }
 
-  private Process startChild(LocalKinesalite kinesalite, Path checkpoints, String name)
-      throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java.toString(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            KinesisSinkKillTestMain.class.getName(),
-            kinesalite.endpoint().toString(),
-            STREAM,
-            checkpoints.toString(),
-            Long.toString(COUNT),
-            Double.toString(RATE));
-    builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
-    Process child = builder.start();
+  private ChildProcess startChild(LocalKinesalite kinesalite, Path checkpoints, String name) {
+    ChildProcess child =
+        ChildJvm.builder(KinesisSinkKillTestMain.class)
+            .arguments(
+                kinesalite.endpoint().toString(),
+                STREAM,
+                checkpoints.toString(),
+                Long.toString(COUNT),
+                Double.toString(RATE))
+            .name(name)
+            .logFile(dir.resolve(name + ".log"))
+            .start();
     children.add(child);
     return child;
-  }
-
-  private static long newestCheckpoint(Path checkpoints) {
-    if (!Files.isDirectory(checkpoints)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(checkpoints)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("checkpoint-\\d{20}\\.ckpt"))
-          .mapToLong(n -> Long.parseLong(n.substring(11, 31)))
-          .max()
-          .orElse(0);
-    } catch (IOException e) {
-      return 0;
-    }
-  }
-
-  private String log(String name) {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-    } catch (IOException e) {
-      return "(no log: " + e + ")";
-    }
   }
 }

@@ -3,6 +3,8 @@ package dev.shardline.kinesis.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.testkit.kinesis.LocalKinesalite;
+import dev.shardline.testkit.process.ChildJvm;
+import dev.shardline.testkit.process.ChildProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +16,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -33,16 +34,14 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 class KinesisSourceExactlyOnceIT {
   private static final String STREAM = "volume";
   private static final int COUNT = 100_000;
+  private static final Duration POLL = Duration.ofMillis(20);
 
   @TempDir Path dir;
-  private final List<Process> children = new ArrayList<>();
+  private final List<ChildProcess> children = new ArrayList<>();
 
   @AfterEach
-  void killChildren() throws InterruptedException {
-    for (Process child : children) {
-      child.destroyForcibly();
-      child.waitFor(10, TimeUnit.SECONDS);
-    }
+  void killChildren() {
+    children.forEach(ChildProcess::close);
   }
 
   @Test
@@ -56,36 +55,38 @@ class KinesisSourceExactlyOnceIT {
       Path output = dir.resolve("out");
 
       for (int kill = 1; kill <= 3; kill++) {
-        long restored = newestCheckpoint(checkpoints);
+        long restored = Checkpoints.newest(checkpoints);
         int before = committedCount(output);
-        String name = "run-" + kill;
-        Process child = startChild(kinesalite, checkpoints, output, name);
-        awaitCheckpointAfter(restored, checkpoints, child, name);
-        // every run makes progress: it committed records of its own before it is killed
-        Await.until(
+        ChildProcess child = startChild(kinesalite, checkpoints, output, "run-" + kill);
+        child.await(
+            "a new checkpoint",
             Duration.ofSeconds(60),
-            () -> committedCount(output) > before,
-            () -> "no records committed; log: " + log(name));
+            POLL,
+            () -> Checkpoints.newest(checkpoints) > restored);
+        // every run makes progress: it committed records of its own before it is killed
+        child.await(
+            "records committed",
+            Duration.ofSeconds(60),
+            POLL,
+            () -> committedCount(output) > before);
         Thread.sleep(random.nextInt(500));
         assertThat(child.isAlive()).as("run %d alive when killed", kill).isTrue();
-        child.destroyForcibly();
-        assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        child.kill();
       }
       assertThat(committedValues(output))
           .as("the killed runs committed part of the output")
           .isNotEmpty()
           .hasSizeLessThan(COUNT);
 
-      Process last = startChild(kinesalite, checkpoints, output, "last");
+      ChildProcess last = startChild(kinesalite, checkpoints, output, "last");
       Await.until(
           Duration.ofSeconds(120),
           () -> committedCount(output) >= COUNT || !last.isAlive(),
-          () -> committedCount(output) + " of " + COUNT + " committed; log: " + log("last"));
-      last.destroy(); // SIGTERM: a final checkpoint, then exit
-      assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+          () -> committedCount(output) + " of " + COUNT + " committed; log: " + last.logTail());
+      last.terminate(Duration.ofSeconds(30)); // SIGTERM: a final checkpoint, then exit
 
       List<Integer> values = committedValues(output);
-      assertThat(values).as("log: %s", log("last")).hasSize(COUNT).doesNotHaveDuplicates();
+      assertThat(values).as("log: %s", last.logTail()).hasSize(COUNT).doesNotHaveDuplicates();
       assertThat(values).allSatisfy(v -> assertThat(v).isBetween(0, COUNT - 1));
       assertThat(inProgressParts(output)).isEmpty();
     }
@@ -126,54 +127,21 @@ class KinesisSourceExactlyOnceIT {
     }
   }
 
-  private Process startChild(LocalKinesalite kinesalite, Path checkpoints, Path output, String name)
-      throws IOException {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-            java.toString(),
-            "-Xmx256m",
-            "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1",
-            "-cp",
-            System.getProperty("java.class.path"),
-            KinesisKillTestMain.class.getName(),
-            kinesalite.endpoint().toString(),
-            STREAM,
-            checkpoints.toString(),
-            output.toString(),
-            "2");
-    builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
-    Process child = builder.start();
+  private ChildProcess startChild(
+      LocalKinesalite kinesalite, Path checkpoints, Path output, String name) {
+    ChildProcess child =
+        ChildJvm.builder(KinesisKillTestMain.class)
+            .arguments(
+                kinesalite.endpoint().toString(),
+                STREAM,
+                checkpoints.toString(),
+                output.toString(),
+                "2")
+            .name(name)
+            .logFile(dir.resolve(name + ".log"))
+            .start();
     children.add(child);
     return child;
-  }
-
-  private void awaitCheckpointAfter(long restored, Path checkpoints, Process child, String name)
-      throws Exception {
-    Await.until(
-        Duration.ofSeconds(60),
-        () -> {
-          assertThat(child.isAlive()).as("child exited early: %s", log(name)).isTrue();
-          return newestCheckpoint(checkpoints) > restored;
-        },
-        () -> "no new checkpoint; log: " + log(name));
-  }
-
-  private static long newestCheckpoint(Path checkpoints) {
-    if (!Files.isDirectory(checkpoints)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(checkpoints)) {
-      return files
-          .map(p -> p.getFileName().toString())
-          .filter(n -> n.matches("checkpoint-\\d{20}\\.ckpt"))
-          .mapToLong(n -> Long.parseLong(n.substring(11, 31)))
-          .max()
-          .orElse(0);
-    } catch (IOException e) {
-      return 0;
-    }
   }
 
   private static int committedCount(Path output) {
@@ -202,15 +170,6 @@ class KinesisSourceExactlyOnceIT {
   private static List<Path> inProgressParts(Path output) throws IOException {
     try (Stream<Path> files = Files.list(output)) {
       return files.filter(p -> p.getFileName().toString().endsWith(".inprogress")).toList();
-    }
-  }
-
-  private String log(String name) {
-    try {
-      List<String> lines = Files.readAllLines(dir.resolve(name + ".log"));
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    } catch (IOException e) {
-      return "(no log)";
     }
   }
 }

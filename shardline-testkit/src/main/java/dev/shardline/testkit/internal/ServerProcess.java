@@ -2,7 +2,6 @@ package dev.shardline.testkit.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,7 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,13 +102,7 @@ public final class ServerProcess implements AutoCloseable {
 
   /** The last {@code lines} lines of the server's output, for error messages. */
   public String logTail(int lines) {
-    try {
-      List<String> all = logLines();
-      return all.subList(Math.max(0, all.size() - lines), all.size()).stream()
-          .collect(Collectors.joining(System.lineSeparator()));
-    } catch (UncheckedIOException e) {
-      return "(log " + log + " unreadable: " + e.getCause().getMessage() + ")";
-    }
+    return ProcessOutput.tail(log, lines);
   }
 
   /**
@@ -118,11 +111,7 @@ public final class ServerProcess implements AutoCloseable {
    * @throws UncheckedIOException if the log cannot be read
    */
   public List<String> logLines() {
-    try {
-      return new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot read the log of " + this + ", " + log, e);
-    }
+    return ProcessOutput.lines(log);
   }
 
   /**
@@ -150,8 +139,7 @@ public final class ServerProcess implements AutoCloseable {
     if (!process.isAlive() && !killed) {
       failed = true; // it exited before anyone asked it to
     }
-    List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
-    tree.add(process.toHandle());
+    List<ProcessHandle> tree = ProcessTree.of(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     for (ProcessHandle handle : tree) {
       try {
@@ -179,14 +167,9 @@ public final class ServerProcess implements AutoCloseable {
    */
   public void kill() {
     killed = true;
-    List<ProcessHandle> tree = process.descendants().collect(Collectors.toList());
-    tree.add(process.toHandle());
-    tree.forEach(ProcessHandle::destroyForcibly);
     try {
-      for (ProcessHandle handle : tree) {
-        handle.onExit().get(10, TimeUnit.SECONDS);
-      }
-    } catch (Exception e) {
+      ProcessTree.kill(process.toHandle(), Duration.ofSeconds(10));
+    } catch (InterruptedException | TimeoutException e) {
       if (e instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }

@@ -2,20 +2,14 @@ package dev.shardline.testkit.kinesis;
 
 import static dev.shardline.testkit.kinesis.LocalKinesisIT.nodeProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.internal.Loopback;
-import dev.shardline.testkit.kinesis.RoundTrip.Placement;
-import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 
 class LocalKinesaliteIT {
 
@@ -24,18 +18,9 @@ class LocalKinesaliteIT {
     // Given a server with a four-shard stream, and its (JSON) client
     try (LocalKinesalite kinesalite =
         LocalKinesalite.builder().initialStream("round-trip", 4).start()) {
-      KinesisClient client = kinesalite.client();
-
-      // When 10,000 records are written in batches of 500 and every shard is read back
-      Map<Integer, Placement> written = RoundTrip.write(client, "round-trip", 10_000);
-      Map<String, List<ReadRecord>> read =
-          RoundTrip.readAll(
-              client, "round-trip", RoundTrip.countPerShard(written), Duration.ofMinutes(2));
-
-      // Then every record came back exactly once, intact, in per-shard order
-      assertThat(read).hasSize(4);
-      assertThat(read.values()).allSatisfy(records -> assertThat(records).isNotEmpty());
-      RoundTrip.assertReadBack(written, read, 10_000);
+      // When 10,000 records are written in batches of 500 and every shard is read back, then
+      // every record came back exactly once, intact, in per-shard order
+      RoundTrip.assertRoundTrip(kinesalite.client(), "round-trip", 4, 10_000);
     }
   }
 
@@ -50,23 +35,9 @@ class LocalKinesaliteIT {
             .initialStream("one-shard", 1)
             .createStreamDuration(createTakes)
             .start()) {
-      KinesisClient client = kinesalite.client();
-
-      // Then the initial streams are ACTIVE with their shard counts
-      assertThat(client.listStreams().streamNames())
-          .containsExactlyInAnyOrder("two-shards", "one-shard");
-      assertThat(client.listShards(b -> b.streamName("two-shards")).shards()).hasSize(2);
-      assertThat(client.listShards(b -> b.streamName("one-shard")).shards()).hasSize(1);
-
-      // When a stream is created, it stays CREATING for the configured duration
-      long started = System.nanoTime();
-      kinesalite.createStream("third", 1);
-      assertThat(Duration.ofNanos(System.nanoTime() - started))
-          .isGreaterThanOrEqualTo(createTakes.minusMillis(100));
-
-      // And a stream past the shard limit (4 shards in use) is refused
-      assertThatThrownBy(() -> kinesalite.createStream("over-the-limit", 1))
-          .isInstanceOf(LimitExceededException.class);
+      // Then the initial streams are ACTIVE with their shard counts, a new stream is CREATING for
+      // the configured duration, and a stream past the shard limit is refused
+      ServerOptionsCheck.assertShapedByOptions(kinesalite, createTakes);
     }
   }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.internal.FreePorts;
 import dev.shardline.testkit.internal.Loopback;
-import dev.shardline.testkit.kinesis.RoundTrip.Placement;
-import dev.shardline.testkit.kinesis.RoundTrip.ReadRecord;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -19,8 +17,6 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
-import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 class LocalKinesisIT {
@@ -29,18 +25,9 @@ class LocalKinesisIT {
   void tenThousandRecordsMakeTheRoundTripOverCbor() {
     // Given a server with a four-shard stream, and its default (CBOR) client
     try (LocalKinesis kinesis = LocalKinesis.builder().initialStream("round-trip", 4).start()) {
-      KinesisClient client = kinesis.client();
-
-      // When 10,000 records are written in batches of 500 and every shard is read back
-      Map<Integer, Placement> written = RoundTrip.write(client, "round-trip", 10_000);
-      Map<String, List<ReadRecord>> read =
-          RoundTrip.readAll(
-              client, "round-trip", RoundTrip.countPerShard(written), Duration.ofMinutes(2));
-
-      // Then every record came back exactly once, intact, in per-shard order
-      assertThat(read).hasSize(4);
-      assertThat(read.values()).allSatisfy(records -> assertThat(records).isNotEmpty());
-      RoundTrip.assertReadBack(written, read, 10_000);
+      // When 10,000 records are written in batches of 500 and every shard is read back, then
+      // every record came back exactly once, intact, in per-shard order
+      RoundTrip.assertRoundTrip(kinesis.client(), "round-trip", 4, 10_000);
     }
   }
 
@@ -58,27 +45,17 @@ class LocalKinesisIT {
             .region(Region.EU_WEST_1)
             .accountId("123456789012")
             .start()) {
-      KinesisClient client = kinesis.client();
-
-      // Then the initial streams are ACTIVE with their shard counts, in that region and account
-      assertThat(client.listStreams().streamNames())
-          .containsExactlyInAnyOrder("two-shards", "one-shard");
-      assertThat(shardIds(client, "two-shards")).hasSize(2);
-      assertThat(shardIds(client, "one-shard")).hasSize(1);
+      // Then the initial streams are ACTIVE with their shard counts, a new stream is CREATING for
+      // the configured duration, and a stream past the shard limit is refused
+      ServerOptionsCheck.assertShapedByOptions(kinesis, createTakes);
+      // And the streams are in that region and account
       StreamDescriptionSummary summary =
-          client.describeStreamSummary(b -> b.streamName("two-shards")).streamDescriptionSummary();
+          kinesis
+              .client()
+              .describeStreamSummary(b -> b.streamName("two-shards"))
+              .streamDescriptionSummary();
       assertThat(summary.streamARN())
           .isEqualTo("arn:aws:kinesis:eu-west-1:123456789012:stream/two-shards");
-
-      // When a stream is created, it stays CREATING for the configured duration
-      long started = System.nanoTime();
-      kinesis.createStream("third", 1);
-      assertThat(Duration.ofNanos(System.nanoTime() - started))
-          .isGreaterThanOrEqualTo(createTakes.minusMillis(100));
-
-      // And a stream past the shard limit (4 shards in use) is refused
-      assertThatThrownBy(() -> kinesis.createStream("over-the-limit", 1))
-          .isInstanceOf(LimitExceededException.class);
     }
   }
 
@@ -177,12 +154,6 @@ class LocalKinesisIT {
     Map<Long, ProcessHandle> after = nodeProcesses();
     after.keySet().removeAll(before);
     assertThat(after.values()).noneMatch(ProcessHandle::isAlive);
-  }
-
-  private static List<String> shardIds(KinesisClient client, String stream) {
-    return client.listShards(b -> b.streamName(stream)).shards().stream()
-        .map(Shard::shardId)
-        .toList();
   }
 
   static Map<Long, ProcessHandle> nodeProcesses() {

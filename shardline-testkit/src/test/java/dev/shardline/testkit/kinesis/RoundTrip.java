@@ -155,6 +155,20 @@ final class RoundTrip {
     assertThat(total).as("records read in all").isEqualTo(count);
   }
 
+  /**
+   * Writes {@code count} records into {@code stream} in batches of 500, reads every shard back, and
+   * asserts that each of the stream's {@code shards} shards had some and that every record came
+   * back exactly once, intact, in per-shard order ({@link #assertReadBack}).
+   */
+  static void assertRoundTrip(KinesisClient client, String stream, int shards, int count) {
+    Map<Integer, Placement> written = write(client, stream, count);
+    Map<String, List<ReadRecord>> read =
+        readAll(client, stream, countPerShard(written), Duration.ofMinutes(2));
+    assertThat(read).hasSize(shards);
+    assertThat(read.values()).allSatisfy(records -> assertThat(records).isNotEmpty());
+    assertReadBack(written, read, count);
+  }
+
   static Map<String, Long> countPerShard(Map<Integer, Placement> written) {
     Map<String, Long> counts = new HashMap<>();
     written.values().forEach(p -> counts.merge(p.shardId(), 1L, Long::sum));

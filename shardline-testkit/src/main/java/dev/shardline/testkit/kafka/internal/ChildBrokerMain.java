@@ -1,7 +1,6 @@
 package dev.shardline.testkit.kafka.internal;
 
-import java.io.IOException;
-import java.io.InputStream;
+import dev.shardline.testkit.process.internal.Lifeline;
 
 /**
  * The main class of a child-JVM broker: runs {@code kafka.Kafka} with the given arguments, and
@@ -18,25 +17,7 @@ public final class ChildBrokerMain {
    * @param args {@code kafka.Kafka}'s: the {@code server.properties} file
    */
   public static void main(String[] args) {
-    Thread lifeline = new Thread(ChildBrokerMain::haltWhenStdinEnds, "shardline-parent-lifeline");
-    lifeline.setDaemon(true);
-    lifeline.start();
+    Lifeline.watchStdin("Kafka broker");
     kafka.Kafka.main(args);
-  }
-
-  private static void haltWhenStdinEnds() {
-    InputStream in = System.in;
-    byte[] ignored = new byte[256];
-    try {
-      while (in.read(ignored) >= 0) {
-        // nothing is ever written: wait for the end
-      }
-    } catch (IOException e) {
-      // the pipe broke: the parent is gone just the same
-    }
-    System.err.println(
-        "The test JVM that started this Kafka broker is gone (standard input ended): halting");
-    // Not System.exit: a graceful shutdown serves no one now, and must not be able to hang.
-    Runtime.getRuntime().halt(0);
   }
 }
