@@ -42,9 +42,9 @@ import java.util.regex.PatternSyntaxException;
  *   security.protocol: SASL_SSL
  * }</pre>
  *
- * <p>Defaults: start at the earliest offsets, partition discovery every 30 s, no rate limit, no
- * metadata fields, {@code read-uncommitted}, no group (offsets are not committed back to Kafka), a
- * 60 s startup timeout.
+ * <p>Defaults: start at the earliest offsets, never stop (unbounded), partition discovery every 30
+ * s, no rate limit, no metadata fields, {@code read-uncommitted}, no group (offsets are not
+ * committed back to Kafka), a 60 s startup timeout.
  */
 public final class KafkaSourceOptions {
   private KafkaSourceOptions() {}
@@ -144,6 +144,34 @@ public final class KafkaSourceOptions {
               "For startingOffsets.type committed: where to start partitions the group has no"
                   + " committed offset for.");
 
+  public static final ConfigOption<StoppingOffsetsType> STOPPING_OFFSETS =
+      ConfigOptions.key("stoppingOffsets.type")
+          .enumType(StoppingOffsetsType.class)
+          .defaultValue(StoppingOffsetsType.NONE)
+          .withDescription(
+              "Where to stop: none (the source is unbounded), latest (the end of each partition"
+                  + " when the source first starts; with isolationLevel read-committed its last"
+                  + " stable offset) or timestamp (the first record at or after"
+                  + " stoppingOffsets.timestamp, else the end). Other than none, the source is"
+                  + " bounded: stopping offsets are resolved once, at the first start, and kept"
+                  + " in checkpoints; only the partitions of the first listing are read (no"
+                  + " partition discovery); the pipeline ends once every partition reached its"
+                  + " stopping offset.");
+
+  public static final ConfigOption<String> STOPPING_TIMESTAMP =
+      ConfigOptions.key("stoppingOffsets.timestamp")
+          .stringType()
+          .noDefaultValue()
+          .withValidator(
+              Validator.of(
+                  "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z, or milliseconds"
+                      + " since the epoch",
+                  (String text) -> parseInstant(text) != null))
+          .withDescription(
+              "For stoppingOffsets.type timestamp: stop each partition before its first record"
+                  + " with this timestamp or later (at its end, when the source first starts, if"
+                  + " there is none).");
+
   public static final ConfigOption<Duration> PARTITION_DISCOVERY_INTERVAL =
       ConfigOptions.key("partitionDiscoveryInterval")
           .durationType()
@@ -226,6 +254,16 @@ public final class KafkaSourceOptions {
     return parseInstant(config.get(STARTING_TIMESTAMP));
   }
 
+  /** The stopping timestamp of {@code stoppingOffsets.timestamp}. */
+  public static Instant stoppingTimestamp(Configuration config) {
+    return parseInstant(config.get(STOPPING_TIMESTAMP));
+  }
+
+  /** Whether {@code stoppingOffsets.type} makes the source bounded. */
+  public static boolean isBounded(Configuration config) {
+    return config.get(STOPPING_OFFSETS) != StoppingOffsetsType.NONE;
+  }
+
   /**
    * The group id offsets are committed to: {@code groupId}, or {@code groupIdPrefix} with the
    * topics; empty when neither is set.
@@ -282,6 +320,29 @@ public final class KafkaSourceOptions {
       throw new ConfigException(
           STARTING_RESET_TO.key(),
           "startingOffsets.resetTo applies only to startingOffsets.type committed; remove it");
+    }
+    StoppingOffsetsType stop = config.get(STOPPING_OFFSETS);
+    if (stop == StoppingOffsetsType.TIMESTAMP && !config.contains(STOPPING_TIMESTAMP)) {
+      throw new ConfigException(
+          STOPPING_TIMESTAMP.key(),
+          "stoppingOffsets.type timestamp needs stoppingOffsets.timestamp, e.g."
+              + " 2024-05-01T00:00:00Z");
+    }
+    if (stop != StoppingOffsetsType.TIMESTAMP && config.contains(STOPPING_TIMESTAMP)) {
+      throw new ConfigException(
+          STOPPING_TIMESTAMP.key(),
+          "stoppingOffsets.timestamp applies only to stoppingOffsets.type timestamp; remove it or"
+              + " set stoppingOffsets.type: timestamp");
+    }
+    if (stop != StoppingOffsetsType.NONE
+        && config.contains(PARTITION_DISCOVERY_INTERVAL)
+        && !config.get(PARTITION_DISCOVERY_INTERVAL).isZero()) {
+      throw new ConfigException(
+          PARTITION_DISCOVERY_INTERVAL.key(),
+          "A bounded source (stoppingOffsets.type "
+              + stop.name().toLowerCase(java.util.Locale.ROOT)
+              + ") lists its partitions once, at the first start, and reads no partition found"
+              + " later; remove partitionDiscoveryInterval");
     }
     for (String key : config.get(PROPERTIES).keySet()) {
       String fix = RESERVED_CONSUMER_PROPERTIES.get(key);

@@ -19,6 +19,7 @@ import dev.shardline.kafka.config.KafkaSourceOptions;
 import dev.shardline.kafka.config.MetadataField;
 import dev.shardline.kafka.config.OffsetReset;
 import dev.shardline.kafka.config.StartingOffsetsType;
+import dev.shardline.kafka.config.StoppingOffsetsType;
 import dev.shardline.kafka.internal.ClientProperties;
 import dev.shardline.kafka.source.enumerator.AdminMetadataClient;
 import dev.shardline.kafka.source.enumerator.KafkaEnumeratorState;
@@ -26,6 +27,7 @@ import dev.shardline.kafka.source.enumerator.KafkaEnumeratorStateSerializer;
 import dev.shardline.kafka.source.enumerator.KafkaMetadataClient;
 import dev.shardline.kafka.source.enumerator.KafkaSourceEnumerator;
 import dev.shardline.kafka.source.enumerator.StartingOffsets;
+import dev.shardline.kafka.source.enumerator.StoppingOffsets;
 import dev.shardline.kafka.source.enumerator.TopicSelection;
 import dev.shardline.kafka.source.reader.KafkaSourceReader;
 import dev.shardline.kafka.source.reader.RecordEmitter;
@@ -57,6 +59,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       earliest offset.
  *   <li><b>Readers</b>: one {@code KafkaConsumer} per reader (manually assigned, no group
  *       membership), polled by a fetch thread of the reader's own; the worker thread never blocks.
+ *   <li><b>Bounded</b> with {@code stoppingOffsets} (latest or a timestamp): each partition of the
+ *       first listing is read up to its stopping offset, resolved at the first start and kept in
+ *       checkpoints; the source then ends, and the pipeline with it. Partitions created later are
+ *       not read.
  *   <li><b>Offsets</b> live in the checkpoint; with {@code groupId} (or {@code groupIdPrefix}) they
  *       are also committed to that group when a checkpoint completes, for lag tools only.
  *   <li><b>Rate limit</b> {@code messagesPerSecond}: a token bucket per reader holding the limit
@@ -157,7 +163,9 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
 
   @Override
   public Boundedness boundedness() {
-    return Boundedness.CONTINUOUS_UNBOUNDED;
+    return KafkaSourceOptions.isBounded(config)
+        ? Boundedness.BOUNDED
+        : Boundedness.CONTINUOUS_UNBOUNDED;
   }
 
   @Override
@@ -183,11 +191,19 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
                 : null,
             config.get(KafkaSourceOptions.STARTING_RESET_TO),
             groupId().orElse(null));
+    StoppingOffsetsType stopType = config.get(KafkaSourceOptions.STOPPING_OFFSETS);
+    StoppingOffsets stopping =
+        new StoppingOffsets(
+            stopType,
+            stopType == StoppingOffsetsType.TIMESTAMP
+                ? KafkaSourceOptions.stoppingTimestamp(config)
+                : null);
     return new KafkaSourceEnumerator(
         context,
         metadataClientFactory,
         topics,
         starting,
+        stopping,
         config.get(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL),
         config.get(KafkaSourceOptions.STARTUP_TIMEOUT),
         config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
@@ -217,7 +233,19 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         emitter,
         () -> new KafkaConsumer<>(consumerProperties, BYTES, BYTES),
         rate,
-        groupId().isPresent());
+        groupId().isPresent(),
+        KafkaSourceOptions.isBounded(config) ? describeStoppingOffsets() : null);
+  }
+
+  /** E.g. {@code stoppingOffsets.type latest}, for errors. */
+  private String describeStoppingOffsets() {
+    StoppingOffsetsType type = config.get(KafkaSourceOptions.STOPPING_OFFSETS);
+    return KafkaSourceOptions.STOPPING_OFFSETS.key()
+        + " "
+        + type.name().toLowerCase(java.util.Locale.ROOT)
+        + (type == StoppingOffsetsType.TIMESTAMP
+            ? " " + KafkaSourceOptions.stoppingTimestamp(config)
+            : "");
   }
 
   private static final ByteArrayDeserializer BYTES = new ByteArrayDeserializer();
@@ -332,6 +360,32 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
     public Builder<V> startingFromCommitted(OffsetReset resetTo) {
       config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
       config.set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
+      return this;
+    }
+
+    /**
+     * {@code stoppingOffsets.type}: {@link StoppingOffsetsType#LATEST} makes the source bounded,
+     * reading each partition up to its end when the source first starts; {@link
+     * StoppingOffsetsType#NONE} (the default) keeps it unbounded. For a timestamp, use {@link
+     * #stoppingTimestamp}.
+     */
+    public Builder<V> stoppingOffsets(StoppingOffsetsType type) {
+      checkNotNull(type, "type");
+      checkArgument(
+          type != StoppingOffsetsType.TIMESTAMP,
+          "a timestamp stop needs its timestamp: use stoppingTimestamp(Instant)");
+      config.set(KafkaSourceOptions.STOPPING_OFFSETS, type);
+      return this;
+    }
+
+    /**
+     * {@code stoppingOffsets.type} timestamp with {@code stoppingOffsets.timestamp}: the source is
+     * bounded, reading each partition up to its first record at or after {@code timestamp}.
+     */
+    public Builder<V> stoppingTimestamp(Instant timestamp) {
+      checkNotNull(timestamp, "timestamp");
+      config.set(KafkaSourceOptions.STOPPING_OFFSETS, StoppingOffsetsType.TIMESTAMP);
+      config.set(KafkaSourceOptions.STOPPING_TIMESTAMP, timestamp.toString());
       return this;
     }
 
