@@ -127,11 +127,7 @@ public final class KafkaSourceOptions {
       ConfigOptions.key("startingOffsets.timestamp")
           .stringType()
           .noDefaultValue()
-          .withValidator(
-              Validator.of(
-                  "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z, or milliseconds"
-                      + " since the epoch",
-                  (String text) -> parseInstant(text) != null))
+          .withValidator(KafkaSourceOptions.instant())
           .withDescription(
               "For startingOffsets.type timestamp: start at the first record with this timestamp"
                   + " or later (the end of the partition when there is none).");
@@ -162,11 +158,7 @@ public final class KafkaSourceOptions {
       ConfigOptions.key("stoppingOffsets.timestamp")
           .stringType()
           .noDefaultValue()
-          .withValidator(
-              Validator.of(
-                  "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z, or milliseconds"
-                      + " since the epoch",
-                  (String text) -> parseInstant(text) != null))
+          .withValidator(KafkaSourceOptions.instant())
           .withDescription(
               "For stoppingOffsets.type timestamp: stop each partition before its first record"
                   + " with this timestamp or later (at its end, when the source first starts, if"
@@ -298,18 +290,8 @@ public final class KafkaSourceOptions {
           GROUP_ID_PREFIX.key(), "Both groupId and groupIdPrefix are set; keep one");
     }
     StartingOffsetsType start = config.get(STARTING_OFFSETS);
-    if (start == StartingOffsetsType.TIMESTAMP && !config.contains(STARTING_TIMESTAMP)) {
-      throw new ConfigException(
-          STARTING_TIMESTAMP.key(),
-          "startingOffsets.type timestamp needs startingOffsets.timestamp, e.g."
-              + " 2024-05-01T00:00:00Z");
-    }
-    if (start != StartingOffsetsType.TIMESTAMP && config.contains(STARTING_TIMESTAMP)) {
-      throw new ConfigException(
-          STARTING_TIMESTAMP.key(),
-          "startingOffsets.timestamp applies only to startingOffsets.type timestamp; remove it or"
-              + " set startingOffsets.type: timestamp");
-    }
+    checkTimestamp(
+        config, STARTING_OFFSETS, start == StartingOffsetsType.TIMESTAMP, STARTING_TIMESTAMP);
     if (start == StartingOffsetsType.COMMITTED && groupId(config).isEmpty()) {
       throw new ConfigException(
           STARTING_OFFSETS.key(),
@@ -322,18 +304,8 @@ public final class KafkaSourceOptions {
           "startingOffsets.resetTo applies only to startingOffsets.type committed; remove it");
     }
     StoppingOffsetsType stop = config.get(STOPPING_OFFSETS);
-    if (stop == StoppingOffsetsType.TIMESTAMP && !config.contains(STOPPING_TIMESTAMP)) {
-      throw new ConfigException(
-          STOPPING_TIMESTAMP.key(),
-          "stoppingOffsets.type timestamp needs stoppingOffsets.timestamp, e.g."
-              + " 2024-05-01T00:00:00Z");
-    }
-    if (stop != StoppingOffsetsType.TIMESTAMP && config.contains(STOPPING_TIMESTAMP)) {
-      throw new ConfigException(
-          STOPPING_TIMESTAMP.key(),
-          "stoppingOffsets.timestamp applies only to stoppingOffsets.type timestamp; remove it or"
-              + " set stoppingOffsets.type: timestamp");
-    }
+    checkTimestamp(
+        config, STOPPING_OFFSETS, stop == StoppingOffsetsType.TIMESTAMP, STOPPING_TIMESTAMP);
     if (stop != StoppingOffsetsType.NONE
         && config.contains(PARTITION_DISCOVERY_INTERVAL)
         && !config.get(PARTITION_DISCOVERY_INTERVAL).isZero()) {
@@ -351,6 +323,29 @@ public final class KafkaSourceOptions {
             PROPERTIES.key() + "." + key,
             "The consumer property " + key + " is set by the Kafka source; " + fix);
       }
+    }
+  }
+
+  /** {@code timestamp} is set exactly when {@code type} (e.g. startingOffsets.type) says so. */
+  private static void checkTimestamp(
+      Configuration config,
+      ConfigOption<?> type,
+      boolean isTimestampType,
+      ConfigOption<String> timestamp) {
+    if (isTimestampType && !config.contains(timestamp)) {
+      throw new ConfigException(
+          timestamp.key(),
+          type.key() + " timestamp needs " + timestamp.key() + ", e.g. 2024-05-01T00:00:00Z");
+    }
+    if (!isTimestampType && config.contains(timestamp)) {
+      throw new ConfigException(
+          timestamp.key(),
+          timestamp.key()
+              + " applies only to "
+              + type.key()
+              + " timestamp; remove it or set "
+              + type.key()
+              + ": timestamp");
     }
   }
 
@@ -372,6 +367,14 @@ public final class KafkaSourceOptions {
       }
     }
     return true;
+  }
+
+  /** Accepts what {@link #parseInstant} reads. */
+  private static Validator<String> instant() {
+    return Validator.of(
+        "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z, or milliseconds since the"
+            + " epoch",
+        (String text) -> parseInstant(text) != null);
   }
 
   /** An ISO-8601 instant or epoch milliseconds; null when it is neither. */

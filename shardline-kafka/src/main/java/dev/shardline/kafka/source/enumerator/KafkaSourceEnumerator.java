@@ -281,19 +281,25 @@ public final class KafkaSourceEnumerator
       case LATEST:
         return require(partitions, c.latestOffsets(partitions, REQUEST_TIMEOUT), "end");
       case TIMESTAMP:
-        {
-          Map<TopicPartition, Long> offsets =
-              new HashMap<>(
-                  c.offsetsForTimestamp(
-                      partitions, stoppingOffsets.timestamp().toEpochMilli(), REQUEST_TIMEOUT));
-          List<TopicPartition> none = new ArrayList<>(partitions);
-          none.removeAll(offsets.keySet());
-          offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
-          return offsets;
-        }
+        return atTimestampOrEnd(partitions, stoppingOffsets.timestamp());
       default:
         throw new IllegalStateException("Unhandled stopping offsets " + stoppingOffsets.type());
     }
+  }
+
+  /**
+   * The offset of each partition's first record at or after {@code timestamp}; its end offset when
+   * it has none.
+   */
+  private Map<TopicPartition, Long> atTimestampOrEnd(
+      Collection<TopicPartition> partitions, java.time.Instant timestamp) throws Exception {
+    KafkaMetadataClient c = client();
+    Map<TopicPartition, Long> offsets =
+        new HashMap<>(c.offsetsForTimestamp(partitions, timestamp.toEpochMilli(), REQUEST_TIMEOUT));
+    List<TopicPartition> none = new ArrayList<>(partitions);
+    none.removeAll(offsets.keySet());
+    offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
+    return offsets;
   }
 
   private Map<TopicPartition, Long> resolveStartingOffsets(Collection<TopicPartition> partitions)
@@ -305,16 +311,7 @@ public final class KafkaSourceEnumerator
       case LATEST:
         return require(partitions, c.latestOffsets(partitions, REQUEST_TIMEOUT), "end");
       case TIMESTAMP:
-        {
-          Map<TopicPartition, Long> offsets =
-              new HashMap<>(
-                  c.offsetsForTimestamp(
-                      partitions, startingOffsets.timestamp().toEpochMilli(), REQUEST_TIMEOUT));
-          List<TopicPartition> none = new ArrayList<>(partitions);
-          none.removeAll(offsets.keySet());
-          offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
-          return offsets;
-        }
+        return atTimestampOrEnd(partitions, startingOffsets.timestamp());
       case COMMITTED:
         {
           Map<TopicPartition, Long> offsets =
