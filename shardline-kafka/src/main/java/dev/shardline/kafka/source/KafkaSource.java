@@ -15,6 +15,7 @@ import dev.shardline.format.DeserializationSchema;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.RecordDecoder;
 import dev.shardline.kafka.config.IsolationLevel;
+import dev.shardline.kafka.config.KafkaConnectorBuilder;
 import dev.shardline.kafka.config.KafkaSourceOptions;
 import dev.shardline.kafka.config.MetadataField;
 import dev.shardline.kafka.config.OffsetReset;
@@ -298,19 +299,18 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
    *
    * @param <V> the decoded value type
    */
-  public static final class Builder<V> {
+  public static final class Builder<V> extends KafkaConnectorBuilder<Builder<V>> {
     private final DeserializationSchema<V> schema;
-    private final Configuration.Builder config = Configuration.builder();
     private Set<MetadataField> metadataFields = EnumSet.noneOf(MetadataField.class);
 
     private Builder(DeserializationSchema<V> schema) {
+      super(Configuration.empty(), KafkaSourceOptions.PROPERTIES, "KafkaSource");
       this.schema = schema;
     }
 
     /** {@code bootstrapServers}: host:port pairs separated by commas. Required. */
     public Builder<V> bootstrapServers(String bootstrapServers) {
-      config.set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-      return this;
+      return set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** {@code topics}: the topics to read. */
@@ -320,47 +320,40 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
 
     /** {@code topics}: the topics to read. */
     public Builder<V> topics(List<String> topics) {
-      config.set(KafkaSourceOptions.TOPICS, List.copyOf(topics));
-      return this;
+      return set(KafkaSourceOptions.TOPICS, List.copyOf(topics));
     }
 
     /** {@code topicPattern}: read every topic whose whole name matches. */
     public Builder<V> topicPattern(String regex) {
-      config.set(KafkaSourceOptions.TOPIC_PATTERN, regex);
-      return this;
+      return set(KafkaSourceOptions.TOPIC_PATTERN, regex);
     }
 
     /** {@code groupId}: where offsets are committed when checkpoints complete. */
     public Builder<V> groupId(String groupId) {
-      config.set(KafkaSourceOptions.GROUP_ID, groupId);
-      return this;
+      return set(KafkaSourceOptions.GROUP_ID, groupId);
     }
 
     /** {@code groupIdPrefix}: the group id is the prefix and the topics. */
     public Builder<V> groupIdPrefix(String prefix) {
-      config.set(KafkaSourceOptions.GROUP_ID_PREFIX, prefix);
-      return this;
+      return set(KafkaSourceOptions.GROUP_ID_PREFIX, prefix);
     }
 
     /** {@code startingOffsets.type} earliest, latest or committed (see the other methods). */
     public Builder<V> startingOffsets(StartingOffsetsType type) {
-      config.set(KafkaSourceOptions.STARTING_OFFSETS, type);
-      return this;
+      return set(KafkaSourceOptions.STARTING_OFFSETS, type);
     }
 
     /** {@code startingOffsets.type} timestamp with {@code startingOffsets.timestamp}. */
     public Builder<V> startingTimestamp(Instant timestamp) {
       checkNotNull(timestamp, "timestamp");
-      config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.TIMESTAMP);
-      config.set(KafkaSourceOptions.STARTING_TIMESTAMP, timestamp.toString());
-      return this;
+      set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.TIMESTAMP);
+      return set(KafkaSourceOptions.STARTING_TIMESTAMP, timestamp.toString());
     }
 
     /** {@code startingOffsets.type} committed with {@code startingOffsets.resetTo}. */
     public Builder<V> startingFromCommitted(OffsetReset resetTo) {
-      config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
-      config.set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
-      return this;
+      set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
+      return set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
     }
 
     /**
@@ -374,8 +367,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       checkArgument(
           type != StoppingOffsetsType.TIMESTAMP,
           "a timestamp stop needs its timestamp: use stoppingTimestamp(Instant)");
-      config.set(KafkaSourceOptions.STOPPING_OFFSETS, type);
-      return this;
+      return set(KafkaSourceOptions.STOPPING_OFFSETS, type);
     }
 
     /**
@@ -384,41 +376,33 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      */
     public Builder<V> stoppingTimestamp(Instant timestamp) {
       checkNotNull(timestamp, "timestamp");
-      config.set(KafkaSourceOptions.STOPPING_OFFSETS, StoppingOffsetsType.TIMESTAMP);
-      config.set(KafkaSourceOptions.STOPPING_TIMESTAMP, timestamp.toString());
-      return this;
+      set(KafkaSourceOptions.STOPPING_OFFSETS, StoppingOffsetsType.TIMESTAMP);
+      return set(KafkaSourceOptions.STOPPING_TIMESTAMP, timestamp.toString());
     }
 
     /** {@code partitionDiscoveryInterval}; zero lists partitions only once. */
     public Builder<V> partitionDiscoveryInterval(Duration interval) {
-      config.set(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL, interval);
-      return this;
+      return set(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL, interval);
     }
 
     /** {@code messagesPerSecond} for the whole source; 0 for no limit. */
     public Builder<V> messagesPerSecond(double messagesPerSecond) {
-      config.set(KafkaSourceOptions.MESSAGES_PER_SECOND, messagesPerSecond);
-      return this;
+      return set(KafkaSourceOptions.MESSAGES_PER_SECOND, messagesPerSecond);
     }
 
     /** {@code isolationLevel}. */
     public Builder<V> isolationLevel(IsolationLevel level) {
-      config.set(KafkaSourceOptions.ISOLATION_LEVEL, level);
-      return this;
+      return set(KafkaSourceOptions.ISOLATION_LEVEL, level);
     }
 
     /** {@code startupTimeout}. */
     public Builder<V> startupTimeout(Duration timeout) {
-      config.set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
-      return this;
+      return set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
     }
 
     /** A consumer property under {@code properties}, passed through. */
     public Builder<V> property(String key, String value) {
-      checkNotNull(key, "key");
-      checkArgument(!key.isBlank(), "key cannot be blank");
-      config.setRaw(KafkaSourceOptions.PROPERTIES.key() + "." + key, value);
-      return this;
+      return setProperty(key, value);
     }
 
     /** {@code metadataFields}; then build with {@link #buildWithMetadata()}. */
@@ -427,10 +411,9 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
           fields.length == 0
               ? EnumSet.noneOf(MetadataField.class)
               : EnumSet.copyOf(Arrays.asList(fields));
-      config.set(
+      return set(
           KafkaSourceOptions.METADATA_FIELDS,
           metadataFields.stream().map(MetadataField::configName).collect(Collectors.toList()));
-      return this;
     }
 
     /**
@@ -439,8 +422,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      * @throws ConfigException at {@link #build()} when the key is unknown or the value invalid
      */
     public Builder<V> option(String key, Object value) {
-      config.setRaw(key, value);
-      return this;
+      return setRaw(key, value);
     }
 
     /**
@@ -450,7 +432,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      *     (use {@link #buildWithMetadata()})
      */
     public KafkaSource<V> build() {
-      Configuration valid = validate();
+      Configuration valid = validate(KafkaSourceOptions.OPTIONS);
       if (!metadataFields.isEmpty()) {
         throw new ConfigException(
             KafkaSourceOptions.METADATA_FIELDS.key(),
@@ -468,20 +450,8 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       if (metadataFields.isEmpty()) {
         metadataFields(MetadataField.values());
       }
-      Configuration valid = validate();
+      Configuration valid = validate(KafkaSourceOptions.OPTIONS);
       return new KafkaSource<>(valid, schema, RecordEmitter.withMetadata(metadataFields));
-    }
-
-    private Configuration validate() {
-      Configuration built = config.build();
-      Configuration valid = KafkaSourceOptions.OPTIONS.validate(built);
-      if (valid.contains(FormatOptions.FORMAT)) {
-        throw new ConfigException(
-            FormatOptions.FORMAT.key(),
-            "format is given by the schema passed to KafkaSource.builder(...); remove the format"
-                + " option, or use KafkaSource.fromConfiguration");
-      }
-      return valid;
     }
   }
 }
