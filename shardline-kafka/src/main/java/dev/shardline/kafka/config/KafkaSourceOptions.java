@@ -42,9 +42,9 @@ import java.util.regex.PatternSyntaxException;
  *   security.protocol: SASL_SSL
  * }</pre>
  *
- * <p>Defaults: start at the earliest offsets, partition discovery every 30 s, no rate limit, no
- * metadata fields, {@code read-uncommitted}, no group (offsets are not committed back to Kafka), a
- * 60 s startup timeout.
+ * <p>Defaults: start at the earliest offsets, never stop (unbounded), partition discovery every 30
+ * s, no rate limit, no metadata fields, {@code read-uncommitted}, no group (offsets are not
+ * committed back to Kafka), a 60 s startup timeout.
  */
 public final class KafkaSourceOptions {
   private KafkaSourceOptions() {}
@@ -127,11 +127,7 @@ public final class KafkaSourceOptions {
       ConfigOptions.key("startingOffsets.timestamp")
           .stringType()
           .noDefaultValue()
-          .withValidator(
-              Validator.of(
-                  "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z, or milliseconds"
-                      + " since the epoch",
-                  (String text) -> parseInstant(text) != null))
+          .withValidator(KafkaSourceOptions.instant())
           .withDescription(
               "For startingOffsets.type timestamp: start at the first record with this timestamp"
                   + " or later (the end of the partition when there is none).");
@@ -143,6 +139,30 @@ public final class KafkaSourceOptions {
           .withDescription(
               "For startingOffsets.type committed: where to start partitions the group has no"
                   + " committed offset for.");
+
+  public static final ConfigOption<StoppingOffsetsType> STOPPING_OFFSETS =
+      ConfigOptions.key("stoppingOffsets.type")
+          .enumType(StoppingOffsetsType.class)
+          .defaultValue(StoppingOffsetsType.NONE)
+          .withDescription(
+              "Where to stop: none (the source is unbounded), latest (the end of each partition"
+                  + " when the source first starts; with isolationLevel read-committed its last"
+                  + " stable offset) or timestamp (the first record at or after"
+                  + " stoppingOffsets.timestamp, else the end). Other than none, the source is"
+                  + " bounded: stopping offsets are resolved once, at the first start, and kept"
+                  + " in checkpoints; only the partitions of the first listing are read (no"
+                  + " partition discovery); the pipeline ends once every partition reached its"
+                  + " stopping offset.");
+
+  public static final ConfigOption<String> STOPPING_TIMESTAMP =
+      ConfigOptions.key("stoppingOffsets.timestamp")
+          .stringType()
+          .noDefaultValue()
+          .withValidator(KafkaSourceOptions.instant())
+          .withDescription(
+              "For stoppingOffsets.type timestamp: stop each partition before its first record"
+                  + " with this timestamp or later (at its end, when the source first starts, if"
+                  + " there is none).");
 
   public static final ConfigOption<Duration> PARTITION_DISCOVERY_INTERVAL =
       ConfigOptions.key("partitionDiscoveryInterval")
@@ -226,6 +246,16 @@ public final class KafkaSourceOptions {
     return parseInstant(config.get(STARTING_TIMESTAMP));
   }
 
+  /** The stopping timestamp of {@code stoppingOffsets.timestamp}. */
+  public static Instant stoppingTimestamp(Configuration config) {
+    return parseInstant(config.get(STOPPING_TIMESTAMP));
+  }
+
+  /** Whether {@code stoppingOffsets.type} makes the source bounded. */
+  public static boolean isBounded(Configuration config) {
+    return config.get(STOPPING_OFFSETS) != StoppingOffsetsType.NONE;
+  }
+
   /**
    * The group id offsets are committed to: {@code groupId}, or {@code groupIdPrefix} with the
    * topics; empty when neither is set.
@@ -260,18 +290,8 @@ public final class KafkaSourceOptions {
           GROUP_ID_PREFIX.key(), "Both groupId and groupIdPrefix are set; keep one");
     }
     StartingOffsetsType start = config.get(STARTING_OFFSETS);
-    if (start == StartingOffsetsType.TIMESTAMP && !config.contains(STARTING_TIMESTAMP)) {
-      throw new ConfigException(
-          STARTING_TIMESTAMP.key(),
-          "startingOffsets.type timestamp needs startingOffsets.timestamp, e.g."
-              + " 2024-05-01T00:00:00Z");
-    }
-    if (start != StartingOffsetsType.TIMESTAMP && config.contains(STARTING_TIMESTAMP)) {
-      throw new ConfigException(
-          STARTING_TIMESTAMP.key(),
-          "startingOffsets.timestamp applies only to startingOffsets.type timestamp; remove it or"
-              + " set startingOffsets.type: timestamp");
-    }
+    checkTimestamp(
+        config, STARTING_OFFSETS, start == StartingOffsetsType.TIMESTAMP, STARTING_TIMESTAMP);
     if (start == StartingOffsetsType.COMMITTED && groupId(config).isEmpty()) {
       throw new ConfigException(
           STARTING_OFFSETS.key(),
@@ -283,6 +303,19 @@ public final class KafkaSourceOptions {
           STARTING_RESET_TO.key(),
           "startingOffsets.resetTo applies only to startingOffsets.type committed; remove it");
     }
+    StoppingOffsetsType stop = config.get(STOPPING_OFFSETS);
+    checkTimestamp(
+        config, STOPPING_OFFSETS, stop == StoppingOffsetsType.TIMESTAMP, STOPPING_TIMESTAMP);
+    if (stop != StoppingOffsetsType.NONE
+        && config.contains(PARTITION_DISCOVERY_INTERVAL)
+        && !config.get(PARTITION_DISCOVERY_INTERVAL).isZero()) {
+      throw new ConfigException(
+          PARTITION_DISCOVERY_INTERVAL.key(),
+          "A bounded source (stoppingOffsets.type "
+              + stop.name().toLowerCase(java.util.Locale.ROOT)
+              + ") lists its partitions once, at the first start, and reads no partition found"
+              + " later; remove partitionDiscoveryInterval");
+    }
     for (String key : config.get(PROPERTIES).keySet()) {
       String fix = RESERVED_CONSUMER_PROPERTIES.get(key);
       if (fix != null) {
@@ -290,6 +323,29 @@ public final class KafkaSourceOptions {
             PROPERTIES.key() + "." + key,
             "The consumer property " + key + " is set by the Kafka source; " + fix);
       }
+    }
+  }
+
+  /** {@code timestamp} is set exactly when {@code type} (e.g. startingOffsets.type) says so. */
+  private static void checkTimestamp(
+      Configuration config,
+      ConfigOption<?> type,
+      boolean isTimestampType,
+      ConfigOption<String> timestamp) {
+    if (isTimestampType && !config.contains(timestamp)) {
+      throw new ConfigException(
+          timestamp.key(),
+          type.key() + " timestamp needs " + timestamp.key() + ", e.g. 2024-05-01T00:00:00Z");
+    }
+    if (!isTimestampType && config.contains(timestamp)) {
+      throw new ConfigException(
+          timestamp.key(),
+          timestamp.key()
+              + " applies only to "
+              + type.key()
+              + " timestamp; remove it or set "
+              + type.key()
+              + ": timestamp");
     }
   }
 
@@ -311,6 +367,14 @@ public final class KafkaSourceOptions {
       }
     }
     return true;
+  }
+
+  /** Accepts what {@link #parseInstant} reads. */
+  private static Validator<String> instant() {
+    return Validator.of(
+        "must be an ISO-8601 instant such as 2024-05-01T00:00:00Z, or milliseconds since the"
+            + " epoch",
+        (String text) -> parseInstant(text) != null);
   }
 
   /** An ISO-8601 instant or epoch milliseconds; null when it is neither. */

@@ -1,6 +1,5 @@
 package dev.shardline.kafka.sink;
 
-import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.Committer;
@@ -13,6 +12,7 @@ import dev.shardline.format.Format;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.SerializationSchema;
 import dev.shardline.kafka.config.DeliveryGuarantee;
+import dev.shardline.kafka.config.KafkaConnectorBuilder;
 import dev.shardline.kafka.config.KafkaSinkOptions;
 import dev.shardline.kafka.internal.ClientProperties;
 import dev.shardline.metrics.MetricNames;
@@ -216,27 +216,24 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
    *
    * @param <T> the records it accepts
    */
-  public static final class Builder<T> {
+  public static final class Builder<T> extends KafkaConnectorBuilder<Builder<T>> {
     private final SerializationSchema<T> schema;
-    private final Configuration.Builder config;
     private Function<? super T, String> topicSelector;
     private Function<? super T, byte[]> keySelector;
 
     private Builder(SerializationSchema<T> schema, Configuration initial) {
+      super(initial, KafkaSinkOptions.PROPERTIES, "KafkaSink");
       this.schema = schema;
-      this.config = initial.toBuilder();
     }
 
     /** {@code bootstrapServers}. Required. */
     public Builder<T> bootstrapServers(String bootstrapServers) {
-      config.set(KafkaSinkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-      return this;
+      return set(KafkaSinkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** {@code topic}: every record goes there. Give this or {@link #topicSelector}. */
     public Builder<T> topic(String topic) {
-      config.set(KafkaSinkOptions.TOPIC, topic);
-      return this;
+      return set(KafkaSinkOptions.TOPIC, topic);
     }
 
     /** The topic of each record, chosen by {@code selector}. Give this or {@link #topic}. */
@@ -264,28 +261,22 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
 
     /** {@code deliveryGuarantee}. */
     public Builder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
-      config.set(KafkaSinkOptions.DELIVERY_GUARANTEE, guarantee);
-      return this;
+      return set(KafkaSinkOptions.DELIVERY_GUARANTEE, guarantee);
     }
 
     /** {@code transactionalIdPrefix}, for exactly-once. */
     public Builder<T> transactionalIdPrefix(String prefix) {
-      config.set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, prefix);
-      return this;
+      return set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, prefix);
     }
 
     /** {@code transactionTimeout}, for exactly-once. */
     public Builder<T> transactionTimeout(Duration timeout) {
-      config.set(KafkaSinkOptions.TRANSACTION_TIMEOUT, timeout);
-      return this;
+      return set(KafkaSinkOptions.TRANSACTION_TIMEOUT, timeout);
     }
 
     /** A producer property under {@code properties}, passed through. */
     public Builder<T> property(String key, String value) {
-      checkNotNull(key, "key");
-      checkArgument(!key.isBlank(), "key cannot be blank");
-      config.setRaw(KafkaSinkOptions.PROPERTIES.key() + "." + key, value);
-      return this;
+      return setProperty(key, value);
     }
 
     /**
@@ -295,13 +286,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
      *     topic function is given (or both are)
      */
     public KafkaSink<T> build() {
-      Configuration valid = KafkaSinkOptions.OPTIONS.validate(config.build());
-      if (valid.contains(FormatOptions.FORMAT)) {
-        throw new ConfigException(
-            FormatOptions.FORMAT.key(),
-            "format is given by the schema passed to KafkaSink.builder(...); remove the format"
-                + " option, or use KafkaSink.fromConfiguration");
-      }
+      Configuration valid = validate(KafkaSinkOptions.OPTIONS);
       boolean topic = valid.contains(KafkaSinkOptions.TOPIC);
       if (topic == (topicSelector != null)) {
         throw new ConfigException(

@@ -15,10 +15,12 @@ import dev.shardline.format.DeserializationSchema;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.RecordDecoder;
 import dev.shardline.kafka.config.IsolationLevel;
+import dev.shardline.kafka.config.KafkaConnectorBuilder;
 import dev.shardline.kafka.config.KafkaSourceOptions;
 import dev.shardline.kafka.config.MetadataField;
 import dev.shardline.kafka.config.OffsetReset;
 import dev.shardline.kafka.config.StartingOffsetsType;
+import dev.shardline.kafka.config.StoppingOffsetsType;
 import dev.shardline.kafka.internal.ClientProperties;
 import dev.shardline.kafka.source.enumerator.AdminMetadataClient;
 import dev.shardline.kafka.source.enumerator.KafkaEnumeratorState;
@@ -26,6 +28,7 @@ import dev.shardline.kafka.source.enumerator.KafkaEnumeratorStateSerializer;
 import dev.shardline.kafka.source.enumerator.KafkaMetadataClient;
 import dev.shardline.kafka.source.enumerator.KafkaSourceEnumerator;
 import dev.shardline.kafka.source.enumerator.StartingOffsets;
+import dev.shardline.kafka.source.enumerator.StoppingOffsets;
 import dev.shardline.kafka.source.enumerator.TopicSelection;
 import dev.shardline.kafka.source.reader.KafkaSourceReader;
 import dev.shardline.kafka.source.reader.RecordEmitter;
@@ -57,6 +60,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       earliest offset.
  *   <li><b>Readers</b>: one {@code KafkaConsumer} per reader (manually assigned, no group
  *       membership), polled by a fetch thread of the reader's own; the worker thread never blocks.
+ *   <li><b>Bounded</b> with {@code stoppingOffsets} (latest or a timestamp): each partition of the
+ *       first listing is read up to its stopping offset, resolved at the first start and kept in
+ *       checkpoints; the source then ends, and the pipeline with it. Partitions created later are
+ *       not read.
  *   <li><b>Offsets</b> live in the checkpoint; with {@code groupId} (or {@code groupIdPrefix}) they
  *       are also committed to that group when a checkpoint completes, for lag tools only.
  *   <li><b>Rate limit</b> {@code messagesPerSecond}: a token bucket per reader holding the limit
@@ -157,7 +164,9 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
 
   @Override
   public Boundedness boundedness() {
-    return Boundedness.CONTINUOUS_UNBOUNDED;
+    return KafkaSourceOptions.isBounded(config)
+        ? Boundedness.BOUNDED
+        : Boundedness.CONTINUOUS_UNBOUNDED;
   }
 
   @Override
@@ -183,11 +192,19 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
                 : null,
             config.get(KafkaSourceOptions.STARTING_RESET_TO),
             groupId().orElse(null));
+    StoppingOffsetsType stopType = config.get(KafkaSourceOptions.STOPPING_OFFSETS);
+    StoppingOffsets stopping =
+        new StoppingOffsets(
+            stopType,
+            stopType == StoppingOffsetsType.TIMESTAMP
+                ? KafkaSourceOptions.stoppingTimestamp(config)
+                : null);
     return new KafkaSourceEnumerator(
         context,
         metadataClientFactory,
         topics,
         starting,
+        stopping,
         config.get(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL),
         config.get(KafkaSourceOptions.STARTUP_TIMEOUT),
         config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
@@ -217,7 +234,19 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         emitter,
         () -> new KafkaConsumer<>(consumerProperties, BYTES, BYTES),
         rate,
-        groupId().isPresent());
+        groupId().isPresent(),
+        KafkaSourceOptions.isBounded(config) ? describeStoppingOffsets() : null);
+  }
+
+  /** E.g. {@code stoppingOffsets.type latest}, for errors. */
+  private String describeStoppingOffsets() {
+    StoppingOffsetsType type = config.get(KafkaSourceOptions.STOPPING_OFFSETS);
+    return KafkaSourceOptions.STOPPING_OFFSETS.key()
+        + " "
+        + type.name().toLowerCase(java.util.Locale.ROOT)
+        + (type == StoppingOffsetsType.TIMESTAMP
+            ? " " + KafkaSourceOptions.stoppingTimestamp(config)
+            : "");
   }
 
   private static final ByteArrayDeserializer BYTES = new ByteArrayDeserializer();
@@ -270,19 +299,18 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
    *
    * @param <V> the decoded value type
    */
-  public static final class Builder<V> {
+  public static final class Builder<V> extends KafkaConnectorBuilder<Builder<V>> {
     private final DeserializationSchema<V> schema;
-    private final Configuration.Builder config = Configuration.builder();
     private Set<MetadataField> metadataFields = EnumSet.noneOf(MetadataField.class);
 
     private Builder(DeserializationSchema<V> schema) {
+      super(Configuration.empty(), KafkaSourceOptions.PROPERTIES, "KafkaSource");
       this.schema = schema;
     }
 
     /** {@code bootstrapServers}: host:port pairs separated by commas. Required. */
     public Builder<V> bootstrapServers(String bootstrapServers) {
-      config.set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
-      return this;
+      return set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
     /** {@code topics}: the topics to read. */
@@ -292,79 +320,89 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
 
     /** {@code topics}: the topics to read. */
     public Builder<V> topics(List<String> topics) {
-      config.set(KafkaSourceOptions.TOPICS, List.copyOf(topics));
-      return this;
+      return set(KafkaSourceOptions.TOPICS, List.copyOf(topics));
     }
 
     /** {@code topicPattern}: read every topic whose whole name matches. */
     public Builder<V> topicPattern(String regex) {
-      config.set(KafkaSourceOptions.TOPIC_PATTERN, regex);
-      return this;
+      return set(KafkaSourceOptions.TOPIC_PATTERN, regex);
     }
 
     /** {@code groupId}: where offsets are committed when checkpoints complete. */
     public Builder<V> groupId(String groupId) {
-      config.set(KafkaSourceOptions.GROUP_ID, groupId);
-      return this;
+      return set(KafkaSourceOptions.GROUP_ID, groupId);
     }
 
     /** {@code groupIdPrefix}: the group id is the prefix and the topics. */
     public Builder<V> groupIdPrefix(String prefix) {
-      config.set(KafkaSourceOptions.GROUP_ID_PREFIX, prefix);
-      return this;
+      return set(KafkaSourceOptions.GROUP_ID_PREFIX, prefix);
     }
 
     /** {@code startingOffsets.type} earliest, latest or committed (see the other methods). */
     public Builder<V> startingOffsets(StartingOffsetsType type) {
-      config.set(KafkaSourceOptions.STARTING_OFFSETS, type);
-      return this;
+      return set(KafkaSourceOptions.STARTING_OFFSETS, type);
     }
 
     /** {@code startingOffsets.type} timestamp with {@code startingOffsets.timestamp}. */
     public Builder<V> startingTimestamp(Instant timestamp) {
       checkNotNull(timestamp, "timestamp");
-      config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.TIMESTAMP);
-      config.set(KafkaSourceOptions.STARTING_TIMESTAMP, timestamp.toString());
-      return this;
+      set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.TIMESTAMP);
+      return set(KafkaSourceOptions.STARTING_TIMESTAMP, timestamp.toString());
     }
 
     /** {@code startingOffsets.type} committed with {@code startingOffsets.resetTo}. */
     public Builder<V> startingFromCommitted(OffsetReset resetTo) {
-      config.set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
-      config.set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
-      return this;
+      set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
+      return set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
+    }
+
+    /**
+     * {@code stoppingOffsets.type}: {@link StoppingOffsetsType#LATEST} makes the source bounded,
+     * reading each partition up to its end when the source first starts; {@link
+     * StoppingOffsetsType#NONE} (the default) keeps it unbounded. For a timestamp, use {@link
+     * #stoppingTimestamp}.
+     */
+    public Builder<V> stoppingOffsets(StoppingOffsetsType type) {
+      checkNotNull(type, "type");
+      checkArgument(
+          type != StoppingOffsetsType.TIMESTAMP,
+          "a timestamp stop needs its timestamp: use stoppingTimestamp(Instant)");
+      return set(KafkaSourceOptions.STOPPING_OFFSETS, type);
+    }
+
+    /**
+     * {@code stoppingOffsets.type} timestamp with {@code stoppingOffsets.timestamp}: the source is
+     * bounded, reading each partition up to its first record at or after {@code timestamp}.
+     */
+    public Builder<V> stoppingTimestamp(Instant timestamp) {
+      checkNotNull(timestamp, "timestamp");
+      set(KafkaSourceOptions.STOPPING_OFFSETS, StoppingOffsetsType.TIMESTAMP);
+      return set(KafkaSourceOptions.STOPPING_TIMESTAMP, timestamp.toString());
     }
 
     /** {@code partitionDiscoveryInterval}; zero lists partitions only once. */
     public Builder<V> partitionDiscoveryInterval(Duration interval) {
-      config.set(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL, interval);
-      return this;
+      return set(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL, interval);
     }
 
     /** {@code messagesPerSecond} for the whole source; 0 for no limit. */
     public Builder<V> messagesPerSecond(double messagesPerSecond) {
-      config.set(KafkaSourceOptions.MESSAGES_PER_SECOND, messagesPerSecond);
-      return this;
+      return set(KafkaSourceOptions.MESSAGES_PER_SECOND, messagesPerSecond);
     }
 
     /** {@code isolationLevel}. */
     public Builder<V> isolationLevel(IsolationLevel level) {
-      config.set(KafkaSourceOptions.ISOLATION_LEVEL, level);
-      return this;
+      return set(KafkaSourceOptions.ISOLATION_LEVEL, level);
     }
 
     /** {@code startupTimeout}. */
     public Builder<V> startupTimeout(Duration timeout) {
-      config.set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
-      return this;
+      return set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
     }
 
     /** A consumer property under {@code properties}, passed through. */
     public Builder<V> property(String key, String value) {
-      checkNotNull(key, "key");
-      checkArgument(!key.isBlank(), "key cannot be blank");
-      config.setRaw(KafkaSourceOptions.PROPERTIES.key() + "." + key, value);
-      return this;
+      return setProperty(key, value);
     }
 
     /** {@code metadataFields}; then build with {@link #buildWithMetadata()}. */
@@ -373,10 +411,9 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
           fields.length == 0
               ? EnumSet.noneOf(MetadataField.class)
               : EnumSet.copyOf(Arrays.asList(fields));
-      config.set(
+      return set(
           KafkaSourceOptions.METADATA_FIELDS,
           metadataFields.stream().map(MetadataField::configName).collect(Collectors.toList()));
-      return this;
     }
 
     /**
@@ -385,8 +422,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      * @throws ConfigException at {@link #build()} when the key is unknown or the value invalid
      */
     public Builder<V> option(String key, Object value) {
-      config.setRaw(key, value);
-      return this;
+      return setRaw(key, value);
     }
 
     /**
@@ -396,7 +432,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      *     (use {@link #buildWithMetadata()})
      */
     public KafkaSource<V> build() {
-      Configuration valid = validate();
+      Configuration valid = validate(KafkaSourceOptions.OPTIONS);
       if (!metadataFields.isEmpty()) {
         throw new ConfigException(
             KafkaSourceOptions.METADATA_FIELDS.key(),
@@ -414,20 +450,8 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       if (metadataFields.isEmpty()) {
         metadataFields(MetadataField.values());
       }
-      Configuration valid = validate();
+      Configuration valid = validate(KafkaSourceOptions.OPTIONS);
       return new KafkaSource<>(valid, schema, RecordEmitter.withMetadata(metadataFields));
-    }
-
-    private Configuration validate() {
-      Configuration built = config.build();
-      Configuration valid = KafkaSourceOptions.OPTIONS.validate(built);
-      if (valid.contains(FormatOptions.FORMAT)) {
-        throw new ConfigException(
-            FormatOptions.FORMAT.key(),
-            "format is given by the schema passed to KafkaSource.builder(...); remove the format"
-                + " option, or use KafkaSource.fromConfiguration");
-      }
-      return valid;
     }
   }
 }

@@ -16,10 +16,11 @@ import java.util.Set;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Serializer of {@link KafkaEnumeratorState}. Version 1 ({@link DataOutputStream} encoding): {@code
- * boolean initialDiscoveryDone; int n; n x (UTF topic, int partition)} assigned, sorted; {@code int
- * m; m x split} unassigned, each as {@link KafkaPartitionSplitSerializer} version 1 writes it.
- * Stateless and thread-safe.
+ * Serializer of {@link KafkaEnumeratorState} ({@link DataOutputStream} encoding): {@code boolean
+ * initialDiscoveryDone; int n; n x (UTF topic, int partition)} assigned, sorted; {@code int m; m x
+ * split} unassigned, each as {@link KafkaPartitionSplitSerializer} of the same version writes it.
+ * Version 2 (current) differs from version 1 only in its splits (version 2 splits carry a stopping
+ * offset); version 1 states are read with splits without one. Stateless and thread-safe.
  */
 public final class KafkaEnumeratorStateSerializer
     implements VersionedSerializer<KafkaEnumeratorState> {
@@ -27,7 +28,7 @@ public final class KafkaEnumeratorStateSerializer
   public static final KafkaEnumeratorStateSerializer INSTANCE =
       new KafkaEnumeratorStateSerializer();
 
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
   private static final Comparator<TopicPartition> ORDER =
       Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition);
 
@@ -60,11 +61,11 @@ public final class KafkaEnumeratorStateSerializer
 
   @Override
   public KafkaEnumeratorState deserialize(int version, byte[] serialized) throws IOException {
-    if (version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new IOException(
           "Unknown Kafka enumerator state version "
               + version
-              + "; this Shardline reads version "
+              + "; this Shardline reads versions 1 to "
               + VERSION);
     }
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
@@ -82,7 +83,7 @@ public final class KafkaEnumeratorStateSerializer
       int unassignedCount = count(in.readInt());
       List<KafkaPartitionSplit> unassigned = new ArrayList<>(unassignedCount);
       for (int i = 0; i < unassignedCount; i++) {
-        unassigned.add(KafkaPartitionSplitSerializer.read(in));
+        unassigned.add(KafkaPartitionSplitSerializer.read(version, in));
       }
       if (in.available() > 0) {
         throw new IOException("Kafka enumerator state has " + in.available() + " trailing bytes");

@@ -35,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * says; partitions found later start at their earliest offset, so records written before they were
  * found are read too.
  *
+ * <p>A bounded source ({@link StoppingOffsets} other than none) lists its partitions only once, at
+ * its first start, and resolves their stopping offsets in that listing, into the splits (and so
+ * into checkpoints). It never lists again, not even after a restore, so partitions and topics
+ * created later are not read, as with Flink's bounded {@code KafkaSource}. Once every split is
+ * assigned, each reader is told it gets no more splits, and ends when its splits are finished.
+ *
  * <p>The first listing of every run (a fresh start or a restore) retries with backoff for up to the
  * startup timeout (brokers starting or unreachable), then fails the source with an error naming the
  * bootstrap servers; later listings that fail are logged and tried again at the next interval.
@@ -53,6 +59,7 @@ public final class KafkaSourceEnumerator
   private final Supplier<KafkaMetadataClient> clientFactory;
   private final TopicSelection topics;
   private final StartingOffsets startingOffsets;
+  private final StoppingOffsets stoppingOffsets;
   private final Duration discoveryInterval;
   private final Duration startupTimeout;
   private final String bootstrapServers;
@@ -66,6 +73,8 @@ public final class KafkaSourceEnumerator
   // whether this run listed them (until then, failures count against the startup timeout)
   private boolean listedThisRun;
   private long startedNanos;
+  // readers told that they get no more splits (bounded sources), this run
+  private final Set<Integer> signalledNoMoreSplits = new HashSet<>();
 
   // read by discover() on callAsync threads
   private volatile Set<TopicPartition> knownSnapshot = Set.of();
@@ -75,6 +84,8 @@ public final class KafkaSourceEnumerator
   private boolean closed;
 
   /**
+   * An enumerator of an unbounded source.
+   *
    * @param restored the checkpointed state, or null on a fresh start
    */
   public KafkaSourceEnumerator(
@@ -86,10 +97,38 @@ public final class KafkaSourceEnumerator
       Duration startupTimeout,
       String bootstrapServers,
       KafkaEnumeratorState restored) {
+    this(
+        context,
+        clientFactory,
+        topics,
+        startingOffsets,
+        StoppingOffsets.none(),
+        discoveryInterval,
+        startupTimeout,
+        bootstrapServers,
+        restored);
+  }
+
+  /**
+   * @param stoppingOffsets where a bounded source stops, or {@link StoppingOffsets#none()} for an
+   *     unbounded one; a bounded source lists once and ignores {@code discoveryInterval}
+   * @param restored the checkpointed state, or null on a fresh start
+   */
+  public KafkaSourceEnumerator(
+      SplitEnumeratorContext<KafkaPartitionSplit> context,
+      Supplier<KafkaMetadataClient> clientFactory,
+      TopicSelection topics,
+      StartingOffsets startingOffsets,
+      StoppingOffsets stoppingOffsets,
+      Duration discoveryInterval,
+      Duration startupTimeout,
+      String bootstrapServers,
+      KafkaEnumeratorState restored) {
     this.context = checkNotNull(context, "context");
     this.clientFactory = checkNotNull(clientFactory, "clientFactory");
     this.topics = checkNotNull(topics, "topics");
     this.startingOffsets = checkNotNull(startingOffsets, "startingOffsets");
+    this.stoppingOffsets = checkNotNull(stoppingOffsets, "stoppingOffsets");
     this.discoveryInterval = checkNotNull(discoveryInterval, "discoveryInterval");
     this.startupTimeout = checkNotNull(startupTimeout, "startupTimeout");
     this.bootstrapServers = checkNotNull(bootstrapServers, "bootstrapServers");
@@ -105,12 +144,18 @@ public final class KafkaSourceEnumerator
   @Override
   public void start() {
     startedNanos = time.nanoseconds();
-    context.callAsync(this::discover, this::onDiscovery, Duration.ZERO, discoveryInterval);
+    if (!stoppingOffsets.isBounded()) {
+      context.callAsync(this::discover, this::onDiscovery, Duration.ZERO, discoveryInterval);
+    } else if (!initialDiscoveryDone) {
+      // once: a bounded source reads only the partitions of its first listing
+      context.callAsync(this::discover, this::onDiscovery, Duration.ZERO, Duration.ZERO);
+    }
   }
 
   @Override
   public void addReader(int readerId) {
     assignUnassigned();
+    signalNoMoreSplits();
   }
 
   @Override
@@ -119,8 +164,11 @@ public final class KafkaSourceEnumerator
       assigned.remove(split.topicPartition());
       unassigned.put(split.topicPartition(), split);
     }
+    // a reader that failed comes back as a new reader, to be told again
+    signalledNoMoreSplits.remove(readerId);
     publishSnapshot();
     assignUnassigned();
+    signalNoMoreSplits();
   }
 
   @Override
@@ -137,8 +185,18 @@ public final class KafkaSourceEnumerator
     }
   }
 
-  /** What one discovery found: new partitions and their starting offsets. */
-  record Discovery(Map<TopicPartition, Long> newPartitions, boolean initial) {}
+  /**
+   * What one discovery found: new partitions and their starting offsets, and for the first listing
+   * of a bounded source their stopping offsets.
+   */
+  record Discovery(
+      Map<TopicPartition, Long> newPartitions,
+      Map<TopicPartition, Long> stoppingOffsets,
+      boolean initial) {
+    Discovery(Map<TopicPartition, Long> newPartitions, boolean initial) {
+      this(newPartitions, Map.of(), initial);
+    }
+  }
 
   /**
    * Lists partitions and resolves the starting offsets of new ones; on callAsync threads. Until
@@ -211,7 +269,37 @@ public final class KafkaSourceEnumerator
       }
     }
     Map<TopicPartition, Long> offsets = initial ? resolveStartingOffsets(fresh) : earliest(fresh);
-    return new Discovery(offsets, initial);
+    Map<TopicPartition, Long> stops =
+        initial && stoppingOffsets.isBounded() ? resolveStoppingOffsets(fresh) : Map.of();
+    return new Discovery(offsets, stops, initial);
+  }
+
+  private Map<TopicPartition, Long> resolveStoppingOffsets(Collection<TopicPartition> partitions)
+      throws Exception {
+    KafkaMetadataClient c = client();
+    switch (stoppingOffsets.type()) {
+      case LATEST:
+        return require(partitions, c.latestOffsets(partitions, REQUEST_TIMEOUT), "end");
+      case TIMESTAMP:
+        return atTimestampOrEnd(partitions, stoppingOffsets.timestamp());
+      default:
+        throw new IllegalStateException("Unhandled stopping offsets " + stoppingOffsets.type());
+    }
+  }
+
+  /**
+   * The offset of each partition's first record at or after {@code timestamp}; its end offset when
+   * it has none.
+   */
+  private Map<TopicPartition, Long> atTimestampOrEnd(
+      Collection<TopicPartition> partitions, java.time.Instant timestamp) throws Exception {
+    KafkaMetadataClient c = client();
+    Map<TopicPartition, Long> offsets =
+        new HashMap<>(c.offsetsForTimestamp(partitions, timestamp.toEpochMilli(), REQUEST_TIMEOUT));
+    List<TopicPartition> none = new ArrayList<>(partitions);
+    none.removeAll(offsets.keySet());
+    offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
+    return offsets;
   }
 
   private Map<TopicPartition, Long> resolveStartingOffsets(Collection<TopicPartition> partitions)
@@ -223,16 +311,7 @@ public final class KafkaSourceEnumerator
       case LATEST:
         return require(partitions, c.latestOffsets(partitions, REQUEST_TIMEOUT), "end");
       case TIMESTAMP:
-        {
-          Map<TopicPartition, Long> offsets =
-              new HashMap<>(
-                  c.offsetsForTimestamp(
-                      partitions, startingOffsets.timestamp().toEpochMilli(), REQUEST_TIMEOUT));
-          List<TopicPartition> none = new ArrayList<>(partitions);
-          none.removeAll(offsets.keySet());
-          offsets.putAll(require(none, c.latestOffsets(none, REQUEST_TIMEOUT), "end"));
-          return offsets;
-        }
+        return atTimestampOrEnd(partitions, startingOffsets.timestamp());
       case COMMITTED:
         {
           Map<TopicPartition, Long> offsets =
@@ -287,21 +366,41 @@ public final class KafkaSourceEnumerator
     Map<TopicPartition, Long> found = new TreeMap<>(ORDER);
     found.putAll(discovery.newPartitions());
     List<String> added = new ArrayList<>();
+    boolean first = discovery.initial() && wasInitial;
     for (Map.Entry<TopicPartition, Long> e : found.entrySet()) {
       TopicPartition partition = e.getKey();
       if (assigned.contains(partition) || unassigned.containsKey(partition)) {
         continue;
       }
+      if (stoppingOffsets.isBounded()) {
+        if (!first) {
+          // cannot happen (a bounded source lists once); partitions found later are not read
+          continue;
+        }
+        Long stop = discovery.stoppingOffsets().get(partition);
+        if (stop == null) {
+          throw new IllegalStateException("No stopping offset resolved for " + partition);
+        }
+        unassigned.put(partition, KafkaPartitionSplit.of(partition, e.getValue(), stop));
+        added.add(partition.toString());
+        continue;
+      }
       // a listing that began before the first one was handled resolved with the starting
       // strategy; a partition it found is new since the first listing and starts at earliest
-      long offset = discovery.initial() && wasInitial ? e.getValue() : KafkaPartitionSplit.EARLIEST;
+      long offset = first ? e.getValue() : KafkaPartitionSplit.EARLIEST;
       unassigned.put(partition, KafkaPartitionSplit.of(partition, offset));
       added.add(partition.toString());
     }
     initialDiscoveryDone = true;
     listedThisRun = true;
     if (!added.isEmpty()) {
-      if (wasInitial) {
+      if (wasInitial && stoppingOffsets.isBounded()) {
+        LOG.info(
+            "Kafka source of {}: {} partitions, bounded: reading up to {}",
+            describeTopics(),
+            added.size(),
+            unassigned.values());
+      } else if (wasInitial) {
         LOG.info("Kafka source of {}: {} partitions", describeTopics(), added.size());
       } else {
         LOG.info(
@@ -312,6 +411,27 @@ public final class KafkaSourceEnumerator
     }
     publishSnapshot();
     assignUnassigned();
+    signalNoMoreSplits();
+  }
+
+  /**
+   * For a bounded source whose partitions are all known: tells each registered reader that owns no
+   * split still waiting for it that it gets no more splits.
+   */
+  private void signalNoMoreSplits() {
+    if (!stoppingOffsets.isBounded() || !initialDiscoveryDone) {
+      return;
+    }
+    int parallelism = context.parallelism();
+    Set<Integer> waiting = new HashSet<>();
+    for (KafkaPartitionSplit split : unassigned.values()) {
+      waiting.add(PartitionAssigner.ownerOf(split.topicPartition(), parallelism));
+    }
+    for (int reader : new java.util.TreeSet<>(context.registeredReaders())) {
+      if (!waiting.contains(reader) && signalledNoMoreSplits.add(reader)) {
+        context.signalNoMoreSplits(reader);
+      }
+    }
   }
 
   private void assignUnassigned() {

@@ -34,7 +34,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The worker talks to it through commands (assign and seek new partitions, commit offsets),
  * which the fetch thread runs between two polls; a command wakes a blocked poll up. A failure of
- * the consumer is kept and rethrown to the worker by {@link #checkFailure()}. Thread-safe.
+ * the consumer is kept and rethrown to the worker by {@link #checkFailure()}.
+ *
+ * <p>Partitions with a stopping offset (a bounded source): after each poll the fetch thread checks
+ * the consumer's position of each, and once it reached the stopping offset, pauses the partition
+ * and reports it as ended with that poll's batch. The position, not the offset of the last record,
+ * decides: with read_committed the position moves past transaction markers and aborted records,
+ * which are never returned as records. Thread-safe.
  */
 final class KafkaFetcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFetcher.class);
@@ -43,6 +49,12 @@ final class KafkaFetcher implements Runnable {
   private static final Duration CLOSE_COMMIT_TIMEOUT = Duration.ofSeconds(5);
   private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
+  /**
+   * What one poll brought: its records, and the partitions whose position reached their stopping
+   * offset with them (partition to position).
+   */
+  record Fetch(ConsumerRecords<byte[], byte[]> records, Map<TopicPartition, Long> ended) {}
+
   /** Something the fetch thread runs with the consumer. */
   @FunctionalInterface
   private interface Command {
@@ -50,7 +62,7 @@ final class KafkaFetcher implements Runnable {
   }
 
   private final Supplier<Consumer<byte[], byte[]>> consumerFactory;
-  private final ArrayBlockingQueue<ConsumerRecords<byte[], byte[]>> batches;
+  private final ArrayBlockingQueue<Fetch> batches;
   private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
   private final Runnable onBatchOrFailure;
   private final String description;
@@ -62,6 +74,10 @@ final class KafkaFetcher implements Runnable {
 
   // fetch thread only
   private final Set<TopicPartition> assignment = new HashSet<>();
+  // assigned partitions with a stopping offset their position has not reached yet
+  private final Map<TopicPartition, Long> stopping = new HashMap<>();
+  // assigned partitions whose position reached their stopping offset (paused)
+  private final Set<TopicPartition> ended = new HashSet<>();
   private int failedCommitsInARow;
 
   /**
@@ -89,8 +105,8 @@ final class KafkaFetcher implements Runnable {
   }
 
   /** The next batch, or null when none is ready; never blocks. Worker thread. */
-  ConsumerRecords<byte[], byte[]> poll() {
-    ConsumerRecords<byte[], byte[]> batch = batches.poll();
+  Fetch poll() {
+    Fetch batch = batches.poll();
     if (batch != null) {
       LockSupport.unpark(thread);
     }
@@ -115,13 +131,19 @@ final class KafkaFetcher implements Runnable {
     }
   }
 
-  /** Starts reading {@code splits} at their next offsets. Any thread. */
+  /**
+   * Starts reading {@code splits} at their next offsets, up to their stopping offsets if they have
+   * one. Any thread.
+   */
   void addSplits(List<KafkaPartitionSplit> splits) {
     List<KafkaPartitionSplit> copy = List.copyOf(splits);
     submit(
         c -> {
           for (KafkaPartitionSplit split : copy) {
             assignment.add(split.topicPartition());
+            if (split.hasStoppingOffset()) {
+              stopping.put(split.topicPartition(), split.stoppingOffset());
+            }
           }
           c.assign(new ArrayList<>(assignment));
           for (KafkaPartitionSplit split : copy) {
@@ -188,7 +210,7 @@ final class KafkaFetcher implements Runnable {
         while ((command = commands.poll()) != null) {
           runCommand(command, c);
         }
-        if (assignment.isEmpty() || batches.remainingCapacity() == 0) {
+        if (assignment.size() == ended.size() || batches.remainingCapacity() == 0) {
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
           continue;
         }
@@ -198,9 +220,10 @@ final class KafkaFetcher implements Runnable {
         } catch (WakeupException e) {
           continue;
         }
-        if (!records.isEmpty()) {
+        Map<TopicPartition, Long> endedNow = stopping.isEmpty() ? Map.of() : endedPartitions(c);
+        if (!records.isEmpty() || !endedNow.isEmpty()) {
           // only this thread adds, and it checked for room above
-          batches.add(records);
+          batches.add(new Fetch(records, endedNow));
           onBatchOrFailure.run();
         }
       }
@@ -227,6 +250,32 @@ final class KafkaFetcher implements Runnable {
       }
       onBatchOrFailure.run();
     }
+  }
+
+  /**
+   * The partitions whose position reached their stopping offset since the last call, now paused so
+   * that records written after the stopping offset are not fetched.
+   */
+  private Map<TopicPartition, Long> endedPartitions(Consumer<byte[], byte[]> c) {
+    Map<TopicPartition, Long> endedNow = new HashMap<>();
+    for (Map.Entry<TopicPartition, Long> e : stopping.entrySet()) {
+      long position;
+      try {
+        // known after a poll; a partition still looking up its earliest offset is tried later
+        position = c.position(e.getKey(), Duration.ZERO);
+      } catch (org.apache.kafka.common.errors.TimeoutException notYet) {
+        continue;
+      }
+      if (position >= e.getValue()) {
+        endedNow.put(e.getKey(), position);
+      }
+    }
+    if (!endedNow.isEmpty()) {
+      c.pause(endedNow.keySet());
+      stopping.keySet().removeAll(endedNow.keySet());
+      ended.addAll(endedNow.keySet());
+    }
+    return endedNow;
   }
 
   /**

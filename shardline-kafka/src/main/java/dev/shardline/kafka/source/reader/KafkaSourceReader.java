@@ -4,6 +4,7 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.InputStatus;
 import dev.shardline.api.ReaderOutput;
+import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.format.RecordCoordinates;
@@ -41,7 +42,16 @@ import org.apache.kafka.common.TopicPartition;
  *
  * <p>Each record's value goes through the {@link RecordDecoder} (format, framing, bad-data policy)
  * with its coordinates {@code topic}, {@code partition}, {@code offset}; a null value (tombstone)
- * is decoded as empty bytes. All methods run on the worker thread.
+ * is decoded as empty bytes.
+ *
+ * <p>Bounded sources: a split with a stopping offset is read up to it (records at or after it are
+ * not handed downstream) and is then finished: when its next offset reaches the stopping offset, or
+ * when the consumer's position does (see {@link KafkaFetcher}; with read_committed, transaction
+ * markers and aborted records may end a partition). A finished split stays in the reader's state at
+ * its stopping offset, so a restore finishes it again at once. Once the enumerator said no more
+ * splits come and every owned split is finished, {@link #pollNext} returns {@code END_OF_INPUT}. An
+ * unbounded reader drops the stopping offsets of splits restored from a bounded source's checkpoint
+ * and reads on. All methods run on the worker thread.
  *
  * @param <V> the decoded value
  * @param <T> what it emits (the value, or a {@code KafkaRecord} with metadata)
@@ -57,6 +67,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   private final RecordEmitter<V, T> emitter;
   private final RecordRateLimiter rateLimiter;
   private final boolean commitOffsets;
+  private final boolean bounded;
+  private final String stoppingDescription;
   private final KafkaFetcher fetcher;
   private final Counter recordsCounter;
   private final Counter bytesCounter;
@@ -69,14 +81,19 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   private final Coordinates coordinates = new Coordinates();
   private final Emit emit = new Emit();
   private Iterator<TopicPartition> batchPartitions;
+  private KafkaFetcher.Fetch fetch;
   private ConsumerRecords<byte[], byte[]> batch;
   private List<ConsumerRecord<byte[], byte[]>> partitionRecords;
   private PartitionPosition partitionPosition;
   private int recordIndex;
   private CompletableFuture<Void> rateLimitWait;
   private boolean started;
+  private boolean noMoreSplits;
+  private int unfinished;
 
   /**
+   * A reader of an unbounded source.
+   *
    * @param source the source's identity, for metrics
    * @param description what it reads (topics, reader index), for thread names and errors
    * @param messagesPerSecond this reader's share of the rate limit; 0 for none
@@ -91,7 +108,39 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
       double messagesPerSecond,
       boolean commitOffsets) {
+    this(
+        context,
+        source,
+        description,
+        decoder,
+        emitter,
+        consumerFactory,
+        messagesPerSecond,
+        commitOffsets,
+        null);
+  }
+
+  /**
+   * @param source the source's identity, for metrics
+   * @param description what it reads (topics, reader index), for thread names and errors
+   * @param messagesPerSecond this reader's share of the rate limit; 0 for none
+   * @param commitOffsets whether to commit checkpointed offsets to the consumer group
+   * @param stoppingOffsets for a bounded source, how its stopping offsets were configured (e.g.
+   *     {@code stoppingOffsets.type latest}, for errors); null for an unbounded source
+   */
+  public KafkaSourceReader(
+      SourceReaderContext context,
+      String source,
+      String description,
+      RecordDecoder<V> decoder,
+      RecordEmitter<V, T> emitter,
+      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
+      double messagesPerSecond,
+      boolean commitOffsets,
+      String stoppingOffsets) {
     checkNotNull(context, "context");
+    this.bounded = stoppingOffsets != null;
+    this.stoppingDescription = stoppingOffsets;
     this.decoder = checkNotNull(decoder, "decoder");
     this.emitter = checkNotNull(emitter, "emitter");
     this.rateLimiter =
@@ -125,25 +174,62 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
 
   @Override
   public void addSplits(List<KafkaPartitionSplit> splits) {
-    for (KafkaPartitionSplit split : splits) {
-      positions.put(split.topicPartition(), new PartitionPosition(split.nextOffset()));
+    List<KafkaPartitionSplit> toRead = new ArrayList<>(splits.size());
+    for (KafkaPartitionSplit given : splits) {
+      KafkaPartitionSplit split = given;
+      if (!bounded && split.hasStoppingOffset()) {
+        // restored from a bounded source's checkpoint: this source reads on
+        split = split.withoutStoppingOffset();
+      }
+      if (bounded && !split.hasStoppingOffset()) {
+        throw new ShardlineException(
+            "Partition "
+                + split.splitId()
+                + " comes from the checkpoint of an unbounded Kafka source (no stopping offset),"
+                + " but this source is bounded ("
+                + stoppingDescription
+                + "): a bounded source resolves its stopping offsets when it first starts. Start"
+                + " it with a new checkpoint directory, or remove stoppingOffsets to read on"
+                + " without end");
+      }
+      PartitionPosition position = new PartitionPosition(split.nextOffset(), split);
+      PartitionPosition previous = positions.put(split.topicPartition(), position);
+      if (previous != null && !previous.finished) {
+        unfinished--;
+      }
+      if (!position.finished) {
+        unfinished++;
+        toRead.add(split);
+      }
     }
-    fetcher.addSplits(splits);
+    if (!toRead.isEmpty()) {
+      fetcher.addSplits(toRead);
+    }
   }
 
   @Override
   public void notifyNoMoreSplits() {
-    // Kafka partitions never end; the source is unbounded
+    // only bounded sources' enumerators send it; then the reader ends once its splits are finished
+    noMoreSplits = true;
+  }
+
+  /** Whether this reader emitted everything it ever will. */
+  private boolean reachedEnd() {
+    return bounded && noMoreSplits && unfinished == 0;
   }
 
   @Override
   public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
     if (batch == null) {
+      if (reachedEnd()) {
+        return InputStatus.END_OF_INPUT;
+      }
       fetcher.checkFailure();
-      batch = fetcher.poll();
-      if (batch == null) {
+      fetch = fetcher.poll();
+      if (fetch == null) {
         return InputStatus.NOTHING_AVAILABLE;
       }
+      batch = fetch.records();
       batchPartitions = batch.partitions().iterator();
       partitionRecords = null;
     }
@@ -155,6 +241,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         if (partitionRecords == null || recordIndex >= partitionRecords.size()) {
           if (!batchPartitions.hasNext()) {
             batch = null;
+            endPartitions(fetch.ended());
+            fetch = null;
             break;
           }
           TopicPartition partition = batchPartitions.next();
@@ -169,7 +257,9 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
           }
         }
         ConsumerRecord<byte[], byte[]> record = partitionRecords.get(recordIndex);
-        if (record.offset() < partitionPosition.nextOffset) {
+        if (record.offset() < partitionPosition.nextOffset
+            || record.offset() >= partitionPosition.stoppingOffset) {
+          // already handed downstream, or at or past the stopping offset (then never read)
           recordIndex++;
           continue;
         }
@@ -185,6 +275,9 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         emit.record = record;
         decoder.decode(value, coordinates, emit);
         partitionPosition.nextOffset = record.offset() + 1;
+        if (partitionPosition.nextOffset >= partitionPosition.stoppingOffset) {
+          finish(partitionPosition);
+        }
         recordIndex++;
         records++;
         bytes += value.length;
@@ -196,7 +289,28 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         bytesCounter.increment(bytes);
       }
     }
+    if (reachedEnd()) {
+      return InputStatus.END_OF_INPUT;
+    }
     return fetcher.hasBatch() ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  }
+
+  /** Marks the partitions whose consumer position reached their stopping offset finished. */
+  private void endPartitions(Map<TopicPartition, Long> ended) {
+    for (TopicPartition partition : ended.keySet()) {
+      PartitionPosition position = positions.get(partition);
+      if (position != null && !position.finished) {
+        // every record before the position that is not past the stopping offset was emitted;
+        // the offsets in between hold transaction markers or aborted records
+        position.nextOffset = Math.max(position.nextOffset, position.stoppingOffset);
+        finish(position);
+      }
+    }
+  }
+
+  private void finish(PartitionPosition position) {
+    position.finished = true;
+    unfinished--;
   }
 
   @Override
@@ -207,7 +321,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
       }
       rateLimitWait = null;
     }
-    if (batch != null || fetcher.hasBatch() || fetcher.hasFailed()) {
+    if (batch != null || fetcher.hasBatch() || fetcher.hasFailed() || reachedEnd()) {
       return AVAILABLE;
     }
     CompletableFuture<Void> future = available.get();
@@ -233,7 +347,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
     Map<TopicPartition, Long> offsets = new HashMap<>();
     for (Map.Entry<TopicPartition, PartitionPosition> e : positions.entrySet()) {
       long next = e.getValue().nextOffset;
-      splits.add(KafkaPartitionSplit.of(e.getKey(), next));
+      splits.add(e.getValue().split.withNextOffset(next));
       if (next >= 0) {
         offsets.put(e.getKey(), next);
       }
@@ -266,10 +380,20 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
 
   /** The next offset of one partition, mutable by the worker thread. */
   private static final class PartitionPosition {
-    long nextOffset;
+    /** The split as assigned: topic, partition and stopping offset. */
+    final KafkaPartitionSplit split;
 
-    PartitionPosition(long nextOffset) {
+    /** Long.MAX_VALUE when the partition has no stopping offset. */
+    final long stoppingOffset;
+
+    long nextOffset;
+    boolean finished;
+
+    PartitionPosition(long nextOffset, KafkaPartitionSplit split) {
+      this.split = split;
       this.nextOffset = nextOffset;
+      this.stoppingOffset = split.hasStoppingOffset() ? split.stoppingOffset() : Long.MAX_VALUE;
+      this.finished = split.isFinished();
     }
   }
 

@@ -8,15 +8,22 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 
 /**
- * Serializer of {@link KafkaPartitionSplit}. Version 1 ({@link DataOutputStream} encoding): {@code
- * UTF topic, int partition, long nextOffset} ({@code -2} for earliest). Stateless and thread-safe.
+ * Serializer of {@link KafkaPartitionSplit} ({@link DataOutputStream} encoding). Stateless and
+ * thread-safe.
+ *
+ * <ul>
+ *   <li>Version 2 (current): {@code UTF topic, int partition, long nextOffset} ({@code -2} for
+ *       earliest){@code , long stoppingOffset} ({@link Long#MIN_VALUE} for none).
+ *   <li>Version 1: {@code UTF topic, int partition, long nextOffset}; read as a split without a
+ *       stopping offset.
+ * </ul>
  */
 public final class KafkaPartitionSplitSerializer
     implements VersionedSerializer<KafkaPartitionSplit> {
   /** The one instance. */
   public static final KafkaPartitionSplitSerializer INSTANCE = new KafkaPartitionSplitSerializer();
 
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
 
   private KafkaPartitionSplitSerializer() {}
 
@@ -27,7 +34,7 @@ public final class KafkaPartitionSplitSerializer
 
   @Override
   public byte[] serialize(KafkaPartitionSplit split) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(32);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(40);
     try (DataOutputStream out = new DataOutputStream(bytes)) {
       write(split, out);
     }
@@ -38,7 +45,7 @@ public final class KafkaPartitionSplitSerializer
   public KafkaPartitionSplit deserialize(int version, byte[] serialized) throws IOException {
     checkVersion(version);
     try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-      KafkaPartitionSplit split = read(in);
+      KafkaPartitionSplit split = read(version, in);
       if (in.available() > 0) {
         throw new IOException("Kafka partition split has " + in.available() + " trailing bytes");
       }
@@ -51,26 +58,29 @@ public final class KafkaPartitionSplitSerializer
     out.writeUTF(split.topic());
     out.writeInt(split.partition());
     out.writeLong(split.nextOffset());
+    out.writeLong(split.stoppingOffset());
   }
 
-  /** Reads a split written by {@link #write} of version 1. */
-  public static KafkaPartitionSplit read(DataInputStream in) throws IOException {
+  /** Reads a split written by {@link #write} of {@code version} (1 or 2). */
+  public static KafkaPartitionSplit read(int version, DataInputStream in) throws IOException {
+    checkVersion(version);
     String topic = in.readUTF();
     int partition = in.readInt();
     long offset = in.readLong();
+    long stoppingOffset = version >= 2 ? in.readLong() : KafkaPartitionSplit.NO_STOPPING_OFFSET;
     try {
-      return new KafkaPartitionSplit(topic, partition, offset);
+      return new KafkaPartitionSplit(topic, partition, offset, stoppingOffset);
     } catch (IllegalArgumentException e) {
       throw new IOException("Malformed Kafka partition split: " + e.getMessage(), e);
     }
   }
 
   private static void checkVersion(int version) throws IOException {
-    if (version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new IOException(
           "Unknown Kafka partition split version "
               + version
-              + "; this Shardline reads version "
+              + "; this Shardline reads versions 1 to "
               + VERSION);
     }
   }

@@ -30,16 +30,11 @@ class KafkaEnumeratorStateSerializerTest {
   }
 
   @Test
-  void theCurrentVersionWritesVersion1WithPartitionsSorted() throws IOException {
-    assertThat(SERIALIZER.version()).isEqualTo(1);
-    assertThat(Hex.of(SERIALIZER.serialize(STATE))).isEqualTo(V1);
-  }
-
-  @Test
   void unknownVersionsAndMalformedBytesAreRefused() {
     assertThatThrownBy(() -> SERIALIZER.deserialize(9, Hex.bytes(V1)))
         .isInstanceOf(IOException.class)
-        .hasMessage("Unknown Kafka enumerator state version 9; this Shardline reads version 1");
+        .hasMessage(
+            "Unknown Kafka enumerator state version 9; this Shardline reads versions 1 to 2");
     assertThatThrownBy(() -> SERIALIZER.deserialize(1, Hex.bytes("01ffffffff")))
         .hasMessage("Malformed Kafka enumerator state: negative count -1");
     assertThatThrownBy(() -> SERIALIZER.deserialize(1, Hex.bytes(V1 + "ab")))

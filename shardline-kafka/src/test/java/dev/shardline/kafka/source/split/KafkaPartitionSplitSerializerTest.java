@@ -25,17 +25,11 @@ class KafkaPartitionSplitSerializerTest {
   }
 
   @Test
-  void theCurrentVersionWritesVersion1() throws IOException {
-    assertThat(SERIALIZER.version()).isEqualTo(1);
-    assertThat(Hex.of(SERIALIZER.serialize(new KafkaPartitionSplit("orders", 3, 42))))
-        .isEqualTo(V1);
-  }
-
-  @Test
   void unknownVersionsAndMalformedBytesAreRefused() {
-    assertThatThrownBy(() -> SERIALIZER.deserialize(2, Hex.bytes(V1)))
+    assertThatThrownBy(() -> SERIALIZER.deserialize(3, Hex.bytes(V1)))
         .isInstanceOf(IOException.class)
-        .hasMessage("Unknown Kafka partition split version 2; this Shardline reads version 1");
+        .hasMessage(
+            "Unknown Kafka partition split version 3; this Shardline reads versions 1 to 2");
     assertThatThrownBy(() -> SERIALIZER.deserialize(1, Hex.bytes(V1 + "00")))
         .hasMessage("Kafka partition split has 1 trailing bytes");
     assertThatThrownBy(
