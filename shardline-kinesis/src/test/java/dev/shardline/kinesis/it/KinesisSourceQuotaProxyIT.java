@@ -76,6 +76,8 @@ class KinesisSourceQuotaProxyIT {
               .metrics(metrics)
               .build();
       pipeline.start();
+      double throttledCalls;
+      double renewals;
       // stopped also when an assertion fails, before the proxy and the server are closed
       try {
         // the injected faults go to the pipeline's calls only: the rival starts once they are used
@@ -122,21 +124,21 @@ class KinesisSourceQuotaProxyIT {
           competitor.join();
         }
         assertThat(pipeline.isDone()).as("the pipeline is still running").isFalse();
-        double throttled = sum(metrics, KinesisMetricNames.THROTTLED_CALLS);
-        double renewals = sum(metrics, KinesisMetricNames.ITERATOR_RENEWALS);
+        throttledCalls = sum(metrics, KinesisMetricNames.THROTTLED_CALLS);
+        renewals = sum(metrics, KinesisMetricNames.ITERATOR_RENEWALS);
       } finally {
         pipeline.stop();
       }
 
       List<String> values = sink.records();
       assertThat(values).hasSize(COUNT).doesNotHaveDuplicates();
-      assertThat(throttled).as("throttled calls counted").isPositive();
+      assertThat(throttledCalls).as("throttled calls counted").isPositive();
       assertThat(renewals).as("iterator renewals counted").isGreaterThanOrEqualTo(3);
       assertThat(proxy.counters().throttledGetRecordsCalls()).isPositive();
       System.out.printf(
           "KinesisSourceQuotaProxyIT: %d records, %.0f throttled calls counted by the source, %d"
               + " by the proxy, %.0f iterator renewals%n",
-          values.size(), throttled, proxy.counters().throttledGetRecordsCalls(), renewals);
+          values.size(), throttledCalls, proxy.counters().throttledGetRecordsCalls(), renewals);
     }
   }
 
