@@ -65,7 +65,7 @@ class OrphanedServersIT {
       // Then each server process exits by itself within seconds
       Await.until(
           server + " processes " + started + " to exit after their JVM was killed",
-          Duration.ofSeconds(15),
+          Duration.ofSeconds(30),
           Duration.ofMillis(50),
           () -> started.stream().noneMatch(ProcessHandle::isAlive));
     } finally {
