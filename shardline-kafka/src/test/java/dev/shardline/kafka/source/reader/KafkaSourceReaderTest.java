@@ -213,11 +213,22 @@ class KafkaSourceReaderTest {
     assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
     assertThat(emitted).isEmpty();
     assertThat(reader.isAvailable()).as("waits for the bucket").isNotDone();
-    for (int step = 0; step < 20; step++) {
+    // two seconds at 10 per second, in steps of one record. The records reach the reader in
+    // batches queued by its fetch thread, which may lag behind on a busy machine: each step waits
+    // for its one record (in real time) rather than assuming it is already queued, and a record
+    // more than the clock allows fails the test.
+    for (int step = 1; step <= 20; step++) {
       time.advance(Duration.ofMillis(100));
-      reader.pollNext(output);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (emitted.size() < step) {
+        assertThat(System.nanoTime()).as("record %d emitted", step).isLessThan(deadline);
+        if (reader.pollNext(output) == InputStatus.NOTHING_AVAILABLE && emitted.size() < step) {
+          reader.isAvailable().get(10, TimeUnit.SECONDS);
+        }
+      }
+      assertThat(emitted).as("after %d ms", step * 100).hasSize(step);
     }
-    // two seconds at 10 per second
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
     assertThat(emitted).hasSize(20);
     assertThat(reader.snapshotState(1)).containsExactly(new KafkaPartitionSplit("orders", 0, 20));
   }
