@@ -50,12 +50,20 @@ class KafkaRescaleIT {
       Pipeline pipeline = pipeline(kafka, parallelism);
       pipeline.start();
       int expected = total;
-      Await.until(
-          Duration.ofSeconds(60),
-          () -> committed(kafka) >= expected,
-          () ->
-              "parallelism " + parallelism + ": committed " + committed(kafka) + " of " + expected);
-      pipeline.stop();
+      try {
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> committed(kafka) >= expected,
+            () ->
+                "parallelism "
+                    + parallelism
+                    + ": committed "
+                    + committed(kafka)
+                    + " of "
+                    + expected);
+      } finally {
+        pipeline.stop(); // also when the wait failed: no pipeline left running on the broker
+      }
     }
     assertThat(committed(kafka)).isEqualTo(total);
     Map<Integer, List<ConsumerRecord<byte[], byte[]>>> input =

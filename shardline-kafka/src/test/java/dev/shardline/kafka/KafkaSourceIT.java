@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,6 +54,25 @@ class KafkaSourceIT {
 
   @TempDir Path dir;
 
+  /** Every pipeline a test builds, stopped after it even when an assertion failed mid-way. */
+  private final List<Pipeline> pipelines = new ArrayList<>();
+
+  @AfterEach
+  void stopPipelines() {
+    for (Pipeline pipeline : pipelines) {
+      try {
+        pipeline.stop();
+      } catch (RuntimeException e) {
+        // the test has already failed or asserted this failure
+      }
+    }
+  }
+
+  private Pipeline track(Pipeline pipeline) {
+    pipelines.add(pipeline);
+    return pipeline;
+  }
+
   private KafkaSource.Builder<String> strings(LocalKafka kafka, String topic) {
     return KafkaSource.builder(StringFormat.utf8())
         .bootstrapServers(kafka.bootstrapServers())
@@ -61,14 +81,15 @@ class KafkaSourceIT {
 
   private <T> Pipeline pipeline(
       KafkaSource<T> source, CollectingSink<? super T> sink, String name) {
-    return Pipeline.from(source)
-        .to(sink)
-        .name(name)
-        .parallelism(2)
-        .checkpointInterval(Duration.ofMillis(200))
-        .checkpointDirectory(dir.resolve(name))
-        .restartPolicy(RestartPolicy.none())
-        .build();
+    return track(
+        Pipeline.from(source)
+            .to(sink)
+            .name(name)
+            .parallelism(2)
+            .checkpointInterval(Duration.ofMillis(200))
+            .checkpointDirectory(dir.resolve(name))
+            .restartPolicy(RestartPolicy.none())
+            .build());
   }
 
   @Test
@@ -285,17 +306,18 @@ class KafkaSourceIT {
     CollectingSink<JsonNode> sink = new CollectingSink<>();
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
     Pipeline pipeline =
-        Pipeline.from(
-                KafkaSource.builder(JsonFormat.forJsonNode())
-                    .bootstrapServers(kafka.bootstrapServers())
-                    .topics("bad-drop")
-                    .option("badData.policy", "drop")
-                    .build())
-            .to(sink)
-            .name("bad-drop")
-            .checkpointDirectory(dir.resolve("bad-drop"))
-            .metrics(metrics)
-            .build();
+        track(
+            Pipeline.from(
+                    KafkaSource.builder(JsonFormat.forJsonNode())
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .topics("bad-drop")
+                        .option("badData.policy", "drop")
+                        .build())
+                .to(sink)
+                .name("bad-drop")
+                .checkpointDirectory(dir.resolve("bad-drop"))
+                .metrics(metrics)
+                .build());
     pipeline.start();
     Await.until(TIMEOUT, () -> sink.size() >= 4, () -> "read " + sink.size());
     pipeline.stop();
@@ -310,17 +332,18 @@ class KafkaSourceIT {
     CollectingSink<JsonNode> sink = new CollectingSink<>();
     CollectingSink<DeadLetter> deadLetters = new CollectingSink<>();
     Pipeline pipeline =
-        Pipeline.from(
-                KafkaSource.builder(JsonFormat.forJsonNode())
-                    .bootstrapServers(kafka.bootstrapServers())
-                    .topics("bad-dlq")
-                    .option("badData.policy", BadDataPolicy.DEAD_LETTER)
-                    .build())
-            .to(sink)
-            .deadLetterTo(deadLetters)
-            .name("bad-dlq")
-            .checkpointDirectory(dir.resolve("bad-dlq"))
-            .build();
+        track(
+            Pipeline.from(
+                    KafkaSource.builder(JsonFormat.forJsonNode())
+                        .bootstrapServers(kafka.bootstrapServers())
+                        .topics("bad-dlq")
+                        .option("badData.policy", BadDataPolicy.DEAD_LETTER)
+                        .build())
+                .to(sink)
+                .deadLetterTo(deadLetters)
+                .name("bad-dlq")
+                .checkpointDirectory(dir.resolve("bad-dlq"))
+                .build());
     pipeline.start();
     Await.until(TIMEOUT, () -> sink.size() >= 4, () -> "read " + sink.size());
     pipeline.stop();
@@ -335,25 +358,47 @@ class KafkaSourceIT {
   }
 
   @Test
-  void theRateLimitHoldsWithinTenPercentOverTenSeconds(LocalKafka kafka) throws Exception {
+  void theRateLimitIsNeverExceededFromTheStartToTheLastRecord(LocalKafka kafka) throws Exception {
+    // Each reader's bucket starts empty and refills at its share of the limit, so however fast or
+    // slow the machine, the records read by any moment since the start are at most limit x the
+    // seconds elapsed. (How close to the limit the source gets is a speed figure, for benchmarks:
+    // a lower bound would fail on a slow or loaded machine.)
+    int count = 10_000;
     kafka.createTopic("rate", 6);
-    KafkaTestData.produce(kafka, "rate", 40_000, i -> KafkaTestData.text("rate", "k" + i, "r" + i));
+    KafkaTestData.produce(kafka, "rate", count, i -> KafkaTestData.text("rate", "k" + i, "r" + i));
     double limit = 2_000;
     CollectingSink<String> sink = new CollectingSink<>();
     Pipeline pipeline =
         pipeline(strings(kafka, "rate").messagesPerSecond(limit).build(), sink, "rate");
-    pipeline.start();
-    Await.until(TIMEOUT, () -> sink.size() > 0, () -> "nothing read");
-    Thread.sleep(1_000); // past the start, when partitions are being assigned
-    int start = sink.size();
     long startNanos = System.nanoTime();
-    Thread.sleep(10_000);
-    int end = sink.size();
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
-    pipeline.stop();
-    double rate = (end - start) / seconds;
-    System.out.printf("measured %.1f records/s against a limit of %.0f%n", rate, limit);
-    assertThat(rate).isBetween(limit * 0.9, limit * 1.1);
+    pipeline.start();
+    double worstExcess = Double.NEGATIVE_INFINITY;
+    String worst = "";
+    try {
+      long deadline = startNanos + TIMEOUT.toNanos();
+      while (true) {
+        int read = sink.size(); // read before the clock: the bound below is then conservative
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        double excess = read - limit * seconds;
+        if (excess > worstExcess) {
+          worstExcess = excess;
+          worst = String.format("%d records read %.3f s after the start", read, seconds);
+        }
+        if (read >= count) {
+          System.out.printf(
+              "%d records in %.1f s against a limit of %.0f/s%n", read, seconds, limit);
+          break;
+        }
+        assertThat(System.nanoTime())
+            .as("all %d records read within %s (read %d)", count, TIMEOUT, read)
+            .isLessThan(deadline);
+        Thread.sleep(20);
+      }
+    } finally {
+      pipeline.stop();
+    }
+    assertThat(worstExcess).as("records read beyond the limit, worst at " + worst).isLessThan(1);
+    assertThat(sink.records()).hasSize(count).doesNotHaveDuplicates();
   }
 
   @Test

@@ -66,24 +66,31 @@ class KinesisSinkReshardingIT {
                 },
                 "sink-writer");
         writer.start();
-        KinesisClient client = kinesis.client();
+        try {
+          KinesisClient client = kinesis.client();
 
-        awaitWritten(written, 1_000, failure);
-        client.updateShardCount(
-            b -> b.streamName(STREAM).targetShardCount(4).scalingType(ScalingType.UNIFORM_SCALING));
-        kinesis.waitForActive(STREAM);
-        awaitWritten(written, written.get() + 1_000, failure);
-        List<Shard> open = openShards(client);
-        assertThat(open).hasSize(4);
-        client.mergeShards(
-            b ->
-                b.streamName(STREAM)
-                    .shardToMerge(open.get(1).shardId())
-                    .adjacentShardToMerge(open.get(2).shardId()));
-        kinesis.waitForActive(STREAM);
-        awaitWritten(written, written.get() + 1_000, failure);
-        writing.set(false);
-        writer.join(60_000);
+          awaitWritten(written, 1_000, failure);
+          client.updateShardCount(
+              b ->
+                  b.streamName(STREAM)
+                      .targetShardCount(4)
+                      .scalingType(ScalingType.UNIFORM_SCALING));
+          kinesis.waitForActive(STREAM);
+          awaitWritten(written, written.get() + 1_000, failure);
+          List<Shard> open = openShards(client);
+          assertThat(open).hasSize(4);
+          client.mergeShards(
+              b ->
+                  b.streamName(STREAM)
+                      .shardToMerge(open.get(1).shardId())
+                      .adjacentShardToMerge(open.get(2).shardId()));
+          kinesis.waitForActive(STREAM);
+          awaitWritten(written, written.get() + 1_000, failure);
+        } finally {
+          // also when an assertion failed: the writer must not outlive the sink and the server
+          writing.set(false);
+          writer.join(60_000);
+        }
         assertThat(writer.isAlive()).as("the writer finished its flush").isFalse();
       }
       assertThat(failure.get()).as("the writer's failure").isNull();

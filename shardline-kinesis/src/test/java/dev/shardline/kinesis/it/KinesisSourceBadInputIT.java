@@ -122,9 +122,12 @@ class KinesisSourceBadInputIT {
         new CollectingSink<>(r -> r.value().get("n").asInt());
     Pipeline dropping = jsonPipeline(kinesalite, BadDataPolicy.DROP, dropped, null, "drop");
     dropping.start();
-    Await.until(
-        Duration.ofSeconds(30), () -> dropped.size() >= 2, () -> dropped.records().toString());
-    dropping.stop();
+    try {
+      Await.until(
+          Duration.ofSeconds(30), () -> dropped.size() >= 2, () -> dropped.records().toString());
+    } finally {
+      dropping.stop(); // also when the wait failed
+    }
     assertThat(dropped.records()).containsExactly(1, 2);
 
     // dead-letter: the good ones pass, the bad one goes to the dead-letter sink with coordinates
@@ -134,11 +137,14 @@ class KinesisSourceBadInputIT {
     Pipeline deadLettering =
         jsonPipeline(kinesalite, BadDataPolicy.DEAD_LETTER, good, letters, "dlq");
     deadLettering.start();
-    Await.until(
-        Duration.ofSeconds(30),
-        () -> good.size() >= 2 && letters.size() >= 1,
-        () -> good.records() + " " + letters.records());
-    deadLettering.stop();
+    try {
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> good.size() >= 2 && letters.size() >= 1,
+          () -> good.records() + " " + letters.records());
+    } finally {
+      deadLettering.stop(); // also when the wait failed
+    }
     assertThat(good.records()).containsExactly(1, 2);
     DeadLetter letter = letters.records().get(0);
     assertThat(new String(letter.payload(), UTF_8)).isEqualTo("not json");

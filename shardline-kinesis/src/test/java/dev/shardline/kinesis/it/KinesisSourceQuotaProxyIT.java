@@ -76,63 +76,69 @@ class KinesisSourceQuotaProxyIT {
               .metrics(metrics)
               .build();
       pipeline.start();
-      // the injected faults go to the pipeline's calls only: the rival starts once they are used
-      Await.until(
-          Duration.ofSeconds(30),
-          () -> proxy.faults().pending() == 0 || pipeline.isDone(),
-          () -> proxy.faults().pending() + " injected faults not yet used");
-      // another consumer of the same shards, through the proxy: it eats into the read quota
-      AtomicBoolean competing = new AtomicBoolean(true);
-      KinesisClient rival = proxy.client();
-      Thread competitor =
-          new Thread(
-              () -> {
-                List<String> iterators = new ArrayList<>();
-                for (Shard shard : rival.listShards(b -> b.streamName(STREAM)).shards()) {
-                  iterators.add(
-                      rival
-                          .getShardIterator(
-                              b ->
-                                  b.streamName(STREAM)
-                                      .shardId(shard.shardId())
-                                      .shardIteratorType(ShardIteratorType.LATEST))
-                          .shardIterator());
-                }
-                while (competing.get()) {
-                  for (String iterator : iterators) {
-                    try {
-                      rival.getRecords(b -> b.shardIterator(iterator).limit(1));
-                    } catch (RuntimeException throttled) {
-                      // expected
+      double throttledCalls;
+      double renewals;
+      // stopped also when an assertion fails, before the proxy and the server are closed
+      try {
+        // the injected faults go to the pipeline's calls only: the rival starts once they are used
+        Await.until(
+            Duration.ofSeconds(30),
+            () -> proxy.faults().pending() == 0 || pipeline.isDone(),
+            () -> proxy.faults().pending() + " injected faults not yet used");
+        // another consumer of the same shards, through the proxy: it eats into the read quota
+        AtomicBoolean competing = new AtomicBoolean(true);
+        KinesisClient rival = proxy.client();
+        Thread competitor =
+            new Thread(
+                () -> {
+                  List<String> iterators = new ArrayList<>();
+                  for (Shard shard : rival.listShards(b -> b.streamName(STREAM)).shards()) {
+                    iterators.add(
+                        rival
+                            .getShardIterator(
+                                b ->
+                                    b.streamName(STREAM)
+                                        .shardId(shard.shardId())
+                                        .shardIteratorType(ShardIteratorType.LATEST))
+                            .shardIterator());
+                  }
+                  while (competing.get()) {
+                    for (String iterator : iterators) {
+                      try {
+                        rival.getRecords(b -> b.shardIterator(iterator).limit(1));
+                      } catch (RuntimeException throttled) {
+                        // expected
+                      }
                     }
                   }
-                }
-              },
-              "rival");
-      competitor.start();
-      try {
-        Await.until(
-            Duration.ofSeconds(90),
-            () -> sink.size() >= COUNT || pipeline.isDone(),
-            () -> sink.size() + " of " + COUNT + " read");
+                },
+                "rival");
+        competitor.start();
+        try {
+          Await.until(
+              Duration.ofSeconds(90),
+              () -> sink.size() >= COUNT || pipeline.isDone(),
+              () -> sink.size() + " of " + COUNT + " read");
+        } finally {
+          competing.set(false);
+          competitor.join();
+        }
+        assertThat(pipeline.isDone()).as("the pipeline is still running").isFalse();
+        throttledCalls = sum(metrics, KinesisMetricNames.THROTTLED_CALLS);
+        renewals = sum(metrics, KinesisMetricNames.ITERATOR_RENEWALS);
       } finally {
-        competing.set(false);
-        competitor.join();
+        pipeline.stop();
       }
-      assertThat(pipeline.isDone()).as("the pipeline is still running").isFalse();
-      double throttled = sum(metrics, KinesisMetricNames.THROTTLED_CALLS);
-      double renewals = sum(metrics, KinesisMetricNames.ITERATOR_RENEWALS);
-      pipeline.stop();
 
       List<String> values = sink.records();
       assertThat(values).hasSize(COUNT).doesNotHaveDuplicates();
-      assertThat(throttled).as("throttled calls counted").isPositive();
+      assertThat(throttledCalls).as("throttled calls counted").isPositive();
       assertThat(renewals).as("iterator renewals counted").isGreaterThanOrEqualTo(3);
       assertThat(proxy.counters().throttledGetRecordsCalls()).isPositive();
       System.out.printf(
           "KinesisSourceQuotaProxyIT: %d records, %.0f throttled calls counted by the source, %d"
               + " by the proxy, %.0f iterator renewals%n",
-          values.size(), throttled, proxy.counters().throttledGetRecordsCalls(), renewals);
+          values.size(), throttledCalls, proxy.counters().throttledGetRecordsCalls(), renewals);
     }
   }
 

@@ -62,76 +62,86 @@ class KinesisSourceReshardingIT {
               .restartPolicy(RestartPolicy.none())
               .build();
       pipeline.start();
+      try {
 
-      KinesisClient client = kinesis.client();
-      AtomicBoolean writing = new AtomicBoolean(true);
-      AtomicLong written = new AtomicLong();
-      long[] next = new long[KEYS];
-      Thread writer =
-          new Thread(
-              () -> {
-                while (writing.get()) {
-                  List<PutRecordsRequestEntry> batch = new ArrayList<>();
-                  for (int k = 0; k < KEYS; k++) {
-                    batch.add(
-                        PutRecordsRequestEntry.builder()
-                            .partitionKey("key-" + k)
-                            .data(SdkBytes.fromUtf8String("key-" + k + ":" + next[k]))
-                            .build());
-                  }
-                  PutRecordsResponse response =
-                      client.putRecords(b -> b.streamName(STREAM).records(batch));
-                  for (int k = 0; k < KEYS; k++) {
-                    if (response.records().get(k).errorCode() == null) {
-                      next[k]++;
-                      written.incrementAndGet();
+        KinesisClient client = kinesis.client();
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicLong written = new AtomicLong();
+        long[] next = new long[KEYS];
+        Thread writer =
+            new Thread(
+                () -> {
+                  while (writing.get()) {
+                    List<PutRecordsRequestEntry> batch = new ArrayList<>();
+                    for (int k = 0; k < KEYS; k++) {
+                      batch.add(
+                          PutRecordsRequestEntry.builder()
+                              .partitionKey("key-" + k)
+                              .data(SdkBytes.fromUtf8String("key-" + k + ":" + next[k]))
+                              .build());
+                    }
+                    PutRecordsResponse response =
+                        client.putRecords(b -> b.streamName(STREAM).records(batch));
+                    for (int k = 0; k < KEYS; k++) {
+                      if (response.records().get(k).errorCode() == null) {
+                        next[k]++;
+                        written.incrementAndGet();
+                      }
                     }
                   }
-                }
-              },
-              "writer");
-      writer.start();
-
-      awaitWritten(written, 1_000);
-      client.updateShardCount(
-          b -> b.streamName(STREAM).targetShardCount(4).scalingType(ScalingType.UNIFORM_SCALING));
-      kinesis.waitForActive(STREAM);
-      awaitWritten(written, written.get() + 1_000);
-      List<Shard> open = openShards(client);
-      assertThat(open).hasSize(4);
-      client.mergeShards(
-          b ->
-              b.streamName(STREAM)
-                  .shardToMerge(open.get(1).shardId())
-                  .adjacentShardToMerge(open.get(2).shardId()));
-      kinesis.waitForActive(STREAM);
-      assertThat(openShards(client)).hasSize(3);
-      awaitWritten(written, written.get() + 1_000);
-      writing.set(false);
-      writer.join();
-
-      long total = written.get();
-      Await.until(
-          Duration.ofSeconds(60),
-          () -> sink.size() >= total,
-          () -> sink.size() + " of " + total + " records read");
-      pipeline.stop();
-
-      Map<String, Long> expectedNext = new HashMap<>();
-      List<String> outOfOrder = new ArrayList<>();
-      for (String value : sink.records()) {
-        String key = value.substring(0, value.indexOf(':'));
-        long counter = Long.parseLong(value.substring(value.indexOf(':') + 1));
-        long expected = expectedNext.getOrDefault(key, 0L);
-        if (counter != expected) {
-          outOfOrder.add(value + " (expected " + expected + ")");
+                },
+                "writer");
+        writer.start();
+        try {
+          awaitWritten(written, 1_000);
+          client.updateShardCount(
+              b ->
+                  b.streamName(STREAM)
+                      .targetShardCount(4)
+                      .scalingType(ScalingType.UNIFORM_SCALING));
+          kinesis.waitForActive(STREAM);
+          awaitWritten(written, written.get() + 1_000);
+          List<Shard> open = openShards(client);
+          assertThat(open).hasSize(4);
+          client.mergeShards(
+              b ->
+                  b.streamName(STREAM)
+                      .shardToMerge(open.get(1).shardId())
+                      .adjacentShardToMerge(open.get(2).shardId()));
+          kinesis.waitForActive(STREAM);
+          assertThat(openShards(client)).hasSize(3);
+          awaitWritten(written, written.get() + 1_000);
+        } finally {
+          // also when an assertion failed: no writer left running against a closed server
+          writing.set(false);
+          writer.join();
         }
-        expectedNext.put(key, counter + 1);
-      }
-      assertThat(outOfOrder).as("records out of order, duplicated or missing").isEmpty();
-      assertThat(sink.size()).isEqualTo(total);
-      for (int k = 0; k < KEYS; k++) {
-        assertThat(expectedNext.get("key-" + k)).isEqualTo(next[k]);
+
+        long total = written.get();
+        Await.until(
+            Duration.ofSeconds(60),
+            () -> sink.size() >= total,
+            () -> sink.size() + " of " + total + " records read");
+        pipeline.stop();
+
+        Map<String, Long> expectedNext = new HashMap<>();
+        List<String> outOfOrder = new ArrayList<>();
+        for (String value : sink.records()) {
+          String key = value.substring(0, value.indexOf(':'));
+          long counter = Long.parseLong(value.substring(value.indexOf(':') + 1));
+          long expected = expectedNext.getOrDefault(key, 0L);
+          if (counter != expected) {
+            outOfOrder.add(value + " (expected " + expected + ")");
+          }
+          expectedNext.put(key, counter + 1);
+        }
+        assertThat(outOfOrder).as("records out of order, duplicated or missing").isEmpty();
+        assertThat(sink.size()).isEqualTo(total);
+        for (int k = 0; k < KEYS; k++) {
+          assertThat(expectedNext.get("key-" + k)).isEqualTo(next[k]);
+        }
+      } finally {
+        pipeline.stop(); // a no-op after the stop above; stops it when an assertion failed
       }
     }
   }

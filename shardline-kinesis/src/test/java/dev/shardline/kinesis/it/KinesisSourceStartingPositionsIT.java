@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,9 +59,12 @@ class KinesisSourceStartingPositionsIT {
   void aDateReadsWhatArrivedFromThenOn(LocalKinesis kinesis) throws Exception {
     String stream = newStream(kinesis);
     put(kinesis, stream, "before");
-    Thread.sleep(1_100); // arrival times have second precision on some servers
-    Instant date = Instant.now();
-    Thread.sleep(100);
+    // Arrival times have second precision on some servers: the date is a whole second, more than
+    // a second after "before" arrived, so "before" is earlier and "after-*" no earlier than the
+    // date whether or not the server truncates (a date 100 ms before "after-*" could fall in the
+    // same second as their arrival and compare after a truncated arrival time)
+    Instant date = Instant.now().plusMillis(1_100).truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), date).toMillis()) + 100);
     put(kinesis, stream, "after-1", "after-2");
     assertThat(read(kinesis, stream, StartingPosition.atTimestamp(date), 2, null))
         .containsExactlyInAnyOrder("after-1", "after-2");

@@ -149,9 +149,13 @@ class NodePreloadIT {
       long sent = System.nanoTime();
       node.destroy();
 
-      // Then it exits at once, well before ServerProcess would fall back to SIGKILL
-      node.onExit().get(3, java.util.concurrent.TimeUnit.SECONDS);
-      assertThat(Duration.ofNanos(System.nanoTime() - sent)).isLessThan(Duration.ofSeconds(3));
+      // Then it exits on that signal alone: without the preload it would run on until killed
+      // (nothing but the test signals it here), so a generous wait for a loaded machine still fails
+      // when SIGTERM is ignored
+      node.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      System.out.printf(
+          "stubborn node server exited %d ms after SIGTERM%n",
+          Duration.ofNanos(System.nanoTime() - sent).toMillis());
     } finally {
       closeAndDeleteLog(server); // it ended on a signal from the test: close() keeps the log
     }

@@ -65,12 +65,22 @@ class OrphanedServersIT {
       // Then each server process exits by itself within seconds
       Await.until(
           server + " processes " + started + " to exit after their JVM was killed",
-          Duration.ofSeconds(15),
+          Duration.ofSeconds(30),
           Duration.ofMillis(50),
           () -> started.stream().noneMatch(ProcessHandle::isAlive));
     } finally {
       host.destroyForcibly();
-      started.forEach(ProcessHandle::destroyForcibly); // whatever the outcome, leave no orphan
+      // whatever the outcome, leave no orphan, and wait for it to be gone: a dying broker JVM
+      // would otherwise still count among this JVM's descendants in the next test class
+      // (LocalKafkaLifecycleIT counts them)
+      for (ProcessHandle process : started) {
+        process.destroyForcibly();
+        try {
+          process.onExit().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          // reported by the assertion above, or a process that ignores SIGKILL: nothing to do
+        }
+      }
       for (Path log : logs) {
         Files.deleteIfExists(log); // nobody closed the server that would have deleted it
       }

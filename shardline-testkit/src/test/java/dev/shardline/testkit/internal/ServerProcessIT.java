@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -41,7 +44,7 @@ class ServerProcessIT {
     Path log = server.logFile();
     Await.until(
         "the server to exit",
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         Duration.ofMillis(10),
         () -> !server.isAlive());
 
@@ -72,14 +75,24 @@ class ServerProcessIT {
     }
   }
 
-  private static ServerProcess start(String script) {
-    return ServerProcess.start("sh-server", new ProcessBuilder("sh", "-c", script));
+  /** Every server a test started, closed after it also when it failed: no sleep left running. */
+  private final List<ServerProcess> servers = new ArrayList<>();
+
+  @AfterEach
+  void closeServers() {
+    servers.forEach(ServerProcess::close);
+  }
+
+  private ServerProcess start(String script) {
+    ServerProcess server = ServerProcess.start("sh-server", new ProcessBuilder("sh", "-c", script));
+    servers.add(server);
+    return server;
   }
 
   private static void awaitLog(ServerProcess server, String text) {
     Await.until(
         "the server to print " + text,
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         Duration.ofMillis(10),
         () -> server.logTail(5).contains(text));
   }

@@ -37,16 +37,21 @@ class LocalKafkaLifecycleIT {
   void closeFreesThePortsDeletesTheDataAndLeavesNoProcess(LocalKafka.Mode mode) {
     // Given
     LocalKafka kafka = LocalKafka.builder().mode(mode).start();
-    kafka.createTopic("some-data", 1);
-    Records.produceNumbered(kafka, "some-data", 10, 1);
     int port = kafka.port();
     int controllerPort = kafka.controllerPort();
     Path dataDir = kafka.dataDir();
-    assertThat(dataDir).isDirectory();
-    assertThat(kafkaChildProcesses()).hasSize(mode == LocalKafka.Mode.CHILD_JVM ? 1 : 0);
     Optional<Path> log = kafka.logFile();
-    assertThat(log.isPresent()).isEqualTo(mode == LocalKafka.Mode.CHILD_JVM);
-    log.ifPresent(file -> assertThat(file).exists());
+    try {
+      kafka.createTopic("some-data", 1);
+      Records.produceNumbered(kafka, "some-data", 10, 1);
+      assertThat(dataDir).isDirectory();
+      assertThat(kafkaChildProcesses()).hasSize(mode == LocalKafka.Mode.CHILD_JVM ? 1 : 0);
+      assertThat(log.isPresent()).isEqualTo(mode == LocalKafka.Mode.CHILD_JVM);
+      log.ifPresent(file -> assertThat(file).exists());
+    } catch (RuntimeException | Error e) {
+      kafka.close(); // no broker left running for the rest of the suite
+      throw e;
+    }
 
     // When
     kafka.close();

@@ -30,7 +30,11 @@ class KinesisQuotaProxyFaultsIT {
   private static final String STREAM = "faults";
   private static final String SHARD = "shardId-000000000000";
 
-  /** Long enough for kinesis-local on a busy 2-core machine: only the TIMEOUT fault may hit it. */
+  /**
+   * The attempt timeout of {@link #timingOutClient}, which only makes the calls a TIMEOUT or
+   * SLOW_RESPONSE fault holds back: every other call goes through {@link #client}, without an
+   * attempt timeout, so a busy machine (kinesis-local answering in seconds) fails none of them.
+   */
   private static final Duration ATTEMPT_TIMEOUT = Duration.ofSeconds(3);
 
   @RegisterExtension
@@ -38,10 +42,12 @@ class KinesisQuotaProxyFaultsIT {
       new KinesisQuotaProxyExtension(kinesis -> kinesis.initialStream(STREAM, 1), proxy -> {});
 
   private static KinesisClient client;
+  private static KinesisClient timingOutClient;
 
   @BeforeAll
   static void clientWithoutRetries() {
-    client =
+    client = PROXY.get().clients().overrideConfiguration(noRetries()).buildSync();
+    timingOutClient =
         PROXY
             .get()
             .clients()
@@ -56,6 +62,7 @@ class KinesisQuotaProxyFaultsIT {
   @AfterAll
   static void closeClient() {
     client.close();
+    timingOutClient.close();
   }
 
   @Test
@@ -108,7 +115,7 @@ class KinesisQuotaProxyFaultsIT {
     long started = System.nanoTime();
     assertThatThrownBy(
             () ->
-                client.putRecord(
+                timingOutClient.putRecord(
                     b ->
                         b.streamName(STREAM)
                             .partitionKey("k")
@@ -131,7 +138,7 @@ class KinesisQuotaProxyFaultsIT {
     // When / Then
     assertThatThrownBy(
             () ->
-                client.putRecord(
+                timingOutClient.putRecord(
                     b ->
                         b.streamName(STREAM)
                             .partitionKey("k")
@@ -139,7 +146,7 @@ class KinesisQuotaProxyFaultsIT {
         .isInstanceOf(ApiCallAttemptTimeoutException.class);
     Await.until(
         "the unconfirmed record on the server",
-        Duration.ofSeconds(10),
+        Duration.ofSeconds(30),
         Duration.ofMillis(50),
         () -> stored().contains("written-but-unconfirmed"));
     assertThat(PROXY.get().counters().injectedFaults(Fault.Kind.SLOW_RESPONSE)).isEqualTo(1);

@@ -202,8 +202,12 @@ class KafkaSourceReaderTest {
 
   @Test
   void theRateLimitHoldsRecordsBackWithoutBlocking() throws Exception {
+    // One record per 10 s of the manual clock. The bucket is read on the manual clock, but the
+    // future isAvailable() returns while the bucket is empty completes after that delay in real
+    // time: at 10 s, no pause of a busy machine completes it before the check below (at 10/s, a
+    // 100 ms pause did).
     ManualTime time = new ManualTime();
-    reader(time, BadDataPolicy.FAIL, 10); // 10 records per second
+    reader(time, BadDataPolicy.FAIL, 0.1);
     reader.addSplits(List.of(new KafkaPartitionSplit("orders", 0, 0)));
     awaitAssigned(P0);
     for (int i = 0; i < 50; i++) {
@@ -213,11 +217,22 @@ class KafkaSourceReaderTest {
     assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
     assertThat(emitted).isEmpty();
     assertThat(reader.isAvailable()).as("waits for the bucket").isNotDone();
-    for (int step = 0; step < 20; step++) {
-      time.advance(Duration.ofMillis(100));
-      reader.pollNext(output);
+    // 200 s of the manual clock, in steps of one record. The records reach the reader in batches
+    // queued by its fetch thread, which may lag behind on a busy machine: each step polls (in real
+    // time) until its one record came rather than assuming it was already queued, and a record
+    // more than the clock allows fails the test.
+    for (int step = 1; step <= 20; step++) {
+      time.advance(Duration.ofSeconds(10));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (emitted.size() < step) {
+        assertThat(System.nanoTime()).as("record %d emitted", step).isLessThan(deadline);
+        if (reader.pollNext(output) == InputStatus.NOTHING_AVAILABLE && emitted.size() < step) {
+          Thread.sleep(1); // a batch still to come from the fetch thread
+        }
+      }
+      assertThat(emitted).as("after %d s", step * 10).hasSize(step);
     }
-    // two seconds at 10 per second
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
     assertThat(emitted).hasSize(20);
     assertThat(reader.snapshotState(1)).containsExactly(new KafkaPartitionSplit("orders", 0, 20));
   }

@@ -448,14 +448,21 @@ class KinesisShardReaderTest {
 
   @Test
   void isAvailableCompletesWhenAShardBecomesDue() throws Exception {
-    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    // The wake-up timer runs on real time, its delay computed from the manual clock: with calls
+    // 30 s apart, no pause of a busy machine fires it before the isNotDone check (with the
+    // default 200 ms and 1 s, a pause that long did)
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader =
+        reader(
+            b ->
+                b.option(KinesisSourceOptions.GET_RECORDS_INTERVAL, Duration.ofSeconds(30))
+                    .option(KinesisSourceOptions.IDLE_INTERVAL, Duration.ofSeconds(30)));
     reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
     pollFor(reader, Duration.ofMillis(100));
     assertThat(reader.pollNext(collector)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
     assertThat(reader.isAvailable()).isNotDone();
-    time.advance(Duration.ofSeconds(2));
-    // the wake-up timer runs on real time; the delay is computed from the manual clock: 0 now
-    assertThat(reader.isAvailable()).succeedsWithin(Duration.ofSeconds(5));
+    time.advance(Duration.ofSeconds(31));
+    // the delay computed from the manual clock is 0 now
+    assertThat(reader.isAvailable()).succeedsWithin(Duration.ofSeconds(30));
   }
 
   @Test
