@@ -321,7 +321,7 @@ public final class KinesisSinkBench {
                 InvalidRecordPolicy.FAIL,
                 null,
                 Duration.ofSeconds(5),
-                null))) {
+                new ManualProcessingTimeService(Time.SYSTEM)))) { // the loop writes and flushes
       byte[][] values = values(100);
       for (int i = 0; i < 2_000_000; i++) { // warm-up
         writer.write(values[i & 1023]);
