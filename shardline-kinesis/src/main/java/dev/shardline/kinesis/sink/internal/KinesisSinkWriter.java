@@ -408,7 +408,8 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     }
     deadlineTimerAt = wakeAt;
     long delayNanos = Math.max(0, wakeAt - time.nanoseconds());
-    // rounded up: a timer due at millisecond m fires no earlier than the nanosecond deadline
+    // rounded up to whole milliseconds; the millisecond clock may still call it up to 1 ms early,
+    // when pump() finds nothing due and this arms again, at least 1 ms on
     long delayMillis = (delayNanos + 999_999) / 1_000_000;
     deadlineTimer =
         timers.registerTimer(timers.getCurrentProcessingTime() + delayMillis, this::onDeadline);
