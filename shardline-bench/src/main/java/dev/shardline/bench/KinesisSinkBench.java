@@ -3,6 +3,7 @@ package dev.shardline.bench;
 import com.sun.management.OperatingSystemMXBean;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.config.Configuration;
@@ -22,6 +23,7 @@ import dev.shardline.testkit.kinesis.KinesisEndpoint;
 import dev.shardline.testkit.kinesis.LocalKinesalite;
 import dev.shardline.testkit.proxy.KinesisQuotaProxy;
 import dev.shardline.testkit.proxy.ShardQuotas;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -319,7 +321,7 @@ public final class KinesisSinkBench {
                 InvalidRecordPolicy.FAIL,
                 null,
                 Duration.ofSeconds(5),
-                null))) {
+                new ManualProcessingTimeService(Time.SYSTEM)))) { // the loop writes and flushes
       byte[][] values = values(100);
       for (int i = 0; i < 2_000_000; i++) { // warm-up
         writer.write(values[i & 1023]);
@@ -406,6 +408,10 @@ public final class KinesisSinkBench {
 
   private static SinkContext context(MeterRegistry metrics) {
     return new SinkContext() {
+      // never fired: whoever drives the writer calls flush
+      private final ManualProcessingTimeService timers =
+          new ManualProcessingTimeService(Time.SYSTEM);
+
       @Override
       public int writerIndex() {
         return 0;
@@ -444,6 +450,11 @@ public final class KinesisSinkBench {
       @Override
       public Time time() {
         return Time.SYSTEM;
+      }
+
+      @Override
+      public ProcessingTimeService processingTimeService() {
+        return timers;
       }
     };
   }

@@ -41,6 +41,14 @@ public interface SinkContext {
   Time time();
 
   /**
+   * Timers whose callbacks run on the writer's own thread, between the runtime's calls into the
+   * writer (see {@link ProcessingTimeService}): how a writer sends what it buffered while no record
+   * arrives. For a writer only: a {@link Committer}'s context throws {@link
+   * UnsupportedOperationException}.
+   */
+  ProcessingTimeService processingTimeService();
+
+  /**
    * The checkpoint this writer (or committer) was restored from, empty on a fresh start. Checkpoint
    * ids grow by one per checkpoint, so a writer that needs names that are stable per checkpoint
    * (part files, transactional ids) can number its transactions from here: the next {@link

@@ -2,7 +2,9 @@ package dev.shardline.kafka;
 
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -45,5 +47,10 @@ record TestSinkContext(
   @Override
   public Time time() {
     return Time.SYSTEM;
+  }
+
+  @Override
+  public ProcessingTimeService processingTimeService() {
+    return new ManualProcessingTimeService(Time.SYSTEM); // never fired: tests call flush
   }
 }

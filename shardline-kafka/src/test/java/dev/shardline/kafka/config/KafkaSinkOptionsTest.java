@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.sink.KafkaSink;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -99,6 +101,10 @@ class KafkaSinkOptionsTest {
 
   private static SinkContext context(Optional<String> sinkId) {
     return new SinkContext() {
+      // never fired: whoever drives the writer calls flush
+      private final ManualProcessingTimeService timers =
+          new ManualProcessingTimeService(Time.SYSTEM);
+
       @Override
       public int writerIndex() {
         return 0;
@@ -132,6 +138,11 @@ class KafkaSinkOptionsTest {
       @Override
       public Time time() {
         return Time.SYSTEM;
+      }
+
+      @Override
+      public ProcessingTimeService processingTimeService() {
+        return timers;
       }
     };
   }

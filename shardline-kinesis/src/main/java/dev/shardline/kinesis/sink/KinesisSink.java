@@ -151,7 +151,7 @@ public final class KinesisSink<T> implements Sink<T> {
               policy,
               context.deadLetters(),
               requestTimeout.multipliedBy(3),
-              KinesisSinkWriter.sharedTimer()));
+              context.processingTimeService()));
     } catch (RuntimeException e) {
       client.close();
       throw e;

@@ -2,12 +2,14 @@ package dev.shardline.kinesis.it;
 
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.sink.KinesisSink;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
@@ -44,6 +46,10 @@ final class SinkTests {
   /** What a runtime gives a writer: index 0 of 1, the system clock. */
   static SinkContext context(MeterRegistry metrics, List<DeadLetter> deadLetters) {
     return new SinkContext() {
+      // never fired: whoever drives the writer calls flush
+      private final ManualProcessingTimeService timers =
+          new ManualProcessingTimeService(Time.SYSTEM);
+
       @Override
       public int writerIndex() {
         return 0;
@@ -82,6 +88,11 @@ final class SinkTests {
       @Override
       public Time time() {
         return Time.SYSTEM;
+      }
+
+      @Override
+      public ProcessingTimeService processingTimeService() {
+        return timers;
       }
     };
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
@@ -14,6 +15,7 @@ import dev.shardline.config.DataSize;
 import dev.shardline.config.OptionsMarkdown;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -170,6 +172,10 @@ class KinesisSinkOptionsTest {
 
   private static SinkContext contextWithoutDeadLetters() {
     return new SinkContext() {
+      // never fired: whoever drives the writer calls flush
+      private final ManualProcessingTimeService timers =
+          new ManualProcessingTimeService(Time.SYSTEM);
+
       @Override
       public int writerIndex() {
         return 0;
@@ -208,6 +214,11 @@ class KinesisSinkOptionsTest {
       @Override
       public Time time() {
         return Time.SYSTEM;
+      }
+
+      @Override
+      public ProcessingTimeService processingTimeService() {
+        return timers;
       }
     };
   }

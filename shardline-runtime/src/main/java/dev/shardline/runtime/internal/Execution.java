@@ -37,6 +37,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -125,6 +126,8 @@ public final class Execution {
   private final Set<Integer> registeredReaders = new TreeSet<>();
   private final Set<Integer> endedReaders = new TreeSet<>();
   private ScheduledExecutorService executor;
+  // only decides when a writer's due timers go into its worker's mailbox; see MailboxTimerService
+  private ScheduledExecutorService timerScheduler;
   private long nextCheckpointId = 1;
   private PendingCheckpoint pending;
   private long lastCompletedCheckpointId = -1;
@@ -186,6 +189,11 @@ public final class Execution {
 
   PipelineMetrics metrics() {
     return metrics;
+  }
+
+  /** The thread that tells workers when their writers' timers are due; exists once workers run. */
+  ScheduledExecutorService timerScheduler() {
+    return timerScheduler;
   }
 
   void post(Action action) {
@@ -322,7 +330,8 @@ public final class Execution {
                 DeadLetters.notConfigured(spec.name()),
                 metrics.tagged("sink", sinkId, "committer", "0"),
                 time,
-                restoredCheckpointId);
+                restoredCheckpointId,
+                null);
         committers.put(sinkId, (Committer<Object>) transactional.createCommitter(context));
         committableSerializers.put(
             sinkId, (VersionedSerializer<Object>) transactional.committableSerializer());
@@ -375,6 +384,18 @@ public final class Execution {
               t.setDaemon(true);
               return t;
             });
+    ScheduledThreadPoolExecutor timerThread =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread t =
+                  new Thread(
+                      r, "shardline-" + spec.name() + "-timers-" + THREADS.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            });
+    timerThread.setRemoveOnCancelPolicy(true);
+    timerScheduler = timerThread;
     EnumeratorContext context = new EnumeratorContext();
     if (checkpoint.isPresent()) {
       Object state = checkpoint.get().enumeratorState().read(source.enumeratorStateSerializer());
@@ -879,6 +900,9 @@ public final class Execution {
   private void stopWorkers(boolean drain) throws Exception {
     if (executor != null) {
       executor.shutdownNow();
+    }
+    if (timerScheduler != null) {
+      timerScheduler.shutdownNow();
     }
     for (Worker worker : workers) {
       if (worker != null) {

@@ -1,6 +1,7 @@
 package dev.shardline.runtime.internal;
 
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,6 +13,8 @@ import java.util.OptionalLong;
  *
  * @param sink the sink's id in checkpoints ({@link PipelineSpec#sinkId} or {@link
  *     PipelineSpec#DEAD_LETTER_SINK_ID}), handed out as {@link #sinkId()}
+ * @param timers the writer's timers; null for a committer, whose {@link #processingTimeService()}
+ *     throws
  */
 record RuntimeSinkContext(
     String sink,
@@ -21,8 +24,19 @@ record RuntimeSinkContext(
     DeadLetterOutput deadLetters,
     MeterRegistry metrics,
     Time time,
-    OptionalLong restoredCheckpointId)
+    OptionalLong restoredCheckpointId,
+    ProcessingTimeService timers)
     implements SinkContext {
+
+  @Override
+  public ProcessingTimeService processingTimeService() {
+    if (timers == null) {
+      throw new UnsupportedOperationException(
+          "A committer has no processing-time timers on the embedded runner; only sink writers"
+              + " do");
+    }
+    return timers;
+  }
 
   @Override
   public Optional<String> sinkId() {

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * One worker thread: a {@link SourceReader}, the compiled function chain, and one {@link
  * SinkWriter} per sink. Everything it owns is touched only by its own thread; others talk to it
  * through its FIFO mailbox, which it drains between two {@code pollNext} calls (the record boundary
- * where checkpoints are taken).
+ * where checkpoints are taken). Its writers' timers ({@link MailboxTimerService}) arrive there too,
+ * so their callbacks run on this thread, between records.
  */
 final class Worker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -45,10 +46,11 @@ final class Worker implements Runnable {
       Map<String, List<Object>> restoredWriterStates,
       OptionalLong restoredCheckpointId) {}
 
-  /** A sink and this worker's writer for it. */
+  /** A sink and this worker's writer for it, with the writer's timers. */
   private record Slot(
       String sinkId,
       SinkWriter<Object> writer,
+      MailboxTimerService timers,
       VersionedSerializer<Object> stateSerializer,
       VersionedSerializer<Object> committableSerializer) {}
 
@@ -171,6 +173,8 @@ final class Worker implements Runnable {
   @SuppressWarnings("unchecked")
   private Slot createSlot(String sinkId, Sink<?> sink, DeadLetterOutput deadLetters)
       throws Exception {
+    MailboxTimerService timers =
+        new MailboxTimerService(spec.time(), this::post, execution.timerScheduler());
     RuntimeSinkContext context =
         new RuntimeSinkContext(
             sinkId,
@@ -180,7 +184,8 @@ final class Worker implements Runnable {
             deadLetters,
             execution.metrics().tagged("sink", sinkId, "writer", Integer.toString(index)),
             spec.time(),
-            setup.restoredCheckpointId());
+            setup.restoredCheckpointId(),
+            timers);
     List<Object> states = setup.restoredWriterStates().get(sinkId);
     SinkWriter<Object> writer;
     VersionedSerializer<Object> stateSerializer = null;
@@ -195,7 +200,7 @@ final class Worker implements Runnable {
         sink instanceof dev.shardline.api.TransactionalSink<?, ?> transactional
             ? (VersionedSerializer<Object>) transactional.committableSerializer()
             : null;
-    return new Slot(sinkId, writer, stateSerializer, committableSerializer);
+    return new Slot(sinkId, writer, timers, stateSerializer, committableSerializer);
   }
 
   private RecordChain.Downstream terminal() {
@@ -221,13 +226,15 @@ final class Worker implements Runnable {
     CompletableFuture<Void> watched = null;
     while (!exit) {
       if (!mailbox.isEmpty()) {
-        Action action;
-        while (!exit && (action = mailbox.poll()) != null) {
-          action.run();
+        // what is there now, not what these actions post: a timer callback that registers a due
+        // timer again (or anything posting as fast as it runs) must not keep the reader waiting
+        for (int n = mailbox.size(); n > 0 && !exit; n--) {
+          mailbox.poll().run();
         }
-        continue;
-      }
-      if (halted || endOfInput) {
+        if (exit || halted || endOfInput) {
+          continue;
+        }
+      } else if (halted || endOfInput) {
         mailbox.take().run();
         continue;
       }
@@ -270,8 +277,10 @@ final class Worker implements Runnable {
   /**
    * Checkpoint {@code checkpointId} at this record boundary: flush every writer (the dead-letter
    * writer last, since flushing the others may dead-letter records), take committables and writer
-   * states, then the reader's splits, and report them. After a final checkpoint the worker reads
-   * nothing more, so nothing reaches a sink after the last checkpoint of a graceful stop.
+   * states, then the reader's splits, and report them. All of it is one mailbox message, so no
+   * writer's timer fires in between: a timer callback is like a write, before or after the
+   * checkpoint. After a final checkpoint the worker reads nothing more and its writers' timers are
+   * dropped, so nothing reaches a sink after the last checkpoint of a graceful stop.
    */
   void checkpoint(long checkpointId, boolean isFinal) throws Exception {
     List<Slot> all = new ArrayList<>(slots);
@@ -303,6 +312,7 @@ final class Worker implements Runnable {
     execution.post(() -> execution.onSnapshot(snapshot));
     if (isFinal) {
       halted = true;
+      all.forEach(slot -> slot.timers().close());
     }
   }
 
@@ -317,6 +327,11 @@ final class Worker implements Runnable {
   }
 
   private void closeAll() {
+    // first, so no timer of these writers fires again (a restart makes new workers and services)
+    slots.forEach(s -> s.timers().close());
+    if (deadLetterSlot != null) {
+      deadLetterSlot.timers().close();
+    }
     List<AutoCloseable> closeables = new ArrayList<>();
     closeables.add(reader);
     slots.forEach(s -> closeables.add(s.writer()));

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SinkContext;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -246,6 +248,10 @@ class FileSinkTest {
   private static SinkContext context(
       String pipeline, int writer, int parallelism, Long restored, String sinkId) {
     return new SinkContext() {
+      // never fired: whoever drives the writer calls flush
+      private final ManualProcessingTimeService timers =
+          new ManualProcessingTimeService(Time.SYSTEM);
+
       @Override
       public Optional<String> sinkId() {
         return Optional.ofNullable(sinkId);
@@ -279,6 +285,11 @@ class FileSinkTest {
       @Override
       public Time time() {
         return Time.SYSTEM;
+      }
+
+      @Override
+      public ProcessingTimeService processingTimeService() {
+        return timers;
       }
 
       @Override

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.format.SerializationSchema;
 import dev.shardline.kinesis.sink.InvalidRecordException;
@@ -18,12 +19,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,13 +30,14 @@ import org.slf4j.LoggerFactory;
  * hash key, stream), refuses or dead-letters the ones Kinesis would refuse, and hands the rest to a
  * {@link ShardedSender}, which keeps every key's order.
  *
- * <p>Threads, as in Flink's {@code AsyncSinkWriter}: the state (the sender) is owned by the worker
- * thread inside {@link #write} and {@link #flush}; SDK futures never touch it, they put their
- * results in a mailbox that the owner drains. The embedded runner has no timer service, so while
- * the worker is elsewhere (its source idle, say) a shared timer thread stands in for it at the next
- * deadline (flush.maxAge, a backoff's end) and to take completions: it takes the state's lock only
- * if the worker does not hold it. So the state is only ever touched under that one lock, by one
- * thread at a time, and the worker never waits for the timer thread.
+ * <p>Threads, as in Flink's {@code AsyncSinkWriter}: the state (the sender) is touched only by the
+ * writer's thread: in {@link #write}, {@link #flush} and the callbacks of the context's {@link
+ * ProcessingTimeService}, which the runtime runs on that thread between its calls. SDK futures
+ * never touch it: they put their results in the writer's mailbox, which that thread drains. While
+ * no record arrives (an idle source), timers keep records moving: one at the sender's next deadline
+ * (flush.maxAge, a backoff's end, a refilled rate bucket, a shard map refresh), and one for "now"
+ * registered by the first completion that arrives while none is pending, so a response is taken and
+ * the next batch or retry sent promptly.
  *
  * <p>{@link #write} blocks while maxOutstandingRecords records (or maxOutstandingBytes bytes) are
  * not yet acknowledged; {@link #flush} returns once every record written before it is acknowledged,
@@ -65,16 +64,18 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   private final RecordFunction<? super T, String> explicitHashKeyFunction;
   private final InvalidRecordPolicy invalidRecordPolicy;
   private final DeadLetterOutput deadLetters;
-  private final ScheduledExecutorService timer;
+  private final ProcessingTimeService timers;
   private final MessageDigest md5 = HashKey.newMd5();
 
-  private final ReentrantLock lock = new ReentrantLock();
+  // completions from SDK threads, run by the writer's thread
   private final LinkedBlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
+  // a "now" timer is registered to take the mailbox's completions and not run yet
+  private final AtomicBoolean wakeUpRegistered = new AtomicBoolean();
   private volatile boolean closed;
 
-  // guarded by lock
-  private ScheduledFuture<?> timerTask;
-  private long timerAt = Long.MAX_VALUE;
+  // the writer's thread only
+  private ProcessingTimeService.Timer deadlineTimer;
+  private long deadlineTimerAt = Long.MAX_VALUE; // on the sender's nanosecond scale
 
   /** What a writer is made of. */
   public record Parts<T>(
@@ -90,14 +91,14 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       InvalidRecordPolicy invalidRecordPolicy,
       DeadLetterOutput deadLetters,
       Duration listTimeout,
-      ScheduledExecutorService timer) {}
+      ProcessingTimeService timers) {}
 
   /**
    * Creates the writer and, for a fixed stream, lists its shards now, so a missing stream or
    * refused credentials fail here.
    *
-   * @param parts {@code timer} may be null (no idle progress: only write and flush move records,
-   *     for tests on a manual clock)
+   * @param parts {@code timers}: the context's; their callbacks move records while no write or
+   *     flush comes
    */
   public KinesisSinkWriter(Parts<T> parts) {
     this.client = parts.client();
@@ -110,25 +111,13 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     this.explicitHashKeyFunction = parts.explicitHashKeyFunction();
     this.invalidRecordPolicy = parts.invalidRecordPolicy();
     this.deadLetters = parts.deadLetters();
-    this.timer = parts.timer();
+    this.timers = parts.timers();
     this.sender =
         new ShardedSender(
             client, parts.settings(), time, metrics, this::handBack, parts.listTimeout());
     if (fixedStream != null) {
-      lock.lock();
-      try {
-        sender.ensureStream(fixedStream);
-      } finally {
-        lock.unlock();
-      }
+      sender.ensureStream(fixedStream);
     }
-  }
-
-  /**
-   * The shared timer thread of every writer in this JVM: a daemon, idle unless a deadline is due.
-   */
-  public static ScheduledExecutorService sharedTimer() {
-    return SharedTimer.INSTANCE;
   }
 
   @Override
@@ -198,7 +187,6 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     } else {
       hashKey = HashKey.ofPartitionKey(keyBytes, md5);
     }
-    lock.lock();
     try {
       drainMailbox();
       throwIfFailed();
@@ -214,14 +202,13 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       sender.pump();
       throwIfFailed();
     } finally {
-      release();
+      armTimer();
     }
   }
 
   @Override
   public void flush() {
     throwIfClosed();
-    lock.lock();
     try {
       drainMailbox();
       sender.startFlush();
@@ -238,7 +225,7 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
         sender.endFlush();
       }
     } finally {
-      release();
+      armTimer();
     }
   }
 
@@ -252,7 +239,7 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     return sender.ambiguousRecords();
   }
 
-  /** The sender, for tests: call only while no other thread uses the writer. */
+  /** The sender, for tests: call only on the writer's thread. */
   ShardedSender sender() {
     return sender;
   }
@@ -260,16 +247,12 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   @Override
   public void close() {
     closed = true;
-    lock.lock();
-    try {
-      sender.close();
-      if (timerTask != null) {
-        timerTask.cancel(false);
-      }
-      mailbox.clear();
-    } finally {
-      lock.unlock();
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
+      deadlineTimer = null;
     }
+    sender.close();
+    mailbox.clear();
     client.close();
   }
 
@@ -331,8 +314,8 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   }
 
   /**
-   * Waits (holding the lock) until a completion arrives or the sender's next deadline passes. When
-   * nothing is in flight, only time can help, so it sleeps on the {@link Time} (a manual clock
+   * Waits (on the writer's thread) until a completion arrives or the sender's next deadline passes.
+   * When nothing is in flight, only time can help, so it sleeps on the {@link Time} (a manual clock
    * moves at once).
    */
   private void awaitProgress() {
@@ -366,83 +349,69 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     }
   }
 
-  /** Where SDK futures hand their results: the mailbox, then a nudge if the owner is away. */
+  /**
+   * Where SDK futures hand their results (any thread): the mailbox, and a timer for now, unless one
+   * is pending already, so the writer's thread takes them even when no write or flush comes.
+   */
   private void handBack(Runnable completion) {
     mailbox.add(completion);
-    if (!lock.isLocked()) {
-      nudge();
+    if (!closed && wakeUpRegistered.compareAndSet(false, true)) {
+      timers.registerTimer(timers.getCurrentProcessingTime(), this::onWakeUp);
     }
   }
 
-  private void nudge() {
-    if (timer != null && !closed) {
-      try {
-        timer.execute(this::idlePump);
-      } catch (RuntimeException e) {
-        LOG.debug("Cannot nudge the Kinesis sink timer", e);
-      }
-    }
+  /** A timer callback, on the writer's thread: completions arrived. */
+  private void onWakeUp(long timestamp) {
+    wakeUpRegistered.set(false);
+    idlePump();
   }
 
-  /** Unlocks, after arming the timer for the next deadline; nudges if completions arrived. */
-  private void release() {
+  /** A timer callback, on the writer's thread: the sender's deadline came. */
+  private void onDeadline(long timestamp) {
+    deadlineTimer = null;
+    deadlineTimerAt = Long.MAX_VALUE;
+    idlePump();
+  }
+
+  /**
+   * What write and flush do besides taking records: run the completions, send what is due, and arm
+   * the timer for the next deadline. A failure of the writer fails the callback, so an idle
+   * pipeline learns of it now rather than at its next write or checkpoint.
+   */
+  private void idlePump() {
+    if (closed) {
+      return;
+    }
     try {
-      armTimer();
+      drainMailbox();
+      sender.pump();
     } finally {
-      lock.unlock();
+      armTimer();
     }
-    if (!mailbox.isEmpty()) {
-      nudge();
-    }
+    throwIfFailed();
   }
 
+  /**
+   * Makes sure a timer fires at the sender's next deadline (on the writer's thread). A timer
+   * already armed for that time or earlier stays; it arms again when it fires.
+   */
   private void armTimer() {
-    if (timer == null || closed) {
+    if (closed) {
       return;
     }
     long wakeAt = sender.wakeAt();
-    if (wakeAt >= timerAt || wakeAt == Long.MAX_VALUE) {
+    if (wakeAt == Long.MAX_VALUE || wakeAt >= deadlineTimerAt) {
       return;
     }
-    if (timerTask != null) {
-      timerTask.cancel(false);
+    if (deadlineTimer != null) {
+      deadlineTimer.cancel();
     }
-    timerAt = wakeAt;
-    long delay = Math.max(0, wakeAt - time.nanoseconds());
-    timerTask = timer.schedule(this::idlePump, delay, TimeUnit.NANOSECONDS);
-  }
-
-  /** On the timer thread: the owner's work, if the owner is away. */
-  private void idlePump() {
-    if (closed || !lock.tryLock()) {
-      return; // the owner holds the lock and does this itself
-    }
-    try {
-      timerAt = Long.MAX_VALUE;
-      timerTask = null;
-      drainMailbox();
-      sender.pump();
-    } catch (RuntimeException e) {
-      LOG.warn("Kinesis sink: sending while the worker is idle failed", e);
-    } finally {
-      release();
-    }
-  }
-
-  private static final class SharedTimer {
-    static final ScheduledExecutorService INSTANCE = create();
-
-    private static ScheduledExecutorService create() {
-      ScheduledThreadPoolExecutor executor =
-          new ScheduledThreadPoolExecutor(
-              1,
-              runnable -> {
-                Thread thread = new Thread(runnable, "shardline-kinesis-sink-timer");
-                thread.setDaemon(true);
-                return thread;
-              });
-      executor.setRemoveOnCancelPolicy(true);
-      return executor;
-    }
+    deadlineTimerAt = wakeAt;
+    long delayNanos = Math.max(0, wakeAt - time.nanoseconds());
+    // rounded up to whole milliseconds; the millisecond clock may still call it up to 1 ms early,
+    // when pump() finds nothing due and this arms again, at least 1 ms on
+    long delayMillis = (delayNanos + 999_999) / 1_000_000;
+    deadlineTimer =
+        timers.registerTimer(timers.getCurrentProcessingTime() + delayMillis, this::onDeadline);
   }
 }

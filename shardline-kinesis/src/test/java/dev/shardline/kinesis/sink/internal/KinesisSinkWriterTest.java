@@ -14,6 +14,7 @@ import dev.shardline.kinesis.sink.InvalidRecordPolicy;
 import dev.shardline.kinesis.sink.KinesisSinkException;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;
 import dev.shardline.kinesis.sink.RecordFunction;
+import dev.shardline.time.ManualProcessingTimeService;
 import dev.shardline.time.ManualTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.Test;
 
 class KinesisSinkWriterTest {
   private final ManualTime time = new ManualTime();
+  // the test's thread is the writer's: timers fire when a test calls fireDueTimers()
+  private final ManualProcessingTimeService timers = new ManualProcessingTimeService(time);
   private final FakeKinesis kinesis = new FakeKinesis().stream("s", 2);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
@@ -68,7 +71,7 @@ class KinesisSinkWriterTest {
                   }
                 },
                 Duration.ofSeconds(5),
-                null));
+                timers));
     return writer;
   }
 
@@ -211,7 +214,7 @@ class KinesisSinkWriterTest {
                 InvalidRecordPolicy.FAIL,
                 null,
                 Duration.ofSeconds(5),
-                null));
+                timers));
 
     assertThatThrownBy(() -> writer.write("-1"))
         .isInstanceOf(InvalidRecordException.class)
@@ -245,7 +248,7 @@ class KinesisSinkWriterTest {
                 InvalidRecordPolicy.FAIL,
                 null,
                 Duration.ofSeconds(5),
-                null));
+                timers));
 
     assertThatThrownBy(() -> writer.write("x"))
         .isInstanceOf(InvalidRecordException.class)
@@ -276,40 +279,77 @@ class KinesisSinkWriterTest {
                         InvalidRecordPolicy.FAIL,
                         null,
                         Duration.ofSeconds(5),
-                        null)))
+                        timers)))
         .isInstanceOf(ShardlineException.class)
         .hasMessageContaining("Kinesis stream \"missing\" does not exist");
   }
 
   @Test
-  void withATimerRecordsGoOutAtFlushMaxAgeWhileTheWorkerIsIdle() throws Exception {
-    Configuration validated =
-        KinesisSinkOptions.OPTIONS.validate(
-            Configuration.builder()
-                .set(KinesisSinkOptions.STREAM, "s")
-                .set(KinesisSinkOptions.FLUSH_MAX_AGE, Duration.ofMillis(50))
-                .build());
-    writer =
-        new KinesisSinkWriter<>(
-            new KinesisSinkWriter.Parts<>(
-                kinesis,
-                SenderSettings.from(validated),
-                dev.shardline.time.Time.SYSTEM,
-                new SinkMetrics(registry, "s"),
-                StringFormat.utf8(),
-                "s",
-                null,
-                null,
-                null,
-                InvalidRecordPolicy.FAIL,
-                null,
-                Duration.ofSeconds(5),
-                KinesisSinkWriter.sharedTimer()));
+  void whileNoRecordComesATimerSendsBufferedRecordsAtFlushMaxAge() throws Exception {
+    // Given a record buffered, and no write or flush after it
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.FLUSH_MAX_AGE, Duration.ofMillis(500)),
+        InvalidRecordPolicy.FAIL);
+    writer.write("k:1");
+    assertThat(kinesis.requests()).isEmpty();
+    assertThat(timers.fireDueTimers()).isZero();
 
-    writer.write("a");
+    // When flush.maxAge passes and the due timers fire
+    time.advance(Duration.ofMillis(499));
+    assertThat(timers.fireDueTimers()).isZero();
+    time.advance(Duration.ofMillis(1));
+    // the deadline's, then the one the response registered (the fake answers at once)
+    assertThat(timers.fireDueTimers()).isEqualTo(2);
 
-    kinesis.awaitStored("s", 1, Duration.ofSeconds(10));
+    // Then it is sent and acknowledged, with no write or flush
+    assertThat(kinesis.requests()).hasSize(1);
     assertThat(kinesis.stored("s")).hasSize(1);
+    assertThat(writer.outstandingRecords()).isZero();
+  }
+
+  @Test
+  void aResponseArrivingWhileTheWriterIsIdleLetsItSendTheNextRecordOfTheKeyAtOnce()
+      throws Exception {
+    // Given two records of one key: the second waits for the first's request (one per key)
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.FLUSH_MAX_AGE, Duration.ofMillis(500)),
+        InvalidRecordPolicy.FAIL);
+    kinesis.autoComplete(false);
+    writer.write("k:1");
+    writer.write("k:2");
+    time.advance(Duration.ofMillis(500));
+    timers.fireDueTimers();
+    FakeKinesis.Call first = awaitPending();
+    assertThat(kinesis.requests()).hasSize(1);
+
+    // When its response arrives on another thread while no write or flush comes
+    Thread sdk = new Thread(first::complete, "sdk-response");
+    sdk.start();
+    sdk.join(10_000);
+
+    // Then a timer for now is pending, and firing it sends the second record without waiting
+    assertThat(timers.pendingTimestamps()).contains(time.milliseconds());
+    timers.fireDueTimers();
+    assertThat(kinesis.requests()).hasSize(2);
+    awaitPending().complete();
+    timers.fireDueTimers();
+    assertThat(kinesis.stored("s"))
+        .extracting(stored -> new String(stored.data(), UTF_8))
+        .containsExactly("k:1", "k:2");
+  }
+
+  @Test
+  void aClosedWritersTimersDoNothingAndItRegistersNoMore() throws Exception {
+    writer(Configuration.builder(), InvalidRecordPolicy.FAIL);
+    writer.write("k:1");
+    writer.close();
+    writer = null;
+
+    time.advance(Duration.ofSeconds(5));
+    timers.fireDueTimers();
+
+    assertThat(kinesis.requests()).isEmpty();
+    assertThat(timers.pendingTimestamps()).isEmpty();
   }
 
   private FakeKinesis.Call awaitPending() throws InterruptedException {
