@@ -98,6 +98,9 @@ public final class Execution {
    */
   private static final Duration TIMEOUT_CHECK_PERIOD = Duration.ofMillis(100);
 
+  /** On the system clock a coarser look is enough: timeouts are minutes, and idle CPU counts. */
+  private static final Duration TIMEOUT_CHECK_PERIOD_SYSTEM_TIME = Duration.ofSeconds(1);
+
   /** How an execution ended when it did not fail. */
   public enum Outcome {
     /** Every reader reached the end of its input; the final checkpoint is committed. */
@@ -422,7 +425,12 @@ public final class Execution {
     executor.scheduleWithFixedDelay(
         () -> post(this::onCheckpointTick), intervalMillis, intervalMillis, TimeUnit.MILLISECONDS);
     long checkMillis =
-        Math.max(1, Math.min(checkpointTimeout.toMillis(), TIMEOUT_CHECK_PERIOD.toMillis()));
+        Math.max(
+            1,
+            Math.min(
+                checkpointTimeout.toMillis(),
+                (time == Time.SYSTEM ? TIMEOUT_CHECK_PERIOD_SYSTEM_TIME : TIMEOUT_CHECK_PERIOD)
+                    .toMillis()));
     executor.scheduleWithFixedDelay(
         () -> post(this::onTimeoutCheck), checkMillis, checkMillis, TimeUnit.MILLISECONDS);
   }

@@ -15,8 +15,9 @@ import java.util.function.Consumer;
  * which fires every timer due by then on the worker's thread, between records or checkpoints (a
  * checkpoint is one message, so no timer fires inside one). The pipeline's timer thread only
  * decides when to post that message: it looks at the earliest timer when it should be due, and at
- * least every {@link #MAX_CHECK_MILLIS} ms, so a manual clock that a test moves forward makes
- * timers fire within that much real time. Thread-safe.
+ * least every {@link #MAX_CHECK_MILLIS} ms ({@link #MAX_CHECK_MILLIS_SYSTEM_TIME} on the system
+ * clock), so a manual clock that a test moves forward makes timers fire within that much real time.
+ * Thread-safe.
  *
  * <p>{@link #close()} (the writer closes, or the worker took its final checkpoint) drops every
  * timer and ignores later ones; a restart makes new workers with new services, so no timer of a
@@ -26,6 +27,12 @@ final class MailboxTimerService implements ProcessingTimeService {
 
   /** The longest the timer thread waits before it compares the earliest timer with the clock. */
   static final long MAX_CHECK_MILLIS = 100;
+
+  /**
+   * The same on the system clock, where the scheduler's delay is the clock's: only a wall-clock
+   * jump can make a timer due earlier, so the thread need not wake up ten times a second.
+   */
+  static final long MAX_CHECK_MILLIS_SYSTEM_TIME = 10_000;
 
   private final Time time;
   private final Consumer<Action> mailbox;
@@ -123,7 +130,8 @@ final class MailboxTimerService implements ProcessingTimeService {
       mailbox.accept(this::fireDue);
       return;
     }
-    long wanted = Math.min(delay, MAX_CHECK_MILLIS);
+    long wanted =
+        Math.min(delay, time == Time.SYSTEM ? MAX_CHECK_MILLIS_SYSTEM_TIME : MAX_CHECK_MILLIS);
     if (check != null) {
       if (!check.isDone() && check.getDelay(TimeUnit.MILLISECONDS) <= wanted) {
         return;
