@@ -1,11 +1,9 @@
 package dev.shardline.bench;
 
 import com.sun.management.OperatingSystemMXBean;
-import dev.shardline.api.DeadLetter;
-import dev.shardline.api.DeadLetterOutput;
-import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.BytesFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
@@ -407,55 +405,6 @@ public final class KinesisSinkBench {
   }
 
   private static SinkContext context(MeterRegistry metrics) {
-    return new SinkContext() {
-      // never fired: whoever drives the writer calls flush
-      private final ManualProcessingTimeService timers =
-          new ManualProcessingTimeService(Time.SYSTEM);
-
-      @Override
-      public int writerIndex() {
-        return 0;
-      }
-
-      @Override
-      public int parallelism() {
-        return 1;
-      }
-
-      @Override
-      public String pipelineName() {
-        return "bench";
-      }
-
-      @Override
-      public DeadLetterOutput deadLetters() {
-        return new DeadLetterOutput() {
-          @Override
-          public boolean isConfigured() {
-            return false;
-          }
-
-          @Override
-          public void send(DeadLetter deadLetter) {
-            throw new IllegalStateException("no dead-letter sink");
-          }
-        };
-      }
-
-      @Override
-      public MeterRegistry metrics() {
-        return metrics;
-      }
-
-      @Override
-      public Time time() {
-        return Time.SYSTEM;
-      }
-
-      @Override
-      public ProcessingTimeService processingTimeService() {
-        return timers;
-      }
-    };
+    return StandaloneSinkContext.of("bench").withMetrics(metrics);
   }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.config.DeliveryGuarantee;
@@ -54,7 +55,7 @@ class KafkaSinkIT {
             .key(v -> "key-" + v)
             .build();
     try (CommittingSinkWriter<String, KafkaCommittable> writer =
-        sink.createWriter(TestSinkContext.of(0, 1, "alo"))) {
+        sink.createWriter(StandaloneSinkContext.of("alo"))) {
       for (int i = 0; i < 100; i++) {
         writer.write(Integer.toString(i));
       }
@@ -82,7 +83,7 @@ class KafkaSinkIT {
     KafkaSink<String> sink =
         strings(kafka).topic("alo-fail").property("max.request.size", "300").build();
     try (CommittingSinkWriter<String, KafkaCommittable> writer =
-        sink.createWriter(TestSinkContext.of(0, 1, "alo-fail"))) {
+        sink.createWriter(StandaloneSinkContext.of("alo-fail"))) {
       writer.write("x".repeat(1_000));
       assertThatThrownBy(writer::flush)
           .isInstanceOf(ShardlineException.class)
@@ -107,7 +108,7 @@ class KafkaSinkIT {
                     "properties",
                     Map.of("compression.type", "zstd"))));
     try (CommittingSinkWriter<Object, KafkaCommittable> writer =
-        sink.createWriter(TestSinkContext.of(0, 1, "yaml"))) {
+        sink.createWriter(StandaloneSinkContext.of("yaml"))) {
       writer.write("hello");
       writer.flush();
     }
@@ -125,7 +126,7 @@ class KafkaSinkIT {
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .transactionalIdPrefix("eo-visible")
             .build();
-    TestSinkContext context = TestSinkContext.of(0, 1, "p");
+    StandaloneSinkContext context = StandaloneSinkContext.of("p");
     Collection<KafkaCommittable> prepared;
     try (CommittingSinkWriter<String, KafkaCommittable> writer = sink.createWriter(context)) {
       for (int i = 0; i < 10; i++) {
@@ -149,7 +150,8 @@ class KafkaSinkIT {
     assertThat(committedCount(kafka, "eo-visible")).isEqualTo(10);
 
     // after a crash the restored checkpoint's transactions are committed again: no error, no copy
-    try (Committer<KafkaCommittable> committer = sink.createCommitter(context.restoredFrom(1))) {
+    try (Committer<KafkaCommittable> committer =
+        sink.createCommitter(context.withRestoredCheckpoint(1))) {
       committer.commit(prepared);
       committer.commit(prepared);
     }
@@ -169,12 +171,12 @@ class KafkaSinkIT {
     // a run at parallelism 4 after checkpoint 7: writer 3 prepared checkpoint 8 (never durable),
     // writer 0 was writing checkpoint 8 when the process died (writers are never closed)
     CommittingSinkWriter<String, KafkaCommittable> oldWriter3 =
-        sink.createWriter(TestSinkContext.of(3, 4, "p").restoredFrom(7));
+        sink.createWriter(StandaloneSinkContext.of("p").withWriter(3, 4).withRestoredCheckpoint(7));
     oldWriter3.write("lost-3");
     KafkaCommittable neverDurable = oldWriter3.prepareCommit().iterator().next();
     assertThat(neverDurable.transactionalId()).isEqualTo("eo-crash-3-8");
     CommittingSinkWriter<String, KafkaCommittable> oldWriter0 =
-        sink.createWriter(TestSinkContext.of(0, 4, "p").restoredFrom(7));
+        sink.createWriter(StandaloneSinkContext.of("p").withWriter(0, 4).withRestoredCheckpoint(7));
     oldWriter0.write("lost-0");
     oldWriter0.flush();
     assertThat(openTransactions(kafka, "eo-crash"))
@@ -184,7 +186,9 @@ class KafkaSinkIT {
     // transaction, writer 0 old writer 0's
     List<CommittingSinkWriter<String, KafkaCommittable>> writers = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
-      writers.add(sink.createWriter(TestSinkContext.of(w, 2, "p").restoredFrom(7)));
+      writers.add(
+          sink.createWriter(
+              StandaloneSinkContext.of("p").withWriter(w, 2).withRestoredCheckpoint(7)));
     }
     assertThat(openTransactions(kafka, "eo-crash")).isEmpty();
     List<KafkaCommittable> committables = new ArrayList<>();
@@ -195,7 +199,7 @@ class KafkaSinkIT {
       writers.get(w).close();
     }
     try (Committer<KafkaCommittable> committer =
-        sink.createCommitter(TestSinkContext.of(0, 2, "p"))) {
+        sink.createCommitter(StandaloneSinkContext.of("p").withWriter(0, 2))) {
       committer.commit(committables);
       assertThatThrownBy(() -> committer.commit(List.of(neverDurable)))
           .isInstanceOf(ShardlineException.class)
@@ -221,7 +225,7 @@ class KafkaSinkIT {
             .build();
     Collection<KafkaCommittable> prepared;
     try (CommittingSinkWriter<String, KafkaCommittable> writer =
-        sink.createWriter(TestSinkContext.of(0, 1, "p"))) {
+        sink.createWriter(StandaloneSinkContext.of("p"))) {
       writer.write("too late");
       prepared = writer.prepareCommit();
     }
@@ -230,7 +234,7 @@ class KafkaSinkIT {
         () -> openTransactions(kafka, "eo-timeout").isEmpty(),
         () -> "the broker did not abort the transaction");
     try (Committer<KafkaCommittable> committer =
-        sink.createCommitter(TestSinkContext.of(0, 1, "p"))) {
+        sink.createCommitter(StandaloneSinkContext.of("p"))) {
       assertThatThrownBy(() -> committer.commit(prepared))
           .isInstanceOf(ShardlineException.class)
           .hasMessageContaining("the broker aborted it")

@@ -3,16 +3,12 @@ package dev.shardline.kafka.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.api.DeadLetterOutput;
-import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.sink.KafkaSink;
-import dev.shardline.time.ManualProcessingTimeService;
-import dev.shardline.time.Time;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -100,51 +96,7 @@ class KafkaSinkOptionsTest {
   }
 
   private static SinkContext context(Optional<String> sinkId) {
-    return new SinkContext() {
-      // never fired: whoever drives the writer calls flush
-      private final ManualProcessingTimeService timers =
-          new ManualProcessingTimeService(Time.SYSTEM);
-
-      @Override
-      public int writerIndex() {
-        return 0;
-      }
-
-      @Override
-      public int parallelism() {
-        return 1;
-      }
-
-      @Override
-      public String pipelineName() {
-        return "enricher";
-      }
-
-      @Override
-      public Optional<String> sinkId() {
-        return sinkId;
-      }
-
-      @Override
-      public DeadLetterOutput deadLetters() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public MeterRegistry metrics() {
-        throw new UnsupportedOperationException();
-      }
-
-      @Override
-      public Time time() {
-        return Time.SYSTEM;
-      }
-
-      @Override
-      public ProcessingTimeService processingTimeService() {
-        return timers;
-      }
-    };
+    return StandaloneSinkContext.of("enricher").withSinkId(sinkId.orElse(null));
   }
 
   @Test

@@ -1,16 +1,13 @@
 package dev.shardline.kinesis.it;
 
 import dev.shardline.api.DeadLetter;
-import dev.shardline.api.DeadLetterOutput;
-import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.sink.KinesisSink;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
-import dev.shardline.time.ManualProcessingTimeService;
-import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -45,56 +42,9 @@ final class SinkTests {
 
   /** What a runtime gives a writer: index 0 of 1, the system clock. */
   static SinkContext context(MeterRegistry metrics, List<DeadLetter> deadLetters) {
-    return new SinkContext() {
-      // never fired: whoever drives the writer calls flush
-      private final ManualProcessingTimeService timers =
-          new ManualProcessingTimeService(Time.SYSTEM);
-
-      @Override
-      public int writerIndex() {
-        return 0;
-      }
-
-      @Override
-      public int parallelism() {
-        return 1;
-      }
-
-      @Override
-      public String pipelineName() {
-        return "it";
-      }
-
-      @Override
-      public DeadLetterOutput deadLetters() {
-        return new DeadLetterOutput() {
-          @Override
-          public boolean isConfigured() {
-            return deadLetters != null;
-          }
-
-          @Override
-          public void send(DeadLetter deadLetter) {
-            deadLetters.add(deadLetter);
-          }
-        };
-      }
-
-      @Override
-      public MeterRegistry metrics() {
-        return metrics;
-      }
-
-      @Override
-      public Time time() {
-        return Time.SYSTEM;
-      }
-
-      @Override
-      public ProcessingTimeService processingTimeService() {
-        return timers;
-      }
-    };
+    return deadLetters == null
+        ? StandaloneSinkContext.of("it").withMetrics(metrics)
+        : StandaloneSinkContext.of("it").withMetrics(metrics).withDeadLettersTo(deadLetters);
   }
 
   /** Every record of every shard (closed ones too), each shard's in order, shards by id. */

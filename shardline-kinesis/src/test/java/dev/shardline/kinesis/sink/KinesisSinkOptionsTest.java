@@ -4,10 +4,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.api.DeadLetter;
-import dev.shardline.api.DeadLetterOutput;
-import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
@@ -15,10 +13,6 @@ import dev.shardline.config.DataSize;
 import dev.shardline.config.OptionsMarkdown;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
-import dev.shardline.time.ManualProcessingTimeService;
-import dev.shardline.time.Time;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,55 +165,6 @@ class KinesisSinkOptionsTest {
   }
 
   private static SinkContext contextWithoutDeadLetters() {
-    return new SinkContext() {
-      // never fired: whoever drives the writer calls flush
-      private final ManualProcessingTimeService timers =
-          new ManualProcessingTimeService(Time.SYSTEM);
-
-      @Override
-      public int writerIndex() {
-        return 0;
-      }
-
-      @Override
-      public int parallelism() {
-        return 1;
-      }
-
-      @Override
-      public String pipelineName() {
-        return "test";
-      }
-
-      @Override
-      public DeadLetterOutput deadLetters() {
-        return new DeadLetterOutput() {
-          @Override
-          public boolean isConfigured() {
-            return false;
-          }
-
-          @Override
-          public void send(DeadLetter deadLetter) {
-            throw new IllegalStateException("no dead-letter sink");
-          }
-        };
-      }
-
-      @Override
-      public MeterRegistry metrics() {
-        return new SimpleMeterRegistry();
-      }
-
-      @Override
-      public Time time() {
-        return Time.SYSTEM;
-      }
-
-      @Override
-      public ProcessingTimeService processingTimeService() {
-        return timers;
-      }
-    };
+    return StandaloneSinkContext.of("test");
   }
 }

@@ -5,14 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
-import dev.shardline.api.DeadLetterOutput;
-import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SinkContext;
-import dev.shardline.time.ManualProcessingTimeService;
-import dev.shardline.time.Time;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import dev.shardline.api.StandaloneSinkContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +16,6 @@ import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -247,55 +240,11 @@ class FileSinkTest {
 
   private static SinkContext context(
       String pipeline, int writer, int parallelism, Long restored, String sinkId) {
-    return new SinkContext() {
-      // never fired: whoever drives the writer calls flush
-      private final ManualProcessingTimeService timers =
-          new ManualProcessingTimeService(Time.SYSTEM);
-
-      @Override
-      public Optional<String> sinkId() {
-        return Optional.ofNullable(sinkId);
-      }
-
-      @Override
-      public int writerIndex() {
-        return writer;
-      }
-
-      @Override
-      public int parallelism() {
-        return parallelism;
-      }
-
-      @Override
-      public String pipelineName() {
-        return pipeline;
-      }
-
-      @Override
-      public DeadLetterOutput deadLetters() {
-        return null;
-      }
-
-      @Override
-      public MeterRegistry metrics() {
-        return new SimpleMeterRegistry();
-      }
-
-      @Override
-      public Time time() {
-        return Time.SYSTEM;
-      }
-
-      @Override
-      public ProcessingTimeService processingTimeService() {
-        return timers;
-      }
-
-      @Override
-      public OptionalLong restoredCheckpointId() {
-        return restored == null ? OptionalLong.empty() : OptionalLong.of(restored);
-      }
-    };
+    return restored == null
+        ? StandaloneSinkContext.of(pipeline).withWriter(writer, parallelism).withSinkId(sinkId)
+        : StandaloneSinkContext.of(pipeline)
+            .withWriter(writer, parallelism)
+            .withSinkId(sinkId)
+            .withRestoredCheckpoint(restored);
   }
 }

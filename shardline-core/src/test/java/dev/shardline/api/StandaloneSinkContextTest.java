@@ -1,0 +1,72 @@
+package dev.shardline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.shardline.time.ManualProcessingTimeService;
+import dev.shardline.time.ManualTime;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class StandaloneSinkContextTest {
+  @Test
+  void defaultsAreWriterZeroOfOneWithoutDeadLetters() {
+    StandaloneSinkContext context = StandaloneSinkContext.of("p");
+    assertThat(context.pipelineName()).isEqualTo("p");
+    assertThat(context.writerIndex()).isZero();
+    assertThat(context.parallelism()).isEqualTo(1);
+    assertThat(context.sinkId()).isEmpty();
+    assertThat(context.restoredCheckpointId()).isEmpty();
+    assertThat(context.time()).isSameAs(Time.SYSTEM);
+    assertThat(context.processingTimeService()).isInstanceOf(ManualProcessingTimeService.class);
+    assertThat(context.deadLetters().isConfigured()).isFalse();
+    DeadLetter letter = new DeadLetter(new byte[] {1}, Map.of("k", "v"), "bad", 0);
+    assertThatThrownBy(() -> context.deadLetters().send(letter))
+        .isInstanceOf(ShardlineException.class)
+        .hasMessageContaining("No dead-letter sink");
+  }
+
+  @Test
+  void withersChangeOnlyTheirPart() throws Exception {
+    List<DeadLetter> letters = new ArrayList<>();
+    SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    ManualTime time = new ManualTime();
+    StandaloneSinkContext context =
+        StandaloneSinkContext.of("p")
+            .withWriter(2, 3)
+            .withSinkId("sink-1")
+            .withRestoredCheckpoint(7)
+            .withDeadLettersTo(letters)
+            .withMetrics(metrics)
+            .withTime(time);
+    assertThat(context.writerIndex()).isEqualTo(2);
+    assertThat(context.parallelism()).isEqualTo(3);
+    assertThat(context.sinkId()).contains("sink-1");
+    assertThat(context.restoredCheckpointId()).hasValue(7);
+    assertThat(context.metrics()).isSameAs(metrics);
+    assertThat(context.time()).isSameAs(time);
+    DeadLetter letter = new DeadLetter(new byte[] {1}, Map.of("k", "v"), "bad", 0);
+    context.deadLetters().send(letter);
+    assertThat(letters).containsExactly(letter);
+
+    // the timer service runs on the given clock
+    List<Long> fired = new ArrayList<>();
+    context.processingTimeService().registerTimer(time.milliseconds() + 1_000, fired::add);
+    ManualProcessingTimeService timers =
+        (ManualProcessingTimeService) context.processingTimeService();
+    assertThat(timers.fireDueTimers()).isZero();
+    time.advance(java.time.Duration.ofSeconds(1));
+    assertThat(timers.fireDueTimers()).isEqualTo(1);
+  }
+
+  @Test
+  void aWriterIndexOutsideTheParallelismIsRefused() {
+    assertThatThrownBy(() -> StandaloneSinkContext.of("p").withWriter(3, 3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("writerIndex must be in [0, 3), was 3");
+  }
+}
