@@ -86,8 +86,8 @@ public final class KafkaSinkOptions {
               "For exactly-once: the start of every transactional id; an id is the prefix, the"
                   + " writer index and the checkpoint id joined by dashes (orders-enricher-0-42)."
                   + " Unique per sink across all pipelines writing to the cluster, and stable"
-                  + " across restarts. Default: shardline-PIPELINE-SINK, with the pipeline name and"
-                  + " the sink's id in the pipeline (sink-0, sink-1, ...).");
+                  + " across restarts. When not set: shardline-PIPELINE-SINK, PIPELINE being the"
+                  + " pipeline's name and SINK the sink's id in the pipeline (sink-0, sink-1, ...).");
 
   public static final ConfigOption<Duration> TRANSACTION_TIMEOUT =
       ConfigOptions.key("transactionTimeout")
