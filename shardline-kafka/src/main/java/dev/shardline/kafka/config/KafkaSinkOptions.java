@@ -20,7 +20,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * # YAML
- * bootstrapServers: broker-1:9092
+ * bootstrapServers: 127.0.0.1:9092
  * topic: orders-enriched
  * deliveryGuarantee: exactly-once
  * transactionalIdPrefix: orders-enricher

@@ -28,7 +28,7 @@ import java.util.regex.PatternSyntaxException;
  *
  * <pre>{@code
  * # YAML
- * bootstrapServers: broker-1:9092,broker-2:9092
+ * bootstrapServers: 127.0.0.1:9092,127.0.0.1:9093
  * topics: [orders]
  * groupId: orders-archive
  * startingOffsets:

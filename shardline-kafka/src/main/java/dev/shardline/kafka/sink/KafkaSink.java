@@ -46,7 +46,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * <pre>{@code
  * KafkaSink<JsonNode> sink =
  *     KafkaSink.builder(JsonFormat.forJsonNode())
- *         .bootstrapServers("broker-1:9092")
+ *         .bootstrapServers("127.0.0.1:9092")
  *         .topic("orders-enriched")
  *         .key(order -> order.get("customer").asText())
  *         .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

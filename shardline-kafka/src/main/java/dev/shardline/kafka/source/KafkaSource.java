@@ -76,7 +76,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <pre>{@code
  * KafkaSource<JsonNode> orders =
  *     KafkaSource.builder(JsonFormat.forJsonNode())
- *         .bootstrapServers("broker-1:9092")
+ *         .bootstrapServers("127.0.0.1:9092")
  *         .topics("orders")
  *         .groupId("orders-archive")
  *         .startingOffsets(StartingOffsetsType.LATEST)

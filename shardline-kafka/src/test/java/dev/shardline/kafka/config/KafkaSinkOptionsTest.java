@@ -19,7 +19,7 @@ class KafkaSinkOptionsTest {
 
   private static Configuration read(Map<String, Object> more) {
     Map<String, Object> yaml = new HashMap<>(more);
-    yaml.putIfAbsent("bootstrapServers", "broker:9092");
+    yaml.putIfAbsent("bootstrapServers", "127.0.0.1:9092");
     yaml.putIfAbsent("topic", "out");
     return KafkaSinkOptions.OPTIONS.read(yaml);
   }
@@ -71,7 +71,7 @@ class KafkaSinkOptionsTest {
     SinkContext unknownSink = context(Optional.empty());
     KafkaSink<String> derived =
         KafkaSink.builder(StringFormat.utf8())
-            .bootstrapServers("b:1")
+            .bootstrapServers("127.0.0.1:9092")
             .topic("orders.v2")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .build();
@@ -80,14 +80,14 @@ class KafkaSinkOptionsTest {
         .isEqualTo("shardline-enricher-orders.v2");
     KafkaSink<String> byFunction =
         KafkaSink.builder(StringFormat.utf8())
-            .bootstrapServers("b:1")
+            .bootstrapServers("127.0.0.1:9092")
             .topicSelector(v -> "t")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .build();
     assertThat(byFunction.transactionalIdPrefix(unknownSink)).isEqualTo("shardline-enricher");
     KafkaSink<String> given =
         KafkaSink.builder(StringFormat.utf8())
-            .bootstrapServers("b:1")
+            .bootstrapServers("127.0.0.1:9092")
             .topic("t")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .transactionalIdPrefix("mine")
@@ -101,13 +101,14 @@ class KafkaSinkOptionsTest {
 
   @Test
   void aSinkNeedsExactlyOneOfTopicAndTopicFunction() {
-    assertThatThrownBy(() -> KafkaSink.builder(StringFormat.utf8()).bootstrapServers("b:1").build())
+    assertThatThrownBy(
+            () -> KafkaSink.builder(StringFormat.utf8()).bootstrapServers("127.0.0.1:9092").build())
         .hasMessage(
             "A Kafka sink needs a topic: set topic, or a topic function with topicSelector(...)");
     assertThatThrownBy(
             () ->
                 KafkaSink.builder(StringFormat.utf8())
-                    .bootstrapServers("b:1")
+                    .bootstrapServers("127.0.0.1:9092")
                     .topic("t")
                     .topicSelector(v -> "u")
                     .build())
@@ -115,7 +116,7 @@ class KafkaSinkOptionsTest {
     assertThatThrownBy(
             () ->
                 KafkaSink.fromConfiguration(
-                    Configuration.fromMap(Map.of("bootstrapServers", "b:1"))))
+                    Configuration.fromMap(Map.of("bootstrapServers", "127.0.0.1:9092"))))
         .hasMessageStartingWith("Missing option \"topic\"");
   }
 
@@ -126,7 +127,7 @@ class KafkaSinkOptionsTest {
                 StringFormat.utf8(),
                 Configuration.fromMap(
                     Map.of(
-                        "bootstrapServers", "b:1",
+                        "bootstrapServers", "127.0.0.1:9092",
                         "topic", "t",
                         "deliveryGuarantee", "exactly-once")))
             .key(value -> value)
@@ -138,7 +139,8 @@ class KafkaSinkOptionsTest {
             () ->
                 KafkaSink.builder(
                         StringFormat.utf8(),
-                        Configuration.fromMap(Map.of("bootstrapServers", "b:1", "topc", "t")))
+                        Configuration.fromMap(
+                            Map.of("bootstrapServers", "127.0.0.1:9092", "topc", "t")))
                     .build())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("did you mean \"topic\"?");

@@ -22,7 +22,7 @@ class KafkaSourceOptionsTest {
 
   private static Map<String, Object> minimal(Map<String, Object> more) {
     Map<String, Object> yaml = new java.util.HashMap<>(more);
-    yaml.putIfAbsent("bootstrapServers", "broker:9092");
+    yaml.putIfAbsent("bootstrapServers", "127.0.0.1:9092");
     if (!yaml.containsKey("topicPattern")) {
       yaml.putIfAbsent("topics", List.of("orders"));
     }
@@ -85,7 +85,7 @@ class KafkaSourceOptionsTest {
 
   @Test
   void topicsOrAPatternButNotBoth() {
-    assertThatThrownBy(() -> read(Map.of("bootstrapServers", "b:1")))
+    assertThatThrownBy(() -> read(Map.of("bootstrapServers", "127.0.0.1:9092")))
         .hasMessage(
             "A Kafka source needs topics (a list of names) or topicPattern (a regular expression); set one");
     assertThatThrownBy(
@@ -181,7 +181,7 @@ class KafkaSourceOptionsTest {
     assertThat(source.identity()).isEqualTo("kafka:orders");
     assertThat(
             KafkaSource.builder(StringFormat.utf8())
-                .bootstrapServers("b:1")
+                .bootstrapServers("127.0.0.1:9092")
                 .topics("payments", "orders")
                 .build()
                 .identity())
@@ -192,7 +192,7 @@ class KafkaSourceOptionsTest {
   void theBuilderSetsTheSameOptions() {
     KafkaSource<String> source =
         KafkaSource.builder(StringFormat.utf8())
-            .bootstrapServers("broker:9092")
+            .bootstrapServers("127.0.0.1:9092")
             .topicPattern("orders-.*")
             .groupId("g")
             .startingFromCommitted(OffsetReset.LATEST)
@@ -210,7 +210,7 @@ class KafkaSourceOptionsTest {
     assertThatThrownBy(
             () ->
                 KafkaSource.builder(StringFormat.utf8())
-                    .bootstrapServers("b:1")
+                    .bootstrapServers("127.0.0.1:9092")
                     .topics("t")
                     .messagesPerSecond(-5))
         .isInstanceOf(ConfigException.class)
@@ -219,7 +219,7 @@ class KafkaSourceOptionsTest {
     assertThatThrownBy(
             () ->
                 KafkaSource.builder(StringFormat.utf8())
-                    .bootstrapServers("b:1")
+                    .bootstrapServers("127.0.0.1:9092")
                     .topics("t")
                     .metadataFields(MetadataField.KEY)
                     .build())

@@ -20,13 +20,13 @@ class KafkaSourceStoppingOffsetsOptionsTest {
 
   private static Configuration read(Map<String, Object> more) {
     Map<String, Object> yaml = new HashMap<>(more);
-    yaml.put("bootstrapServers", "broker:9092");
+    yaml.put("bootstrapServers", "127.0.0.1:9092");
     yaml.put("topics", List.of("orders"));
     return KafkaSourceOptions.OPTIONS.read(yaml);
   }
 
   private static KafkaSource.Builder<String> builder() {
-    return KafkaSource.builder(StringFormat.utf8()).bootstrapServers("broker:9092").topics("a");
+    return KafkaSource.builder(StringFormat.utf8()).bootstrapServers("127.0.0.1:9092").topics("a");
   }
 
   @Test

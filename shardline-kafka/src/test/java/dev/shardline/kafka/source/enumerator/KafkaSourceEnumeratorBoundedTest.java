@@ -109,7 +109,7 @@ class KafkaSourceEnumeratorBoundedTest {
         stopping,
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
-        "broker:9092",
+        "127.0.0.1:9092",
         restored);
   }
 

@@ -30,7 +30,7 @@ class KafkaSourceEnumeratorTest {
         starting,
         Duration.ofSeconds(30),
         Duration.ofSeconds(10),
-        "broker:9092",
+        "127.0.0.1:9092",
         restored);
   }
 
@@ -145,7 +145,7 @@ class KafkaSourceEnumeratorTest {
     assertThatThrownBy(context::runAsync)
         .isInstanceOf(ShardlineException.class)
         .hasMessage(
-            "Cannot list the partitions of topics [orders] on the Kafka cluster at broker:9092 within"
+            "Cannot list the partitions of topics [orders] on the Kafka cluster at 127.0.0.1:9092 within"
                 + " 10s (startupTimeout): TimeoutException: Timed out waiting for a node assignment."
                 + " Check that bootstrapServers is right, the brokers are up and reachable, and the"
                 + " security properties match the cluster");
@@ -166,14 +166,14 @@ class KafkaSourceEnumeratorTest {
     assertThatThrownBy(context::runAsync)
         .isInstanceOf(ShardlineException.class)
         .hasMessageStartingWith(
-            "Cannot list the partitions of topics [orders] on the Kafka cluster at broker:9092 within 10s");
+            "Cannot list the partitions of topics [orders] on the Kafka cluster at 127.0.0.1:9092 within 10s");
   }
 
   @Test
   void missingTopicsFailAtOnceAndLaterListingFailuresOnlyWarn() {
     FakeEnumeratorContext context = new FakeEnumeratorContext(1);
     KafkaSourceEnumerator enumerator = enumerator(context, StartingOffsets.earliest(), null);
-    client.failure = new MissingTopicsException(List.of("orders"), "broker:9092");
+    client.failure = new MissingTopicsException(List.of("orders"), "127.0.0.1:9092");
     enumerator.start();
     assertThatThrownBy(context::runAsync).isInstanceOf(MissingTopicsException.class);
     assertThat(client.calls).isEqualTo(1);
