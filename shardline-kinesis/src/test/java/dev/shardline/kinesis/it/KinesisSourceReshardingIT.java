@@ -29,9 +29,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * Resharding under load on kinesis-local: 50 partition keys with per-key counters are written
- * continuously while the stream goes from 2 to 4 shards (UpdateShardCount, which splits) and then
- * to 3 (a merge), read by 3 readers: every record arrives once, and each key's counters arrive in
- * order.
+ * continuously while the stream goes from 2 to 3 open shards (an explicit SplitShard), then to 4
+ * (UpdateShardCount, which splits one more) and then to 3 (MergeShards), read by 3 readers: every
+ * record arrives once, and each key's counters arrive in order.
  */
 class KinesisSourceReshardingIT {
   private static final String STREAM = "reshard";
@@ -44,6 +44,7 @@ class KinesisSourceReshardingIT {
     try (LocalKinesis kinesis =
         LocalKinesis.builder()
             .initialStream(STREAM, 2)
+            .splitShardDuration(Duration.ofMillis(300))
             .updateShardCountDuration(Duration.ofMillis(300))
             .mergeShardsDuration(Duration.ofMillis(300))
             .start()) {
@@ -94,6 +95,20 @@ class KinesisSourceReshardingIT {
         writer.start();
         try {
           awaitWritten(written, 1_000);
+          List<Shard> initial = openShards(client);
+          assertThat(initial).hasSize(2);
+          Shard first = initial.get(0);
+          BigInteger start = new BigInteger(first.hashKeyRange().startingHashKey());
+          BigInteger end = new BigInteger(first.hashKeyRange().endingHashKey());
+          client.splitShard(
+              b ->
+                  b.streamName(STREAM)
+                      .shardToSplit(first.shardId())
+                      .newStartingHashKey(
+                          start.add(end).add(BigInteger.ONE).shiftRight(1).toString()));
+          kinesis.waitForActive(STREAM);
+          assertThat(openShards(client)).hasSize(3);
+          awaitWritten(written, written.get() + 1_000);
           client.updateShardCount(
               b ->
                   b.streamName(STREAM)
