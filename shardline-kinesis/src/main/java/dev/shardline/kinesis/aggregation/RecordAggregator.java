@@ -13,10 +13,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Packs user records into one KPL-aggregated Kinesis record (see {@link KplFormat}), readable by
- * {@link RecordDeaggregator}, the KCL and every other KPL-compatible consumer. It keeps the exact
- * encoded size as records are added, so {@link #tryAdd} refuses the record that would push the
- * Kinesis record (data plus partition key) past the size limit. Not thread-safe.
+ * Packs user records into one KPL-aggregated Kinesis record (see {@link KplFormat}): the documented
+ * KPL aggregation format, which the KCL and {@link RecordDeaggregator} de-aggregate (checked
+ * against protobuf-java and the format's documented sample, not against the KCL). It keeps the
+ * exact encoded size as records are added, so {@link #tryAdd} refuses the record that would push
+ * the Kinesis record (data plus partition key) past the size limit. Not thread-safe.
  *
  * <pre>{@code
  * RecordAggregator aggregator = new RecordAggregator();

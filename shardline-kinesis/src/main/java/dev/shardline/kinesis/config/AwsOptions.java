@@ -85,7 +85,7 @@ public final class AwsOptions {
           .noDefaultValue()
           .withValidator(
               Validator.of(
-                  "must be an http or https URL with a host, such as https://kinesis.example:443",
+                  "must be an http or https URL with a host, such as http://127.0.0.1:4567",
                   AwsOptions::isEndpoint))
           .withDescription("The Kinesis endpoint URL, for awsRegion.type custom-endpoint.");
 
@@ -172,7 +172,7 @@ public final class AwsOptions {
             config,
             REGION_ENDPOINT,
             "awsRegion.type custom-endpoint needs awsRegion.endpoint, e.g."
-                + " https://kinesis.example:443");
+                + " http://127.0.0.1:4567");
         require(
             config,
             REGION_ID,

@@ -175,9 +175,10 @@ public final class KinesisSinkOptions {
           .booleanType()
           .defaultValue(false)
           .withDescription(
-              "Pack many records of one shard into one KPL-aggregated Kinesis record, readable by"
-                  + " Shardline's Kinesis source, the KCL and other KPL-compatible consumers."
-                  + " Fewer Kinesis records count against the 1,000 records/s shard limit.");
+              "Pack many records of one shard into one Kinesis record in the documented KPL"
+                  + " aggregation format, which the KCL and Shardline's Kinesis source"
+                  + " de-aggregate. Fewer Kinesis records count against the 1,000 records/s shard"
+                  + " limit.");
 
   public static final ConfigOption<DataSize> AGGREGATION_MAX_BYTES =
       ConfigOptions.key("aggregation.maxBytes")

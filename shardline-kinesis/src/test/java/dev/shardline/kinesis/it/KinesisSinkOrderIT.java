@@ -23,17 +23,20 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * Per-key order under heavy throttling: 50 keys × 2,000 records with per-key counters, written as
+ * Per-key order under heavy throttling: 200 keys × 250 records with per-key counters, written as
  * fast as the sink takes them into a 2-shard stream through the quota proxy at AWS's write quotas
  * (1,000 records/s per shard), with a few injected faults on top (500s, a lost connection, and an
- * answer slower than the request timeout, which leaves records written but unacknowledged). Read
- * back: every key's counters go up one by one, nothing is lost; duplicates can only come from the
- * ambiguous faults, are counted and reported.
+ * answer slower than the request timeout, which leaves records written but unacknowledged). The
+ * sink's adaptive per-shard rate ({@code shardRate}) is off, so it does not hold itself under the
+ * quota: with 100 keys per shard a request carries up to 100 records per shard, and the proxy
+ * refuses many records of many requests. Read back: every key's counters go up one by one, nothing
+ * is lost; duplicates can only come from the ambiguous faults, are counted and reported. The proxy
+ * must have throttled a substantial share of the records, or the test proved nothing.
  */
 class KinesisSinkOrderIT {
   private static final String STREAM = "ordered";
-  private static final int KEYS = 50;
-  private static final int PER_KEY = 2_000;
+  private static final int KEYS = 200;
+  private static final int PER_KEY = 250;
 
   @RegisterExtension
   static final ServerExtension<KinesisQuotaProxy> PROXY =
@@ -57,7 +60,7 @@ class KinesisSinkOrderIT {
   private static LocalKinesalite server;
 
   @Test
-  void everyKeysRecordsArriveInOrderUnderThrottlingAndFaults() throws Exception {
+  void everyKeysRecordsArriveInOrderUnderHeavyThrottlingAndFaults() throws Exception {
     KinesisQuotaProxy proxy = PROXY.get();
     proxy.faults().failNext(Operation.PUT_RECORDS, 2, Fault.INTERNAL_ERROR);
     proxy.faults().failNext(Operation.PUT_RECORDS, 1, Fault.slowResponse(Duration.ofSeconds(3)));
@@ -66,6 +69,7 @@ class KinesisSinkOrderIT {
     KinesisSink<String> sink =
         SinkTests.stringSink(proxy, STREAM, false)
             .option(KinesisSinkOptions.REQUEST_TIMEOUT, Duration.ofSeconds(1))
+            .shardRate(false) // no pacing: the proxy, not the sink, keeps the shards at the quota
             .build();
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
 
@@ -123,6 +127,10 @@ class KinesisSinkOrderIT {
         retried,
         ambiguous,
         duplicates);
+    assertThat(throttled)
+        .as("records the proxy refused over the quota (at least a tenth of those written)")
+        .isGreaterThanOrEqualTo(KEYS * PER_KEY / 10);
+    assertThat(retried).isGreaterThanOrEqualTo(throttled);
     assertThat(proxy.faults().pending()).isZero();
     assertThat(
             metrics

@@ -352,6 +352,71 @@ class KinesisSinkWriterTest {
     assertThat(timers.pendingTimestamps()).isEmpty();
   }
 
+  @Test
+  void aStreamFunctionRoutesEachRecordToItsStreamInPerKeyOrderUnderThrottling() {
+    // Given two streams, a function routing even keys to one and odd keys to the other, and a
+    // Kinesis that refuses every third record it sees (so records are retried)
+    kinesis.stream("t", 3);
+    int[] seen = {0};
+    kinesis.policy(
+        (stream, shard, entry, index) ->
+            ++seen[0] % 3 == 0 ? "ProvisionedThroughputExceededException" : null);
+    Configuration validated = KinesisSinkOptions.OPTIONS.validate(Configuration.builder().build());
+    RecordFunction<String, String> key = value -> value.split(":")[0];
+    writer =
+        new KinesisSinkWriter<>(
+            new KinesisSinkWriter.Parts<>(
+                kinesis,
+                SenderSettings.from(validated),
+                time,
+                new SinkMetrics(registry, "*"),
+                StringFormat.utf8(),
+                null,
+                value -> Integer.parseInt(key.apply(value).substring(1)) % 2 == 0 ? "s" : "t",
+                key,
+                null,
+                InvalidRecordPolicy.FAIL,
+                null,
+                Duration.ofSeconds(5),
+                timers));
+    int keys = 20;
+    int perKey = 50;
+
+    // When records of all keys are written interleaved, and flushed
+    for (int n = 0; n < perKey; n++) {
+      for (int k = 0; k < keys; k++) {
+        writer.write("k" + k + ":" + n);
+      }
+    }
+    writer.flush();
+
+    // Then each stream holds exactly its keys' records, each key's in write order, once
+    assertThat(seen[0]).isGreaterThan(keys * perKey);
+    for (String stream : List.of("s", "t")) {
+      java.util.Map<String, List<Integer>> byKey = new java.util.TreeMap<>();
+      for (FakeKinesis.Stored stored : kinesis.stored(stream)) {
+        String[] parts = new String(stored.data(), UTF_8).split(":");
+        assertThat(parts[0]).isEqualTo(stored.partitionKey());
+        byKey.computeIfAbsent(parts[0], k -> new ArrayList<>()).add(Integer.parseInt(parts[1]));
+      }
+      int parity = stream.equals("s") ? 0 : 1;
+      List<String> expectedKeys = new ArrayList<>();
+      for (int k = parity; k < keys; k += 2) {
+        expectedKeys.add("k" + k);
+      }
+      assertThat(byKey.keySet()).as(stream).containsExactlyInAnyOrderElementsOf(expectedKeys);
+      List<Integer> counters = java.util.stream.IntStream.range(0, perKey).boxed().toList();
+      assertThat(byKey)
+          .as(stream)
+          .allSatisfy((k, values) -> assertThat(values).isEqualTo(counters));
+    }
+    assertThat(kinesis.requests())
+        .extracting(request -> request.streamName())
+        .containsOnly("s", "t")
+        .contains("s", "t");
+    assertThat(writer.outstandingRecords()).isZero();
+  }
+
   private FakeKinesis.Call awaitPending() throws InterruptedException {
     return kinesis.awaitPending(Duration.ofSeconds(10));
   }
