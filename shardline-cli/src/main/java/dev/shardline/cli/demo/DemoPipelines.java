@@ -76,7 +76,14 @@ final class DemoPipelines {
             + aws("    "));
   }
 
-  Path writeKinesisToKafka() throws IOException {
+  /**
+   * The Kinesis -> Kafka pipeline.
+   *
+   * @param maxRecords the source's {@code reader.getRecords.maxRecords}: small, so that reading
+   *     takes several seconds (one GetRecords call per shard every 200 ms) and the kill lands
+   *     mid-way
+   */
+  Path writeKinesisToKafka(int maxRecords) throws IOException {
     return write(
         "kinesis-to-kafka.yaml",
         "# Kinesis -> Kafka, exactly once into Kafka (one transaction per checkpoint).\n"
@@ -96,10 +103,13 @@ final class DemoPipelines {
             + aws("  ")
             + "  startupPosition:\n"
             + "    type: earliest\n"
-            + "  # small reads, so that the demo can kill the pipeline mid-way through the events\n"
+            + "  # small reads (a GetRecords call per shard every 200 ms), so that reading takes\n"
+            + "  # several seconds and the demo can kill the pipeline mid-way through the events\n"
             + "  reader:\n"
             + "    getRecords:\n"
-            + "      maxRecords: 250\n"
+            + "      maxRecords: "
+            + maxRecords
+            + "\n"
             + "  format: json\n"
             + "transforms:\n"
             + "  - type: addMetadata\n"

@@ -73,7 +73,8 @@ public record DemoSummary(
         String.format(
             Locale.ROOT,
             "%,.0f events/s Kinesis -> Kafka (%,d events in %.1fs: run 1 until the kill, run 2"
-                + " until the last event was committed in Kafka)",
+                + " until the last event was committed in Kafka; reads paced on purpose, so that"
+                + " the kill lands mid-way)",
             pipelineSeconds > 0 ? delivered / pipelineSeconds : 0.0,
             delivered,
             pipelineSeconds));
