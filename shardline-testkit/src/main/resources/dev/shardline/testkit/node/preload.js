@@ -16,6 +16,13 @@
 //    that JVM is gone: also when it was SIGKILLed (a surefire fork timeout, a cancelled CI job)
 //    and its shutdown hook, which stops servers otherwise, never ran. Without this the server
 //    would be orphaned, burning a core.
+// 5. A client that closes its connection in the middle of a request (a timed-out call, a test JVM
+//    or child JVM killed with SIGKILL while a request was on the wire) does not end the server.
+//    kinesalite rethrows the request's 'error' event ("aborted", ECONNRESET), which would end the
+//    whole process and fail every later test of the class. That one error is reported on stdout
+//      shardline-request-aborted pid=<pid>
+//    and dropped with its request; any other uncaught exception ends the process as node would
+//    (its stack on stderr, exit code 1).
 'use strict';
 const fs = require('fs');
 const net = require('net');
@@ -102,3 +109,16 @@ if (process.env.SHARDLINE_TESTKIT_STDIN_LIFELINE === '1') {
   process.stdin.on('error', () => exit(0));
   process.stdin.resume();
 }
+
+process.on('uncaughtException', (error) => {
+  if (error && error.code === 'ECONNRESET' && error.message === 'aborted') {
+    report(`shardline-request-aborted pid=${process.pid}`);
+    return;
+  }
+  try {
+    fs.writeSync(2, `${error && error.stack ? error.stack : String(error)}\n`);
+  } catch (e) {
+    // stderr is gone too
+  }
+  exit(1);
+});

@@ -42,6 +42,35 @@ class LocalKinesaliteIT {
   }
 
   @Test
+  void aClientThatHangsUpMidRequestDoesNotEndTheServer() throws Exception {
+    // Given a running server (kinesalite rethrows a request's "aborted" error, which would end
+    // the process)
+    try (LocalKinesalite kinesalite = LocalKinesalite.builder().initialStream("s", 1).start()) {
+      // When a client sends half a request and closes its connection, five times
+      for (int i = 0; i < 5; i++) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+          socket.connect(
+              new InetSocketAddress("127.0.0.1", kinesalite.endpoint().getPort()), 5_000);
+          socket
+              .getOutputStream()
+              .write(
+                  ("POST / HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                          + "Content-Type: application/x-amz-json-1.1\r\n"
+                          + "X-Amz-Target: Kinesis_20131202.ListStreams\r\n"
+                          + "Content-Length: 1000\r\n\r\n{")
+                      .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+          socket.getOutputStream().flush();
+          Thread.sleep(100); // the server has read the head and waits for the body
+        }
+      }
+      Thread.sleep(500);
+
+      // Then it still answers
+      assertThat(kinesalite.client().listStreams().streamNames()).contains("s");
+    }
+  }
+
+  @Test
   void closeStopsTheNodeProcessAndFreesThePort() throws Exception {
     // Given a running server and the node processes this JVM had before
     Set<Long> before = nodeProcesses().keySet();
