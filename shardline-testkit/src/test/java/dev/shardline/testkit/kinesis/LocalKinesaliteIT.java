@@ -3,6 +3,7 @@ package dev.shardline.testkit.kinesis;
 import static dev.shardline.testkit.kinesis.LocalKinesisIT.nodeProcesses;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardline.testkit.internal.Await;
 import dev.shardline.testkit.internal.Loopback;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -60,13 +61,26 @@ class LocalKinesaliteIT {
                           + "Content-Length: 1000\r\n\r\n{")
                       .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
           socket.getOutputStream().flush();
-          Thread.sleep(100); // the server has read the head and waits for the body
         }
+        int aborted = i + 1;
+        // the server read the head, waited for the body, and saw the hang-up
+        Await.until(
+            "hang-up " + aborted + " reported in " + kinesalite.logFile(),
+            Duration.ofSeconds(30),
+            Duration.ofMillis(20),
+            () -> abortsReported(kinesalite) >= aborted);
       }
-      Thread.sleep(500);
 
       // Then it still answers
       assertThat(kinesalite.client().listStreams().streamNames()).contains("s");
+    }
+  }
+
+  private static long abortsReported(LocalKinesalite kinesalite) {
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(kinesalite.logFile())) {
+      return lines.filter(line -> line.startsWith("shardline-request-aborted")).count();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 
