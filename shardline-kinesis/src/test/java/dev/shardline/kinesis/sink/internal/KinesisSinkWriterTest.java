@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.Configuration;
+import dev.shardline.format.SerializationSchema;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kinesis.sink.InvalidRecordException;
 import dev.shardline.kinesis.sink.InvalidRecordPolicy;
@@ -26,6 +28,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class KinesisSinkWriterTest {
+  /** The partition key of "key:value". */
+  private static final RecordFunction<String, String> KEY = value -> value.split(":")[0];
+
   private final ManualTime time = new ManualTime();
   // the test's thread is the writer's: timers fire when a test calls fireDueTimers()
   private final ManualProcessingTimeService timers = new ManualProcessingTimeService(time);
@@ -43,33 +48,44 @@ class KinesisSinkWriterTest {
 
   private KinesisSinkWriter<String> writer(
       Configuration.Builder config, InvalidRecordPolicy policy) {
-    Configuration validated =
-        KinesisSinkOptions.OPTIONS.validate(config.set(KinesisSinkOptions.STREAM, "s").build());
-    RecordFunction<String, String> key = value -> value.split(":")[0];
+    return writer(
+        config.set(KinesisSinkOptions.STREAM, "s"),
+        StringFormat.utf8(),
+        null,
+        KEY,
+        null,
+        policy,
+        StandaloneSinkContext.of("test").withDeadLettersTo(deadLetters).deadLetters());
+  }
+
+  /**
+   * The writer under test, on the fake Kinesis, the manual clock and its timers: to stream {@code
+   * stream} of {@code config} unless a {@code streamFunction} is given.
+   */
+  private KinesisSinkWriter<String> writer(
+      Configuration.Builder config,
+      SerializationSchema<String> format,
+      RecordFunction<String, String> streamFunction,
+      RecordFunction<String, String> partitionKey,
+      RecordFunction<String, String> explicitHashKey,
+      InvalidRecordPolicy policy,
+      DeadLetterOutput letters) {
+    Configuration validated = KinesisSinkOptions.OPTIONS.validate(config.build());
+    String stream = validated.getOptional(KinesisSinkOptions.STREAM).orElse(null);
     writer =
         new KinesisSinkWriter<>(
             new KinesisSinkWriter.Parts<>(
                 kinesis,
                 SenderSettings.from(validated),
                 time,
-                new SinkMetrics(registry, "s"),
-                StringFormat.utf8(),
-                "s",
-                null,
-                key,
-                null,
+                new SinkMetrics(registry, stream == null ? "*" : stream),
+                format,
+                stream,
+                streamFunction,
+                partitionKey,
+                explicitHashKey,
                 policy,
-                new DeadLetterOutput() {
-                  @Override
-                  public boolean isConfigured() {
-                    return true;
-                  }
-
-                  @Override
-                  public void send(DeadLetter deadLetter) {
-                    deadLetters.add(deadLetter);
-                  }
-                },
+                letters,
                 Duration.ofSeconds(5),
                 timers));
     return writer;
@@ -196,25 +212,14 @@ class KinesisSinkWriterTest {
 
   @Test
   void aBadExplicitHashKeyIsRefused() {
-    Configuration validated =
-        KinesisSinkOptions.OPTIONS.validate(
-            Configuration.builder().set(KinesisSinkOptions.STREAM, "s").build());
-    writer =
-        new KinesisSinkWriter<>(
-            new KinesisSinkWriter.Parts<>(
-                kinesis,
-                SenderSettings.from(validated),
-                time,
-                new SinkMetrics(registry, "s"),
-                StringFormat.utf8(),
-                "s",
-                null,
-                v -> "k",
-                v -> v,
-                InvalidRecordPolicy.FAIL,
-                null,
-                Duration.ofSeconds(5),
-                timers));
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.STREAM, "s"),
+        StringFormat.utf8(),
+        null,
+        v -> "k",
+        v -> v,
+        InvalidRecordPolicy.FAIL,
+        null);
 
     assertThatThrownBy(() -> writer.write("-1"))
         .isInstanceOf(InvalidRecordException.class)
@@ -228,27 +233,16 @@ class KinesisSinkWriterTest {
 
   @Test
   void aValueTheFormatCannotSerializeIsRefusedNamingTheCause() {
-    Configuration validated =
-        KinesisSinkOptions.OPTIONS.validate(
-            Configuration.builder().set(KinesisSinkOptions.STREAM, "s").build());
-    writer =
-        new KinesisSinkWriter<>(
-            new KinesisSinkWriter.Parts<>(
-                kinesis,
-                SenderSettings.from(validated),
-                time,
-                new SinkMetrics(registry, "s"),
-                value -> {
-                  throw new java.io.IOException("not valid Avro");
-                },
-                "s",
-                null,
-                null,
-                null,
-                InvalidRecordPolicy.FAIL,
-                null,
-                Duration.ofSeconds(5),
-                timers));
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.STREAM, "s"),
+        value -> {
+          throw new java.io.IOException("not valid Avro");
+        },
+        null,
+        null,
+        null,
+        InvalidRecordPolicy.FAIL,
+        null);
 
     assertThatThrownBy(() -> writer.write("x"))
         .isInstanceOf(InvalidRecordException.class)
@@ -361,24 +355,14 @@ class KinesisSinkWriterTest {
     kinesis.policy(
         (stream, shard, entry, index) ->
             ++seen[0] % 3 == 0 ? "ProvisionedThroughputExceededException" : null);
-    Configuration validated = KinesisSinkOptions.OPTIONS.validate(Configuration.builder().build());
-    RecordFunction<String, String> key = value -> value.split(":")[0];
-    writer =
-        new KinesisSinkWriter<>(
-            new KinesisSinkWriter.Parts<>(
-                kinesis,
-                SenderSettings.from(validated),
-                time,
-                new SinkMetrics(registry, "*"),
-                StringFormat.utf8(),
-                null,
-                value -> Integer.parseInt(key.apply(value).substring(1)) % 2 == 0 ? "s" : "t",
-                key,
-                null,
-                InvalidRecordPolicy.FAIL,
-                null,
-                Duration.ofSeconds(5),
-                timers));
+    writer(
+        Configuration.builder(),
+        StringFormat.utf8(),
+        value -> Integer.parseInt(KEY.apply(value).substring(1)) % 2 == 0 ? "s" : "t",
+        KEY,
+        null,
+        InvalidRecordPolicy.FAIL,
+        null);
     int keys = 20;
     int perKey = 50;
 
