@@ -2,8 +2,6 @@ package dev.shardline.kinesis.sink.internal;
 
 import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -95,7 +93,7 @@ public final class KinesisErrors {
 
   /** Classifies the exception a whole call failed with. */
   public static Classified ofException(Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = dev.shardline.kinesis.source.proxy.KinesisErrors.unwrap(error);
     if (e instanceof AwsServiceException service) {
       String code =
           service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null
@@ -134,15 +132,6 @@ public final class KinesisErrors {
       return new Classified(Kind.RETRIABLE, "ConnectionError", String.valueOf(e), true, e);
     }
     return new Classified(Kind.FATAL, e.getClass().getSimpleName(), String.valueOf(e), false, e);
-  }
-
-  static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
   }
 
   private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
