@@ -21,6 +21,9 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ProducerState;
+import org.apache.kafka.clients.admin.TransactionDescription;
+import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -68,6 +71,8 @@ public final class ChaosRun {
   }
 
   public static void main(String[] args) throws Exception {
+    // the harness's own Kafka clients warn at every broker restart; the run logs say what matters
+    System.setProperty("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
     ChaosOptions options;
     try {
       options = ChaosOptions.parse(args);
@@ -449,7 +454,11 @@ public final class ChaosRun {
     return report;
   }
 
-  /** Notes partitions whose last stable offset is behind their end: transactions left open. */
+  /**
+   * Notes partitions whose last stable offset is behind their end (a transaction left open, which
+   * holds back every read_committed consumer), with the producer holding it and what the
+   * transaction coordinator knows of that producer's transactional id.
+   */
   private void openTransactions(Admin admin) throws Exception {
     List<TopicPartition> partitions = new ArrayList<>();
     for (int p = 0; p < TOPIC_PARTITIONS; p++) {
@@ -467,19 +476,62 @@ public final class ChaosRun {
             .listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED))
             .all()
             .get();
+    Map<Long, String> transactionalIds = new HashMap<>();
+    for (TransactionListing listing : admin.listTransactions().all().get()) {
+      transactionalIds.put(
+          listing.producerId(), listing.transactionalId() + " (" + listing.state() + ")");
+    }
+    var producers = admin.describeProducers(partitions).all().get();
     for (TopicPartition partition : partitions) {
       long stable = committed.get(partition).offset();
       long end = uncommitted.get(partition).offset();
-      if (stable < end) {
-        notes.add(
-            String.format(
-                Locale.ROOT,
-                "kafka: %s has a transaction left open after the final stop: last stable offset %d, end %d"
-                    + " (read_committed consumers cannot read past it)",
-                partition,
-                stable,
-                end));
+      if (stable >= end) {
+        continue;
       }
+      StringBuilder holders = new StringBuilder();
+      for (ProducerState producer : producers.get(partition).activeProducers()) {
+        if (producer.currentTransactionStartOffset().isPresent()) {
+          long producerId = producer.producerId();
+          String id =
+              transactionalIds.getOrDefault(producerId, "an id the coordinator does not list");
+          holders.append(
+              String.format(
+                  Locale.ROOT,
+                  "%n  producer %d epoch %d, transaction open since offset %d, transactional id %s",
+                  producerId,
+                  producer.producerEpoch(),
+                  producer.currentTransactionStartOffset().getAsLong(),
+                  id));
+          String bare = id.contains(" (") ? id.substring(0, id.indexOf(" (")) : null;
+          if (bare != null) {
+            TransactionDescription description =
+                admin.describeTransactions(List.of(bare)).description(bare).get();
+            holders.append(
+                String.format(
+                    Locale.ROOT,
+                    "; coordinator: state %s, producer %d epoch %d, started %s, timeout %d ms,"
+                        + " partitions %s",
+                    description.state(),
+                    description.producerId(),
+                    description.producerEpoch(),
+                    description.transactionStartTimeMs().isPresent()
+                        ? java.time.Instant.ofEpochMilli(
+                            description.transactionStartTimeMs().getAsLong())
+                        : "-",
+                    description.transactionTimeoutMs(),
+                    description.topicPartitions()));
+          }
+        }
+      }
+      notes.add(
+          String.format(
+              Locale.ROOT,
+              "kafka: %s has a transaction left open after the final stop: last stable offset %d,"
+                  + " end %d (read_committed consumers cannot read past it)%s",
+              partition,
+              stable,
+              end,
+              holders));
     }
   }
 

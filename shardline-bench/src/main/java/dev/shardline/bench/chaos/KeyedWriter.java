@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
  * <p>One thread writes ({@link #run()}); the counters may be read from any thread.
  */
 final class KeyedWriter implements Runnable {
-  private static final long TICK_MILLIS = 100;
+  private static final long TICK_MILLIS = 200;
 
   private final KinesisClient client;
   private final String stream;
@@ -68,8 +68,13 @@ final class KeyedWriter implements Runnable {
     Deque<Integer> retry = new ArrayDeque<>();
     double budget = 0;
     long tick = System.nanoTime();
+    long last = tick;
     while (running.get()) {
-      budget = Math.min(budget + rate * TICK_MILLIS / 1000.0, Math.max(rate, 1));
+      // the budget grows with the time that passed (a slow call does not lower the rate), up to
+      // one second's worth
+      long now = System.nanoTime();
+      budget = Math.min(budget + rate * (now - last) / 1e9, Math.max(rate, 1));
+      last = now;
       Set<Integer> batch = new LinkedHashSet<>();
       while (!retry.isEmpty() && batch.size() < 500) {
         batch.add(retry.poll());
