@@ -14,6 +14,12 @@ cd "$(dirname "$0")/.."
 if [[ -z "${SKIP_BUILD:-}" ]]; then
   mvn -B -q -ntp -pl shardline-cli,shardline-bench -am -DskipTests -Dspotless.check.skip=true package
 fi
-exec java -Xmx1g ${JAVA_OPTS:-} \
-  -cp "shardline-bench/target/classes:$(cat shardline-bench/target/classpath.txt)" \
-  dev.shardline.bench.chaos.ChaosRun "$@"
+# Run from a copy of the harness's classes and of the jar, so that a build during a long run (of
+# this worktree, by anyone) cannot change or delete what the run is using.
+snapshot="$(mktemp -d "${TMPDIR:-/tmp}/shardline-chaos-build.XXXXXX")"
+trap 'rm -rf "$snapshot"' EXIT
+cp -r shardline-bench/target/classes "$snapshot/classes"
+cp shardline-cli/target/shardline.jar "$snapshot/shardline.jar"
+java -Xmx1g ${JAVA_OPTS:-} \
+  -cp "$snapshot/classes:$(cat shardline-bench/target/classpath.txt)" \
+  dev.shardline.bench.chaos.ChaosRun --jar "$snapshot/shardline.jar" "$@"

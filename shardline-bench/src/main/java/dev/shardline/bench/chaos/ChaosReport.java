@@ -22,6 +22,11 @@ public record ChaosReport(
     List<String> chaos,
     List<String> notes) {
 
+  /** The pipelines checked, in the order of the table's columns. */
+  public List<String> pipelines() {
+    return List.copyOf(counts.keySet());
+  }
+
   /** Whether every must-be-zero count of every pipeline is zero, and records were written. */
   public boolean passed() {
     return !counts.isEmpty()

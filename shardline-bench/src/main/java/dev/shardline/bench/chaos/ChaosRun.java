@@ -17,6 +17,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -62,7 +64,7 @@ public final class ChaosRun {
   private final ChaosOptions options;
   private final PrintStream out;
   private final long startNanos = System.nanoTime();
-  private final List<String> chaos = new ArrayList<>();
+  private final List<String> chaos = java.util.Collections.synchronizedList(new ArrayList<>());
   private final List<String> notes = new ArrayList<>();
 
   public ChaosRun(ChaosOptions options, PrintStream out) {
@@ -189,7 +191,7 @@ public final class ChaosRun {
     }
     brokerEvents.sort(null);
     int brokerEventsDone = 0;
-    long brokerUpAt = 0;
+    Future<?> brokerRestart = null;
     long nextFault =
         System.nanoTime() + between(faultRandom, Duration.ofSeconds(10), Duration.ofSeconds(30));
     long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
@@ -224,29 +226,12 @@ public final class ChaosRun {
             System.nanoTime()
                 + between(randoms.reshards(), options.reshardEveryMin(), options.reshardEveryMax());
       }
-      if (brokerUpAt != 0 && now >= brokerUpAt) {
-        kafka.start();
-        brokerUpAt = 0;
-        say("Kafka broker up again (ready in %d ms)", kafka.lastStartTime().toMillis());
-      } else if (brokerEventsDone < brokerEvents.size()
-          && now >= brokerEvents.get(brokerEventsDone)) {
+      if (brokerEventsDone < brokerEvents.size()
+          && now >= brokerEvents.get(brokerEventsDone)
+          && (brokerRestart == null || brokerRestart.isDone())) {
         boolean kill = brokerEventsDone % 2 == 1;
-        if (kill) {
-          kafka.kill();
-        } else {
-          kafka.stop();
-        }
         brokerEventsDone++;
-        brokerUpAt = System.nanoTime() + options.brokerDowntime().toNanos();
-        String what = kill ? "killed -9" : "stopped";
-        chaos.add(
-            "Kafka broker "
-                + what
-                + " at "
-                + elapsed()
-                + " for "
-                + ChaosOptions.text(options.brokerDowntime()));
-        say("Kafka broker %s, down for %s", what, ChaosOptions.text(options.brokerDowntime()));
+        brokerRestart = brokerRestart(kafka, kill);
       }
       if (options.faults() && now >= nextFault) {
         say("proxy: %s", injectFault(proxy, faultRandom));
@@ -260,11 +245,49 @@ public final class ChaosRun {
       }
       Thread.sleep(100);
     }
-    if (brokerUpAt != 0) {
-      kafka.start();
-      say("Kafka broker up again (ready in %d ms)", kafka.lastStartTime().toMillis());
+    if (brokerRestart != null) {
+      brokerRestart.get(); // the broker is up again (or the failure to start it is thrown)
     }
     proxy.faults().clear();
+  }
+
+  /**
+   * Takes the broker down (a graceful stop, or kill -9) and brings it back after the downtime, on a
+   * thread of its own: stopping and starting take seconds to tens of seconds on a loaded machine,
+   * and the kills and resharding go on meanwhile.
+   */
+  private Future<?> brokerRestart(LocalKafka kafka, boolean kill) {
+    FutureTask<Void> task =
+        new FutureTask<>(
+            () -> {
+              String what = kill ? "killed -9" : "stopped";
+              long down = System.nanoTime();
+              chaos.add(
+                  "Kafka broker "
+                      + what
+                      + " at "
+                      + elapsed()
+                      + ", down for "
+                      + ChaosOptions.text(options.brokerDowntime()));
+              if (kill) {
+                kafka.kill();
+              } else {
+                kafka.stop();
+              }
+              say(
+                  "Kafka broker %s, down for %s",
+                  what, ChaosOptions.text(options.brokerDowntime()));
+              Thread.sleep(options.brokerDowntime().toMillis());
+              kafka.start();
+              say(
+                  "Kafka broker up again (ready in %d ms; down %s in all)",
+                  kafka.lastStartTime().toMillis(), seconds(System.nanoTime() - down));
+              return null;
+            });
+    Thread thread = new Thread(task, "chaos-broker-restart");
+    thread.setDaemon(true);
+    thread.start();
+    return task;
   }
 
   /** The random choices of the chaos loop, each from its own generator. */
