@@ -177,7 +177,8 @@ public final class ChaosRun {
       throws Exception {
     Random killRandom = randoms.kills();
     Random faultRandom = randoms.faults();
-    long deadline = startNanos + options.duration().toNanos();
+    long chaosStart = System.nanoTime(); // the servers' start-up does not count
+    long deadline = chaosStart + options.duration().toNanos();
     Map<String, Long> killAt = new HashMap<>();
     Map<String, Long> restartAt = new HashMap<>();
     pipelines.keySet().forEach(p -> restartAt.put(p, System.nanoTime()));
@@ -187,7 +188,7 @@ public final class ChaosRun {
     List<Long> brokerEvents = new ArrayList<>();
     for (int i = 0; i < options.brokerRestarts(); i++) {
       double at = 0.2 + 0.6 * randoms.broker().nextDouble();
-      brokerEvents.add(startNanos + (long) (options.duration().toNanos() * at));
+      brokerEvents.add(chaosStart + (long) (options.duration().toNanos() * at));
     }
     brokerEvents.sort(null);
     int brokerEventsDone = 0;
