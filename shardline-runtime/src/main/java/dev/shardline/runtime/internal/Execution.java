@@ -81,8 +81,9 @@ import org.slf4j.LoggerFactory;
  * <p>Restore keeps the property: at the same parallelism each reader gets back exactly the splits
  * it checkpointed and the enumerator its unassigned ones; at another parallelism every reader split
  * goes back to the enumerator through {@link SplitEnumerator#addSplitsBack} (called after {@link
- * SplitEnumerator#start()} and before the first {@link SplitEnumerator#addReader}), so the source's
- * own assignment function spreads them over the new readers.
+ * SplitEnumerator#start()} and before the first {@link SplitEnumerator#addReader}, when every
+ * reader is registered already), so the source's own assignment function spreads them over all the
+ * new readers, as on a fresh start.
  */
 public final class Execution {
   private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
@@ -239,10 +240,26 @@ public final class Execution {
 
   private Optional<Checkpoint> loadCheckpoint() throws Exception {
     Optional<Checkpoint> latest;
+    long highestUsed;
     try {
       latest = store.latest();
+      highestUsed = store.highestIdUsed();
     } catch (ShardlineException e) {
       throw new FatalPipelineException(e);
+    }
+    // never reuse an id, not even one of a checkpoint that was lost: sinks name their output after
+    // checkpoint ids, and output of the lost checkpoint may have been committed
+    long restoredId = latest.map(Checkpoint::id).orElse(0L);
+    nextCheckpointId = Math.max(restoredId, highestUsed) + 1;
+    if (highestUsed > restoredId) {
+      LOG.warn(
+          "Pipeline '{}': checkpoint ids up to {} were used in {}, but the newest readable"
+              + " checkpoint is {}; new checkpoints start at {} so that no id is used twice",
+          spec.name(),
+          highestUsed,
+          store.location(),
+          latest.isPresent() ? Long.toString(restoredId) : "none",
+          nextCheckpointId);
     }
     if (latest.isEmpty()) {
       LOG.info(
@@ -311,7 +328,6 @@ public final class Execution {
         parallelism);
     restoredCheckpointId = OptionalLong.of(checkpoint.id());
     lastCompletedCheckpointId = checkpoint.id();
-    nextCheckpointId = checkpoint.id() + 1;
     return latest;
   }
 
@@ -334,6 +350,7 @@ public final class Execution {
                 metrics.tagged("sink", sinkId, "committer", "0"),
                 time,
                 restoredCheckpointId,
+                nextCheckpointId,
                 null);
         committers.put(sinkId, (Committer<Object>) transactional.createCommitter(context));
         committableSerializers.put(
@@ -373,7 +390,7 @@ public final class Execution {
               i,
               this,
               spec,
-              new Worker.Setup(restored, writerStates, restoredCheckpointId),
+              new Worker.Setup(restored, writerStates, restoredCheckpointId, nextCheckpointId),
               metrics);
     }
 
@@ -417,8 +434,12 @@ public final class Execution {
         }
       }
     }
+    // every reader is registered before the first addReader, so the enumerator spreads what it
+    // holds over all of them (one at a time, the first reader would get every pending split)
     for (int i = 0; i < parallelism; i++) {
       registeredReaders.add(i);
+    }
+    for (int i = 0; i < parallelism; i++) {
       enumerator.addReader(i);
     }
     long intervalMillis = spec.checkpointInterval().toMillis();

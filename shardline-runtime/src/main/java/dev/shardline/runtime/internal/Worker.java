@@ -44,7 +44,8 @@ final class Worker implements Runnable {
   record Setup(
       List<SourceSplit> restoredSplits,
       Map<String, List<Object>> restoredWriterStates,
-      OptionalLong restoredCheckpointId) {}
+      OptionalLong restoredCheckpointId,
+      long firstCheckpointId) {}
 
   /** A sink and this worker's writer for it, with the writer's timers. */
   private record Slot(
@@ -185,6 +186,7 @@ final class Worker implements Runnable {
             execution.metrics().tagged("sink", sinkId, "writer", Integer.toString(index)),
             spec.time(),
             setup.restoredCheckpointId(),
+            setup.firstCheckpointId(),
             timers);
     List<Object> states = setup.restoredWriterStates().get(sinkId);
     SinkWriter<Object> writer;
