@@ -145,6 +145,9 @@ public final class Execution {
   private Outcome finalOutcome;
   private Outcome outcome;
   private int completedCheckpoints;
+  // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
+  private boolean splitAssigned;
+  private boolean madeProgress;
   private OptionalLong restoredCheckpointId = OptionalLong.empty();
 
   public Execution(
@@ -182,6 +185,15 @@ public final class Execution {
   }
 
   /** How many checkpoints this execution completed; read after {@link #run()} returned. */
+  /**
+   * Whether this attempt made progress: a checkpoint completed after the attempt had read a record
+   * or assigned a split. Checkpoints alone are no progress (a source that cannot reach its server
+   * completes empty ones), so the restart policy counts failures in a row until this is true.
+   */
+  public boolean madeProgress() {
+    return madeProgress;
+  }
+
   public int completedCheckpoints() {
     return completedCheckpoints;
   }
@@ -613,6 +625,9 @@ public final class Execution {
     }
     pending = null;
     completedCheckpoints++;
+    if (done.afterAssignment || done.recordsRead() > 0) {
+      madeProgress = true;
+    }
     lastCompletedCheckpointId = done.id;
     carriedCommittables.clear();
     if (failedCheckpointsInARow > 0) {
@@ -1029,7 +1044,17 @@ public final class Execution {
     final StateBlob enumeratorState;
     final boolean isFinal;
     final WorkerSnapshot[] snapshots = new WorkerSnapshot[parallelism];
+    // whether a split had been assigned in this attempt before the barrier: then it is in here
+    final boolean afterAssignment = splitAssigned;
     int reported;
+
+    long recordsRead() {
+      long sum = 0;
+      for (WorkerSnapshot s : snapshots) {
+        sum += s == null ? 0 : s.recordsRead();
+      }
+      return sum;
+    }
 
     PendingCheckpoint(
         long id,
@@ -1065,6 +1090,7 @@ public final class Execution {
         Worker worker = worker(entry.getKey());
         List<SourceSplit> splits = List.copyOf(entry.getValue());
         if (!splits.isEmpty()) {
+          splitAssigned = true;
           worker.post(() -> worker.addSplits(splits));
         }
       }

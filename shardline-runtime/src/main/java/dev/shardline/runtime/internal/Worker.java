@@ -310,7 +310,13 @@ final class Worker implements Runnable {
         (VersionedSerializer<SourceSplit>) spec.source().splitSerializer();
     List<StateBlob> splits = serialize(splitSerializer, reader.snapshotState(checkpointId));
     WorkerSnapshot snapshot =
-        new WorkerSnapshot(index, checkpointId, splits, writerStates, committables);
+        new WorkerSnapshot(
+            index,
+            checkpointId,
+            splits,
+            writerStates,
+            committables,
+            output == null ? 0 : output.in);
     execution.post(() -> execution.onSnapshot(snapshot));
     if (isFinal) {
       halted = true;
