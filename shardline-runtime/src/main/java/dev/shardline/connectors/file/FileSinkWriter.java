@@ -4,13 +4,16 @@ import static dev.shardline.util.Preconditions.checkArgument;
 
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.runtime.internal.DirectorySync;
+import dev.shardline.runtime.internal.PathErrors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -65,7 +68,15 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     this.writerIndex = context.writerIndex();
     this.directorySync = sink.directorySync();
     this.checkpointId = context.firstCheckpointId();
-    Files.createDirectories(directory);
+    try {
+      Files.createDirectories(directory);
+      if (!Files.isWritable(directory)) {
+        throw new AccessDeniedException(directory.toString());
+      }
+    } catch (IOException e) {
+      throw new UnrecoverableException(
+          PathErrors.describe(directory, "file sink's output directory", "path", e), e);
+    }
     rollBackPartsOfLostCheckpoints(context.parallelism(), context.restoredCheckpointId().orElse(0));
     deleteAbandonedParts(context.parallelism());
   }

@@ -4,7 +4,9 @@ import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.runtime.internal.DirectorySync;
+import dev.shardline.runtime.internal.PathErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -89,15 +91,23 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
    *
    * @param retained how many checkpoints to keep; 1 or more
    * @throws ShardlineException when another pipeline holds the directory
+   * @throws UnrecoverableException when the directory cannot be created or written (a file in its
+   *     place, no permission), naming the path, option {@code checkpoint.directory} and the fix
    */
   public static DirectoryCheckpointStore open(Path directory, int retained) throws IOException {
     checkNotNull(directory, "directory");
     checkArgument(retained >= 1, "retained must be 1 or more, was " + retained);
     Path dir = directory.toAbsolutePath().normalize();
-    Files.createDirectories(dir);
-    FileChannel channel =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      Files.createDirectories(dir);
+      channel =
+          FileChannel.open(
+              dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new UnrecoverableException(
+          PathErrors.describe(dir, "checkpoint directory", "checkpoint.directory", e), e);
+    }
     FileLock lock;
     try {
       lock = channel.tryLock();
