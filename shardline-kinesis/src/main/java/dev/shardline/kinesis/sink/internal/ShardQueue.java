@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordAggregator;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.sink.KinesisSinkException;

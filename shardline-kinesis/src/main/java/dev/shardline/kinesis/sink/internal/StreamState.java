@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.kinesis.aggregation.HashKey;
 import java.util.LinkedHashSet;
 
 /** One stream's shard map and shard queues. Not thread-safe: the writer's state. */
