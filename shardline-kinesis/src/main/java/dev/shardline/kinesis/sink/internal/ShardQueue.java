@@ -80,6 +80,15 @@ final class ShardQueue {
     entryBytes += entry.bytes;
   }
 
+  /** Takes {@code entry} out, wherever it is; false when it is not here. */
+  boolean remove(PendingEntry entry) {
+    if (!entries.removeFirstOccurrence(entry)) {
+      return false;
+    }
+    entryBytes -= entry.bytes;
+    return true;
+  }
+
   PendingEntry pollFirst() {
     PendingEntry entry = entries.pollFirst();
     if (entry != null) {
