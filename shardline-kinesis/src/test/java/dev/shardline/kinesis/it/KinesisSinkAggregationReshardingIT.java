@@ -21,19 +21,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -81,83 +75,32 @@ class KinesisSinkAggregationReshardingIT {
               .maxOutstandingRecords(2_000)
               .build();
       SimpleMeterRegistry sinkMetrics = new SimpleMeterRegistry();
-      AtomicBoolean writing = new AtomicBoolean(true);
-      AtomicInteger written = new AtomicInteger();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread writer;
+      ContinuousWriter writer;
       try (SinkWriter<String> sinkWriter =
           sink.createWriter(SinkTests.context(sinkMetrics, null))) {
-        writer =
-            new Thread(
-                () -> {
-                  try {
-                    for (int n = 0; writing.get(); n++) {
-                      sinkWriter.write("key-" + (n % KEYS) + ":" + n);
-                      written.incrementAndGet();
-                      if (n % 20 == 19) {
-                        Thread.sleep(1); // a steady stream, not a flood the server lags behind
-                      }
-                    }
-                    sinkWriter.flush();
-                  } catch (Throwable t) {
-                    failure.set(t);
-                  }
-                },
-                "sink-writer");
-        writer.start();
+        writer = new ContinuousWriter(sinkWriter, KEYS, 20);
         try {
-          KinesisClient client = kinesis.client();
-          awaitWritten(written, PER_PHASE, failure);
-
-          List<Shard> open = openShards(client);
+          writer.awaitMore(PER_PHASE);
+          List<Shard> open = Resharding.openShards(kinesis, STREAM);
           assertThat(open).hasSize(2);
-          Shard first = open.get(0);
-          BigInteger start = new BigInteger(first.hashKeyRange().startingHashKey());
-          BigInteger end = new BigInteger(first.hashKeyRange().endingHashKey());
-          client.splitShard(
-              b ->
-                  b.streamName(STREAM)
-                      .shardToSplit(first.shardId())
-                      .newStartingHashKey(
-                          start.add(end).add(BigInteger.ONE).shiftRight(1).toString()));
-          kinesis.waitForActive(STREAM);
-          assertThat(openShards(client)).hasSize(3);
-          awaitWritten(written, written.get() + PER_PHASE, failure);
-
-          client.updateShardCount(
-              b ->
-                  b.streamName(STREAM)
-                      .targetShardCount(4)
-                      .scalingType(ScalingType.UNIFORM_SCALING));
-          kinesis.waitForActive(STREAM);
-          awaitWritten(written, written.get() + PER_PHASE, failure);
-
-          open = openShards(client);
+          Resharding.splitInTwo(kinesis, STREAM, open.get(0));
+          assertThat(Resharding.openShards(kinesis, STREAM)).hasSize(3);
+          writer.awaitMore(PER_PHASE);
+          Resharding.scaleTo(kinesis, STREAM, 4);
+          writer.awaitMore(PER_PHASE);
+          open = Resharding.openShards(kinesis, STREAM);
           assertThat(open).hasSize(4);
-          String left = open.get(1).shardId();
-          String right = open.get(2).shardId();
-          client.mergeShards(
-              b -> b.streamName(STREAM).shardToMerge(left).adjacentShardToMerge(right));
-          kinesis.waitForActive(STREAM);
-          assertThat(openShards(client)).hasSize(3);
-          awaitWritten(written, written.get() + PER_PHASE, failure);
-
-          client.updateShardCount(
-              b ->
-                  b.streamName(STREAM)
-                      .targetShardCount(6)
-                      .scalingType(ScalingType.UNIFORM_SCALING));
-          kinesis.waitForActive(STREAM);
-          awaitWritten(written, written.get() + PER_PHASE, failure);
+          Resharding.merge(kinesis, STREAM, open.get(1), open.get(2));
+          assertThat(Resharding.openShards(kinesis, STREAM)).hasSize(3);
+          writer.awaitMore(PER_PHASE);
+          Resharding.scaleTo(kinesis, STREAM, 6);
+          writer.awaitMore(PER_PHASE);
         } finally {
-          // also when an assertion failed: the writer must not outlive the sink and the server
-          writing.set(false);
-          writer.join(120_000);
+          writer.stop();
         }
-        assertThat(writer.isAlive()).as("the writer finished its flush").isFalse();
       }
-      assertThat(failure.get()).as("the writer's failure").isNull();
-      int total = written.get();
+      writer.assertFinished();
+      int total = writer.written();
 
       // the raw stream, read as the KCL reads it
       Map<String, Shard> shards = new HashMap<>();
@@ -289,26 +232,5 @@ class KinesisSinkAggregationReshardingIT {
       counters.merge(counter.getId().getName(), counter.count(), Double::sum);
     }
     return counters;
-  }
-
-  private static List<Shard> openShards(KinesisClient client) {
-    List<Shard> open = new ArrayList<>();
-    for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
-      if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
-        open.add(shard);
-      }
-    }
-    open.sort(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())));
-    return open;
-  }
-
-  private static void awaitWritten(
-      AtomicInteger written, int count, AtomicReference<Throwable> failure)
-      throws InterruptedException {
-    Await.until(
-        Duration.ofSeconds(120),
-        () -> written.get() >= count || failure.get() != null,
-        () -> written.get() + " of " + count + " written");
-    assertThat(failure.get()).as("the writer's failure").isNull();
   }
 }

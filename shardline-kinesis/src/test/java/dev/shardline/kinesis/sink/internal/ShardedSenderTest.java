@@ -533,20 +533,7 @@ class ShardedSenderTest {
   void anAggregateThatLandsInAShardNotOwningAllItsKeysIsSentAgainWholeBeforeNewerRecords() {
     SenderHarness h =
         new SenderHarness(1).with(KinesisSinkOptions.AGGREGATION_ENABLED, true).start();
-    h.kinesis.autoComplete(false);
-    for (int i = 0; i < 100; i++) {
-      h.add("k" + (i % 10), Integer.toString(i));
-    }
-    h.sender.startFlush();
-    h.step();
-    FakeKinesis.Call call = h.kinesis.nextPending();
-    // the shard splits while the aggregate is in flight: Kinesis routes it by its first key
-    h.kinesis.split(SenderHarness.STREAM, shard(0));
-    call.complete();
-    h.kinesis.autoComplete(true);
-    for (int i = 100; i < 200; i++) {
-      h.add("k" + (i % 10), Integer.toString(i));
-    }
+    anAggregateInFlightWhenItsShardSplits(h, () -> {});
 
     h.drain(Duration.ofSeconds(30), Duration.ofMillis(10));
 
@@ -600,20 +587,8 @@ class ShardedSenderTest {
             .with(KinesisSinkOptions.AGGREGATION_ENABLED, true)
             .with(KinesisSinkOptions.RETRY_TIMEOUT, Duration.ofSeconds(10))
             .start();
-    h.kinesis.autoComplete(false);
-    for (int i = 0; i < 100; i++) {
-      h.add("k" + (i % 10), Integer.toString(i));
-    }
-    h.sender.startFlush();
-    h.step();
-    FakeKinesis.Call call = h.kinesis.nextPending();
-    h.kinesis.split(SenderHarness.STREAM, shard(0));
-    h.kinesis.failListShards(serviceError(500, "InternalFailure", "down"));
-    call.complete();
-    h.kinesis.autoComplete(true);
-    for (int i = 100; i < 200; i++) {
-      h.add("k" + (i % 10), Integer.toString(i));
-    }
+    anAggregateInFlightWhenItsShardSplits(
+        h, () -> h.kinesis.failListShards(serviceError(500, "InternalFailure", "down")));
 
     h.drain(Duration.ofSeconds(30), Duration.ofMillis(10));
 
@@ -624,6 +599,28 @@ class ShardedSenderTest {
         .hasMessageContaining("Writing to Kinesis stream \"s\" (shard " + landed + ")")
         .hasMessageContaining("ListShards has not listed")
         .hasMessageContaining("retry.timeout");
+  }
+
+  /**
+   * 10 keys' records 0 to 99 go as one aggregate to the only shard, which splits (and {@code
+   * meanwhile} runs) before Kinesis takes the request: Kinesis puts it where its first key routes.
+   * Then records 100 to 199 are added.
+   */
+  private static void anAggregateInFlightWhenItsShardSplits(SenderHarness h, Runnable meanwhile) {
+    h.kinesis.autoComplete(false);
+    for (int i = 0; i < 100; i++) {
+      h.add("k" + (i % 10), Integer.toString(i));
+    }
+    h.sender.startFlush();
+    h.step();
+    FakeKinesis.Call call = h.kinesis.nextPending();
+    h.kinesis.split(SenderHarness.STREAM, shard(0));
+    meanwhile.run();
+    call.complete();
+    h.kinesis.autoComplete(true);
+    for (int i = 100; i < 200; i++) {
+      h.add("k" + (i % 10), Integer.toString(i));
+    }
   }
 
   /** The stored aggregates holding a user record outside the range of the shard they are in. */
