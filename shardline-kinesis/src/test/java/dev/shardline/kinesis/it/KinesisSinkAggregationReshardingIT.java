@@ -149,6 +149,9 @@ class KinesisSinkAggregationReshardingIT {
           total, aggregates, shards.size(), foreign.size(), countersOf(sinkMetrics));
       assertThat(aggregates).as("aggregated at all").isGreaterThan(50);
       assertThat(shards).as("parents and children").hasSizeGreaterThan(6);
+      assertThat(foreign)
+          .as("aggregates resharding put in a wrong shard (else nothing was tested)")
+          .isNotEmpty();
       assertThat(missingDuplicatedOrOutOfOrder(kclView, total))
           .as(
               "by the KCL's rule (aggregates with a foreign key dropped): each record once, in order")

@@ -860,7 +860,7 @@ public final class ShardedSender {
       metrics.misdelivered.increment(misdelivered);
       metrics.retried.increment(misdeliveredRecords);
       LOG.info(
-          "Kinesis put {} aggregates ({} records) of stream {} in shards that do not own all their"
+          "Kinesis put {} aggregate(s) ({} records) of stream {} in shards that do not own all their"
               + " keys (e.g. {}): the shards changed after they were packed. A KCL consumer drops"
               + " such an aggregate whole; sending their records again by the new shard map",
           misdelivered,
