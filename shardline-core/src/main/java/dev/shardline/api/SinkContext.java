@@ -49,13 +49,25 @@ public interface SinkContext {
   ProcessingTimeService processingTimeService();
 
   /**
-   * The checkpoint this writer (or committer) was restored from, empty on a fresh start. Checkpoint
-   * ids grow by one per checkpoint, so a writer that needs names that are stable per checkpoint
-   * (part files, transactional ids) can number its transactions from here: the next {@link
-   * CommittingSinkWriter#prepareCommit()} belongs to the checkpoint after this one. Empty by
-   * default, for runtimes that do not know it.
+   * The checkpoint this writer (or committer) was restored from, empty on a fresh start. Output
+   * that a checkpoint after it committed belongs to a checkpoint that was lost (a corrupt newest
+   * checkpoint file, say): its records are read again, so a sink that can take committed output
+   * back (the file sink) does so. Empty by default, for runtimes that do not know it.
    */
   default OptionalLong restoredCheckpointId() {
     return OptionalLong.empty();
+  }
+
+  /**
+   * The id of the first checkpoint this writer takes part in: its first {@link
+   * CommittingSinkWriter#prepareCommit()} belongs to this checkpoint, and each later one to the
+   * next id (ids grow by one per checkpoint while a writer lives). A writer that needs names stable
+   * per checkpoint (part files, transactional ids) numbers its transactions from here. It is above
+   * every checkpoint id the pipeline ever used, lost ones included, so such a name is never used
+   * twice; it need not be {@code restoredCheckpointId() + 1}. By default {@code
+   * restoredCheckpointId() + 1} (1 on a fresh start), for runtimes that do not say.
+   */
+  default long firstCheckpointId() {
+    return restoredCheckpointId().orElse(0) + 1;
   }
 }

@@ -11,6 +11,7 @@ import dev.shardline.kafka.source.KafkaRecord;
 import dev.shardline.kafka.source.KafkaSource;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
 import dev.shardline.testkit.kafka.LocalKafka;
 import java.nio.charset.StandardCharsets;
@@ -26,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Kafka → Kafka exactly-once restored at other parallelisms (2, then 3, then 1): the source's
- * partitions spread over the new readers from the checkpoint, the sink's transactional ids stay
- * unique, and the output holds every record once, in partition order.
+ * partitions spread evenly over all the new readers from the checkpoint (6 partitions: 3, 2 and 6
+ * per reader in its final checkpoint), the sink's transactional ids stay unique, and the output
+ * holds every record once, in partition order.
  */
 class KafkaRescaleIT {
   @RegisterExtension static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
@@ -64,6 +66,10 @@ class KafkaRescaleIT {
       } finally {
         pipeline.stop(); // also when the wait failed: no pipeline left running on the broker
       }
+      assertThat(partitionsPerReader())
+          .as("partitions per reader in the final checkpoint at parallelism %d", parallelism)
+          .hasSize(parallelism)
+          .allSatisfy(n -> assertThat(n).isEqualTo(6 / parallelism));
     }
     assertThat(committed(kafka)).isEqualTo(total);
     Map<Integer, List<ConsumerRecord<byte[], byte[]>>> input =
@@ -100,6 +106,12 @@ class KafkaRescaleIT {
         .checkpointDirectory(dir.resolve("checkpoints"))
         .restartPolicy(RestartPolicy.none())
         .build();
+  }
+
+  private List<Integer> partitionsPerReader() throws Exception {
+    try (CheckpointStore store = CheckpointStore.directory(dir.resolve("checkpoints"))) {
+      return store.latest().orElseThrow().readerSplits().stream().map(List::size).toList();
+    }
   }
 
   private static int committed(LocalKafka kafka) {

@@ -5,6 +5,7 @@ import static dev.shardline.util.Preconditions.checkState;
 
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.Source;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import dev.shardline.runtime.internal.Execution;
@@ -250,7 +251,19 @@ public final class Pipeline {
         throw new PipelineFailedException(e.getMessage(), attempts, e.getCause());
       } catch (Throwable t) {
         current = null;
-        if (execution.completedCheckpoints() > 0) {
+        UnrecoverableException unrecoverable = UnrecoverableException.findIn(t);
+        if (unrecoverable != null) {
+          LOG.error(
+              "Pipeline '{}' failed with an error no restart can fix (attempt {})",
+              spec.name(),
+              attempts,
+              t);
+          PipelineFailedException e =
+              new PipelineFailedException(unrecoverable.getMessage(), attempts, t);
+          failures.forEach(e::addSuppressed);
+          throw e;
+        }
+        if (execution.madeProgress()) {
           failuresInARow = 0;
         }
         if (stopRequested.getCount() == 0) {
@@ -262,8 +275,8 @@ public final class Pipeline {
                   + attempts
                   + " time(s); gave up after "
                   + policy.maxRestarts()
-                  + " restart(s) in a row without a completed checkpoint (the restart policy's"
-                  + " maximum)",
+                  + " restart(s) in a row without progress (no checkpoint completed after a"
+                  + " record was read or a split assigned; the restart policy's maximum)",
               attempts,
               t,
               failures);

@@ -135,8 +135,10 @@ public final class PipelineOptions {
           .withValidator(Validators.atLeast(0))
           .withDescription(
               "How many restarts in a row are tried after a failure, each from the last"
-                  + " checkpoint; a run that completes a checkpoint resets the count. 0 fails at"
-                  + " the first error.");
+                  + " checkpoint; a run that makes progress (completes a checkpoint after reading"
+                  + " a record or assigning a split) resets the count. Errors no restart can fix"
+                  + " (a missing stream, an unwritable path, a poison record under"
+                  + " badData.policy fail) fail at once. 0 fails at the first error.");
 
   public static final ConfigOption<Duration> RESTART_BACKOFF_INITIAL =
       ConfigOptions.key("restart.backoff.initial")

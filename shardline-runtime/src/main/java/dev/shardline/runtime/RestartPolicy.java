@@ -9,14 +9,19 @@ import java.time.Duration;
 /**
  * What a {@link Pipeline} does when a worker, the enumerator, a commit or a checkpoint fails: stop
  * every worker, wait {@code backoff.delay(n)}, restore from the last completed checkpoint and run
- * again, up to {@code maxRestarts} times in a row. A restart that gets as far as completing a
- * checkpoint made progress, so the count starts again from zero after it; a pipeline that fails
- * {@code maxRestarts + 1} times without completing a checkpoint in between fails for good with a
- * {@link PipelineFailedException} carrying the last error (earlier ones suppressed). Immutable and
- * thread-safe.
+ * again, up to {@code maxRestarts} times in a row. A run that made progress (completed a checkpoint
+ * after it had read a record or assigned a split) starts the count again from zero; empty
+ * checkpoints alone are no progress, so a source that cannot reach its server does not restart
+ * forever. A pipeline that fails {@code maxRestarts + 1} times without progress in between fails
+ * for good with a {@link PipelineFailedException} carrying the last error (earlier ones
+ * suppressed). Immutable and thread-safe.
  *
  * <p>Errors that a restart cannot fix fail the pipeline at once: a checkpoint of another source, a
- * checkpoint directory held by another pipeline, a checkpoint written by a newer Shardline.
+ * checkpoint directory held by another pipeline or not writable, a checkpoint written by a newer
+ * Shardline, and any failure whose cause chain holds an {@link
+ * dev.shardline.api.UnrecoverableException} (a missing stream, an unwritable output path, a poison
+ * record under the {@code fail} bad-data policy); the {@link PipelineFailedException}'s message is
+ * then that exception's.
  *
  * <pre>{@code
  * RestartPolicy policy = RestartPolicy.of(5, new Backoff(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 0.2));

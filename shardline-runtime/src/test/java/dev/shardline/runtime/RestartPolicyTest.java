@@ -3,6 +3,8 @@ package dev.shardline.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.api.SinkWriter;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.connectors.file.FileSink;
 import dev.shardline.connectors.generator.GeneratorSource;
 import dev.shardline.retry.Backoff;
@@ -92,9 +94,10 @@ class RestartPolicyTest {
   @Test
   void aRunThatCompletesACheckpointResetsTheRestartCount() throws Exception {
     // Given three failures, each on the first record after the failing run completed a checkpoint
-    // of its own, and a policy of one restart in a row. A run's own checkpoints are those after
-    // the last one completed when its first record came (one worker: a failed run reads no more,
-    // though it may still complete a checkpoint whose barrier came before the failure).
+    // that holds records it read, and a policy of one restart in a row. The first checkpoint to
+    // complete after the run's first record may have had its barrier before that record; the one
+    // after it cannot, so a run has made progress once the last completed checkpoint is two past
+    // the one completed when its first record came.
     AtomicReference<Pipeline> self = new AtomicReference<>();
     AtomicLong restoredByThisRun = new AtomicLong(-1);
     AtomicInteger failures = new AtomicInteger();
@@ -107,7 +110,7 @@ class RestartPolicyTest {
                   long last = self.get().lastCheckpointId().orElse(0);
                   if (restoredByThisRun.get() < 0) {
                     restoredByThisRun.set(last);
-                  } else if (failures.get() < 3 && last > restoredByThisRun.get()) {
+                  } else if (failures.get() < 3 && last > restoredByThisRun.get() + 1) {
                     restoredByThisRun.set(-1);
                     throw new IllegalStateException(
                         "failure " + failures.incrementAndGet() + " after checkpoint " + last);
@@ -145,6 +148,73 @@ class RestartPolicyTest {
     assertThat(committed)
         .isNotEmpty()
         .isEqualTo(LongStream.range(0, committed.size()).boxed().toList());
+  }
+
+  /**
+   * Regression: a source whose server was unreachable completed empty checkpoints between its
+   * failures, each of which reset the count of restarts in a row, so the pipeline restarted forever
+   * ("restart 1 of at most 3" again and again). Empty checkpoints are no progress.
+   */
+  @Test
+  void runsThatCompleteOnlyEmptyCheckpointsDoNotResetTheRestartCount() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Pipeline pipeline =
+        Pipeline.from(GeneratorSource.sequence().ratePerSecond(0.001).build()) // reads nothing
+            .to(
+                context ->
+                    new SinkWriter<Long>() {
+                      private int flushes;
+
+                      @Override
+                      public void write(Long record) {}
+
+                      @Override
+                      public void flush() {
+                        if (++flushes == 3) { // two checkpoints completed in this run
+                          throw new IllegalStateException("cannot reach the server");
+                        }
+                      }
+                    })
+            .checkpointInterval(Duration.ofMillis(20))
+            .checkpointDirectory(dir.resolve("checkpoints"))
+            .restartPolicy(RestartPolicy.of(2, QUICK))
+            .metrics(registry)
+            .build();
+
+    assertThatThrownBy(pipeline::run)
+        .isInstanceOf(PipelineFailedException.class)
+        .hasMessageContaining("failed 3 time(s)")
+        .hasMessageContaining("gave up after 2 restart(s) in a row without progress")
+        .hasMessageContaining("cannot reach the server");
+    assertThat(pipeline.completedCheckpoints()).as("empty checkpoints completed").isEqualTo(6);
+    assertThat(registry.get("shardline.pipeline.restarts").counter().count()).isEqualTo(2);
+  }
+
+  /**
+   * Errors that no restart can fix (an {@link UnrecoverableException} anywhere in the cause chain)
+   * fail the pipeline at once, with that error's message, even with restarts left.
+   */
+  @Test
+  void anUnrecoverableErrorFailsAtOnceWithItsMessage() {
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    Pipeline pipeline =
+        Pipeline.from(GeneratorSource.sequence().count(100).build())
+            .map(
+                n -> {
+                  throw new UnrecoverableException(
+                      "Stream 'orders' does not exist (option stream): create it");
+                })
+            .to(new CollectingSink<>())
+            .checkpointDirectory(dir)
+            .restartPolicy(RestartPolicy.of(5, QUICK))
+            .metrics(registry)
+            .build();
+
+    assertThatThrownBy(pipeline::run)
+        .isInstanceOf(PipelineFailedException.class)
+        .hasMessage("Stream 'orders' does not exist (option stream): create it")
+        .satisfies(e -> assertThat(((PipelineFailedException) e).attempts()).isEqualTo(1));
+    assertThat(registry.get("shardline.pipeline.restarts").counter().count()).isZero();
   }
 
   @Test

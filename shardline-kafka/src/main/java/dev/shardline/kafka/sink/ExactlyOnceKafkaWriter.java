@@ -33,8 +33,8 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
   private final TransactionalIds ids;
   private final SendErrors errors;
   private final Counter written;
-  // the checkpoint the records written now belong to: the one after the restored checkpoint, then
-  // one more per prepareCommit (the runner numbers checkpoints consecutively)
+  // the checkpoint the records written now belong to: the context's first one, then one more per
+  // prepareCommit (ids grow by one per checkpoint while a writer lives)
   private long checkpointId;
   private TransactionalProducer transaction;
   private long sent;
@@ -44,6 +44,7 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
       RecordSerializer<T> serializer,
       TransactionalIds ids,
       long restoredCheckpointId,
+      long firstCheckpointId,
       String bootstrapServers,
       Counter written) {
     this.producerProperties = producerProperties;
@@ -51,7 +52,7 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
     this.ids = ids;
     this.errors = new SendErrors(bootstrapServers);
     this.written = written;
-    this.checkpointId = restoredCheckpointId + 1;
+    this.checkpointId = firstCheckpointId;
     ids.abortLingering(producerProperties, restoredCheckpointId);
   }
 

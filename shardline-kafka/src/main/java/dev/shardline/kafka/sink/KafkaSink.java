@@ -165,7 +165,13 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
             context.parallelism(),
             ClientProperties.forAdmin(config.get(KafkaSinkOptions.PROPERTIES), bootstrap));
     return new ExactlyOnceKafkaWriter<>(
-        properties, serializer, ids, context.restoredCheckpointId().orElse(0), bootstrap, written);
+        properties,
+        serializer,
+        ids,
+        context.restoredCheckpointId().orElse(0),
+        context.firstCheckpointId(),
+        bootstrap,
+        written);
   }
 
   @Override

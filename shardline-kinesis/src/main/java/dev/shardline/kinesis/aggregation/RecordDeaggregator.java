@@ -3,6 +3,7 @@ package dev.shardline.kinesis.aggregation;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.kinesis.aggregation.internal.Protobuf;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -62,6 +63,40 @@ public final class RecordDeaggregator {
     } catch (Protobuf.MalformedException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The first user record of an aggregate that does not belong to the shard it was read from: its
+   * hash key (its explicit hash key, else the MD5 of its partition key) is outside the shard's hash
+   * key range {@code [start, end]}, or its explicit hash key is not a hash key. Empty when every
+   * user record belongs there.
+   *
+   * <p>Kinesis puts an aggregate where its own partition key (or explicit hash key) routes it. A
+   * producer that packed it by a shard map that resharding has since changed can thus put user
+   * records in a shard that does not own their keys. The KCL ({@code AggregatorUtil.deaggregate}
+   * with the shard's range) drops such an aggregate whole, silently; Shardline's source drops it
+   * whole too, counted and logged, and Shardline's sink sends all its user records again.
+   *
+   * @param md5 a digest this thread owns
+   */
+  public static Optional<UserRecord> firstOutside(
+      List<UserRecord> users, HashKey start, HashKey end, MessageDigest md5) {
+    for (UserRecord user : users) {
+      HashKey hash;
+      if (user.explicitHashKey() != null) {
+        try {
+          hash = HashKey.parse(user.explicitHashKey());
+        } catch (IllegalArgumentException notAHashKey) {
+          return Optional.of(user);
+        }
+      } else {
+        hash = HashKey.ofPartitionKey(user.partitionKey().getBytes(StandardCharsets.UTF_8), md5);
+      }
+      if (hash.compareTo(start) < 0 || hash.compareTo(end) > 0) {
+        return Optional.of(user);
+      }
+    }
+    return Optional.empty();
   }
 
   private static List<UserRecord> parse(Protobuf.Reader reader) {

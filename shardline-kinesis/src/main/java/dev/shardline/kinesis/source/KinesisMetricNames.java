@@ -7,7 +7,8 @@ import dev.shardline.metrics.MetricNames;
  * {@code stream/shardId}); removed when a shard is finished or the reader closes. Besides these:
  * {@link MetricNames#SOURCE_RECORDS} (user records emitted), {@link MetricNames#SOURCE_BYTES}
  * (bytes of Kinesis records read) and {@link MetricNames#SOURCE_LAG_MILLIS} (the last
- * MillisBehindLatest).
+ * MillisBehindLatest). {@link #AGGREGATES_DROPPED} and {@link #AGGREGATED_RECORDS_DROPPED} are per
+ * source (tag {@code source}) and stay registered.
  */
 public final class KinesisMetricNames {
   private KinesisMetricNames() {}
@@ -20,4 +21,16 @@ public final class KinesisMetricNames {
 
   /** Counter: GetRecords calls made, per shard. */
   public static final String GET_RECORDS_CALLS = "shardline.kinesis.getrecords.calls";
+
+  /**
+   * Counter: KPL aggregates dropped whole because a user record inside does not belong to the shard
+   * they were read from (its hash key is outside the shard's range), as the KCL drops them; tagged
+   * {@code source} only, and kept when shards finish. Such an aggregate was put by a producer whose
+   * shard map was out of date during resharding; Shardline's Kinesis sink sends its records again.
+   */
+  public static final String AGGREGATES_DROPPED = "shardline.kinesis.aggregates.dropped";
+
+  /** Counter: the user records inside the aggregates counted by {@link #AGGREGATES_DROPPED}. */
+  public static final String AGGREGATED_RECORDS_DROPPED =
+      "shardline.kinesis.aggregates.dropped.records";
 }

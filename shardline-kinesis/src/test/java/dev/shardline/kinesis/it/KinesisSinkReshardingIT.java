@@ -13,12 +13,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -46,54 +41,22 @@ class KinesisSinkReshardingIT {
               .maxOutstandingRecords(200)
               .build();
       SimpleMeterRegistry metrics = new SimpleMeterRegistry();
-      AtomicBoolean writing = new AtomicBoolean(true);
-      AtomicInteger written = new AtomicInteger();
-      AtomicReference<Throwable> failure = new AtomicReference<>();
-      Thread writer;
+      ContinuousWriter writer;
       try (SinkWriter<String> sinkWriter = sink.createWriter(SinkTests.context(metrics, null))) {
-        writer =
-            new Thread(
-                () -> {
-                  try {
-                    for (int n = 0; writing.get(); n++) {
-                      sinkWriter.write("key-" + (n % KEYS) + ":" + n);
-                      written.incrementAndGet();
-                    }
-                    sinkWriter.flush();
-                  } catch (Throwable t) {
-                    failure.set(t);
-                  }
-                },
-                "sink-writer");
-        writer.start();
+        writer = new ContinuousWriter(sinkWriter, KEYS, 0);
         try {
-          KinesisClient client = kinesis.client();
-
-          awaitWritten(written, 1_000, failure);
-          client.updateShardCount(
-              b ->
-                  b.streamName(STREAM)
-                      .targetShardCount(4)
-                      .scalingType(ScalingType.UNIFORM_SCALING));
-          kinesis.waitForActive(STREAM);
-          awaitWritten(written, written.get() + 1_000, failure);
-          List<Shard> open = openShards(client);
+          writer.awaitMore(1_000);
+          Resharding.scaleTo(kinesis, STREAM, 4);
+          writer.awaitMore(1_000);
+          List<Shard> open = Resharding.openShards(kinesis, STREAM);
           assertThat(open).hasSize(4);
-          client.mergeShards(
-              b ->
-                  b.streamName(STREAM)
-                      .shardToMerge(open.get(1).shardId())
-                      .adjacentShardToMerge(open.get(2).shardId()));
-          kinesis.waitForActive(STREAM);
-          awaitWritten(written, written.get() + 1_000, failure);
+          Resharding.merge(kinesis, STREAM, open.get(1), open.get(2));
+          writer.awaitMore(1_000);
         } finally {
-          // also when an assertion failed: the writer must not outlive the sink and the server
-          writing.set(false);
-          writer.join(60_000);
+          writer.stop();
         }
-        assertThat(writer.isAlive()).as("the writer finished its flush").isFalse();
       }
-      assertThat(failure.get()).as("the writer's failure").isNull();
+      writer.assertFinished();
 
       List<SinkTests.Read> read = SinkTests.readAll(kinesis.client(), STREAM);
       Map<String, Integer> last = new HashMap<>();
@@ -107,40 +70,13 @@ class KinesisSinkReshardingIT {
         last.put(parts[0], n);
         shardsSeen.merge(record.shardId(), 1, Integer::sum);
       }
-      assertThat(read).hasSize(written.get());
+      assertThat(read).hasSize(writer.written());
       assertThat(shardsSeen.keySet()).as("records in parents and children").hasSizeGreaterThan(4);
       assertThat(metrics.get(SinkMetrics.SHARD_MAP_REFRESHES).counter().count())
           .as("listings: at start, and after each change")
           .isGreaterThanOrEqualTo(3);
       System.out.printf(
-          "KinesisSinkReshardingIT: %d records, per shard %s%n", written.get(), shardsSeen);
+          "KinesisSinkReshardingIT: %d records, per shard %s%n", writer.written(), shardsSeen);
     }
-  }
-
-  private static List<Shard> openShards(KinesisClient client) {
-    List<Shard> all = client.listShards(b -> b.streamName(STREAM)).shards();
-    java.util.Set<String> parents = new java.util.HashSet<>();
-    for (Shard shard : all) {
-      if (shard.parentShardId() != null) {
-        parents.add(shard.parentShardId());
-      }
-      if (shard.adjacentParentShardId() != null) {
-        parents.add(shard.adjacentParentShardId());
-      }
-    }
-    return all.stream()
-        .filter(s -> !parents.contains(s.shardId()))
-        .sorted(java.util.Comparator.comparing(Shard::shardId))
-        .toList();
-  }
-
-  private static void awaitWritten(
-      AtomicInteger written, int count, AtomicReference<Throwable> failure)
-      throws InterruptedException {
-    Await.until(
-        Duration.ofSeconds(60),
-        () -> written.get() >= count || failure.get() != null,
-        () -> written.get() + " of " + count + " written");
-    assertThat(failure.get()).as("the writer's failure").isNull();
   }
 }

@@ -8,11 +8,9 @@ import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.kinesis.LocalKinesis;
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +22,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -95,36 +92,17 @@ class KinesisSourceReshardingIT {
         writer.start();
         try {
           awaitWritten(written, 1_000);
-          List<Shard> initial = openShards(client);
+          List<Shard> initial = Resharding.openShards(kinesis, STREAM);
           assertThat(initial).hasSize(2);
-          Shard first = initial.get(0);
-          BigInteger start = new BigInteger(first.hashKeyRange().startingHashKey());
-          BigInteger end = new BigInteger(first.hashKeyRange().endingHashKey());
-          client.splitShard(
-              b ->
-                  b.streamName(STREAM)
-                      .shardToSplit(first.shardId())
-                      .newStartingHashKey(
-                          start.add(end).add(BigInteger.ONE).shiftRight(1).toString()));
-          kinesis.waitForActive(STREAM);
-          assertThat(openShards(client)).hasSize(3);
+          Resharding.splitInTwo(kinesis, STREAM, initial.get(0));
+          assertThat(Resharding.openShards(kinesis, STREAM)).hasSize(3);
           awaitWritten(written, written.get() + 1_000);
-          client.updateShardCount(
-              b ->
-                  b.streamName(STREAM)
-                      .targetShardCount(4)
-                      .scalingType(ScalingType.UNIFORM_SCALING));
-          kinesis.waitForActive(STREAM);
+          Resharding.scaleTo(kinesis, STREAM, 4);
           awaitWritten(written, written.get() + 1_000);
-          List<Shard> open = openShards(client);
+          List<Shard> open = Resharding.openShards(kinesis, STREAM);
           assertThat(open).hasSize(4);
-          client.mergeShards(
-              b ->
-                  b.streamName(STREAM)
-                      .shardToMerge(open.get(1).shardId())
-                      .adjacentShardToMerge(open.get(2).shardId()));
-          kinesis.waitForActive(STREAM);
-          assertThat(openShards(client)).hasSize(3);
+          Resharding.merge(kinesis, STREAM, open.get(1), open.get(2));
+          assertThat(Resharding.openShards(kinesis, STREAM)).hasSize(3);
           awaitWritten(written, written.get() + 1_000);
         } finally {
           // also when an assertion failed: no writer left running against a closed server
@@ -163,17 +141,5 @@ class KinesisSourceReshardingIT {
 
   private static void awaitWritten(AtomicLong written, long target) throws InterruptedException {
     Await.until(Duration.ofSeconds(60), () -> written.get() >= target, () -> written + " written");
-  }
-
-  private static List<Shard> openShards(KinesisClient client) {
-    List<Shard> open = new ArrayList<>();
-    for (Shard shard : client.listShards(b -> b.streamName(STREAM)).shards()) {
-      String end = shard.sequenceNumberRange().endingSequenceNumber();
-      if (end == null) {
-        open.add(shard);
-      }
-    }
-    open.sort(Comparator.comparing(s -> new BigInteger(s.hashKeyRange().startingHashKey())));
-    return open;
   }
 }

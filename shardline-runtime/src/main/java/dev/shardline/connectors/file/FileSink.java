@@ -35,6 +35,13 @@ import java.util.regex.Pattern;
  *       part-<pipeline>@<sink id>-<writer>-<checkpoint><suffix>} and fsyncs the directory.
  *       Committing a part already renamed does nothing, so restoring a checkpoint commits its parts
  *       again safely.
+ *   <li>A new writer rolls back the committed parts of checkpoints after the one it was restored
+ *       from (all of them on a fresh start): such a checkpoint was lost (its file corrupt or
+ *       deleted) after its parts were committed, and their records are read and written again, so
+ *       keeping the parts would duplicate them. Each is renamed to the hidden {@code
+ *       .part-...<suffix>.rolled-back-to-<restored checkpoint>} with a WARN naming it, never
+ *       deleted. Checkpoint ids are never reused, so new parts never take a rolled-back part's
+ *       name.
  *   <li>A new writer deletes the in-progress parts of its pipeline that a crash left behind (the
  *       runner has committed the restored checkpoint's parts before it creates writers, so any left
  *       are of checkpoints that never completed, and their records are read again). Writer {@code
@@ -210,6 +217,24 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
             + "-(\\d{5,})-\\d{20}"
             + Pattern.quote(suffix)
             + "\\.inprogress");
+  }
+
+  /**
+   * Matches the committed names of {@code pipeline}'s sink {@code sinkId} (and those without a sink
+   * id, as {@link #inProgressPattern}); group 1 is the writer, group 2 the checkpoint.
+   */
+  static Pattern committedPattern(String pipeline, Optional<String> sinkId, String suffix) {
+    String sink = sinkId.map(id -> "(?:@" + Pattern.quote(id) + ")?").orElse("");
+    return Pattern.compile(
+        "part-" + Pattern.quote(pipeline) + sink + "-(\\d{5,})-(\\d{20})" + Pattern.quote(suffix));
+  }
+
+  /**
+   * The name a committed part is renamed to when it is rolled back: hidden, and marked with the
+   * checkpoint restored instead, so that no later rollback overwrites it.
+   */
+  static String rolledBackName(String finalName, long restoredCheckpointId) {
+    return "." + finalName + ".rolled-back-to-" + restoredCheckpointId;
   }
 
   /**

@@ -4,16 +4,21 @@ import static dev.shardline.util.Preconditions.checkArgument;
 
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.runtime.internal.DirectorySync;
+import dev.shardline.runtime.internal.PathErrors;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -38,8 +43,8 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
   private final String namePrefix;
   private final int writerIndex;
   private final DirectorySync directorySync;
-  // the checkpoint the records written now belong to: the one after the restored checkpoint, then
-  // one more per prepareCommit (the runner numbers checkpoints consecutively)
+  // the checkpoint the records written now belong to: the context's first one, then one more per
+  // prepareCommit (ids grow by one per checkpoint while a writer lives)
   private long checkpointId;
   private FileChannel channel;
   private BufferedWriter out;
@@ -62,9 +67,58 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
     this.namePrefix = FileSink.namePrefix(pipeline, sinkId);
     this.writerIndex = context.writerIndex();
     this.directorySync = sink.directorySync();
-    this.checkpointId = context.restoredCheckpointId().orElse(0) + 1;
-    Files.createDirectories(directory);
+    this.checkpointId = context.firstCheckpointId();
+    try {
+      Files.createDirectories(directory);
+      if (!Files.isWritable(directory)) {
+        throw new AccessDeniedException(directory.toString());
+      }
+    } catch (IOException e) {
+      throw new UnrecoverableException(
+          PathErrors.describe(directory, "file sink's output directory", "path", e), e);
+    }
+    rollBackPartsOfLostCheckpoints(context.parallelism(), context.restoredCheckpointId().orElse(0));
     deleteAbandonedParts(context.parallelism());
+  }
+
+  /**
+   * Renames aside the committed parts of this writer's old writers ({@code v % parallelism ==
+   * writerIndex}) that belong to checkpoints after {@code restored}: those checkpoints were lost
+   * after their parts were committed, and the records in them are read and written again.
+   */
+  private void rollBackPartsOfLostCheckpoints(int parallelism, long restored) throws IOException {
+    Pattern pattern = FileSink.committedPattern(pipeline, sinkId, suffix);
+    List<Path> rolledBack = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.sorted().toList()) {
+        String name = file.getFileName().toString();
+        Matcher m = pattern.matcher(name);
+        if (m.matches()
+            && Integer.parseInt(m.group(1)) % parallelism == writerIndex
+            && Long.parseLong(m.group(2)) > restored) {
+          Files.move(
+              file,
+              file.resolveSibling(FileSink.rolledBackName(name, restored)),
+              StandardCopyOption.ATOMIC_MOVE);
+          rolledBack.add(file);
+        }
+      }
+    }
+    if (!rolledBack.isEmpty()) {
+      directorySync.sync(directory);
+      LOG.warn(
+          "Rolled back {} committed part(s) in {} ({}{}) to restored checkpoint {}: they belong to"
+              + " later checkpoints that were lost (a corrupt or deleted checkpoint file, or a"
+              + " checkpoint directory started over), and their records are read and written"
+              + " again. Each is kept, hidden, as .<name>.rolled-back-to-{}; delete them once you"
+              + " no longer need them",
+          rolledBack.size(),
+          directory,
+          rolledBack.get(0).getFileName(),
+          rolledBack.size() > 1 ? ", ..." : "",
+          restored == 0 ? "none (a fresh start)" : Long.toString(restored),
+          restored);
+    }
   }
 
   private void deleteAbandonedParts(int parallelism) throws IOException {

@@ -38,6 +38,16 @@ public interface CheckpointStore extends AutoCloseable {
    */
   long store(Checkpoint checkpoint) throws IOException;
 
+  /**
+   * The highest checkpoint id this store has ever been given or found, readable or not (0 when
+   * none): the runner numbers its next checkpoint above it, so no id is used twice, not even the id
+   * of a checkpoint that was lost after sinks had committed output named after it. By default the
+   * id of {@link #latest()}; a store that can lose or set aside checkpoints must override it.
+   */
+  default long highestIdUsed() throws IOException {
+    return latest().map(Checkpoint::id).orElse(0L);
+  }
+
   /** Where the checkpoints are, for messages (e.g. the directory path). */
   String location();
 

@@ -4,7 +4,9 @@ import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.runtime.internal.DirectorySync;
+import dev.shardline.runtime.internal.PathErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -40,6 +42,10 @@ import org.slf4j.LoggerFactory;
  *       corrupt file and renames it to {@code <name>.corrupt} (kept for inspection, never read
  *       again). If none is readable it renames nothing and throws, as it does when only {@code
  *       .corrupt} files are left: it never reports "no checkpoint" for a directory that had some.
+ *   <li>{@link #highestIdUsed()} is the highest id of any checkpoint file, {@code .corrupt} file or
+ *       half-written temp file it found in the directory (temp files are deleted when it opens,
+ *       after their ids are noted) or stored, so a runner never gives a new checkpoint the id of
+ *       one that was lost.
  *   <li>The store holds an exclusive lock on {@code .lock} in the directory while open, so two
  *       pipelines never share a checkpoint directory; the OS drops the lock when the process dies.
  * </ul>
@@ -59,7 +65,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryCheckpointStore.class);
   private static final Pattern NAME = Pattern.compile("checkpoint-(\\d{20})\\.ckpt");
   private static final Pattern CORRUPT_NAME =
-      Pattern.compile("checkpoint-\\d{20}\\.ckpt\\.corrupt");
+      Pattern.compile("checkpoint-(\\d{20})\\.ckpt\\.corrupt");
+  private static final Pattern TEMP_NAME = Pattern.compile("\\.checkpoint-(\\d{20})\\.ckpt\\.tmp");
   private static final String LOCK_FILE = ".lock";
 
   private final Path directory;
@@ -67,6 +74,8 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final List<CorruptCheckpointException> skipped = new ArrayList<>();
+  // ids of temp files deleted at open, which no listing shows any more
+  private long highestTempId;
 
   private DirectoryCheckpointStore(
       Path directory, int retained, FileChannel lockChannel, FileLock lock) {
@@ -82,15 +91,23 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
    *
    * @param retained how many checkpoints to keep; 1 or more
    * @throws ShardlineException when another pipeline holds the directory
+   * @throws UnrecoverableException when the directory cannot be created or written (a file in its
+   *     place, no permission), naming the path, option {@code checkpoint.directory} and the fix
    */
   public static DirectoryCheckpointStore open(Path directory, int retained) throws IOException {
     checkNotNull(directory, "directory");
     checkArgument(retained >= 1, "retained must be 1 or more, was " + retained);
     Path dir = directory.toAbsolutePath().normalize();
-    Files.createDirectories(dir);
-    FileChannel channel =
-        FileChannel.open(
-            dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel channel;
+    try {
+      Files.createDirectories(dir);
+      channel =
+          FileChannel.open(
+              dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    } catch (IOException e) {
+      throw new UnrecoverableException(
+          PathErrors.describe(dir, "checkpoint directory", "checkpoint.directory", e), e);
+    }
     FileLock lock;
     try {
       lock = channel.tryLock();
@@ -280,11 +297,33 @@ public final class DirectoryCheckpointStore implements CheckpointStore {
       for (Path p : list.toList()) {
         String name = p.getFileName().toString();
         if (name.startsWith(".checkpoint-") && name.endsWith(".tmp")) {
+          Matcher m = TEMP_NAME.matcher(name);
+          if (m.matches()) {
+            highestTempId = Math.max(highestTempId, Long.parseLong(m.group(1)));
+          }
           LOG.debug("Deleting {}, left by a checkpoint that never completed", p);
           Files.deleteIfExists(p);
         }
       }
     }
+  }
+
+  @Override
+  public long highestIdUsed() throws IOException {
+    long highest = highestTempId;
+    try (Stream<Path> list = Files.list(directory)) {
+      for (Path p : list.toList()) {
+        String name = p.getFileName().toString();
+        Matcher m = NAME.matcher(name);
+        if (!m.matches()) {
+          m = CORRUPT_NAME.matcher(name);
+        }
+        if (m.matches()) {
+          highest = Math.max(highest, Long.parseLong(m.group(1)));
+        }
+      }
+    }
+    return highest;
   }
 
   private static long idOf(Path file) {

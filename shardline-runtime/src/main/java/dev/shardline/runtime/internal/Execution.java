@@ -81,8 +81,9 @@ import org.slf4j.LoggerFactory;
  * <p>Restore keeps the property: at the same parallelism each reader gets back exactly the splits
  * it checkpointed and the enumerator its unassigned ones; at another parallelism every reader split
  * goes back to the enumerator through {@link SplitEnumerator#addSplitsBack} (called after {@link
- * SplitEnumerator#start()} and before the first {@link SplitEnumerator#addReader}), so the source's
- * own assignment function spreads them over the new readers.
+ * SplitEnumerator#start()} and before the first {@link SplitEnumerator#addReader}, when every
+ * reader is registered already), so the source's own assignment function spreads them over all the
+ * new readers, as on a fresh start.
  */
 public final class Execution {
   private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
@@ -144,6 +145,9 @@ public final class Execution {
   private Outcome finalOutcome;
   private Outcome outcome;
   private int completedCheckpoints;
+  // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
+  private boolean splitAssigned;
+  private boolean madeProgress;
   private OptionalLong restoredCheckpointId = OptionalLong.empty();
 
   public Execution(
@@ -181,6 +185,15 @@ public final class Execution {
   }
 
   /** How many checkpoints this execution completed; read after {@link #run()} returned. */
+  /**
+   * Whether this attempt made progress: a checkpoint completed after the attempt had read a record
+   * or assigned a split. Checkpoints alone are no progress (a source that cannot reach its server
+   * completes empty ones), so the restart policy counts failures in a row until this is true.
+   */
+  public boolean madeProgress() {
+    return madeProgress;
+  }
+
   public int completedCheckpoints() {
     return completedCheckpoints;
   }
@@ -239,10 +252,26 @@ public final class Execution {
 
   private Optional<Checkpoint> loadCheckpoint() throws Exception {
     Optional<Checkpoint> latest;
+    long highestUsed;
     try {
       latest = store.latest();
+      highestUsed = store.highestIdUsed();
     } catch (ShardlineException e) {
       throw new FatalPipelineException(e);
+    }
+    // never reuse an id, not even one of a checkpoint that was lost: sinks name their output after
+    // checkpoint ids, and output of the lost checkpoint may have been committed
+    long restoredId = latest.map(Checkpoint::id).orElse(0L);
+    nextCheckpointId = Math.max(restoredId, highestUsed) + 1;
+    if (highestUsed > restoredId) {
+      LOG.warn(
+          "Pipeline '{}': checkpoint ids up to {} were used in {}, but the newest readable"
+              + " checkpoint is {}; new checkpoints start at {} so that no id is used twice",
+          spec.name(),
+          highestUsed,
+          store.location(),
+          latest.isPresent() ? Long.toString(restoredId) : "none",
+          nextCheckpointId);
     }
     if (latest.isEmpty()) {
       LOG.info(
@@ -311,7 +340,6 @@ public final class Execution {
         parallelism);
     restoredCheckpointId = OptionalLong.of(checkpoint.id());
     lastCompletedCheckpointId = checkpoint.id();
-    nextCheckpointId = checkpoint.id() + 1;
     return latest;
   }
 
@@ -334,6 +362,7 @@ public final class Execution {
                 metrics.tagged("sink", sinkId, "committer", "0"),
                 time,
                 restoredCheckpointId,
+                nextCheckpointId,
                 null);
         committers.put(sinkId, (Committer<Object>) transactional.createCommitter(context));
         committableSerializers.put(
@@ -373,7 +402,7 @@ public final class Execution {
               i,
               this,
               spec,
-              new Worker.Setup(restored, writerStates, restoredCheckpointId),
+              new Worker.Setup(restored, writerStates, restoredCheckpointId, nextCheckpointId),
               metrics);
     }
 
@@ -417,8 +446,12 @@ public final class Execution {
         }
       }
     }
+    // every reader is registered before the first addReader, so the enumerator spreads what it
+    // holds over all of them (one at a time, the first reader would get every pending split)
     for (int i = 0; i < parallelism; i++) {
       registeredReaders.add(i);
+    }
+    for (int i = 0; i < parallelism; i++) {
       enumerator.addReader(i);
     }
     long intervalMillis = spec.checkpointInterval().toMillis();
@@ -592,6 +625,9 @@ public final class Execution {
     }
     pending = null;
     completedCheckpoints++;
+    if (done.afterAssignment || done.recordsRead() > 0) {
+      madeProgress = true;
+    }
     lastCompletedCheckpointId = done.id;
     carriedCommittables.clear();
     if (failedCheckpointsInARow > 0) {
@@ -1008,7 +1044,17 @@ public final class Execution {
     final StateBlob enumeratorState;
     final boolean isFinal;
     final WorkerSnapshot[] snapshots = new WorkerSnapshot[parallelism];
+    // whether a split had been assigned in this attempt before the barrier: then it is in here
+    final boolean afterAssignment = splitAssigned;
     int reported;
+
+    long recordsRead() {
+      long sum = 0;
+      for (WorkerSnapshot s : snapshots) {
+        sum += s == null ? 0 : s.recordsRead();
+      }
+      return sum;
+    }
 
     PendingCheckpoint(
         long id,
@@ -1044,6 +1090,7 @@ public final class Execution {
         Worker worker = worker(entry.getKey());
         List<SourceSplit> splits = List.copyOf(entry.getValue());
         if (!splits.isEmpty()) {
+          splitAssigned = true;
           worker.post(() -> worker.addSplits(splits));
         }
       }

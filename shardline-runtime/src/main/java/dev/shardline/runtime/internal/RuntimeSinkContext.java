@@ -13,6 +13,8 @@ import java.util.OptionalLong;
  *
  * @param sink the sink's id in checkpoints ({@link PipelineSpec#sinkId} or {@link
  *     PipelineSpec#DEAD_LETTER_SINK_ID}), handed out as {@link #sinkId()}
+ * @param firstCheckpointId the id of the writer's first checkpoint ({@link
+ *     SinkContext#firstCheckpointId()}); for a committer, the one after the restored checkpoint
  * @param timers the writer's timers; null for a committer, whose {@link #processingTimeService()}
  *     throws
  */
@@ -25,6 +27,7 @@ record RuntimeSinkContext(
     MeterRegistry metrics,
     Time time,
     OptionalLong restoredCheckpointId,
+    long firstCheckpointId,
     ProcessingTimeService timers)
     implements SinkContext {
 

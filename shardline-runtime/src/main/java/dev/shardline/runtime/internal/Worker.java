@@ -44,7 +44,8 @@ final class Worker implements Runnable {
   record Setup(
       List<SourceSplit> restoredSplits,
       Map<String, List<Object>> restoredWriterStates,
-      OptionalLong restoredCheckpointId) {}
+      OptionalLong restoredCheckpointId,
+      long firstCheckpointId) {}
 
   /** A sink and this worker's writer for it, with the writer's timers. */
   private record Slot(
@@ -185,6 +186,7 @@ final class Worker implements Runnable {
             execution.metrics().tagged("sink", sinkId, "writer", Integer.toString(index)),
             spec.time(),
             setup.restoredCheckpointId(),
+            setup.firstCheckpointId(),
             timers);
     List<Object> states = setup.restoredWriterStates().get(sinkId);
     SinkWriter<Object> writer;
@@ -308,7 +310,13 @@ final class Worker implements Runnable {
         (VersionedSerializer<SourceSplit>) spec.source().splitSerializer();
     List<StateBlob> splits = serialize(splitSerializer, reader.snapshotState(checkpointId));
     WorkerSnapshot snapshot =
-        new WorkerSnapshot(index, checkpointId, splits, writerStates, committables);
+        new WorkerSnapshot(
+            index,
+            checkpointId,
+            splits,
+            writerStates,
+            committables,
+            output == null ? 0 : output.in);
     execution.post(() -> execution.onSnapshot(snapshot));
     if (isFinal) {
       halted = true;

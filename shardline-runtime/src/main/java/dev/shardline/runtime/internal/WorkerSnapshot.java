@@ -12,10 +12,12 @@ import java.util.Map;
  * @param splits its reader's splits with their positions
  * @param writerStates per sink id, its writer's states
  * @param committables per sink id, its writer's committables
+ * @param recordsRead how many records its reader handed downstream since the worker started
  */
 record WorkerSnapshot(
     int worker,
     long checkpointId,
     List<StateBlob> splits,
     Map<String, List<StateBlob>> writerStates,
-    Map<String, List<StateBlob>> committables) {}
+    Map<String, List<StateBlob>> committables,
+    long recordsRead) {}

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -76,6 +77,45 @@ class DirectoryCheckpointStoreTest {
       assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
       assertThat(store.skipped()).isEmpty();
     }
+  }
+
+  @Test
+  void theHighestIdUsedCountsCorruptAndHalfWrittenCheckpointsSoNoIdIsUsedTwice() throws Exception {
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThat(store.highestIdUsed()).isZero();
+      store.store(CheckpointFixtures.sample(1));
+      store.store(CheckpointFixtures.sample(2));
+      Path newest = dir.resolve("checkpoint-00000000000000000002.ckpt");
+      byte[] bytes = Files.readAllBytes(newest);
+      bytes[bytes.length / 2] ^= 0x01;
+      Files.write(newest, bytes);
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+      assertThat(store.highestIdUsed()).as("with checkpoint 2 set aside as corrupt").isEqualTo(2);
+    }
+    // a checkpoint that was being written when the process died
+    Files.write(dir.resolve(".checkpoint-00000000000000000007.ckpt.tmp"), new byte[] {1, 2});
+    try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
+      assertThat(names()).doesNotContain(".checkpoint-00000000000000000007.ckpt.tmp");
+      assertThat(store.highestIdUsed()).isEqualTo(7);
+      assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aCheckpointDirectoryThatIsAFileIsRefusedNamingTheOptionAndTheFix() throws Exception {
+    Path file = Files.writeString(dir.resolve("not-a-dir"), "x");
+    assertThatThrownBy(() -> DirectoryCheckpointStore.open(file, 3))
+        .isInstanceOf(UnrecoverableException.class)
+        .hasMessage(
+            "Cannot use "
+                + file
+                + " as the checkpoint directory (option checkpoint.directory): it is a file, not a"
+                + " directory. Move the file away or point checkpoint.directory at a directory.");
+    Path below = file.resolve("below");
+    assertThatThrownBy(() -> DirectoryCheckpointStore.open(below, 3))
+        .isInstanceOf(UnrecoverableException.class)
+        .hasMessageContaining("Cannot use " + below + " as the checkpoint directory")
+        .hasMessageContaining(file + " is a file, not a directory");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.format.SerializationSchema;
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.sink.InvalidRecordException;
 import dev.shardline.kinesis.sink.InvalidRecordPolicy;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;

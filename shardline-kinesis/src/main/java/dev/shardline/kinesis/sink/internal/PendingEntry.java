@@ -1,5 +1,7 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.kinesis.aggregation.HashKey;
+
 /**
  * One Kinesis record waiting to be acknowledged: a user record, or a KPL aggregate of several user
  * records of one shard. Owned by the writer's state; not thread-safe.

@@ -2,6 +2,7 @@ package dev.shardline.kinesis.sink.internal;
 
 import static dev.shardline.util.Preconditions.checkArgument;
 
+import dev.shardline.kinesis.aggregation.HashKey;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;

@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordAggregator;
 import java.util.ArrayDeque;
 import java.util.LinkedHashSet;
@@ -77,6 +78,15 @@ final class ShardQueue {
   void addFirst(PendingEntry entry) {
     entries.addFirst(entry);
     entryBytes += entry.bytes;
+  }
+
+  /** Takes {@code entry} out, wherever it is; false when it is not here. */
+  boolean remove(PendingEntry entry) {
+    if (!entries.removeFirstOccurrence(entry)) {
+      return false;
+    }
+    entryBytes -= entry.bytes;
+    return true;
   }
 
   PendingEntry pollFirst() {

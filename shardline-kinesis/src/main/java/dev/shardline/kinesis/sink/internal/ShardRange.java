@@ -3,6 +3,8 @@ package dev.shardline.kinesis.sink.internal;
 import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.kinesis.aggregation.HashKey;
+
 /**
  * An open shard and the hash keys it takes, both ends included.
  *

@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.sink.KinesisSinkException;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -239,10 +241,13 @@ public final class ShardedSender {
       return at; // an idle writer lists its shards again when it has something to send
     }
     for (StreamState state : streams.values()) {
-      if (!state.listing && state.pendingMap == null) {
+      if (!state.listing && (state.pendingMap == null || state.holdsSending())) {
         at =
             Math.min(
-                at, state.listWanted ? 0 : state.listedAtNanos + settings.refreshIntervalNanos());
+                at,
+                state.listWanted
+                    ? state.listNotBeforeNanos
+                    : state.listedAtNanos + settings.refreshIntervalNanos());
       }
     }
     return at;
@@ -263,7 +268,7 @@ public final class ShardedSender {
 
   private boolean sendOneRequest(long now, boolean force) {
     for (StreamState state : streams.values()) {
-      if (state.pendingMap != null || state.active.isEmpty()) {
+      if (state.pendingMap != null || state.holdsSending() || state.active.isEmpty()) {
         continue;
       }
       List<ShardQueue> due = new ArrayList<>();
@@ -474,6 +479,8 @@ public final class ShardedSender {
           callError.message());
     }
     Map<ShardQueue, List<PendingEntry>> failedByQueue = new LinkedHashMap<>();
+    // failed and in-doubt entries, in request order, to go back to the head of their queue
+    Map<ShardQueue, List<PendingEntry>> backByQueue = new LinkedHashMap<>();
     Map<ShardQueue, Boolean> throttled = new HashMap<>();
     Map<String, Integer> failedByCode = new HashMap<>();
     long records = 0;
@@ -491,15 +498,21 @@ public final class ShardedSender {
       } else {
         PutRecordsResultEntry result = response.records().get(i);
         if (result.errorCode() == null) {
-          records += entry.userRecords;
-          bytes += entry.userBytes;
           kinesisRecords++;
           kinesisBytes += entry.bytes;
-          outstandingRecords -= entry.userRecords;
-          outstandingBytes -= entry.userBytes;
           if (result.shardId() != null && !result.shardId().equals(queue.shard.shardId())) {
             onUnexpectedShard(request.stream, queue, result.shardId());
+            if (entry.isAggregate()) {
+              // routed by its first key: the shard it is in may not own all its keys
+              holdInDoubt(request.stream, queue, entry, result.shardId(), now);
+              backByQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(entry);
+              continue;
+            }
           }
+          records += entry.userRecords;
+          bytes += entry.userBytes;
+          outstandingRecords -= entry.userRecords;
+          outstandingBytes -= entry.userBytes;
           continue;
         }
         code = result.errorCode();
@@ -531,6 +544,7 @@ public final class ShardedSender {
         throttled.put(queue, true);
       }
       failedByQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(entry);
+      backByQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(entry);
     }
     if (kinesisRecords > 0) {
       metrics.records.increment(records);
@@ -547,31 +561,34 @@ public final class ShardedSender {
         queue.consecutiveFailures = 0;
         queue.backoffUntilNanos = 0;
         queue.rate.onAccepted();
-        continue;
-      }
-      long retryAt =
-          now + settings.backoff().delay(queue.consecutiveFailures).toNanos(); // after this one
-      for (PendingEntry entry : failed) {
-        // no retry starts later than retry.timeout after the record's first attempt
-        if (entry.attempts >= settings.maxAttempts()
-            || retryAt - entry.firstAttemptNanos > settings.retryTimeoutNanos()) {
-          exhausted(queue, entry, now);
-          return;
+      } else {
+        long retryAt =
+            now + settings.backoff().delay(queue.consecutiveFailures).toNanos(); // after this one
+        for (PendingEntry entry : failed) {
+          // no retry starts later than retry.timeout after the record's first attempt
+          if (entry.attempts >= settings.maxAttempts()
+              || retryAt - entry.firstAttemptNanos > settings.retryTimeoutNanos()) {
+            exhausted(queue, entry, now);
+            return;
+          }
         }
+        int retriedRecords = failed.stream().mapToInt(e -> e.userRecords).sum();
+        metrics.retried.increment(retriedRecords);
+        if (throttled.containsKey(queue)) {
+          queue.rate.onThrottled(now);
+        }
+        queue.consecutiveFailures++;
+        queue.backoffUntilNanos = retryAt;
       }
-      for (int i = failed.size() - 1; i >= 0; i--) {
-        queue.addFirst(failed.get(i));
-      }
-      int retriedRecords = failed.stream().mapToInt(e -> e.userRecords).sum();
-      metrics.retried.increment(retriedRecords);
-      if (throttled.containsKey(queue)) {
-        queue.rate.onThrottled(now);
-      }
-      queue.consecutiveFailures++;
-      queue.backoffUntilNanos = retryAt;
-      if (!queue.active) {
-        queue.active = true;
-        queue.stream.active.add(queue);
+      List<PendingEntry> back = backByQueue.get(queue);
+      if (back != null) {
+        for (int i = back.size() - 1; i >= 0; i--) {
+          queue.addFirst(back.get(i));
+        }
+        if (!queue.active) {
+          queue.active = true;
+          queue.stream.active.add(queue);
+        }
       }
     }
     publishBuffer();
@@ -699,10 +716,11 @@ public final class ShardedSender {
 
   private void maintainShardMaps(long now) {
     for (StreamState state : streams.values()) {
-      if (state.listing || state.pendingMap != null) {
+      if (state.listing || (state.pendingMap != null && !state.holdsSending())) {
         continue;
       }
-      if (state.listWanted || now - state.listedAtNanos >= settings.refreshIntervalNanos()) {
+      if ((state.listWanted && now >= state.listNotBeforeNanos)
+          || now - state.listedAtNanos >= settings.refreshIntervalNanos()) {
         state.listing = true;
         state.listWanted = false;
         listAll(state.name)
@@ -728,7 +746,8 @@ public final class ShardedSender {
             state.name,
             classified.errorCode(),
             classified.message(),
-            Duration.ofNanos(settings.refreshIntervalNanos()));
+            state.holdsSending() ? "a moment" : Duration.ofNanos(settings.refreshIntervalNanos()));
+        listAgainWhileHolding(state, now);
       }
       return;
     }
@@ -739,14 +758,152 @@ public final class ShardedSender {
     } catch (IllegalArgumentException e) {
       LOG.warn(
           "Stream {} listed unusable shards ({}); keeping the old map", state.name, e.getMessage());
+      listAgainWhileHolding(state, now);
       return;
     }
-    if (map.sameShardsAs(state.map)) {
-      return;
+    settleLandings(state, shards);
+    if (!map.sameShardsAs(state.map)) {
+      LOG.info("Stream {} has new open shards {} (were {})", state.name, map, state.map);
+      state.pendingMap = map;
+      state.remapWanted = false;
     }
-    LOG.info("Stream {} has new open shards {} (were {})", state.name, map, state.map);
-    state.pendingMap = map;
+    listAgainWhileHolding(state, now);
     applyPendingMap(state, now);
+    dueHint = true;
+  }
+
+  /**
+   * An aggregate Kinesis put in {@code shardId} instead of its queue's shard: it goes back to the
+   * head of its queue (with the request's failed records, in request order) and the stream holds
+   * its sending until a listing tells whether that shard owns all its keys.
+   */
+  private void holdInDoubt(
+      StreamState state, ShardQueue queue, PendingEntry entry, String shardId, long now) {
+    if (!state.holdsSending()) {
+      state.holdingSinceNanos = now;
+      state.relistings = 0;
+      state.listNotBeforeNanos = 0;
+    }
+    state.inDoubt.add(new StreamState.Landing(queue, entry, shardId));
+  }
+
+  /**
+   * Decides the aggregates in doubt whose landing shard {@code shards} lists. One whose every user
+   * record belongs to that shard is where every reader expects it: acknowledged. Any other is
+   * misdelivered: the KCL drops it whole (Shardline's source too), so all its user records are sent
+   * again, split by the new map, before anything newer of their keys (they stay at the head of
+   * their queue, which the new map unpacks in order). The KPL sends again only the user records
+   * outside the shard, which a KCL consumer then loses with the aggregate.
+   */
+  private void settleLandings(StreamState state, List<Shard> shards) {
+    if (state.inDoubt.isEmpty()) {
+      return;
+    }
+    Map<String, Shard> byId = new HashMap<>();
+    for (Shard shard : shards) {
+      byId.put(shard.shardId(), shard);
+    }
+    int misdelivered = 0;
+    int misdeliveredRecords = 0;
+    String example = null;
+    for (Iterator<StreamState.Landing> it = state.inDoubt.iterator(); it.hasNext(); ) {
+      StreamState.Landing landing = it.next();
+      Shard shard = byId.get(landing.shardId());
+      if (shard == null || shard.hashKeyRange() == null) {
+        continue; // not listed yet: stays in doubt, listed again shortly
+      }
+      it.remove();
+      PendingEntry entry = landing.entry();
+      List<UserRecord> users =
+          RecordDeaggregator.deaggregate(entry.data)
+              .orElseThrow(() -> new IllegalStateException("an aggregate this sink made"));
+      Optional<UserRecord> outside;
+      try {
+        outside =
+            RecordDeaggregator.firstOutside(
+                users,
+                HashKey.parse(shard.hashKeyRange().startingHashKey()),
+                HashKey.parse(shard.hashKeyRange().endingHashKey()),
+                md5);
+      } catch (IllegalArgumentException badRange) {
+        outside = Optional.of(users.get(0));
+      }
+      if (outside.isEmpty()) {
+        landing.queue().remove(entry);
+        if (landing.queue().isEmpty() && landing.queue().active) {
+          landing.queue().active = false;
+          state.active.remove(landing.queue());
+        }
+        outstandingRecords -= entry.userRecords;
+        outstandingBytes -= entry.userBytes;
+        metrics.records.increment(entry.userRecords);
+        metrics.bytes.increment(entry.userBytes);
+        continue;
+      }
+      misdelivered++;
+      misdeliveredRecords += entry.userRecords;
+      if (example == null) {
+        example =
+            "an aggregate of "
+                + entry.userRecords
+                + " records predicted for "
+                + landing.queue().shard.shardId()
+                + " is in "
+                + landing.shardId()
+                + ", which does not own the key \""
+                + outside.get().partitionKey()
+                + "\"";
+      }
+      state.remapWanted = true;
+    }
+    if (misdelivered > 0) {
+      metrics.misdelivered.increment(misdelivered);
+      metrics.retried.increment(misdeliveredRecords);
+      LOG.info(
+          "Kinesis put {} aggregate(s) ({} records) of stream {} in shards that do not own all their"
+              + " keys (e.g. {}): the shards changed after they were packed. A KCL consumer drops"
+              + " such an aggregate whole; sending their records again by the new shard map",
+          misdelivered,
+          misdeliveredRecords,
+          state.name,
+          example);
+    }
+    publishBuffer();
+  }
+
+  /**
+   * While the stream holds its sending (aggregates in doubt, or misdelivered ones and a listing
+   * that showed no change yet), lists again soon with backoff; fails the writer when that lasts
+   * longer than retry.timeout.
+   */
+  private void listAgainWhileHolding(StreamState state, long now) {
+    if (!state.holdsSending()) {
+      state.holdingSinceNanos = -1;
+      state.listNotBeforeNanos = 0;
+      return;
+    }
+    if (now - state.holdingSinceNanos > settings.retryTimeoutNanos()) {
+      StreamState.Landing landing = state.inDoubt.isEmpty() ? null : state.inDoubt.get(0);
+      fail(
+          state.name,
+          landing == null ? null : landing.shardId(),
+          "ShardMapNotUpdated",
+          (landing != null
+                  ? "Kinesis put an aggregate in shard "
+                      + landing.shardId()
+                      + ", which ListShards has not listed since"
+                  : "Aggregates landed in shards that do not own all their keys, and ListShards"
+                      + " has shown no change of the open shards since")
+              + " "
+              + seconds(now - state.holdingSinceNanos)
+              + " ago (retry.timeout); its records cannot be sent again by a current shard map."
+              + " Check that the stream is not being resharded without end, or raise"
+              + " retry.timeout.",
+          null);
+      return;
+    }
+    state.listWanted = true;
+    state.listNotBeforeNanos = now + settings.backoff().delay(state.relistings++).toNanos();
   }
 
   /**
@@ -755,7 +912,7 @@ public final class ShardedSender {
    * goes to one new queue).
    */
   private void applyPendingMap(StreamState state, long now) {
-    if (state.pendingMap == null || state.inFlightRequests > 0) {
+    if (state.pendingMap == null || state.inFlightRequests > 0 || !state.inDoubt.isEmpty()) {
       return;
     }
     ShardQueue[] old = state.queues;

@@ -38,6 +38,12 @@ public final class SinkMetrics {
   /** Counter: ListShards refreshes of the shard map. */
   public static final String SHARD_MAP_REFRESHES = "shardline.sink.shard.map.refreshes";
 
+  /**
+   * Counter: aggregates Kinesis put in a shard that does not own all their keys (the shards changed
+   * after they were packed); their user records were sent again, split by the new shard map.
+   */
+  public static final String AGGREGATES_MISDELIVERED = "shardline.sink.aggregates.misdelivered";
+
   /** The tag of {@link #RECORDS_FAILED}. */
   public static final String ERROR_CODE = "errorCode";
 
@@ -50,6 +56,7 @@ public final class SinkMetrics {
   final Counter retried;
   final Counter deadLettered;
   final Counter shardMapRefreshes;
+  final Counter misdelivered;
   final Timer putRecords;
   final AtomicLong inFlight = new AtomicLong();
   final AtomicLong bufferRecords = new AtomicLong();
@@ -73,6 +80,7 @@ public final class SinkMetrics {
     this.deadLettered =
         Counter.builder(MetricNames.RECORDS_DEAD_LETTERED).tags(tags).register(registry);
     this.shardMapRefreshes = Counter.builder(SHARD_MAP_REFRESHES).tags(tags).register(registry);
+    this.misdelivered = Counter.builder(AGGREGATES_MISDELIVERED).tags(tags).register(registry);
     this.putRecords =
         Timer.builder(MetricNames.REQUESTS).tags(tags.operation("PutRecords")).register(registry);
     Gauge.builder(REQUESTS_IN_FLIGHT, inFlight, AtomicLong::get).tags(tags).register(registry);

@@ -10,6 +10,7 @@ import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.RecordDecoder;
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
@@ -30,6 +31,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -97,6 +99,9 @@ public final class KinesisShardReader<T>
   private final String sourceIdentity;
   private final Time time;
   private final MeterRegistry metrics;
+  private final Counter aggregatesDropped;
+  private final Counter aggregatedRecordsDropped;
+  private final MessageDigest md5 = HashKey.newMd5();
 
   private KinesisProxy proxy;
   private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
@@ -141,6 +146,17 @@ public final class KinesisShardReader<T>
     this.proxyFactory = checkNotNull(proxyFactory, "proxyFactory");
     this.time = context.time();
     this.metrics = context.metrics();
+    MetricTags tags = MetricTags.empty().source(sourceIdentity);
+    this.aggregatesDropped =
+        Counter.builder(KinesisMetricNames.AGGREGATES_DROPPED)
+            .description("Aggregates dropped whole for a user record outside their shard's range")
+            .tags(tags)
+            .register(metrics);
+    this.aggregatedRecordsDropped =
+        Counter.builder(KinesisMetricNames.AGGREGATED_RECORDS_DROPPED)
+            .description("User records inside the aggregates dropped")
+            .tags(tags)
+            .register(metrics);
   }
 
   @Override
@@ -468,7 +484,7 @@ public final class KinesisShardReader<T>
    * Buffers {@code record}'s user records; {@code insideAggregate} is the position when the shard
    * resumes inside an aggregate (its user records up to the position's are skipped), else null.
    */
-  private static void bufferRecord(
+  private void bufferRecord(
       ShardReadState shard,
       Record record,
       byte[] data,
@@ -486,6 +502,14 @@ public final class KinesisShardReader<T>
       return;
     }
     List<UserRecord> list = users.get();
+    if (shard.rangeStart != null) {
+      Optional<UserRecord> outside =
+          RecordDeaggregator.firstOutside(list, shard.rangeStart, shard.rangeEnd, md5);
+      if (outside.isPresent()) {
+        dropForeignAggregate(shard, sequence, list, outside.get());
+        return;
+      }
+    }
     for (int i = 0; i < list.size(); i++) {
       if (isAlreadyEmitted(insideAggregate, sequence, i)) {
         continue;
@@ -502,6 +526,35 @@ public final class KinesisShardReader<T>
               user.data(),
               arrival));
     }
+  }
+
+  /**
+   * An aggregate holding a user record of another shard was put here by a producer whose shard map
+   * was out of date (resharding). The KCL drops such an aggregate whole, so a producer that cares
+   * for KCL consumers (the KPL, Shardline's sink) sends its records again: reading them here too
+   * would read them twice, and the foreign ones out of order with their key's shard.
+   */
+  private void dropForeignAggregate(
+      ShardReadState shard, String sequence, List<UserRecord> users, UserRecord outside) {
+    aggregatesDropped.increment();
+    aggregatedRecordsDropped.increment(users.size());
+    LOG.warn(
+        "Dropped an aggregated record of stream {} shard {} (sequence number {}, {} user records):"
+            + " the user record with partition key \"{}\"{} does not belong to the shard's hash key"
+            + " range [{}, {}], so a producer put it here by an out-of-date shard map (resharding)."
+            + " The KCL drops such aggregates whole too; Shardline's Kinesis sink and the KPL send"
+            + " the records again. Counted in {}.",
+        shard.split.stream(),
+        shard.split.shardId(),
+        sequence,
+        users.size(),
+        outside.partitionKey(),
+        outside.explicitHashKey() == null
+            ? ""
+            : " (explicit hash key " + outside.explicitHashKey() + ")",
+        shard.split.startingHashKey(),
+        shard.split.endingHashKey(),
+        KinesisMetricNames.AGGREGATES_DROPPED);
   }
 
   /** A record re-read to resume inside an aggregate: skip what was emitted before. */

@@ -1,6 +1,7 @@
 package dev.shardline.kinesis.source.reader;
 
 import dev.shardline.format.RecordCoordinates;
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.source.split.KinesisShardSplit;
 import dev.shardline.kinesis.source.split.ShardPosition;
 import io.micrometer.core.instrument.Counter;
@@ -59,10 +60,29 @@ final class ShardReadState {
   Counter renewals;
   Counter calls;
 
+  /**
+   * The shard's hash key range, both ends included, against which aggregates are checked; null when
+   * the split's range is not a pair of hash keys (then no aggregate is checked).
+   */
+  final HashKey rangeStart;
+
+  final HashKey rangeEnd;
+
   ShardReadState(KinesisShardSplit split) {
     this.split = split;
     this.splitId = split.splitId();
     this.position = split.position();
+    HashKey start = null;
+    HashKey end = null;
+    try {
+      start = HashKey.parse(split.startingHashKey());
+      end = HashKey.parse(split.endingHashKey());
+    } catch (IllegalArgumentException notAHashKey) {
+      start = null;
+      end = null;
+    }
+    this.rangeStart = start;
+    this.rangeEnd = end;
   }
 
   /** Where reading resumes: right after the last emitted record, else where the shard started. */

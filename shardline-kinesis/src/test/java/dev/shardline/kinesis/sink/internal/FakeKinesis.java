@@ -133,6 +133,30 @@ final class FakeKinesis implements KinesisSinkClient {
     shards.add(high);
   }
 
+  /** Merges two adjacent open shards into a new one, as MergeShards does. */
+  synchronized void merge(String stream, String shardId, String adjacentShardId) {
+    List<FakeShard> shards = streams.get(stream);
+    FakeShard first = shards.stream().filter(s -> s.shardId.equals(shardId)).findFirst().get();
+    FakeShard second =
+        shards.stream().filter(s -> s.shardId.equals(adjacentShardId)).findFirst().get();
+    first.open = false;
+    second.open = false;
+    FakeShard child =
+        new FakeShard(
+            String.format("shardId-%012d", shards.size()),
+            first.start.min(second.start),
+            first.end.max(second.end));
+    child.parent = shardId;
+    shards.add(child);
+  }
+
+  /** The hash key range of a shard, open or closed: {start, end}. */
+  synchronized BigInteger[] range(String stream, String shardId) {
+    FakeShard shard =
+        streams.get(stream).stream().filter(s -> s.shardId.equals(shardId)).findFirst().get();
+    return new BigInteger[] {shard.start, shard.end};
+  }
+
   synchronized void policy(RecordPolicy policy) {
     this.policy = policy;
   }

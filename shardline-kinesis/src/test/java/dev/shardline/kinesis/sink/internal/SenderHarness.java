@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;
 import dev.shardline.time.ManualTime;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

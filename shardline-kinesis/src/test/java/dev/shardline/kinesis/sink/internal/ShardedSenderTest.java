@@ -527,6 +527,148 @@ class ShardedSenderTest {
     assertThat(h.kinesis.requests()).hasSize(2);
   }
 
+  // ------------------------------------------------------------------ misdelivered aggregates
+
+  @Test
+  void anAggregateThatLandsInAShardNotOwningAllItsKeysIsSentAgainWholeBeforeNewerRecords() {
+    SenderHarness h =
+        new SenderHarness(1).with(KinesisSinkOptions.AGGREGATION_ENABLED, true).start();
+    anAggregateInFlightWhenItsShardSplits(h, () -> {});
+
+    h.drain(Duration.ofSeconds(30), Duration.ofMillis(10));
+
+    assertThat(h.sender.failure()).isEmpty();
+    List<FakeKinesis.Stored> stored = h.kinesis.stored(SenderHarness.STREAM);
+    assertThat(foreignAggregates(h, stored))
+        .as("aggregates holding another shard's key")
+        .hasSize(1);
+    assertThat(stored.get(0).shardId()).isNotEqualTo(shard(0));
+    assertThat(h.registry.get(SinkMetrics.AGGREGATES_MISDELIVERED).counter().count()).isEqualTo(1);
+    assertThat(h.registry.get(MetricNamesForTest.RETRIED).counter().count()).isEqualTo(100);
+    assertThat(h.registry.get(MetricNamesForTest.RECORDS).counter().count()).isEqualTo(200);
+    // what a KCL consumer reads: each record once, each key in order
+    Map<String, List<Integer>> byKey = readByTheKclsRule(h, stored);
+    assertThat(byKey.values().stream().flatMap(List::stream).sorted().toList())
+        .isEqualTo(IntStream.range(0, 200).boxed().toList());
+    byKey.forEach((key, values) -> assertThat(values).as(key).isSorted());
+  }
+
+  @Test
+  void anAggregateThatLandsInAMergedShardOwningAllItsKeysIsNotSentAgain() {
+    SenderHarness h =
+        new SenderHarness(2).with(KinesisSinkOptions.AGGREGATION_ENABLED, true).start();
+    h.kinesis.autoComplete(false);
+    List<String> keys = h.keysOn(shard(0), 10);
+    for (int i = 0; i < 100; i++) {
+      h.add(keys.get(i % 10), Integer.toString(i));
+    }
+    h.sender.startFlush();
+    h.step();
+    FakeKinesis.Call call = h.kinesis.nextPending();
+    h.kinesis.merge(SenderHarness.STREAM, shard(0), shard(1));
+    call.complete();
+    h.kinesis.autoComplete(true);
+
+    h.drain(Duration.ofSeconds(30), Duration.ofMillis(10));
+
+    assertThat(h.sender.isDrained()).isTrue();
+    List<FakeKinesis.Stored> stored = h.kinesis.stored(SenderHarness.STREAM);
+    assertThat(stored).hasSize(1);
+    assertThat(stored.get(0).shardId()).isEqualTo(shard(2));
+    assertThat(foreignAggregates(h, stored)).isEmpty();
+    assertThat(h.registry.get(SinkMetrics.AGGREGATES_MISDELIVERED).counter().count()).isZero();
+    assertThat(h.registry.get(MetricNamesForTest.RECORDS).counter().count()).isEqualTo(100);
+  }
+
+  @Test
+  void whileTheLandingShardIsUnknownNothingIsSentAndAfterRetryTimeoutTheWriterFails() {
+    SenderHarness h =
+        new SenderHarness(1)
+            .with(KinesisSinkOptions.AGGREGATION_ENABLED, true)
+            .with(KinesisSinkOptions.RETRY_TIMEOUT, Duration.ofSeconds(10))
+            .start();
+    anAggregateInFlightWhenItsShardSplits(
+        h, () -> h.kinesis.failListShards(serviceError(500, "InternalFailure", "down")));
+
+    h.drain(Duration.ofSeconds(30), Duration.ofMillis(10));
+
+    assertThat(h.kinesis.stored(SenderHarness.STREAM)).as("only the first aggregate").hasSize(1);
+    assertThat(h.kinesis.listShardsCalls()).isGreaterThan(5);
+    String landed = h.kinesis.stored(SenderHarness.STREAM).get(0).shardId();
+    assertThat(h.sender.failure().orElseThrow())
+        .hasMessageContaining("Writing to Kinesis stream \"s\" (shard " + landed + ")")
+        .hasMessageContaining("ListShards has not listed")
+        .hasMessageContaining("retry.timeout");
+  }
+
+  /**
+   * 10 keys' records 0 to 99 go as one aggregate to the only shard, which splits (and {@code
+   * meanwhile} runs) before Kinesis takes the request: Kinesis puts it where its first key routes.
+   * Then records 100 to 199 are added.
+   */
+  private static void anAggregateInFlightWhenItsShardSplits(SenderHarness h, Runnable meanwhile) {
+    h.kinesis.autoComplete(false);
+    for (int i = 0; i < 100; i++) {
+      h.add("k" + (i % 10), Integer.toString(i));
+    }
+    h.sender.startFlush();
+    h.step();
+    FakeKinesis.Call call = h.kinesis.nextPending();
+    h.kinesis.split(SenderHarness.STREAM, shard(0));
+    meanwhile.run();
+    call.complete();
+    h.kinesis.autoComplete(true);
+    for (int i = 100; i < 200; i++) {
+      h.add("k" + (i % 10), Integer.toString(i));
+    }
+  }
+
+  /** The stored aggregates holding a user record outside the range of the shard they are in. */
+  private static List<FakeKinesis.Stored> foreignAggregates(
+      SenderHarness h, List<FakeKinesis.Stored> stored) {
+    List<FakeKinesis.Stored> foreign = new ArrayList<>();
+    for (FakeKinesis.Stored record : stored) {
+      if (!inItsShard(h, record)) {
+        foreign.add(record);
+      }
+    }
+    return foreign;
+  }
+
+  /** Whether every user record of {@code record} hashes into its shard's range (BigInteger MD5). */
+  private static boolean inItsShard(SenderHarness h, FakeKinesis.Stored record) {
+    java.math.BigInteger[] range = h.kinesis.range(SenderHarness.STREAM, record.shardId());
+    for (UserRecord user :
+        RecordDeaggregator.deaggregate(record.data())
+            .orElse(List.of(new UserRecord(record.partitionKey(), null, record.data())))) {
+      java.math.BigInteger hash =
+          new java.math.BigInteger(1, h.md5.digest(user.partitionKey().getBytes(UTF_8)));
+      if (hash.compareTo(range[0]) < 0 || hash.compareTo(range[1]) > 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The values per key a KCL consumer reads: aggregates with a foreign key dropped whole. */
+  private static Map<String, List<Integer>> readByTheKclsRule(
+      SenderHarness h, List<FakeKinesis.Stored> stored) {
+    Map<String, List<Integer>> byKey = new HashMap<>();
+    for (FakeKinesis.Stored record : stored) {
+      if (!inItsShard(h, record)) {
+        continue;
+      }
+      for (UserRecord user :
+          RecordDeaggregator.deaggregate(record.data())
+              .orElse(List.of(new UserRecord(record.partitionKey(), null, record.data())))) {
+        byKey
+            .computeIfAbsent(user.partitionKey(), k -> new ArrayList<>())
+            .add(Integer.parseInt(new String(user.data(), UTF_8)));
+      }
+    }
+    return byKey;
+  }
+
   // ------------------------------------------------------------------ shard maps
 
   @Test

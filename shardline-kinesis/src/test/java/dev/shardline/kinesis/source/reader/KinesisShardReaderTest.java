@@ -25,6 +25,8 @@ import dev.shardline.kinesis.testing.FakeKinesis.Op;
 import dev.shardline.kinesis.testing.TestReaderContext;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.time.ManualTime;
+import java.math.BigInteger;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +42,7 @@ class KinesisShardReaderTest {
   private static final String STREAM = "orders";
   private static final String SHARD0 = "shardId-000000000000";
   private static final String SHARD1 = "shardId-000000000001";
+  private static final BigInteger MAX_HASH = BigInteger.ONE.shiftLeft(128).subtract(BigInteger.ONE);
 
   private final ManualTime time = new ManualTime();
   private final FakeKinesis kinesis = new FakeKinesis(time);
@@ -272,6 +275,62 @@ class KinesisShardReaderTest {
         .hasMessageContaining("GetShardIterator from TRIM_HORIZON on stream nope shard")
         .hasMessageContaining("Check that the stream exists")
         .hasCauseInstanceOf(ResourceNotFoundException.class);
+  }
+
+  @Test
+  void anAggregateHoldingAKeyOfAnotherShardIsDroppedWholeAsTheKclDoesAndCounted() throws Exception {
+    // shard 0 of 2 owns the lower half of the hash keys
+    BigInteger half = BigInteger.ONE.shiftLeft(127);
+    List<String> own = new ArrayList<>();
+    List<String> foreign = new ArrayList<>();
+    for (int i = 0; own.size() < 3 || foreign.size() < 1; i++) {
+      String key = "key-" + i;
+      BigInteger hash =
+          new BigInteger(1, MessageDigest.getInstance("MD5").digest(key.getBytes(UTF_8)));
+      (hash.compareTo(half) < 0 ? own : foreign).add(key);
+    }
+    RecordAggregator mixed = new RecordAggregator();
+    mixed.tryAdd(own.get(0), null, "m0".getBytes(UTF_8));
+    mixed.tryAdd(foreign.get(0), null, "m1".getBytes(UTF_8)); // put here by an out-of-date map
+    mixed.tryAdd(own.get(1), null, "m2".getBytes(UTF_8));
+    RecordAggregator pure = new RecordAggregator();
+    pure.tryAdd(own.get(1), null, "p0".getBytes(UTF_8));
+    pure.tryAdd(own.get(2), null, "p1".getBytes(UTF_8));
+    RecordAggregator explicit = new RecordAggregator();
+    explicit.tryAdd(own.get(0), "5", "e0".getBytes(UTF_8));
+    explicit.tryAdd(own.get(0), half.toString(), "e1".getBytes(UTF_8)); // the first of shard 1
+    kinesis.putToShard(STREAM, SHARD0, mixed.partitionKey(), mixed.toBytes());
+    kinesis.putToShard(STREAM, SHARD0, pure.partitionKey(), pure.toBytes());
+    kinesis.putToShard(STREAM, SHARD0, explicit.partitionKey(), explicit.toBytes());
+    kinesis.putToShard(STREAM, SHARD0, foreign.get(0), "plain".getBytes(UTF_8));
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(
+        List.of(
+            new KinesisShardSplit(
+                STREAM,
+                SHARD0,
+                List.of(),
+                "0",
+                half.subtract(BigInteger.ONE).toString(),
+                ShardPosition.trimHorizon(),
+                false)));
+
+    pollFor(reader, Duration.ofSeconds(1));
+
+    // a plain record is where Kinesis routed it: never dropped
+    assertThat(output)
+        .extracting(r -> new String(r.value(), UTF_8))
+        .containsExactly("p0", "p1", "plain");
+    assertThat(context.metrics.get(KinesisMetricNames.AGGREGATES_DROPPED).counter().count())
+        .isEqualTo(2);
+    assertThat(context.metrics.get(KinesisMetricNames.AGGREGATED_RECORDS_DROPPED).counter().count())
+        .isEqualTo(5);
+    assertThat(reader.snapshotState(1).get(0).position())
+        .isEqualTo(
+            ShardPosition.afterRecord(
+                kinesis.records(STREAM, SHARD0).get(3).sequenceNumber(),
+                -1,
+                output.get(2).approximateArrivalTimestamp().toEpochMilli()));
   }
 
   @Test
@@ -516,8 +575,10 @@ class KinesisShardReaderTest {
     }
   }
 
+  /** A split over the whole hash key space: no aggregate is foreign to it. */
   private static KinesisShardSplit split(String shardId, ShardPosition position) {
-    return new KinesisShardSplit(STREAM, shardId, List.of(), "0", "1", position, false);
+    return new KinesisShardSplit(
+        STREAM, shardId, List.of(), "0", MAX_HASH.toString(), position, false);
   }
 
   private List<Long> startsOf(Op op, String shardId) {

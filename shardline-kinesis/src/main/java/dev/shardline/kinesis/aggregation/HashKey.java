@@ -1,4 +1,4 @@
-package dev.shardline.kinesis.sink.internal;
+package dev.shardline.kinesis.aggregation;
 
 import java.math.BigInteger;
 import java.security.MessageDigest;
