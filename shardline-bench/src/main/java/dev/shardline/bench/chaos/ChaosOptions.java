@@ -1,11 +1,11 @@
 package dev.shardline.bench.chaos;
 
+import dev.shardline.config.internal.DurationFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -346,36 +346,15 @@ public record ChaosOptions(
 
   /** A duration as the options write it: 10m, 90s, 500ms. */
   static String text(Duration duration) {
-    long millis = duration.toMillis();
-    if (millis % 60_000 == 0 && millis > 0) {
-      return millis / 60_000 + "m";
-    }
-    if (millis % 1000 == 0) {
-      return millis / 1000 + "s";
-    }
-    return millis + "ms";
+    return DurationFormat.format(duration);
   }
 
   private static Duration duration(String option, String value) {
-    String v = value.trim().toLowerCase(Locale.ROOT);
     try {
-      if (v.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
-      }
-      if (v.endsWith("s")) {
-        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      if (v.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-      if (v.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
-      }
-    } catch (NumberFormatException e) {
-      // falls through to the error below
+      return DurationFormat.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(option + " " + value + ": " + e.getMessage());
     }
-    throw new IllegalArgumentException(
-        option + " takes a duration such as 90s, 10m or 500ms, not " + value);
   }
 
   private static Duration[] range(String option, String value) {

@@ -1,6 +1,7 @@
 package dev.shardline.bench.chaos;
 
 import dev.shardline.testkit.kinesis.LocalKinesis;
+import dev.shardline.testkit.kinesis.StreamContents;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
@@ -135,7 +135,7 @@ final class Resharder {
   /** The open shards (no ending sequence number), by hash range. */
   List<Shard> openShards() {
     List<Shard> open = new ArrayList<>();
-    for (Shard shard : shards(client, stream)) {
+    for (Shard shard : StreamContents.shards(client, stream)) {
       if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
         open.add(shard);
       }
@@ -146,20 +146,7 @@ final class Resharder {
 
   /** How many shards the stream has had, open and closed. */
   int allShards() {
-    return shards(client, stream).size();
-  }
-
-  /** Every shard of {@code stream}, open and closed, all pages of ListShards. */
-  static List<Shard> shards(KinesisClient client, String stream) {
-    List<Shard> shards = new ArrayList<>();
-    ListShardsResponse page = client.listShards(b -> b.streamName(stream));
-    shards.addAll(page.shards());
-    while (page.nextToken() != null) {
-      String token = page.nextToken();
-      page = client.listShards(b -> b.nextToken(token));
-      shards.addAll(page.shards());
-    }
-    return shards;
+    return StreamContents.shards(client, stream).size();
   }
 
   /** Completed operations by kind. */

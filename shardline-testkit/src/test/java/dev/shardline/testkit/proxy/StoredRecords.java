@@ -1,12 +1,8 @@
 package dev.shardline.testkit.proxy;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import dev.shardline.testkit.kinesis.StreamContents;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** What a stream holds on the server, read straight from it (not through a proxy). */
 final class StoredRecords {
@@ -18,34 +14,14 @@ final class StoredRecords {
 
   /** Every record of every shard, read from TRIM_HORIZON to the tip. */
   static List<Stored> readAll(KinesisClient server, String stream) {
-    List<Stored> all = new ArrayList<>();
-    for (Shard shard : server.listShards(b -> b.streamName(stream)).shards()) {
-      String iterator =
-          server
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      while (iterator != null) {
-        String current = iterator;
-        GetRecordsResponse page = server.getRecords(b -> b.shardIterator(current).limit(10_000));
-        page.records()
-            .forEach(
-                record ->
-                    all.add(
-                        new Stored(
-                            shard.shardId(),
-                            record.sequenceNumber(),
-                            record.partitionKey(),
-                            new String(record.data().asByteArray(), StandardCharsets.UTF_8))));
-        boolean atTip =
-            page.records().isEmpty()
-                && (page.millisBehindLatest() == null || page.millisBehindLatest() == 0);
-        iterator = atTip ? null : page.nextShardIterator();
-      }
-    }
-    return all;
+    return StreamContents.readAll(server, stream).stream()
+        .map(
+            s ->
+                new Stored(
+                    s.shardId(),
+                    s.record().sequenceNumber(),
+                    s.record().partitionKey(),
+                    s.record().data().asUtf8String()))
+        .toList();
   }
 }
