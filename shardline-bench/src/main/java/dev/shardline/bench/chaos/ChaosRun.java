@@ -439,12 +439,13 @@ public final class ChaosRun {
         0,
         String.format(
             Locale.ROOT,
-            "%s of chaos, seed %d; writer %,d records/s over %d keys, %d-byte records, %,d refused by the"
-                + " write quota and sent again, %d ambiguous calls%s",
+            "%s of chaos, seed %d; writer %,d records/s over %d keys (%,.0f/s achieved), %d-byte"
+                + " records, %,d refused by the write quota and sent again, %d ambiguous calls%s",
             ChaosOptions.text(options.duration()),
             options.seed(),
             options.writeRate(),
             options.keys(),
+            writer.acknowledged() / (double) options.duration().toSeconds(),
             options.recordBytes(),
             writer.refused(),
             writer.ambiguousCalls(),
