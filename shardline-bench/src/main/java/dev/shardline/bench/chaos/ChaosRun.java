@@ -404,8 +404,10 @@ public final class ChaosRun {
       f.add("runs: " + pipeline.runs().size());
       f.add("kill -9: " + pipeline.kills());
       f.add("exits by itself: " + pipeline.exits());
-      f.add(
-          "parallelism of the runs: "
+      f.add("runs at parallelism 1/2/3/...: " + parallelismCounts(pipeline));
+      chaos.add(
+          name
+              + " runs' parallelism, in order: "
               + pipeline.runs().stream()
                   .map(r -> Integer.toString(r.parallelism()))
                   .collect(Collectors.joining(",")));
@@ -649,6 +651,17 @@ public final class ChaosRun {
     PipelineProcess.Run run = pipeline.runs().get(pipeline.runs().size() - 1);
     say("%s: %s", name, end);
     notes.add(name + ": " + end + " at " + elapsed() + "; its last lines:\n" + run.lastLines());
+  }
+
+  /** How many runs had each parallelism, e.g. "7/9/10/4" for 1 to 4. */
+  private String parallelismCounts(PipelineProcess pipeline) {
+    int[] counts = new int[options.maxParallelism() + 1];
+    pipeline.runs().forEach(r -> counts[r.parallelism()]++);
+    List<String> parts = new ArrayList<>();
+    for (int p = 1; p < counts.length; p++) {
+      parts.add(Integer.toString(counts[p]));
+    }
+    return String.join("/", parts);
   }
 
   private static String lastRun(PipelineProcess pipeline) {
