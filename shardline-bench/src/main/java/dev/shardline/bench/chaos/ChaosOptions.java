@@ -36,6 +36,8 @@ import java.util.Optional;
  * @param checkpointInterval the pipelines' {@code checkpoint.interval}
  * @param drainTimeout after the chaos, how long the final runs may take to deliver every record
  * @param pipelines which pipelines run: "kafka", "file" or both
+ * @param kafkaDelivery the Kafka sink's deliveryGuarantee: exactly-once; at-least-once only to see
+ *     the checks catch duplicates
  * @param directory where pipeline files, checkpoints, part files and logs go; a new temp directory
  *     when empty
  * @param jar the shardline command's jar
@@ -61,6 +63,7 @@ public record ChaosOptions(
     Duration checkpointInterval,
     Duration drainTimeout,
     List<String> pipelines,
+    String kafkaDelivery,
     Optional<Path> directory,
     Path jar,
     List<String> pipelineJavaOptions) {
@@ -94,6 +97,9 @@ public record ChaosOptions(
         "--reshard-every-min must be positive and at most --reshard-every-max");
     require(brokerRestarts >= 0, "--broker-restarts must be at least 0");
     require(!pipelines.isEmpty(), "--pipelines must name kafka, file or both");
+    require(
+        kafkaDelivery.equals("exactly-once") || kafkaDelivery.equals("at-least-once"),
+        "--kafka-delivery takes exactly-once or at-least-once");
     for (String pipeline : pipelines) {
       require(
           pipeline.equals("kafka") || pipeline.equals("file"),
@@ -123,6 +129,7 @@ public record ChaosOptions(
         Duration.ofSeconds(1),
         Duration.ofMinutes(5),
         List.of("kafka", "file"),
+        "exactly-once",
         Optional.empty(),
         DEFAULT_JAR,
         DEFAULT_PIPELINE_JAVA_OPTIONS);
@@ -155,6 +162,7 @@ public record ChaosOptions(
         d.checkpointInterval,
         Duration.ofMinutes(5),
         d.pipelines,
+        d.kafkaDelivery,
         Optional.of(directory),
         jar,
         d.pipelineJavaOptions);
@@ -199,6 +207,8 @@ public record ChaosOptions(
             + text(d.drainTimeout)
             + ")",
         "  --pipelines LIST        kafka,file (default), kafka or file",
+        "  --kafka-delivery G      the Kafka sink's guarantee: exactly-once (default); at-least-once",
+        "                          shows the checks catch duplicates (the run must then FAIL)",
         "  --dir DIR               work directory (default: a new temp directory; kept)",
         "  --jar PATH              the shardline jar (default " + d.jar + ")",
         "  --pipeline-java-opts S  JVM options of each run (default \""
@@ -233,6 +243,7 @@ public record ChaosOptions(
     Duration checkpointInterval = d.checkpointInterval;
     Duration drainTimeout = d.drainTimeout;
     List<String> pipelines = d.pipelines;
+    String kafkaDelivery = d.kafkaDelivery;
     Optional<Path> directory = d.directory;
     Path jar = d.jar;
     List<String> javaOptions = d.pipelineJavaOptions;
@@ -271,6 +282,7 @@ public record ChaosOptions(
         case "--checkpoint-interval" -> checkpointInterval = duration(option, value);
         case "--drain-timeout" -> drainTimeout = duration(option, value);
         case "--pipelines" -> pipelines = List.of(value.split(","));
+        case "--kafka-delivery" -> kafkaDelivery = value;
         case "--dir" -> directory = Optional.of(Path.of(value));
         case "--jar" -> jar = Path.of(value);
         case "--pipeline-java-opts" ->
@@ -301,6 +313,7 @@ public record ChaosOptions(
         checkpointInterval,
         drainTimeout,
         pipelines,
+        kafkaDelivery,
         directory,
         jar,
         javaOptions);
@@ -341,7 +354,9 @@ public record ChaosOptions(
         "--checkpoint-interval",
         text(checkpointInterval),
         "--pipelines",
-        String.join(",", pipelines));
+        String.join(",", pipelines),
+        "--kafka-delivery",
+        kafkaDelivery);
   }
 
   /** A duration as the options write it: 10m, 90s, 500ms. */

@@ -10,6 +10,7 @@ import java.util.Map;
  * The end of a chaos run: per pipeline the delivery counts, and what the chaos did, rendered as a
  * table. Immutable once built.
  *
+ * @param titles per pipeline the title of its column, e.g. "Kinesis -> Kafka (EO)"
  * @param counts per pipeline ("kafka", "file") its delivery counts
  * @param facts per pipeline, lines of the table besides the counts (runs, kills, final stop)
  * @param chaos what the chaos did (resharding, broker restarts, throttling, faults), one per line
@@ -17,6 +18,7 @@ import java.util.Map;
  *     duplicated or out-of-order records, open transactions
  */
 public record ChaosReport(
+    Map<String, String> titles,
     Map<String, DeliveryCheck.Counts> counts,
     Map<String, List<String>> facts,
     List<String> chaos,
@@ -83,8 +85,7 @@ public record ChaosReport(
     StringBuilder out = new StringBuilder();
     out.append(String.format(Locale.ROOT, "%-" + labelWidth + "s", ""));
     for (String pipeline : pipelines) {
-      String title = pipeline.equals("kafka") ? "Kinesis -> Kafka (EO)" : "Kinesis -> file (EO)";
-      out.append(String.format(Locale.ROOT, "  %" + columnWidth + "s", title));
+      out.append(String.format(Locale.ROOT, "  %" + columnWidth + "s", titles.get(pipeline)));
     }
     out.append('\n');
     rows.forEach(

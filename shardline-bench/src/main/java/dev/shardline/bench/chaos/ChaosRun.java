@@ -473,7 +473,15 @@ public final class ChaosRun {
             proxy.counters().throttledGetRecordsCalls(),
             proxy.counters().throttledRecords(),
             proxy.counters().injectedFaults()));
-    ChaosReport report = new ChaosReport(counts, facts, chaos, notes);
+    Map<String, String> titles = new LinkedHashMap<>();
+    titles.put(
+        "kafka",
+        "Kinesis -> Kafka ("
+            + (options.kafkaDelivery().equals("exactly-once") ? "EO" : options.kafkaDelivery())
+            + ")");
+    titles.put("file", "Kinesis -> file (EO)");
+    titles.keySet().retainAll(counts.keySet());
+    ChaosReport report = new ChaosReport(titles, counts, facts, chaos, notes);
     out.println();
     out.print(report.render());
     out.println("work directory (pipeline files, run logs, checkpoints, part files): " + directory);
@@ -577,7 +585,7 @@ public final class ChaosRun {
                 "    bootstrapServers: " + kafka.bootstrapServers(),
                 "    topic: " + TOPIC,
                 "    key: metadata.partitionKey",
-                "    deliveryGuarantee: exactly-once",
+                "    deliveryGuarantee: " + options.kafkaDelivery(),
                 "    format: string")
             : String.join(
                 "\n",
