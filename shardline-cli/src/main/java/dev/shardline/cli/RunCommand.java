@@ -288,7 +288,9 @@ final class RunCommand implements Callable<Integer> {
         port = Integer.parseInt(value.trim());
       } catch (NumberFormatException e) {
         throw new picocli.CommandLine.TypeConversionException(
-            "'" + value + "' is not a port number; give one from 1 to 65535, or 0 for any free port");
+            "'"
+                + value
+                + "' is not a port number; give one from 1 to 65535, or 0 for any free port");
       }
       if (port < 0 || port > 65535) {
         throw new picocli.CommandLine.TypeConversionException(
