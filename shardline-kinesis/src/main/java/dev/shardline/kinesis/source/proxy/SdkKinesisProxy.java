@@ -9,9 +9,11 @@ import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisClientProperties;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -60,13 +62,25 @@ public final class SdkKinesisProxy implements KinesisProxy {
       ". The server does not speak the SDK's CBOR protocol correctly (kinesalite does not): set"
           + " clientConfigProperties.cborEnabled: false";
 
+  /**
+   * How long closing waits for the I/O threads to end. With no quiet period they end as soon as the
+   * tasks already queued ran (milliseconds); this only bounds a thread stuck in a task.
+   */
+  static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
   private final KinesisAsyncClient client;
   private final SdkAsyncHttpClient http;
+  private final SdkEventLoopGroup eventLoops;
   private final boolean cbor;
 
-  private SdkKinesisProxy(KinesisAsyncClient client, SdkAsyncHttpClient http, boolean cbor) {
+  private SdkKinesisProxy(
+      KinesisAsyncClient client,
+      SdkAsyncHttpClient http,
+      SdkEventLoopGroup eventLoops,
+      boolean cbor) {
     this.client = client;
     this.http = http;
+    this.eventLoops = eventLoops;
     this.cbor = cbor;
   }
 
@@ -81,16 +95,25 @@ public final class SdkKinesisProxy implements KinesisProxy {
     AwsCredentials credentials = AwsCredentials.fromConfiguration(config);
     KinesisClientProperties properties =
         KinesisClientProperties.from(config.get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
-    NettyNioAsyncHttpClient.Builder netty =
-        NettyNioAsyncHttpClient.builder()
-            .maxConcurrency(properties.maxConcurrency())
-            .connectionTimeout(properties.connectionTimeout())
-            .readTimeout(properties.readTimeout())
-            .writeTimeout(properties.readTimeout())
-            .eventLoopGroupBuilder(
-                SdkEventLoopGroup.builder().numberOfThreads(properties.eventLoopThreads()))
-            .protocol(properties.http2() ? Protocol.HTTP2 : Protocol.HTTP1_1);
-    SdkAsyncHttpClient http = netty.build();
+    // our own event loops, not the client's: the client would close them with Netty's default
+    // quiet period of 2 s (each stop and restart waiting 2 s per client); we close them with none
+    SdkEventLoopGroup eventLoops =
+        SdkEventLoopGroup.builder().numberOfThreads(properties.eventLoopThreads()).build();
+    SdkAsyncHttpClient http;
+    try {
+      http =
+          NettyNioAsyncHttpClient.builder()
+              .maxConcurrency(properties.maxConcurrency())
+              .connectionTimeout(properties.connectionTimeout())
+              .readTimeout(properties.readTimeout())
+              .writeTimeout(properties.readTimeout())
+              .eventLoopGroup(eventLoops)
+              .protocol(properties.http2() ? Protocol.HTTP2 : Protocol.HTTP1_1)
+              .build();
+    } catch (RuntimeException e) {
+      shutDown(eventLoops);
+      throw e;
+    }
     try {
       KinesisAsyncClientBuilder builder =
           KinesisAsyncClient.builder()
@@ -109,9 +132,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
       region.region().ifPresent(builder::region);
       region.endpoint().ifPresent(builder::endpointOverride);
       KinesisAsyncClient client = withCborSetting(properties.cbor(), builder::build);
-      return new SdkKinesisProxy(client, http, properties.cbor());
+      return new SdkKinesisProxy(client, http, eventLoops, properties.cbor());
     } catch (SdkClientException e) {
       http.close();
+      shutDown(eventLoops);
       throw new ConfigException(
           AwsOptions.REGION_TYPE.key(),
           "Cannot create the Kinesis client for "
@@ -122,13 +146,14 @@ public final class SdkKinesisProxy implements KinesisProxy {
               + " region (AWS_REGION)");
     } catch (RuntimeException e) {
       http.close();
+      shutDown(eventLoops);
       throw e;
     }
   }
 
   /** A proxy over a client built elsewhere; closing the proxy closes the client. */
   public static SdkKinesisProxy of(KinesisAsyncClient client) {
-    return new SdkKinesisProxy(checkNotNull(client, "client"), null, false);
+    return new SdkKinesisProxy(checkNotNull(client, "client"), null, null, false);
   }
 
   /**
@@ -232,12 +257,31 @@ public final class SdkKinesisProxy implements KinesisProxy {
         });
   }
 
+  /**
+   * Closes the client, its connections and its I/O threads, in milliseconds: callers close a proxy
+   * once nothing they wait for is in flight (after the final checkpoint, or after a failure), so
+   * the event loops are shut down without Netty's quiet period.
+   */
   @Override
   public void close() {
-    client.close();
-    if (http != null) {
-      http.close();
+    try {
+      client.close();
+      if (http != null) {
+        http.close();
+      }
+    } finally {
+      if (eventLoops != null) {
+        shutDown(eventLoops);
+      }
     }
+  }
+
+  /** Ends the I/O threads with no quiet period, waiting a bounded time (an interrupt is kept). */
+  private static void shutDown(SdkEventLoopGroup eventLoops) {
+    eventLoops
+        .eventLoopGroup()
+        .shutdownGracefully(0, EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis() + 500);
   }
 
   private static <T> T withCborSetting(boolean cbor, Supplier<T> build) {
