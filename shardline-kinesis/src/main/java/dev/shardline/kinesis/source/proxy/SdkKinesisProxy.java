@@ -9,6 +9,9 @@ import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisClientProperties;
+import dev.shardline.retry.ServerReachability;
+import dev.shardline.retry.ServerUnreachableException;
+import dev.shardline.time.Time;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -72,16 +75,81 @@ public final class SdkKinesisProxy implements KinesisProxy {
   private final SdkAsyncHttpClient http;
   private final SdkEventLoopGroup eventLoops;
   private final boolean cbor;
+  private final ServerReachability reachability;
 
   private SdkKinesisProxy(
       KinesisAsyncClient client,
       SdkAsyncHttpClient http,
       SdkEventLoopGroup eventLoops,
-      boolean cbor) {
+      boolean cbor,
+      ServerReachability reachability) {
     this.client = client;
     this.http = http;
     this.eventLoops = eventLoops;
     this.cbor = cbor;
+    this.reachability = reachability;
+  }
+
+  /**
+   * How a proxy for {@code config} watches whether Kinesis answers: {@code Kinesis at
+   * http://127.0.0.1:4567} or {@code Kinesis in region eu-west-1}, failing after {@link
+   * AwsOptions#UNREACHABLE_TIMEOUT}.
+   */
+  public static ServerReachability reachability(Configuration config) {
+    AwsRegion region = AwsRegion.fromConfiguration(config);
+    String server;
+    String check;
+    if (region.endpoint().isPresent()) {
+      server = "Kinesis at " + region.endpoint().get();
+      check = "that the server is up and that awsRegion.endpoint is right";
+    } else {
+      server = "Kinesis in " + region.describe();
+      check =
+          "the network path to Kinesis (proxy, firewall, VPC endpoint) and that awsRegion is"
+              + " right";
+    }
+    return new ServerReachability(
+        server,
+        config.get(AwsOptions.UNREACHABLE_TIMEOUT),
+        check,
+        "option " + AwsOptions.UNREACHABLE_TIMEOUT.key(),
+        Time.SYSTEM);
+  }
+
+  /**
+   * {@code call}, reporting to {@code reachability} whether Kinesis answered; once it has given no
+   * answer for longer than the limit, the call fails with a {@link ServerUnreachableException}
+   * (which the source's and the sink's classifiers treat as final) instead of its own error.
+   */
+  public static <T> CompletableFuture<T> watch(
+      ServerReachability reachability, CompletableFuture<T> call) {
+    return call.handle(
+        (value, error) -> {
+          if (error == null) {
+            reachability.answered();
+            return value;
+          }
+          if (!KinesisErrors.isNoAnswer(error)) {
+            reachability.answered();
+          } else {
+            ServerUnreachableException unreachable =
+                reachability.noAnswer(KinesisErrors.unwrap(error));
+            if (unreachable != null) {
+              throw new CompletionException(unreachable);
+            }
+          }
+          throw error instanceof CompletionException c ? c : new CompletionException(error);
+        });
+  }
+
+  /** Whether the last call got no answer (and none answered since). For tests. */
+  boolean inOutage() {
+    return reachability != null && reachability.inOutage();
+  }
+
+  /** Whether the I/O threads have ended (after {@link #close()}). For tests. */
+  boolean eventLoopsTerminated() {
+    return eventLoops == null || eventLoops.eventLoopGroup().isTerminated();
   }
 
   /**
@@ -132,7 +200,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
       region.region().ifPresent(builder::region);
       region.endpoint().ifPresent(builder::endpointOverride);
       KinesisAsyncClient client = withCborSetting(properties.cbor(), builder::build);
-      return new SdkKinesisProxy(client, http, eventLoops, properties.cbor());
+      return new SdkKinesisProxy(client, http, eventLoops, properties.cbor(), reachability(config));
     } catch (SdkClientException e) {
       http.close();
       shutDown(eventLoops);
@@ -153,7 +221,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   /** A proxy over a client built elsewhere; closing the proxy closes the client. */
   public static SdkKinesisProxy of(KinesisAsyncClient client) {
-    return new SdkKinesisProxy(checkNotNull(client, "client"), null, null, false);
+    return new SdkKinesisProxy(checkNotNull(client, "client"), null, null, false, null);
   }
 
   /**
@@ -166,9 +234,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   @Override
   public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
-    return client
-        .describeStreamSummary(b -> b.streamName(stream))
-        .thenApply(r -> r.streamDescriptionSummary());
+    return watched(
+        client
+            .describeStreamSummary(b -> b.streamName(stream))
+            .thenApply(r -> r.streamDescriptionSummary()));
   }
 
   @Override
@@ -183,7 +252,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
         request.shardFilter(f -> f.type(ShardFilterType.AFTER_SHARD_ID).shardId(afterShardId));
       }
     }
-    return client.listShards(request.build());
+    return watched(client.listShards(request.build()));
   }
 
   @Override
@@ -205,17 +274,19 @@ public final class SdkKinesisProxy implements KinesisProxy {
       request.timestamp(timestamp);
     }
     return explainCborErrors(
-        client
-            .getShardIterator(request.build())
-            .thenApply(GetShardIteratorResponse::shardIterator));
+        watched(
+            client
+                .getShardIterator(request.build())
+                .thenApply(GetShardIteratorResponse::shardIterator)));
   }
 
   @Override
   public CompletableFuture<GetRecordsResponse> getRecords(
       String stream, String shardIterator, int limit) {
     CompletableFuture<GetRecordsResponse> response =
-        client.getRecords(
-            GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build());
+        watched(
+            client.getRecords(
+                GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build()));
     if (!cbor) {
       return response;
     }
@@ -235,6 +306,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
       }
     }
     return response;
+  }
+
+  private <T> CompletableFuture<T> watched(CompletableFuture<T> call) {
+    return reachability == null ? call : watch(reachability, call);
   }
 
   /** Over CBOR, a SerializationException says the server misread the request: add the fix. */
