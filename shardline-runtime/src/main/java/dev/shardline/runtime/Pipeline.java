@@ -250,6 +250,7 @@ public final class Pipeline {
         throw new PipelineFailedException(e.getMessage(), attempts, e.getCause());
       } catch (Throwable t) {
         current = null;
+        metrics.removeAttemptMeters(); // the failed attempt's readers and writers are closed
         if (execution.completedCheckpoints() > 0) {
           failuresInARow = 0;
         }
