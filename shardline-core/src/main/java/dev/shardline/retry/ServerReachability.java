@@ -36,6 +36,7 @@ public final class ServerReachability {
   private final String limitOption;
   private final Time time;
   private volatile long outageStartNanos = NONE;
+  private volatile boolean stopped;
   private int failedCalls;
 
   /**
@@ -56,7 +57,7 @@ public final class ServerReachability {
 
   /** The server answered (a result or an error of its own): an outage, if any, is over. */
   public void answered() {
-    if (outageStartNanos == NONE) {
+    if (outageStartNanos == NONE || stopped) {
       return; // the common case: no lock
     }
     synchronized (this) {
@@ -80,6 +81,9 @@ public final class ServerReachability {
    *     lasted the limit, the error to fail with, {@code cause} being its cause
    */
   public synchronized ServerUnreachableException noAnswer(Throwable cause) {
+    if (stopped) {
+      return null; // calls cut off by closing the client are no outage
+    }
     long now = time.nanoseconds();
     failedCalls++;
     if (outageStartNanos == NONE) {
@@ -117,6 +121,14 @@ public final class ServerReachability {
         cause);
   }
 
+  /**
+   * Stops watching: called when the client closes, as the calls it cuts off ("connection closed")
+   * say nothing about the server. Later reports are ignored.
+   */
+  public void stop() {
+    stopped = true;
+  }
+
   /** Whether an outage is going on: a call got no answer and none has answered since. */
   public boolean inOutage() {
     return outageStartNanos != NONE;
@@ -139,9 +151,12 @@ public final class ServerReachability {
     if (message == null || message.isBlank()) {
       return deepest.getClass().getSimpleName();
     }
-    // Netty's "Connection refused: /127.0.0.1:4567" repeats the address the message names
+    // Netty's "Connection refused: /127.0.0.1:4567" repeats the address the message names, and
+    // the SDK's messages go on with advice after their first sentence
     int colon = message.indexOf(": /");
     String phrase = colon > 0 ? message.substring(0, colon) : message;
+    int sentence = phrase.indexOf(". ");
+    phrase = sentence > 0 ? phrase.substring(0, sentence) : phrase;
     return phrase.length() > 1
             && Character.isUpperCase(phrase.charAt(0))
             && !Character.isUpperCase(phrase.charAt(1))

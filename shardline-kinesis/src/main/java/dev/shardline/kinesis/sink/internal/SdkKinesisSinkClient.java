@@ -76,6 +76,7 @@ public final class SdkKinesisSinkClient implements KinesisSinkClient {
 
   @Override
   public void close() {
+    reachability.stop();
     if (owner != null) {
       try {
         owner.close();

@@ -339,6 +339,9 @@ public final class SdkKinesisProxy implements KinesisProxy {
    */
   @Override
   public void close() {
+    if (reachability != null) {
+      reachability.stop();
+    }
     try {
       client.close();
       if (http != null) {

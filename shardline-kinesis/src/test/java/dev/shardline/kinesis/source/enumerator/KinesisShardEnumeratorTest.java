@@ -3,9 +3,8 @@ package dev.shardline.kinesis.source.enumerator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.api.ShardlineException;
-import dev.shardline.api.UnrecoverableException;
 import dev.shardline.api.SplitEnumerator;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
