@@ -111,7 +111,8 @@ public final class KinesisErrors {
               ? service.awsErrorDetails().errorMessage()
               : String.valueOf(service.getMessage());
       int status = service.statusCode();
-      if ("ResourceNotFoundException".equals(code)) {
+      if ("ResourceNotFoundException".equals(code)
+          || e instanceof software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException) {
         return new Classified(Kind.STREAM_NOT_FOUND, code, message, false, e);
       }
       if (ACCESS_CODES.contains(code) || status == 401 || status == 403) {

@@ -131,7 +131,7 @@ public final class KinesisErrors {
       Throwable error, String operation, String streams, String region) {
     dev.shardline.kinesis.sink.internal.KinesisErrors.Classified classified =
         dev.shardline.kinesis.sink.internal.KinesisErrors.ofException(error);
-    String cause = operation + ": " + classified.errorCode() + ": " + classified.message();
+    String cause = operation + ": " + describe(error);
     return switch (classified.kind()) {
       case STREAM_NOT_FOUND ->
           new UnrecoverableException(
