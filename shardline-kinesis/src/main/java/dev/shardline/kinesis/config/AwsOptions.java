@@ -10,6 +10,7 @@ import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -135,6 +136,19 @@ public final class AwsOptions {
                   + KinesisClientProperties.describeKeys()
                   + ". Durations as 30s or in milliseconds; the Kinesis Client Library's names"
                   + " (MaxConnections, SocketTimeout, RequestTimeout, ConnectTimeout) work too.");
+
+  public static final ConfigOption<Duration> UNREACHABLE_TIMEOUT =
+      ConfigOptions.key("unreachableTimeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withDescription(
+              "How long Kinesis may give no answer (connection refused or reset, timeouts) before"
+                  + " the connector fails with an error naming the endpoint; the first call"
+                  + " without an answer is logged at WARN at once. A failure restarts the"
+                  + " pipeline from its last checkpoint as its restart policy allows. Calls also"
+                  + " stop being retried when their retry.maxAttempts run out, whichever comes"
+                  + " first.");
 
   /** Which keys go with which region and credentials types. */
   public static final ConfigValidator RULES = AwsOptions::checkConsistent;
