@@ -3,6 +3,8 @@ package dev.shardline.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.testkit.junit.LocalKafkaExtension;
+import dev.shardline.testkit.junit.LocalKinesisExtension;
+import dev.shardline.testkit.kinesis.LocalKinesis;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +20,18 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Failures no restart can fix, through the launcher: the run ends at once (one attempt, no restart
- * loop) with exit code 1 and a last line that says what is wrong, where and what to do, without
- * Java class names.
+ * Failures no restart can fix, through the launcher (a poison record, a path in the way, a missing
+ * stream): the run ends at once (one attempt, no restart loop) with exit code 1 and a last line
+ * that says what is wrong, where and what to do.
  */
 class RunFailureIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   @RegisterExtension static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
+
+  @RegisterExtension
+  static final LocalKinesisExtension KINESIS =
+      new LocalKinesisExtension(LocalKinesis.builder().initialStream("present", 1));
 
   @TempDir Path dir;
 
@@ -140,5 +146,31 @@ class RunFailureIT {
         .contains("sinks[1].path: " + dir.resolve("out") + " is a file, not a directory")
         .contains("point sinks[1].path at a directory");
     assertThat(dir.resolve("checkpoints")).doesNotExist();
+  }
+
+  @Test
+  void aMissingKinesisStreamEndsTheRunAtOnceNamingTheStreamAndTheOption() throws Exception {
+    Path file =
+        pipeline(
+            "name: missing-stream\n"
+                + "source:\n"
+                + "  type: kinesis\n"
+                + "  streams: [not-there]\n"
+                + "  awsRegion: {type: custom-endpoint, id: us-east-1, endpoint: "
+                + KINESIS.get().endpoint()
+                + "}\n"
+                + "  awsCredentials: {type: basic, accessKeyId: local, secretAccessKey: local-secret}\n"
+                + "sinks:\n"
+                + "  - type: stdout\n");
+
+    Finished finished = run(dir, file);
+
+    assertThat(finished.exitCode()).as(finished.output()).isEqualTo(1);
+    assertThat(finished.output()).doesNotContain("restart 1 of", "local-secret");
+    assertThat(finished.lastLine())
+        .startsWith("Failed: ")
+        .contains("Kinesis stream(s) not-there not found at ")
+        .contains(KINESIS.get().endpoint().toString())
+        .contains("fix the option streams");
   }
 }
