@@ -243,14 +243,7 @@ final class RunCommand implements Callable<Integer> {
       // an error no restart can fix (locked directory, foreign checkpoint): its message has the fix
       return Secrets.mask("Failed: " + firstLine(e.getMessage()));
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String cause =
-        root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null
-            ? firstLine(String.valueOf(root.getMessage()))
-            : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    String cause = describeCause(e);
     String resume =
         pipeline.lastCheckpointId().isPresent()
             ? "it resumes from checkpoint " + pipeline.lastCheckpointId().getAsLong()
@@ -265,6 +258,32 @@ final class RunCommand implements Callable<Integer> {
             + " Fix the cause (-v shows details) and run the same command again: "
             + resume
             + ".");
+  }
+
+  /**
+   * The most telling message in {@code e}'s causes: the deepest Shardline error that says more than
+   * the error below it (a connector's "Cannot reach Kinesis at http://...: ... option
+   * unreachableTimeout" rather than the "Connection refused" under it), else the root cause.
+   */
+  static String describeCause(Throwable e) {
+    Throwable root = e;
+    dev.shardline.api.ShardlineException deepest = null;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 64; depth++) {
+      root = root.getCause();
+      if (root instanceof dev.shardline.api.ShardlineException s) {
+        deepest = s;
+      }
+    }
+    if (root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null) {
+      return firstLine(String.valueOf(root.getMessage()));
+    }
+    // a wrapper that only repeats its cause ("Worker 0 ... failed: java.lang...") says no more
+    if (deepest != null
+        && deepest.getMessage() != null
+        && !deepest.getMessage().contains(root.getClass().getName())) {
+      return firstLine(deepest.getMessage());
+    }
+    return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
   }
 
   private static String firstLine(String text) {
