@@ -251,6 +251,7 @@ public final class Pipeline {
         throw new PipelineFailedException(e.getMessage(), attempts, e.getCause());
       } catch (Throwable t) {
         current = null;
+        metrics.removeAttemptMeters(); // the failed attempt's readers and writers are closed
         UnrecoverableException unrecoverable = UnrecoverableException.findIn(t);
         if (unrecoverable != null) {
           LOG.error(

@@ -6,9 +6,13 @@ import dev.shardline.api.Sink;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.connectors.generator.GeneratorSource;
+import dev.shardline.retry.Backoff;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,5 +93,54 @@ class PipelineMetricsTest {
               .count();
     }
     assertThat(written).isEqualTo(600);
+  }
+
+  @Test
+  void aRestartRemovesTheFailedAttemptsMetersSoTheNewWritersGaugeIsReported() {
+    // Given a sink whose writers each register a gauge of their own and fail on their first
+    // record, for the first 20 attempts
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    AtomicInteger writers = new AtomicInteger();
+    Sink<Long> failingSink =
+        (SinkContext context) -> {
+          int attempt = writers.incrementAndGet();
+          AtomicLong mine = new AtomicLong(attempt);
+          Gauge.builder("test.sink.attempt", mine, AtomicLong::get)
+              .strongReference(true)
+              .register(context.metrics());
+          context.metrics().counter("test.sink.written");
+          return new SinkWriter<>() {
+            @Override
+            public void write(Long record) {
+              if (attempt <= 20) {
+                throw new IllegalStateException("injected failure of attempt " + attempt);
+              }
+            }
+
+            @Override
+            public void flush() {}
+          };
+        };
+    Pipeline pipeline =
+        Pipeline.from(GeneratorSource.sequence().count(100).build())
+            .to(failingSink)
+            .name("restarting")
+            .checkpointInterval(Duration.ofMillis(50))
+            .checkpointDirectory(dir)
+            .restartPolicy(
+                RestartPolicy.of(
+                    25, new Backoff(Duration.ofMillis(1), 1.0, Duration.ofMillis(1), 0)))
+            .metrics(registry)
+            .build();
+
+    // When it restarts 20 times and then runs to the end
+    pipeline.run();
+
+    // Then the registry holds one gauge, the last writer's, and as many meters as after one run
+    assertThat(writers.get()).isEqualTo(21);
+    assertThat(registry.find("test.sink.attempt").gauges()).hasSize(1);
+    assertThat(registry.get("test.sink.attempt").gauge().value()).isEqualTo(21);
+    assertThat(registry.find("test.sink.written").counters()).hasSize(1);
+    assertThat(registry.get("shardline.pipeline.restarts").counter().count()).isEqualTo(20);
   }
 }

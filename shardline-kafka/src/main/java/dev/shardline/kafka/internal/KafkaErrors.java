@@ -2,14 +2,19 @@ package dev.shardline.kafka.internal;
 
 import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * The one place that maps errors of the Kafka clients to Shardline's: Kafka's retriable errors
  * (timeouts, unavailable or moved leaders and coordinators, disconnections) become a {@link
- * RetriableException}, everything else a plain {@link ShardlineException}. Stateless.
+ * RetriableException}; refused credentials and missing permissions an {@link
+ * UnrecoverableException} (the runner fails at once); everything else a plain {@link
+ * ShardlineException}. Stateless.
  */
 public final class KafkaErrors {
   private KafkaErrors() {}
@@ -50,6 +55,14 @@ public final class KafkaErrors {
       return new dev.shardline.retry.InterruptException(what + ": interrupted");
     }
     String message = what + ": " + describe(e);
+    if (e instanceof AuthenticationException || e instanceof AuthorizationException) {
+      // the cluster refused who we are or what we may do: no retry or restart changes that
+      return new UnrecoverableException(
+          message
+              + ". Check the security settings passed in properties (security.protocol, sasl.*,"
+              + " ssl.*) and the ACLs of that principal on the cluster",
+          e);
+    }
     return isRetriable(e) ? new RetriableException(message, e) : new ShardlineException(message, e);
   }
 

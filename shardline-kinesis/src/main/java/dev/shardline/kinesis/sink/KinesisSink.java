@@ -19,6 +19,7 @@ import dev.shardline.kinesis.sink.internal.SdkKinesisSinkClient;
 import dev.shardline.kinesis.sink.internal.SenderSettings;
 import dev.shardline.kinesis.sink.internal.SinkMetrics;
 import dev.shardline.kinesis.source.proxy.SdkKinesisProxy;
+import dev.shardline.retry.ServerReachability;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -129,12 +130,13 @@ public final class KinesisSink<T> implements Sink<T> {
     String stream = config.getOptional(KinesisSinkOptions.STREAM).orElse(null);
     Duration requestTimeout = config.get(KinesisSinkOptions.REQUEST_TIMEOUT);
     SdkKinesisSinkClient client;
+    ServerReachability reachability = SdkKinesisProxy.reachability(config);
     if (clientProvider != null) {
       KinesisAsyncClient provided = clientProvider.create();
-      client = new SdkKinesisSinkClient(provided, requestTimeout, provided);
+      client = new SdkKinesisSinkClient(provided, requestTimeout, provided, reachability);
     } else {
       SdkKinesisProxy proxy = SdkKinesisProxy.create(config);
-      client = new SdkKinesisSinkClient(proxy.client(), requestTimeout, proxy);
+      client = new SdkKinesisSinkClient(proxy.client(), requestTimeout, proxy, reachability);
     }
     try {
       return new KinesisSinkWriter<>(

@@ -4,11 +4,13 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +52,7 @@ public final class PipelineMetrics {
   private final DistributionSummary checkpointSize;
   private final AtomicLong lastCheckpointId = new AtomicLong();
   private final Counter restarts;
-  private final Map<Tags, MeterRegistry> tagged = new ConcurrentHashMap<>();
+  private final Map<Tags, CompositeMeterRegistry> tagged = new ConcurrentHashMap<>();
 
   public PipelineMetrics(MeterRegistry registry, String pipeline, int parallelism) {
     this.registry = registry;
@@ -126,7 +128,8 @@ public final class PipelineMetrics {
 
   /**
    * A registry whose meters carry {@code pipeline=<name>} plus {@code extraTags} and land in the
-   * user's registry: what connector contexts hand out.
+   * user's registry: what connector contexts hand out. Meters registered through it belong to the
+   * current attempt: {@link #removeAttemptMeters()} removes them.
    */
   public MeterRegistry tagged(String... extraTags) {
     Tags tags = Tags.of("pipeline", pipeline).and(extraTags);
@@ -138,5 +141,23 @@ public final class PipelineMetrics {
           composite.add(registry);
           return composite;
         });
+  }
+
+  /**
+   * Removes from the user's registry every meter registered through {@link #tagged} since the last
+   * call: the meters of an attempt that failed, whose readers, writers and enumerator are closed.
+   * Without it the next attempt's components would register meters of the same ids, which the
+   * registry ignores (Micrometer warns "Gauge has been already registered"): its gauges would go on
+   * reporting the dead writer's values. The pipeline's own meters stay (restarts keep counting).
+   */
+  public void removeAttemptMeters() {
+    for (CompositeMeterRegistry composite : tagged.values()) {
+      for (Meter meter : List.copyOf(composite.getMeters())) {
+        composite.remove(meter); // also removes the meter it made in the user's registry
+        registry.removeByPreFilterId(meter.getId());
+      }
+      // not closed: closing a composite closes the registries in it, the user's one included
+    }
+    tagged.clear();
   }
 }

@@ -55,10 +55,7 @@ class DirectoryCheckpointStoreTest {
     try (DirectoryCheckpointStore store = DirectoryCheckpointStore.open(dir, 3)) {
       store.store(CheckpointFixtures.sample(1));
       store.store(CheckpointFixtures.sample(2));
-      Path newest = dir.resolve("checkpoint-00000000000000000002.ckpt");
-      byte[] bytes = Files.readAllBytes(newest);
-      bytes[bytes.length / 2] ^= 0x01;
-      Files.write(newest, bytes);
+      Path newest = flipAByte(dir.resolve("checkpoint-00000000000000000002.ckpt"));
 
       String log =
           captureStandardError(() -> assertThat(store.latest().orElseThrow().id()).isEqualTo(1));
@@ -85,10 +82,7 @@ class DirectoryCheckpointStoreTest {
       assertThat(store.highestIdUsed()).isZero();
       store.store(CheckpointFixtures.sample(1));
       store.store(CheckpointFixtures.sample(2));
-      Path newest = dir.resolve("checkpoint-00000000000000000002.ckpt");
-      byte[] bytes = Files.readAllBytes(newest);
-      bytes[bytes.length / 2] ^= 0x01;
-      Files.write(newest, bytes);
+      Path newest = flipAByte(dir.resolve("checkpoint-00000000000000000002.ckpt"));
       assertThat(store.latest().orElseThrow().id()).isEqualTo(1);
       assertThat(store.highestIdUsed()).as("with checkpoint 2 set aside as corrupt").isEqualTo(2);
     }
@@ -261,5 +255,13 @@ class DirectoryCheckpointStoreTest {
     String log = captured.toString(StandardCharsets.UTF_8);
     original.print(log);
     return log;
+  }
+
+  /** Damages {@code file} in its middle, as a bad disk or a stray write would. */
+  private static Path flipAByte(Path file) throws Exception {
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(file, bytes);
+    return file;
   }
 }

@@ -182,7 +182,9 @@ public final class AdminMetadataClient implements KafkaMetadataClient {
   public synchronized void close() {
     closed = true;
     if (admin != null) {
-      admin.close(Duration.ofSeconds(5));
+      // nothing pending matters once the enumerator closes (listings only): fail them at once
+      // rather than wait for a cluster that may not answer (a stop waited 5 s for it)
+      admin.close(Duration.ZERO);
       admin = null;
     }
   }

@@ -9,6 +9,7 @@ import dev.shardline.kafka.config.OffsetReset;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.source.split.KafkaPartitionSplit;
 import dev.shardline.retry.Backoff;
+import dev.shardline.retry.ServerReachability;
 import dev.shardline.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public final class KafkaSourceEnumerator
     implements SplitEnumerator<KafkaPartitionSplit, KafkaEnumeratorState> {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceEnumerator.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration FIRST_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
   private static final Backoff STARTUP_BACKOFF =
       new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
 
@@ -64,6 +66,7 @@ public final class KafkaSourceEnumerator
   private final Duration startupTimeout;
   private final String bootstrapServers;
   private final Time time;
+  private final ServerReachability reachability;
 
   // owned by the enumerator thread
   private final Set<TopicPartition> assigned = new HashSet<>();
@@ -133,6 +136,14 @@ public final class KafkaSourceEnumerator
     this.startupTimeout = checkNotNull(startupTimeout, "startupTimeout");
     this.bootstrapServers = checkNotNull(bootstrapServers, "bootstrapServers");
     this.time = context.time();
+    this.reachability =
+        new ServerReachability(
+            "the Kafka cluster at " + bootstrapServers,
+            startupTimeout,
+            "that the brokers are up and reachable, that bootstrapServers is right and that the"
+                + " security properties match the cluster",
+            "option startupTimeout, at start",
+            time);
     if (restored != null) {
       assigned.addAll(restored.assigned());
       restored.unassigned().forEach(s -> unassigned.put(s.topicPartition(), s));
@@ -212,14 +223,20 @@ public final class KafkaSourceEnumerator
     for (int attempt = 0; ; attempt++) {
       long remaining = deadline - time.nanoseconds();
       try {
-        Duration timeout =
-            Duration.ofNanos(Math.max(Math.min(remaining, REQUEST_TIMEOUT.toNanos()), 1_000_000));
-        return discoverOnce(initial, timeout);
+        // short first attempts, so that a cluster that does not answer is reported within seconds
+        long attemptNanos =
+            Math.min(
+                FIRST_ATTEMPT_TIMEOUT.toNanos() << Math.min(attempt, 8), REQUEST_TIMEOUT.toNanos());
+        Duration timeout = Duration.ofNanos(Math.max(Math.min(remaining, attemptNanos), 1_000_000));
+        Discovery discovery = discoverOnce(initial, timeout);
+        reachability.answered();
+        return discovery;
       } catch (Exception e) {
         if (!mayRetry(e)) {
           throw e;
         }
         last = e;
+        reachability.noAnswer(KafkaErrors.unwrap(e)); // a WARN at the first
       }
       remaining = deadline - time.nanoseconds();
       if (remaining <= 0) {

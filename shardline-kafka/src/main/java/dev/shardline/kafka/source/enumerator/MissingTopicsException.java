@@ -1,10 +1,13 @@
 package dev.shardline.kafka.source.enumerator;
 
-import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
 import java.util.List;
 
-/** Topics the source was told to read do not exist on the cluster. Not retriable. */
-public final class MissingTopicsException extends ShardlineException {
+/**
+ * Topics the source was told to read do not exist on the cluster. Unrecoverable: the runner fails
+ * at once (no restart loop) with this message, which names the topics, the cluster and the fix.
+ */
+public final class MissingTopicsException extends UnrecoverableException {
   private static final long serialVersionUID = 1L;
 
   private final List<String> topics;

@@ -175,7 +175,9 @@ class KafkaSourceEnumeratorTest {
     KafkaSourceEnumerator enumerator = enumerator(context, StartingOffsets.earliest(), null);
     client.failure = new MissingTopicsException(List.of("orders"), "127.0.0.1:9092");
     enumerator.start();
-    assertThatThrownBy(context::runAsync).isInstanceOf(MissingTopicsException.class);
+    assertThatThrownBy(context::runAsync)
+        .isInstanceOf(MissingTopicsException.class)
+        .isInstanceOf(dev.shardline.api.UnrecoverableException.class); // no restart loop
     assertThat(client.calls).isEqualTo(1);
 
     FakeEnumeratorContext running = new FakeEnumeratorContext(1);

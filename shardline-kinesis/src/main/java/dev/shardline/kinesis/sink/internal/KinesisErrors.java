@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.retry.ServerUnreachableException;
 import java.io.IOException;
 import java.util.Set;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -23,6 +24,8 @@ public final class KinesisErrors {
     STREAM_NOT_FOUND,
     /** The credentials are missing, invalid, expired or not allowed to write. */
     ACCESS,
+    /** Kinesis gave no answer for longer than unreachableTimeout: fail, naming the endpoint. */
+    UNREACHABLE,
     /** Anything else no retry fixes: a bad request, a disabled KMS key. */
     FATAL
   }
@@ -94,6 +97,10 @@ public final class KinesisErrors {
   /** Classifies the exception a whole call failed with. */
   public static Classified ofException(Throwable error) {
     Throwable e = dev.shardline.kinesis.source.proxy.KinesisErrors.unwrap(error);
+    if (e instanceof ServerUnreachableException unreachable) {
+      return new Classified(
+          Kind.UNREACHABLE, "Unreachable", unreachable.getMessage(), true, unreachable);
+    }
     if (e instanceof AwsServiceException service) {
       String code =
           service.awsErrorDetails() != null && service.awsErrorDetails().errorCode() != null
@@ -104,7 +111,8 @@ public final class KinesisErrors {
               ? service.awsErrorDetails().errorMessage()
               : String.valueOf(service.getMessage());
       int status = service.statusCode();
-      if ("ResourceNotFoundException".equals(code)) {
+      if ("ResourceNotFoundException".equals(code)
+          || e instanceof software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException) {
         return new Classified(Kind.STREAM_NOT_FOUND, code, message, false, e);
       }
       if (ACCESS_CODES.contains(code) || status == 401 || status == 403) {

@@ -2,6 +2,8 @@ package dev.shardline.kinesis.sink.internal;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.kinesis.source.proxy.SdkKinesisProxy;
+import dev.shardline.retry.ServerReachability;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.LoggerFactory;
@@ -35,16 +37,23 @@ public final class SdkKinesisSinkClient implements KinesisSinkClient {
   private final KinesisAsyncClient client;
   private final AutoCloseable owner;
   private final AwsRequestOverrideConfiguration putRecordsOverride;
+  private final ServerReachability reachability;
 
   /**
    * @param client the SDK client
    * @param attemptTimeout how long one PutRecords may take
    * @param owner what {@link #close()} closes: the client, or what owns it; null for nothing
+   * @param reachability watches whether Kinesis answers; calls fail with a {@code
+   *     ServerUnreachableException} once it has not for longer than its limit
    */
   public SdkKinesisSinkClient(
-      KinesisAsyncClient client, Duration attemptTimeout, AutoCloseable owner) {
+      KinesisAsyncClient client,
+      Duration attemptTimeout,
+      AutoCloseable owner,
+      ServerReachability reachability) {
     this.client = checkNotNull(client, "client");
     this.owner = owner;
+    this.reachability = checkNotNull(reachability, "reachability");
     this.putRecordsOverride =
         AwsRequestOverrideConfiguration.builder()
             .apiCallAttemptTimeout(attemptTimeout)
@@ -55,16 +64,19 @@ public final class SdkKinesisSinkClient implements KinesisSinkClient {
 
   @Override
   public CompletableFuture<PutRecordsResponse> putRecords(PutRecordsRequest request) {
-    return client.putRecords(request.toBuilder().overrideConfiguration(putRecordsOverride).build());
+    return SdkKinesisProxy.watch(
+        reachability,
+        client.putRecords(request.toBuilder().overrideConfiguration(putRecordsOverride).build()));
   }
 
   @Override
   public CompletableFuture<ListShardsResponse> listShards(ListShardsRequest request) {
-    return client.listShards(request);
+    return SdkKinesisProxy.watch(reachability, client.listShards(request));
   }
 
   @Override
   public void close() {
+    reachability.stop();
     if (owner != null) {
       try {
         owner.close();

@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
@@ -663,6 +664,9 @@ public final class ShardedSender {
                 + " kinesis:PutRecords and kinesis:ListShards on the stream.";
         shardId = null;
         break;
+      case UNREACHABLE:
+        // names the endpoint and the option; a restart may find the server back
+        return failure(stream, null, error.errorCode(), error.message(), error.cause());
       default:
         message =
             operation
@@ -672,6 +676,18 @@ public final class ShardedSender {
                 + error.message()
                 + ". No retry can fix this.";
         break;
+    }
+    if (error.kind() == KinesisErrors.Kind.STREAM_NOT_FOUND
+        || error.kind() == KinesisErrors.Kind.ACCESS) {
+      // no restart can fix these: the runner fails at once with this message as its last line
+      KinesisSinkException failure =
+          failure(stream, shardId, error.errorCode(), message, error.cause());
+      return failure(
+          stream,
+          shardId,
+          error.errorCode(),
+          message,
+          new UnrecoverableException(failure.getMessage(), error.cause()));
     }
     return failure(stream, shardId, error.errorCode(), message, error.cause());
   }

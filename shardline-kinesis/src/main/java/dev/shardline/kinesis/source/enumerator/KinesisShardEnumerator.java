@@ -7,7 +7,9 @@ import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceEvent;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.StartupPositionType;
 import dev.shardline.kinesis.source.StartingPosition;
@@ -22,6 +24,7 @@ import dev.shardline.kinesis.source.split.ShardsFinishedEvent;
 import dev.shardline.retry.Backoff;
 import dev.shardline.retry.RetryExecutor;
 import dev.shardline.retry.RetryPolicy;
+import dev.shardline.retry.ServerUnreachableException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -39,7 +42,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -303,6 +305,9 @@ public final class KinesisShardEnumerator
       return call.join();
     } catch (RuntimeException e) {
       Throwable cause = KinesisErrors.unwrap(e);
+      if (cause instanceof ServerUnreachableException unreachable) {
+        throw unreachable; // not retried: the outage outlasted unreachableTimeout
+      }
       switch (KinesisErrors.classify(cause)) {
         case THROTTLED, TRANSIENT, EXPIRED_ITERATOR:
           throw new RetriableException(KinesisErrors.describe(cause), cause);
@@ -344,16 +349,17 @@ public final class KinesisShardEnumerator
     Throwable cause = KinesisErrors.unwrap(error);
     Throwable root = KinesisErrors.sdkCause(error);
     String streams = String.join(", ", trackers.keySet());
-    KinesisErrors.Kind kind = KinesisErrors.classify(root);
-    if (root instanceof ResourceNotFoundException) {
-      throw new ShardlineException(
-          "Cannot list the shards of stream(s) "
-              + streams
-              + ": "
-              + KinesisErrors.describe(root)
-              + ". Check the stream name and the region (awsRegion)",
-          root);
+    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
+    if (unreachable != null) {
+      throw unreachable;
     }
+    UnrecoverableException unrecoverable =
+        KinesisErrors.unrecoverable(
+            root, "ListShards", streams, AwsRegion.fromConfiguration(config).describe());
+    if (unrecoverable != null) {
+      throw unrecoverable;
+    }
+    KinesisErrors.Kind kind = KinesisErrors.classify(root);
     if (kind == KinesisErrors.Kind.THROTTLED) {
       LOG.warn("ListShards on {} is throttled; trying again later", streams);
       return;

@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.source.proxy;
 
+import dev.shardline.api.UnrecoverableException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -86,6 +87,77 @@ public final class KinesisErrors {
       return Kind.TRANSIENT;
     }
     return Kind.FATAL;
+  }
+
+  /**
+   * Whether {@code error} (wrapped or not) means the call got no answer from the server: a
+   * connection refused, reset or timed out, no connection from the pool in time, a call that timed
+   * out. An error the server answered (any HTTP status) is not; nor are credentials that could not
+   * be loaded.
+   */
+  public static boolean isNoAnswer(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof SdkServiceException) {
+      return false;
+    }
+    if (e instanceof ApiCallTimeoutException
+        || e instanceof ApiCallAttemptTimeoutException
+        || e instanceof java.io.IOException) {
+      return true;
+    }
+    if (e instanceof SdkClientException) {
+      // a connection error, or no pooled connection within the acquisition timeout (what
+      // connecting to a server that does not answer also ends in)
+      for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof java.io.IOException
+            || t instanceof java.util.concurrent.TimeoutException) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * {@code error} as an {@link UnrecoverableException} when no retry or restart can fix it: the
+   * stream does not exist (or is not visible to these credentials in this region), or the
+   * credentials are missing, refused or not allowed to make the call; else null.
+   *
+   * @param operation what failed, e.g. {@code ListShards}
+   * @param streams the stream(s), for the message
+   * @param region where the source looked, e.g. {@code endpoint http://... (region us-east-1)}
+   */
+  public static UnrecoverableException unrecoverable(
+      Throwable error, String operation, String streams, String region) {
+    dev.shardline.kinesis.sink.internal.KinesisErrors.Classified classified =
+        dev.shardline.kinesis.sink.internal.KinesisErrors.ofException(error);
+    String cause = operation + ": " + describe(error);
+    return switch (classified.kind()) {
+      case STREAM_NOT_FOUND ->
+          new UnrecoverableException(
+              "Kinesis stream(s) "
+                  + streams
+                  + " not found at "
+                  + region
+                  + " ("
+                  + cause
+                  + "). Create the stream, or fix the option streams (and awsRegion: a stream"
+                  + " belongs to one region and account)",
+              unwrap(error));
+      case ACCESS ->
+          new UnrecoverableException(
+              "The credentials for Kinesis stream(s) "
+                  + streams
+                  + " at "
+                  + region
+                  + " were refused or could not be loaded ("
+                  + cause
+                  + "). Check awsCredentials and awsRegion: the credentials must be valid and"
+                  + " allow kinesis:ListShards, kinesis:GetShardIterator, kinesis:GetRecords and"
+                  + " kinesis:DescribeStreamSummary on the stream",
+              unwrap(error));
+      default -> null;
+    };
   }
 
   /** A short description for messages: the error's type and message, on one line. */

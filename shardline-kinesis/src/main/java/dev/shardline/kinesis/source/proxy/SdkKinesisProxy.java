@@ -9,9 +9,14 @@ import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisClientProperties;
+import dev.shardline.retry.ServerReachability;
+import dev.shardline.retry.ServerUnreachableException;
+import dev.shardline.time.Time;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
@@ -60,14 +65,91 @@ public final class SdkKinesisProxy implements KinesisProxy {
       ". The server does not speak the SDK's CBOR protocol correctly (kinesalite does not): set"
           + " clientConfigProperties.cborEnabled: false";
 
+  /**
+   * How long closing waits for the I/O threads to end. With no quiet period they end as soon as the
+   * tasks already queued ran (milliseconds); this only bounds a thread stuck in a task.
+   */
+  static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
+
   private final KinesisAsyncClient client;
   private final SdkAsyncHttpClient http;
+  private final SdkEventLoopGroup eventLoops;
   private final boolean cbor;
+  private final ServerReachability reachability;
 
-  private SdkKinesisProxy(KinesisAsyncClient client, SdkAsyncHttpClient http, boolean cbor) {
+  private SdkKinesisProxy(
+      KinesisAsyncClient client,
+      SdkAsyncHttpClient http,
+      SdkEventLoopGroup eventLoops,
+      boolean cbor,
+      ServerReachability reachability) {
     this.client = client;
     this.http = http;
+    this.eventLoops = eventLoops;
     this.cbor = cbor;
+    this.reachability = reachability;
+  }
+
+  /**
+   * How a proxy for {@code config} watches whether Kinesis answers: {@code Kinesis at
+   * http://127.0.0.1:4567} or {@code Kinesis in region eu-west-1}, failing after {@link
+   * AwsOptions#UNREACHABLE_TIMEOUT}.
+   */
+  public static ServerReachability reachability(Configuration config) {
+    AwsRegion region = AwsRegion.fromConfiguration(config);
+    String server;
+    String check;
+    if (region.endpoint().isPresent()) {
+      server = "Kinesis at " + region.endpoint().get();
+      check = "that the server is up and that awsRegion.endpoint is right";
+    } else {
+      server = "Kinesis in " + region.describe();
+      check =
+          "the network path to Kinesis (proxy, firewall, VPC endpoint) and that awsRegion is"
+              + " right";
+    }
+    return new ServerReachability(
+        server,
+        config.get(AwsOptions.UNREACHABLE_TIMEOUT),
+        check,
+        "option " + AwsOptions.UNREACHABLE_TIMEOUT.key(),
+        Time.SYSTEM);
+  }
+
+  /**
+   * {@code call}, reporting to {@code reachability} whether Kinesis answered; once it has given no
+   * answer for longer than the limit, the call fails with a {@link ServerUnreachableException}
+   * (which the source's and the sink's classifiers treat as final) instead of its own error.
+   */
+  public static <T> CompletableFuture<T> watch(
+      ServerReachability reachability, CompletableFuture<T> call) {
+    return call.handle(
+        (value, error) -> {
+          if (error == null) {
+            reachability.answered();
+            return value;
+          }
+          if (!KinesisErrors.isNoAnswer(error)) {
+            reachability.answered();
+          } else {
+            ServerUnreachableException unreachable =
+                reachability.noAnswer(KinesisErrors.unwrap(error));
+            if (unreachable != null) {
+              throw new CompletionException(unreachable);
+            }
+          }
+          throw error instanceof CompletionException c ? c : new CompletionException(error);
+        });
+  }
+
+  /** Whether the last call got no answer (and none answered since). For tests. */
+  boolean inOutage() {
+    return reachability != null && reachability.inOutage();
+  }
+
+  /** Whether the I/O threads have ended (after {@link #close()}). For tests. */
+  boolean eventLoopsTerminated() {
+    return eventLoops == null || eventLoops.eventLoopGroup().isTerminated();
   }
 
   /**
@@ -81,16 +163,25 @@ public final class SdkKinesisProxy implements KinesisProxy {
     AwsCredentials credentials = AwsCredentials.fromConfiguration(config);
     KinesisClientProperties properties =
         KinesisClientProperties.from(config.get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
-    NettyNioAsyncHttpClient.Builder netty =
-        NettyNioAsyncHttpClient.builder()
-            .maxConcurrency(properties.maxConcurrency())
-            .connectionTimeout(properties.connectionTimeout())
-            .readTimeout(properties.readTimeout())
-            .writeTimeout(properties.readTimeout())
-            .eventLoopGroupBuilder(
-                SdkEventLoopGroup.builder().numberOfThreads(properties.eventLoopThreads()))
-            .protocol(properties.http2() ? Protocol.HTTP2 : Protocol.HTTP1_1);
-    SdkAsyncHttpClient http = netty.build();
+    // our own event loops, not the client's: the client would close them with Netty's default
+    // quiet period of 2 s (each stop and restart waiting 2 s per client); we close them with none
+    SdkEventLoopGroup eventLoops =
+        SdkEventLoopGroup.builder().numberOfThreads(properties.eventLoopThreads()).build();
+    SdkAsyncHttpClient http;
+    try {
+      http =
+          NettyNioAsyncHttpClient.builder()
+              .maxConcurrency(properties.maxConcurrency())
+              .connectionTimeout(properties.connectionTimeout())
+              .readTimeout(properties.readTimeout())
+              .writeTimeout(properties.readTimeout())
+              .eventLoopGroup(eventLoops)
+              .protocol(properties.http2() ? Protocol.HTTP2 : Protocol.HTTP1_1)
+              .build();
+    } catch (RuntimeException e) {
+      shutDown(eventLoops);
+      throw e;
+    }
     try {
       KinesisAsyncClientBuilder builder =
           KinesisAsyncClient.builder()
@@ -109,9 +200,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
       region.region().ifPresent(builder::region);
       region.endpoint().ifPresent(builder::endpointOverride);
       KinesisAsyncClient client = withCborSetting(properties.cbor(), builder::build);
-      return new SdkKinesisProxy(client, http, properties.cbor());
+      return new SdkKinesisProxy(client, http, eventLoops, properties.cbor(), reachability(config));
     } catch (SdkClientException e) {
       http.close();
+      shutDown(eventLoops);
       throw new ConfigException(
           AwsOptions.REGION_TYPE.key(),
           "Cannot create the Kinesis client for "
@@ -122,13 +214,14 @@ public final class SdkKinesisProxy implements KinesisProxy {
               + " region (AWS_REGION)");
     } catch (RuntimeException e) {
       http.close();
+      shutDown(eventLoops);
       throw e;
     }
   }
 
   /** A proxy over a client built elsewhere; closing the proxy closes the client. */
   public static SdkKinesisProxy of(KinesisAsyncClient client) {
-    return new SdkKinesisProxy(checkNotNull(client, "client"), null, false);
+    return new SdkKinesisProxy(checkNotNull(client, "client"), null, null, false, null);
   }
 
   /**
@@ -141,9 +234,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   @Override
   public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
-    return client
-        .describeStreamSummary(b -> b.streamName(stream))
-        .thenApply(r -> r.streamDescriptionSummary());
+    return watched(
+        client
+            .describeStreamSummary(b -> b.streamName(stream))
+            .thenApply(r -> r.streamDescriptionSummary()));
   }
 
   @Override
@@ -158,7 +252,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
         request.shardFilter(f -> f.type(ShardFilterType.AFTER_SHARD_ID).shardId(afterShardId));
       }
     }
-    return client.listShards(request.build());
+    return watched(client.listShards(request.build()));
   }
 
   @Override
@@ -180,17 +274,19 @@ public final class SdkKinesisProxy implements KinesisProxy {
       request.timestamp(timestamp);
     }
     return explainCborErrors(
-        client
-            .getShardIterator(request.build())
-            .thenApply(GetShardIteratorResponse::shardIterator));
+        watched(
+            client
+                .getShardIterator(request.build())
+                .thenApply(GetShardIteratorResponse::shardIterator)));
   }
 
   @Override
   public CompletableFuture<GetRecordsResponse> getRecords(
       String stream, String shardIterator, int limit) {
     CompletableFuture<GetRecordsResponse> response =
-        client.getRecords(
-            GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build());
+        watched(
+            client.getRecords(
+                GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build()));
     if (!cbor) {
       return response;
     }
@@ -210,6 +306,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
       }
     }
     return response;
+  }
+
+  private <T> CompletableFuture<T> watched(CompletableFuture<T> call) {
+    return reachability == null ? call : watch(reachability, call);
   }
 
   /** Over CBOR, a SerializationException says the server misread the request: add the fix. */
@@ -232,12 +332,34 @@ public final class SdkKinesisProxy implements KinesisProxy {
         });
   }
 
+  /**
+   * Closes the client, its connections and its I/O threads, in milliseconds: callers close a proxy
+   * once nothing they wait for is in flight (after the final checkpoint, or after a failure), so
+   * the event loops are shut down without Netty's quiet period.
+   */
   @Override
   public void close() {
-    client.close();
-    if (http != null) {
-      http.close();
+    if (reachability != null) {
+      reachability.stop();
     }
+    try {
+      client.close();
+      if (http != null) {
+        http.close();
+      }
+    } finally {
+      if (eventLoops != null) {
+        shutDown(eventLoops);
+      }
+    }
+  }
+
+  /** Ends the I/O threads with no quiet period, waiting a bounded time (an interrupt is kept). */
+  private static void shutDown(SdkEventLoopGroup eventLoops) {
+    eventLoops
+        .eventLoopGroup()
+        .shutdownGracefully(0, EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .awaitUninterruptibly(EVENT_LOOP_SHUTDOWN_TIMEOUT.toMillis() + 500);
   }
 
   private static <T> T withCborSetting(boolean cbor, Supplier<T> build) {

@@ -8,11 +8,13 @@ import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.RecordDecoder;
 import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
+import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
 import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.KinesisRecord;
@@ -26,6 +28,7 @@ import dev.shardline.kinesis.source.split.ShardsEndedEvent;
 import dev.shardline.kinesis.source.split.ShardsFinishedEvent;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.metrics.MetricTags;
+import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -102,6 +105,7 @@ public final class KinesisShardReader<T>
   private final Counter aggregatesDropped;
   private final Counter aggregatedRecordsDropped;
   private final MessageDigest md5 = HashKey.newMd5();
+  private final String region;
 
   private KinesisProxy proxy;
   private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
@@ -157,6 +161,7 @@ public final class KinesisShardReader<T>
             .description("User records inside the aggregates dropped")
             .tags(tags)
             .register(metrics);
+    this.region = AwsRegion.fromConfiguration(config).describe();
   }
 
   @Override
@@ -566,8 +571,11 @@ public final class KinesisShardReader<T>
   }
 
   private void onFailure(ShardReadState shard, String call, Throwable error, long now) {
-    KinesisErrors.Kind kind = KinesisErrors.classify(error);
     String where = "stream " + shard.split.stream() + " shard " + shard.split.shardId();
+    if (failsForGood(call + " on " + where, shard.split.stream(), error)) {
+      return;
+    }
+    KinesisErrors.Kind kind = KinesisErrors.classify(error);
     switch (kind) {
       case THROTTLED -> {
         shard.throttled.increment();
@@ -635,6 +643,26 @@ public final class KinesisShardReader<T>
                   KinesisErrors.unwrap(error)));
       default -> throw new IllegalStateException("Unhandled error kind " + kind);
     }
+  }
+
+  /**
+   * Fails the reader with errors that end it whatever the retry budget: Kinesis unreachable for
+   * longer than unreachableTimeout (as is: it names the endpoint), or an error no restart can fix
+   * (a missing stream, refused credentials).
+   */
+  private boolean failsForGood(String operation, String stream, Throwable error) {
+    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
+    if (unreachable != null) {
+      fail(unreachable);
+      return true;
+    }
+    UnrecoverableException unrecoverable =
+        KinesisErrors.unrecoverable(error, operation, stream, region);
+    if (unrecoverable != null) {
+      fail(unrecoverable);
+      return true;
+    }
+    return false;
   }
 
   private void retryLater(ShardReadState shard, long now, Duration wait) {
@@ -709,6 +737,9 @@ public final class KinesisShardReader<T>
   private void onRetention(String stream, StreamDescriptionSummary summary, Throwable error) {
     List<ShardReadState> waiting = awaitingRetention.remove(stream);
     if (error != null) {
+      if (failsForGood("DescribeStreamSummary on stream " + stream, stream, error)) {
+        return;
+      }
       KinesisErrors.Kind kind = KinesisErrors.classify(error);
       if (kind == KinesisErrors.Kind.FATAL) {
         fail(

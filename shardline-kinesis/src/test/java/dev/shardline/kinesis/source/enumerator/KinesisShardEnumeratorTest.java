@@ -3,8 +3,8 @@ package dev.shardline.kinesis.source.enumerator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SplitEnumerator;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
@@ -260,15 +260,16 @@ class KinesisShardEnumeratorTest {
   }
 
   @Test
-  void aMissingStreamFailsTheEnumeratorWithAClearMessage() throws Exception {
+  void aMissingStreamFailsTheEnumeratorAsUnrecoverableWithAClearMessage() throws Exception {
     TestEnumeratorContext context = context(1);
     KinesisShardEnumerator enumerator = enumerator(context, b -> b, null);
     enumerator.start();
+    // no restart can create the stream: the runner must fail at once, saying what to fix
     assertThatThrownBy(context::runAsyncCalls)
-        .isInstanceOf(ShardlineException.class)
-        .hasMessageContaining("Cannot list the shards of stream(s) orders")
-        .hasMessageContaining("not found")
-        .hasMessageContaining("Check the stream name and the region");
+        .isInstanceOf(UnrecoverableException.class)
+        .hasMessageContaining("Kinesis stream(s) orders not found")
+        .hasMessageContaining("ResourceNotFoundException")
+        .hasMessageContaining("Create the stream, or fix the option streams");
   }
 
   @Test

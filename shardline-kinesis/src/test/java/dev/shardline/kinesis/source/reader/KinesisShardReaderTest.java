@@ -9,6 +9,7 @@ import dev.shardline.api.ReaderOutput;
 import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReader;
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.kinesis.aggregation.RecordAggregator;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
@@ -264,16 +265,18 @@ class KinesisShardReaderTest {
   }
 
   @Test
-  void aMissingStreamFailsAtOnceWithAClearMessage() throws Exception {
+  void aMissingStreamFailsAtOnceAsUnrecoverableWithAClearMessage() throws Exception {
     SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
     reader.addSplits(
         List.of(
             new KinesisShardSplit(
                 "nope", SHARD0, List.of(), "0", "1", ShardPosition.trimHorizon(), false)));
+    // no restart can create the stream: the runner must fail at once, saying what to fix
     assertThatThrownBy(() -> pollFor(reader, Duration.ofSeconds(1)))
-        .isInstanceOf(ShardlineException.class)
+        .isInstanceOf(UnrecoverableException.class)
+        .hasMessageContaining("Kinesis stream(s) nope not found")
         .hasMessageContaining("GetShardIterator from TRIM_HORIZON on stream nope shard")
-        .hasMessageContaining("Check that the stream exists")
+        .hasMessageContaining("Create the stream, or fix the option streams")
         .hasCauseInstanceOf(ResourceNotFoundException.class);
   }
 
