@@ -123,7 +123,9 @@ public final class ChaosRun {
                 .logLevel("WARN")
                 .start();
         KinesisQuotaProxy proxy = KinesisQuotaProxy.builder().upstream(kinesis).start();
-        LocalKafka kafka = LocalKafka.builder().childJvm().start()) {
+        // a restart of the broker takes 10-40 s on a loaded 2-core machine: room beyond that
+        LocalKafka kafka =
+            LocalKafka.builder().childJvm().startTimeout(Duration.ofMinutes(3)).start()) {
       kafka.createTopic(TOPIC, TOPIC_PARTITIONS);
       say(
           "servers up: kinesis-local %s behind the quota proxy %s, Kafka %s",
