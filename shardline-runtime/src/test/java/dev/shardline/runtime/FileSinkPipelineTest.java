@@ -86,8 +86,10 @@ class FileSinkPipelineTest {
         .hasMessage(
             "Cannot use "
                 + file
-                + " as the file sink's output directory (option path): it is a file, not a"
-                + " directory. Move the file away or point path at a directory.")
+                + " as the file sink's output directory (option path): "
+                + file
+                + " is a file, not a directory; move the file away or point path at a"
+                + " directory.")
         .satisfies(e -> assertThat(((PipelineFailedException) e).attempts()).isEqualTo(1));
   }
 

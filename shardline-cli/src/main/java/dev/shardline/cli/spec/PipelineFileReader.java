@@ -14,6 +14,7 @@ import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
+import dev.shardline.config.PathChecks;
 import dev.shardline.config.PathType;
 import dev.shardline.config.internal.KeySuggester;
 import dev.shardline.runtime.PipelineOptions;
@@ -434,7 +435,7 @@ public final class PipelineFileReader {
       return; // reported with the settings
     }
     ConfigOption<Path> option = PipelineOptions.CHECKPOINT_DIRECTORY;
-    PathChecker.problem(((PathType) option.type()).use(), directory, option.key())
+    PathChecks.problem(((PathType) option.type()).use(), directory, option.key())
         .ifPresent(
             message ->
                 problems.add(checker.problem("", new Location(1, 1), option.key(), message)));
@@ -446,7 +447,7 @@ public final class PipelineFileReader {
     List<Problem> found = new ArrayList<>();
     for (ConfigOption<?> option : options.options()) {
       if (option.type() instanceof PathType type && config.contains(option)) {
-        PathChecker.problem(type.use(), (Path) config.get(option), path + "." + option.key())
+        PathChecks.problem(type.use(), (Path) config.get(option), path + "." + option.key())
             .ifPresent(
                 message -> found.add(checker.problem(path, location, option.key(), message)));
       }

@@ -103,13 +103,15 @@ class DirectoryCheckpointStoreTest {
         .hasMessage(
             "Cannot use "
                 + file
-                + " as the checkpoint directory (option checkpoint.directory): it is a file, not a"
-                + " directory. Move the file away or point checkpoint.directory at a directory.");
+                + " as the checkpoint directory (option checkpoint.directory): "
+                + file
+                + " is a file, not a directory; move the file away or point checkpoint.directory"
+                + " at a directory.");
     Path below = file.resolve("below");
     assertThatThrownBy(() -> DirectoryCheckpointStore.open(below, 3))
         .isInstanceOf(UnrecoverableException.class)
         .hasMessageContaining("Cannot use " + below + " as the checkpoint directory")
-        .hasMessageContaining(file + " is a file, not a directory");
+        .hasMessageContaining(file + " is a file, not a directory; move the file away");
   }
 
   @Test

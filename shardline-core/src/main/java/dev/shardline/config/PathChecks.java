@@ -1,6 +1,5 @@
-package dev.shardline.cli.spec;
+package dev.shardline.config;
 
-import dev.shardline.config.PathType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -10,17 +9,18 @@ import java.util.Optional;
  * as their options declare ({@link PathType.Use}): a directory to write must be a directory, or be
  * creatable (its nearest existing ancestor a writable directory), and be writable by this user; a
  * file to read must exist, be a file and be readable. A path can still go bad between the check and
- * the run; the runner says so then. Stateless.
+ * the run; the runner says so then, in the same words (the file sink and the checkpoint store ask
+ * here when creating their directory fails). Stateless.
  */
-final class PathChecker {
-  private PathChecker() {}
+public final class PathChecks {
+  private PathChecks() {}
 
   /**
    * What stands in the way of using {@code path} as {@code use} says, or empty when nothing does.
    *
    * @param key the full key to name in the fix, e.g. {@code sinks[0].path}
    */
-  static Optional<String> problem(PathType.Use use, Path path, String key) {
+  public static Optional<String> problem(PathType.Use use, Path path, String key) {
     return Optional.ofNullable(
         use == PathType.Use.WRITES_DIRECTORY
             ? directoryProblem(path, key)
