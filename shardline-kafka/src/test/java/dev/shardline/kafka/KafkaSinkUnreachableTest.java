@@ -11,8 +11,6 @@ import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.PipelineFailedException;
 import dev.shardline.runtime.RestartPolicy;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -59,7 +57,7 @@ class KafkaSinkUnreachableTest {
 
     long start = System.nanoTime();
     String log =
-        captureStandardError(
+        StandardError.during(
             () -> {
               pipeline.start();
               assertThatThrownBy(() -> pipeline.await(Duration.ofSeconds(60)))
@@ -91,23 +89,5 @@ class KafkaSinkUnreachableTest {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  private interface ThrowingRunnable {
-    void run() throws Exception;
-  }
-
-  private static String captureStandardError(ThrowingRunnable action) throws Exception {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setErr(original);
-    }
-    String log = captured.toString(StandardCharsets.UTF_8);
-    original.print(log);
-    return log;
   }
 }
