@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * nothing to read and when the brokers are gone, so after each poll the fetch thread tells its
  * {@link ClusterWatch} whether the consumer got any response since the last poll (its {@code
  * response-total} metric; an idle partition still gets an empty fetch response about every {@code
- * fetch.max.wait.ms}). When it has partitions to read and none came for 2 s, the watch probes the
- * bootstrap servers; an unreachable cluster is logged at once and fails the fetcher after {@code
- * unreachableTimeout}. Thread-safe.
+ * fetch.max.wait.ms}). When its polls return no records and no response came for 2 s, the watch
+ * probes the bootstrap servers; an unreachable cluster is logged at once and fails the fetcher
+ * after {@code unreachableTimeout}. Thread-safe.
  */
 final class KafkaFetcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFetcher.class);
@@ -240,7 +240,8 @@ final class KafkaFetcher implements Runnable {
         } catch (WakeupException e) {
           continue;
         }
-        watchCluster(c, true);
+        // records (from the consumer's buffers, maybe) are no answer, but nothing waits for one
+        watchCluster(c, records.isEmpty() && assignment.size() > ended.size());
         Map<TopicPartition, Long> endedNow = stopping.isEmpty() ? Map.of() : endedPartitions(c);
         if (!records.isEmpty() || !endedNow.isEmpty()) {
           // only this thread adds, and it checked for room above
@@ -277,14 +278,14 @@ final class KafkaFetcher implements Runnable {
   }
 
   /**
-   * Tells the watch whether the brokers answered since the last poll, and whether anything waits
-   * for them; throws its failure once they did not answer for longer than unreachableTimeout.
+   * Tells the watch whether the brokers answered since the last poll, and whether the fetcher waits
+   * for them (a poll without records while partitions are to be read); throws the watch's failure
+   * once they did not answer for longer than unreachableTimeout.
    */
-  private void watchCluster(Consumer<byte[], byte[]> c, boolean polling) {
+  private void watchCluster(Consumer<byte[], byte[]> c, boolean waiting) {
     if (watch == null) {
       return;
     }
-    boolean waiting = polling && assignment.size() > ended.size();
     if (waiting) {
       double count = responseCount(c);
       // without the metric (a consumer that has none) every poll counts as answered
