@@ -61,6 +61,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
+      converter = PortConverter.class,
       description =
           "Serve the pipeline's metrics for Prometheus at http://HOST:PORT/metrics (0: any free"
               + " port, logged at start).")
@@ -98,6 +99,11 @@ final class RunCommand implements Callable<Integer> {
       definition = new PipelineFileReader(ConnectorRegistry.get(), System::getenv).read(file);
     } catch (PipelineFileException e) {
       Terminal terminal = Terminal.get();
+      if (e.problems().size() == 1) {
+        // one line that says it all: where, which option, what is wrong and the fix
+        terminal.printLine("Failed: " + e.problems().get(0));
+        return ExitCodes.FAILED;
+      }
       for (Problem problem : e.problems()) {
         terminal.printLine(problem.toString());
       }
@@ -106,8 +112,7 @@ final class RunCommand implements Callable<Integer> {
               + file
               + " is not a valid pipeline file ("
               + e.problems().size()
-              + (e.problems().size() == 1 ? " problem" : " problems")
-              + "); fix it and run again (shardline validate "
+              + " problems, above); fix them and run again (shardline validate "
               + file
               + " checks it without running)");
       return ExitCodes.FAILED;
@@ -238,14 +243,7 @@ final class RunCommand implements Callable<Integer> {
       // an error no restart can fix (locked directory, foreign checkpoint): its message has the fix
       return Secrets.mask("Failed: " + firstLine(e.getMessage()));
     }
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String cause =
-        root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null
-            ? firstLine(String.valueOf(root.getMessage()))
-            : root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    String cause = describeCause(e);
     String resume =
         pipeline.lastCheckpointId().isPresent()
             ? "it resumes from checkpoint " + pipeline.lastCheckpointId().getAsLong()
@@ -262,6 +260,32 @@ final class RunCommand implements Callable<Integer> {
             + ".");
   }
 
+  /**
+   * The most telling message in {@code e}'s causes: the deepest Shardline error that says more than
+   * the error below it (a connector's "Cannot reach Kinesis at http://...: ... option
+   * unreachableTimeout" rather than the "Connection refused" under it), else the root cause.
+   */
+  static String describeCause(Throwable e) {
+    Throwable root = e;
+    dev.shardline.api.ShardlineException deepest = null;
+    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 64; depth++) {
+      root = root.getCause();
+      if (root instanceof dev.shardline.api.ShardlineException s) {
+        deepest = s;
+      }
+    }
+    if (root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null) {
+      return firstLine(String.valueOf(root.getMessage()));
+    }
+    // a wrapper that only repeats its cause ("Worker 0 ... failed: java.lang...") says no more
+    if (deepest != null
+        && deepest.getMessage() != null
+        && !deepest.getMessage().contains(root.getClass().getName())) {
+      return firstLine(deepest.getMessage());
+    }
+    return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+  }
+
   private static String firstLine(String text) {
     return text == null ? "" : text.lines().findFirst().orElse("");
   }
@@ -271,6 +295,27 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public StatusMode convert(String value) {
       return StatusMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+    }
+  }
+
+  /** Reads a port to listen on: 0 (any free port) to 65535. */
+  static final class PortConverter implements picocli.CommandLine.ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
+      int port;
+      try {
+        port = Integer.parseInt(value.trim());
+      } catch (NumberFormatException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'"
+                + value
+                + "' is not a port number; give one from 1 to 65535, or 0 for any free port");
+      }
+      if (port < 0 || port > 65535) {
+        throw new picocli.CommandLine.TypeConversionException(
+            port + " is outside 0 to 65535; give a port from 1 to 65535, or 0 for any free port");
+      }
+      return port;
     }
   }
 

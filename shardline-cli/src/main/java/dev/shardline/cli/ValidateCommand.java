@@ -21,8 +21,11 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Checks pipeline files without running them: YAML syntax, $${VAR} substitution, every key"
-          + " and value against the options of its source, transform or sink type, the rules"
-          + " across options, and the metadata fields named. Connects to nothing.",
+          + " and value against the options of its source, transform or sink type (server lists,"
+          + " URLs and ports included), the rules across options, the metadata fields named, and"
+          + " the paths named: directories to write are directories or can be created, and are"
+          + " writable; files to read exist and are readable. Connects to nothing and creates"
+          + " nothing.",
       "Prints each problem as FILE:LINE:COLUMN: KEY: what is wrong and how to fix it. Exit code 0"
           + " when every file is valid, 1 otherwise. Secret values are never printed."
     })

@@ -126,4 +126,33 @@ class RunCommandTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(dir.resolve("out")).doesNotExist();
   }
+
+  @Test
+  void theLastLineGivesTheConnectorsMessageNotTheSocketErrorUnderIt() {
+    // regression: an unreachable Kinesis server ended with "ConnectException: Connection refused"
+    java.net.ConnectException refused = new java.net.ConnectException("Connection refused");
+    Throwable failure =
+        new dev.shardline.api.ShardlineException(
+            "Worker 0 of pipeline 'p' failed: dev.shardline.retry.ServerUnreachableException: ...",
+            new dev.shardline.retry.ServerUnreachableException(
+                "Cannot reach Kinesis at http://127.0.0.1:1: no answer for 31s. Check that the"
+                    + " server is up (option unreachableTimeout)",
+                "http://127.0.0.1:1",
+                java.time.Duration.ofSeconds(31),
+                new RuntimeException("wrapped", refused)));
+
+    assertThat(RunCommand.describeCause(failure))
+        .isEqualTo(
+            "Cannot reach Kinesis at http://127.0.0.1:1: no answer for 31s. Check that the server"
+                + " is up (option unreachableTimeout)");
+  }
+
+  @Test
+  void aWrapperThatOnlyRepeatsItsCauseGivesWayToTheCause() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    Throwable failure =
+        new dev.shardline.api.ShardlineException("Worker 0 of pipeline 'p' failed: " + boom, boom);
+
+    assertThat(RunCommand.describeCause(failure)).isEqualTo("IllegalStateException: boom");
+  }
 }

@@ -2,13 +2,21 @@ package dev.shardline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code shardline validate} on broken files: each problem with its line, key and fix. */
 class ValidateCommandTest {
+  @TempDir Path dir;
 
   static String file(String name) {
     try {
@@ -198,5 +206,245 @@ class ValidateCommandTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.out())
         .contains("kinesis-sink-no-stream.yaml:7:5: sinks[0].stream: Missing option \"stream\"");
+  }
+
+  private Path write(String name, String text) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, text, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  private static String generatorTo(String sinkPath) {
+    return "source: {type: generator, kind: sequence, count: 10}\n"
+        + "sinks:\n"
+        + "  - type: file\n"
+        + "    path: "
+        + sinkPath
+        + "\n";
+  }
+
+  @Test
+  void aCheckpointDirectoryThatIsAFileIsReportedWithTheFix() throws Exception {
+    Path blocked = write("checkpoints", "a file");
+    Path file =
+        write(
+            "p.yaml",
+            "name: p\ncheckpoint:\n  directory: " + blocked + "\n" + generatorTo(dir + "/out"));
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            file
+                + ":3:3: checkpoint.directory: "
+                + blocked
+                + " is a file, not a directory; move the file away or point checkpoint.directory"
+                + " at a directory")
+        .contains(file + ": 1 problem");
+  }
+
+  @Test
+  void theDefaultCheckpointDirectoryIsCheckedToo() throws Exception {
+    // checkpoints/<name> under the working directory, whose parent "checkpoints" is a file here
+    Path file = write("p.yaml", "name: p\n" + generatorTo(dir + "/out"));
+    Path checkpoints = Path.of("checkpoints").toAbsolutePath();
+    Assumptions.assumeFalse(Files.exists(checkpoints), "the working directory has checkpoints/");
+    try {
+      Files.writeString(checkpoints, "a file");
+
+      CommandResult result = CommandResult.run("validate", file.toString());
+
+      assertThat(result.out())
+          .contains(
+              file
+                  + ":1:1: checkpoint.directory: cannot create checkpoints/p (relative to the"
+                  + " working directory ")
+          .contains(": " + checkpoints + " is a file, not a directory");
+    } finally {
+      Files.deleteIfExists(checkpoints);
+    }
+  }
+
+  @Test
+  void sinkAndDeadLetterPathsBlockedByAFileAreReportedWithTheirKeys() throws Exception {
+    Path parentFile = write("not-a-dir", "a file");
+    Path file =
+        write(
+            "p.yaml",
+            "name: p\ncheckpoint: {directory: "
+                + dir.resolve("ck")
+                + "}\n"
+                + generatorTo(parentFile + "/out")
+                + "deadLetter:\n"
+                + "  type: file\n"
+                + "  path: "
+                + parentFile
+                + "\n");
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            file
+                + ":6:5: sinks[0].path: cannot create "
+                + parentFile
+                + "/out: "
+                + parentFile
+                + " is a file, not a directory; move the file away or point sinks[0].path"
+                + " elsewhere")
+        .contains(
+            file
+                + ":9:3: deadLetter.path: "
+                + parentFile
+                + " is a file, not a directory; move the file away or point deadLetter.path at a"
+                + " directory")
+        .contains(file + ": 2 problems");
+  }
+
+  @Test
+  void validateCreatesNothing() throws Exception {
+    Path file =
+        write(
+            "p.yaml",
+            "name: p\ncheckpoint: {directory: "
+                + dir.resolve("a/b/ck")
+                + "}\n"
+                + generatorTo(dir + "/c/out")
+                + "deadLetter: {type: file, path: "
+                + dir.resolve("d/dead")
+                + "}\n");
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).as(result.out()).isZero();
+    try (Stream<Path> files = Files.list(dir)) {
+      assertThat(files).containsExactly(file);
+    }
+  }
+
+  @Test
+  void aDirectoryWithoutWritePermissionIsReported() throws Exception {
+    Assumptions.assumeFalse(
+        "root".equals(System.getProperty("user.name")), "root may write anywhere");
+    Path readOnly = Files.createDirectory(dir.resolve("read-only"));
+    Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+    try {
+      Path file = write("p.yaml", "name: p\n" + generatorTo(readOnly + "/out"));
+
+      CommandResult result = CommandResult.run("validate", file.toString());
+
+      assertThat(result.out())
+          .contains(
+              "sinks[0].path: cannot create "
+                  + readOnly
+                  + "/out: permission denied in "
+                  + readOnly
+                  + " for user ");
+    } finally {
+      Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+  }
+
+  @Test
+  void filesToReadMustExistAndBeFiles() throws Exception {
+    Path file =
+        write(
+            "p.yaml",
+            "name: p\n"
+                + "source:\n"
+                + "  type: kafka\n"
+                + "  bootstrapServers: 127.0.0.1:9092\n"
+                + "  topics: [orders]\n"
+                + "  format: avro\n"
+                + "  avro: {schemaFile: "
+                + dir.resolve("order.avsc")
+                + "}\n"
+                + "sinks:\n"
+                + "  - type: kinesis\n"
+                + "    stream: out\n"
+                + "    awsCredentials: {type: profile, profileName: x, profilePath: "
+                + dir
+                + "}\n");
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            ":7:10: source.avro.schemaFile: there is no file "
+                + dir.resolve("order.avsc")
+                + "; check source.avro.schemaFile")
+        .contains(
+            ": sinks[0].awsCredentials.profilePath: "
+                + dir
+                + " is a directory; point sinks[0].awsCredentials.profilePath at a file");
+  }
+
+  @Test
+  void aMalformedBootstrapServersListNamesTheEntryAndShowsACorrectOne() throws Exception {
+    Path file =
+        write(
+            "p.yaml",
+            "name: p\n"
+                + "source:\n"
+                + "  type: kafka\n"
+                + "  bootstrapServers: 127.0.0.1:9092,kafka-2:99999\n"
+                + "  topics: [orders]\n"
+                + "sinks:\n"
+                + "  - type: kafka\n"
+                + "    bootstrapServers: PLAINTEXT://kafka:9092\n"
+                + "    topic: out\n");
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            file
+                + ":4:3: source.bootstrapServers: Invalid value \"127.0.0.1:9092,kafka-2:99999\""
+                + " for option \"bootstrapServers\": entry 2 of 2 (\"kafka-2:99999\") has port"
+                + " 99999, outside 1 to 65535; write host:port pairs separated by commas, such as"
+                + " 127.0.0.1:9092")
+        .contains(
+            file
+                + ":8:5: sinks[0].bootstrapServers: Invalid value \"PLAINTEXT://kafka:9092\" for"
+                + " option \"bootstrapServers\": the server has a scheme (PLAINTEXT://)");
+  }
+
+  @Test
+  void aKinesisEndpointWithAPortOutOfRangeIsReported() throws Exception {
+    Path file =
+        write(
+            "p.yaml",
+            "name: p\n"
+                + "source:\n"
+                + "  type: kinesis\n"
+                + "  streams: [s]\n"
+                + "  awsRegion:\n"
+                + "    type: custom-endpoint\n"
+                + "    id: us-east-1\n"
+                + "    endpoint: http://127.0.0.1:456789\n"
+                + "sinks:\n"
+                + "  - type: stdout\n");
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.out())
+        .contains(
+            file
+                + ":8:5: source.awsRegion.endpoint: Invalid value \"http://127.0.0.1:456789\" for"
+                + " option \"awsRegion.endpoint\": has port 456789, outside 1 to 65535; write a URL"
+                + " such as http://127.0.0.1:4567");
+  }
+
+  @Test
+  void aMetricsPortOutOfRangeIsAUsageError() throws Exception {
+    CommandResult result = CommandResult.run("run", "--metrics-port", "70000", file("valid.yaml"));
+
+    assertThat(result.exitCode()).isEqualTo(2);
+    assertThat(result.err()).contains("70000 is outside 0 to 65535");
   }
 }

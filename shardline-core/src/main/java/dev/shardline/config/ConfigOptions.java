@@ -105,6 +105,15 @@ public final class ConfigOptions {
       return type(OptionTypes.STRING_MAP);
     }
 
+    /**
+     * A file system path: a {@link java.nio.file.Path} from Java, text from YAML; {@code use} says
+     * whether the component writes into it as a directory or reads it as a file (what {@code
+     * shardline validate} checks). See {@link PathType}.
+     */
+    public TypedBuilder<java.nio.file.Path> pathType(PathType.Use use) {
+      return type(PathType.of(use));
+    }
+
     /** A custom type. */
     public <T> TypedBuilder<T> type(OptionType<T> type) {
       return new TypedBuilder<>(key, checkNotNull(type, "type"));

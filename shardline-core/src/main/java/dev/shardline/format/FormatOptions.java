@@ -6,6 +6,7 @@ import dev.shardline.config.ConfigOptions;
 import dev.shardline.config.ConfigValidator;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
+import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import java.nio.charset.Charset;
@@ -51,11 +52,10 @@ public final class FormatOptions {
           .withDescription(
               "The Avro schema as JSON text, for format avro. Give this or avro.schemaFile.");
 
-  public static final ConfigOption<String> AVRO_SCHEMA_FILE =
+  public static final ConfigOption<Path> AVRO_SCHEMA_FILE =
       ConfigOptions.key("avro.schemaFile")
-          .stringType()
+          .pathType(PathType.Use.READS_FILE)
           .noDefaultValue()
-          .withValidator(Validators.notBlank())
           .withDescription(
               "Path of a file holding the Avro schema (.avsc), for format avro, read at startup."
                   + " Give this or avro.schema.");
@@ -109,7 +109,7 @@ public final class FormatOptions {
           }
         }
         try {
-          return AvroFormat.withSchemaFile(Path.of(config.get(AVRO_SCHEMA_FILE)));
+          return AvroFormat.withSchemaFile(config.get(AVRO_SCHEMA_FILE));
         } catch (IllegalArgumentException e) {
           throw new ConfigException(
               AVRO_SCHEMA_FILE.key(), config.get(AVRO_SCHEMA_FILE), false, e.getMessage());

@@ -3,6 +3,7 @@ package dev.shardline.format;
 import static dev.shardline.util.Preconditions.checkNotNull;
 import static dev.shardline.util.Preconditions.checkState;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.SourceReaderContext;
@@ -194,13 +195,14 @@ public final class RecordDecoder<T> {
     String cause = describe(error);
     switch (policy) {
       case FAIL:
+        // the run's last line: the reason in words; the exception (the cause) has the detail
         throw new BadRecordException(
             "Cannot deserialize the record at "
                 + where
                 + " with "
                 + schemaName()
                 + ": "
-                + cause
+                + reason(error)
                 + ". Fix the data or the format options; to skip such records set badData.policy"
                 + " to drop or dead-letter",
             coordinates.asMap(),
@@ -227,6 +229,17 @@ public final class RecordDecoder<T> {
 
   private String schemaName() {
     return schema instanceof Format<?> f ? "format " + f.name() : schema.getClass().getName();
+  }
+
+  /** What the deserializer said, without its exception type or Jackson's source location. */
+  private static String reason(Exception error) {
+    String message =
+        error instanceof JsonProcessingException json
+            ? json.getOriginalMessage()
+            : error.getMessage();
+    return message == null || message.isBlank()
+        ? describe(error)
+        : message.replaceAll("\\s*\\R\\s*", " ").trim();
   }
 
   private static String describe(Exception error) {

@@ -254,11 +254,13 @@ public final class Pipeline {
         metrics.removeAttemptMeters(); // the failed attempt's readers and writers are closed
         UnrecoverableException unrecoverable = UnrecoverableException.findIn(t);
         if (unrecoverable != null) {
+          // the message says what, where and the fix; the trace is for -v / debugging
           LOG.error(
-              "Pipeline '{}' failed with an error no restart can fix (attempt {})",
+              "Pipeline '{}' failed with an error no restart can fix (attempt {}): {}",
               spec.name(),
               attempts,
-              t);
+              unrecoverable.getMessage());
+          LOG.debug("Pipeline '{}': the failure in full", spec.name(), t);
           PipelineFailedException e =
               new PipelineFailedException(unrecoverable.getMessage(), attempts, t);
           failures.forEach(e::addSuppressed);

@@ -6,11 +6,11 @@ import dev.shardline.config.ConfigOptions;
 import dev.shardline.config.ConfigValidator;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
+import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import dev.shardline.retry.Backoff;
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
-import dev.shardline.runtime.internal.PathOptionType;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Pattern;
@@ -81,7 +81,7 @@ public final class PipelineOptions {
 
   public static final ConfigOption<Path> CHECKPOINT_DIRECTORY =
       ConfigOptions.key("checkpoint.directory")
-          .type(PathOptionType.INSTANCE)
+          .pathType(PathType.Use.WRITES_DIRECTORY)
           .noDefaultValue()
           .withDescription(
               "Where the checkpoint files go; one pipeline per directory (it is locked). When"

@@ -14,6 +14,7 @@ import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
+import dev.shardline.config.PathType;
 import dev.shardline.config.internal.KeySuggester;
 import dev.shardline.runtime.PipelineOptions;
 import java.io.IOException;
@@ -37,10 +38,11 @@ import java.util.stream.Collectors;
 /**
  * Reads and checks a pipeline file: YAML syntax, {@code ${VAR}} substitution, the pipeline
  * settings, the source, transforms, sinks and dead-letter sink against their types' option
- * declarations, the cross-field rules, what the connectors' factories check, and the metadata
- * fields named against the source's. Every problem is collected, each with the file, line and key,
- * so one run of {@code validate} shows them all. Secret values found are registered with {@link
- * Secrets}. Not thread-safe: one reader per file.
+ * declarations, the cross-field rules, what the connectors' factories check, the metadata fields
+ * named against the source's, and the paths named (directories to write creatable and writable,
+ * files to read readable; nothing is created). Every problem is collected, each with the file, line
+ * and key, so one run of {@code validate} shows them all. Secret values found are registered with
+ * {@link Secrets}. Not thread-safe: one reader per file.
  *
  * <pre>{@code
  * PipelineDefinition definition = new PipelineFileReader(ConnectorRegistry.get(), System::getenv)
@@ -137,6 +139,7 @@ public final class PipelineFileReader {
     if (source != null) {
       checkMetadataFields(source, transforms, sinks, deadLetter);
     }
+    checkCheckpointDirectory(settings);
     problems.sort(
         (a, b) ->
             Integer.compare(
@@ -385,6 +388,9 @@ public final class PipelineFileReader {
     String what = "a " + typeName + " " + kind;
     List<Problem> found = checker.check(path, location, what, options, config);
     if (found.isEmpty()) {
+      found = pathProblems(path, location, options, config);
+    }
+    if (found.isEmpty()) {
       found = dryRun(path, location, type.get(), config);
     }
     problems.addAll(found);
@@ -417,6 +423,35 @@ public final class PipelineFileReader {
       problems.add(checker.problem(path, location, e.key().orElse(""), e.getMessage()));
       return null;
     }
+  }
+
+  /** The checkpoint directory, set or by default, can be created and written. */
+  private void checkCheckpointDirectory(Configuration settings) {
+    Path directory;
+    try {
+      directory = PipelineOptions.checkpointDirectory(settings);
+    } catch (ConfigException e) {
+      return; // reported with the settings
+    }
+    ConfigOption<Path> option = PipelineOptions.CHECKPOINT_DIRECTORY;
+    PathChecker.problem(((PathType) option.type()).use(), directory, option.key())
+        .ifPresent(
+            message ->
+                problems.add(checker.problem("", new Location(1, 1), option.key(), message)));
+  }
+
+  /** Every path option of a section can be used as it declares (offline: nothing is created). */
+  private List<Problem> pathProblems(
+      String path, Location location, OptionSet options, Configuration config) {
+    List<Problem> found = new ArrayList<>();
+    for (ConfigOption<?> option : options.options()) {
+      if (option.type() instanceof PathType type && config.contains(option)) {
+        PathChecker.problem(type.use(), (Path) config.get(option), path + "." + option.key())
+            .ifPresent(
+                message -> found.add(checker.problem(path, location, option.key(), message)));
+      }
+    }
+    return found;
   }
 
   private void checkMetadataFields(

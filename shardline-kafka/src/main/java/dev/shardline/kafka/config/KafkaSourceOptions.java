@@ -68,9 +68,8 @@ public final class KafkaSourceOptions {
       ConfigOptions.key("bootstrapServers")
           .stringType()
           .noDefaultValue()
-          .withValidator(Validators.notBlank())
-          .withDescription(
-              "The brokers to connect to first, as host:port pairs separated by commas.");
+          .withValidator(Validators.hostAndPortList("127.0.0.1:9092"))
+          .withDescription("The brokers to connect to first.");
 
   public static final ConfigOption<List<String>> TOPICS =
       ConfigOptions.key("topics")

@@ -72,7 +72,7 @@ public final class AwsCredentials {
         null,
         null,
         AwsOptions.PROFILE_NAME.validate(profileName),
-        AwsOptions.PROFILE_PATH.validate(profilePath.toString()));
+        AwsOptions.PROFILE_PATH.validate(profilePath).toString());
   }
 
   /** The credentials as the {@code awsCredentials} options of {@code config} say. */
@@ -84,7 +84,7 @@ public final class AwsCredentials {
       case PROFILE ->
           config
               .getOptional(AwsOptions.PROFILE_PATH)
-              .map(path -> profile(config.get(AwsOptions.PROFILE_NAME), Path.of(path)))
+              .map(path -> profile(config.get(AwsOptions.PROFILE_NAME), path))
               .orElseGet(() -> profile(config.get(AwsOptions.PROFILE_NAME)));
     };
   }
@@ -96,7 +96,7 @@ public final class AwsCredentials {
         .set(AwsOptions.ACCESS_KEY_ID, accessKeyId)
         .set(AwsOptions.SECRET_ACCESS_KEY, secretAccessKey)
         .set(AwsOptions.PROFILE_NAME, profileName)
-        .set(AwsOptions.PROFILE_PATH, profilePath);
+        .set(AwsOptions.PROFILE_PATH, profilePath == null ? null : Path.of(profilePath));
   }
 
   /** Where the credentials come from. */

@@ -6,9 +6,10 @@ import dev.shardline.config.ConfigOptions;
 import dev.shardline.config.ConfigValidator;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
+import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
-import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -84,10 +85,7 @@ public final class AwsOptions {
       ConfigOptions.key("awsRegion.endpoint")
           .stringType()
           .noDefaultValue()
-          .withValidator(
-              Validator.of(
-                  "must be an http or https URL with a host, such as http://127.0.0.1:4567",
-                  AwsOptions::isEndpoint))
+          .withValidator(Validators.httpUrl("http://127.0.0.1:4567"))
           .withDescription("The Kinesis endpoint URL, for awsRegion.type custom-endpoint.");
 
   public static final ConfigOption<CredentialsType> CREDENTIALS_TYPE =
@@ -121,11 +119,10 @@ public final class AwsOptions {
           .withValidator(Validators.notBlank())
           .withDescription("The profile, for awsCredentials.type profile.");
 
-  public static final ConfigOption<String> PROFILE_PATH =
+  public static final ConfigOption<Path> PROFILE_PATH =
       ConfigOptions.key("awsCredentials.profilePath")
-          .stringType()
+          .pathType(PathType.Use.READS_FILE)
           .noDefaultValue()
-          .withValidator(Validators.notBlank())
           .withDescription(
               "The credentials file holding the profile, for awsCredentials.type profile; the"
                   + " SDK's default file (~/.aws/credentials) when not set.");
@@ -159,17 +156,6 @@ public final class AwsOptions {
   /** These options and their rules. */
   public static final OptionSet OPTIONS = OptionSet.of(AwsOptions.class);
 
-  private static boolean isEndpoint(String text) {
-    try {
-      URI uri = new URI(text.trim());
-      return uri.getHost() != null
-          && ("http".equalsIgnoreCase(uri.getScheme())
-              || "https".equalsIgnoreCase(uri.getScheme()));
-    } catch (Exception e) {
-      return false;
-    }
-  }
-
   private static void checkConsistent(Configuration config) {
     RegionType region = config.get(REGION_TYPE);
     switch (region) {
@@ -198,7 +184,7 @@ public final class AwsOptions {
     CredentialsType credentials = config.get(CREDENTIALS_TYPE);
     switch (credentials) {
       case DEFAULT -> {
-        for (ConfigOption<String> o :
+        for (ConfigOption<?> o :
             java.util.List.of(ACCESS_KEY_ID, SECRET_ACCESS_KEY, PROFILE_NAME, PROFILE_PATH)) {
           refuse(config, o, "awsCredentials.type is default");
         }

@@ -6,10 +6,10 @@ import dev.shardline.config.ConfigValidator;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.DataSize;
 import dev.shardline.config.OptionSet;
+import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import dev.shardline.connectors.LineFormat;
-import dev.shardline.runtime.internal.PathOptionType;
 import java.nio.file.Path;
 
 /**
@@ -32,7 +32,7 @@ public final class FileSinkOptions {
 
   public static final ConfigOption<Path> PATH =
       ConfigOptions.key("path")
-          .type(PathOptionType.INSTANCE)
+          .pathType(PathType.Use.WRITES_DIRECTORY)
           .noDefaultValue()
           .withDescription(
               "The directory the part files are written to (created when missing). Required.");

@@ -91,6 +91,9 @@ public final class Execution {
       new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
   private static final int COMMIT_ATTEMPTS = 5;
   private static final Duration WORKER_EXIT_GRACE = Duration.ofSeconds(10);
+  // how long a stop waits for workers still creating their readers and writers before it gives up
+  // the final checkpoint; creating them takes milliseconds unless a server does not answer
+  private static final Duration STARTING_STOP_GRACE = Duration.ofSeconds(5);
 
   /**
    * How often the coordinator compares the pending checkpoint's age with {@code
@@ -143,6 +146,8 @@ public final class Execution {
   // aborted checkpoints -> the workers that had not answered them yet (they still will)
   private final Map<Long, Set<Integer>> unansweredAborted = new HashMap<>();
   private Outcome finalOutcome;
+  // a stop while a worker was still starting: no final checkpoint, workers interrupted at once
+  private boolean stopWithoutCheckpoint;
   private Outcome outcome;
   private int completedCheckpoints;
   // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
@@ -243,7 +248,7 @@ public final class Execution {
       throw t;
     }
     try {
-      stopWorkers(true);
+      stopWorkers(!stopWithoutCheckpoint);
     } finally {
       closeCoordinatorSide();
     }
@@ -516,6 +521,12 @@ public final class Execution {
   }
 
   private void onStopRequested() throws Exception {
+    if (finalOutcome == null && !workersStillStarting().isEmpty()) {
+      executor.schedule(
+          () -> post(this::onStartingGraceOver),
+          STARTING_STOP_GRACE.toMillis(),
+          TimeUnit.MILLISECONDS);
+    }
     if (finalOutcome == null) {
       LOG.info("Pipeline '{}': stopping, taking a final checkpoint", spec.name());
       finalOutcome = Outcome.STOPPED;
@@ -523,6 +534,41 @@ public final class Execution {
         triggerCheckpoint(true);
       }
     }
+  }
+
+  /**
+   * A stop came while a worker was still creating its reader or writers, and {@link
+   * #STARTING_STOP_GRACE} later it still is (waiting on a server that is down, say): it cannot
+   * answer the final checkpoint's barrier, so the run stops without one and that worker is
+   * interrupted. What the other workers read since the last checkpoint is read again.
+   */
+  private void onStartingGraceOver() {
+    List<Integer> starting = workersStillStarting();
+    if (outcome != null || starting.isEmpty()) {
+      return;
+    }
+    LOG.info(
+        "Pipeline '{}': stopping without a final checkpoint, because {} still starting after {}"
+            + " (creating its reader and writers); the next start restores {}",
+        spec.name(),
+        describeWorkers(starting),
+        display(STARTING_STOP_GRACE),
+        lastCompleted());
+    if (pending != null) {
+      abort(pending);
+    }
+    stopWithoutCheckpoint = true;
+    outcome = Outcome.STOPPED;
+  }
+
+  private List<Integer> workersStillStarting() {
+    List<Integer> starting = new ArrayList<>();
+    for (int i = 0; i < workers.length; i++) {
+      if (!workers[i].isStarted()) {
+        starting.add(i);
+      }
+    }
+    return starting;
   }
 
   void onEndOfInput(int reader) throws Exception {
@@ -937,9 +983,11 @@ public final class Execution {
   /**
    * Stops the workers and waits for them. After a graceful end ({@code drain}) each runs what its
    * mailbox holds first, the final checkpoint's notification among it, and a failure there fails
-   * the run; after a failure each stops at its next record boundary. A worker still alive {@link
-   * #workerExitGrace} after it was interrupted fails the pipeline for good: it still owns its
-   * reader and writers, and a new run would write to the same part files and transactions.
+   * the run; after a failure (or a stop while a worker is still starting) each stops at its next
+   * record boundary, and one still creating its reader or writers is interrupted at once. A worker
+   * still alive {@link #workerExitGrace} after it was interrupted fails the pipeline for good: it
+   * still owns its reader and writers, and a new run would write to the same part files and
+   * transactions.
    */
   private void stopWorkers(boolean drain) throws Exception {
     if (executor != null) {
@@ -954,6 +1002,11 @@ public final class Execution {
           worker.postExit();
         } else {
           worker.requestExit();
+          if (!worker.isStarted() && worker.thread().getState() != Thread.State.NEW) {
+            // still creating its reader or writers (it reads no mailbox yet): waiting on a
+            // server, say; nothing of it is in a checkpoint, so interrupt it now
+            worker.thread().interrupt();
+          }
         }
       }
     }

@@ -63,6 +63,8 @@ final class Worker implements Runnable {
   private final LinkedBlockingQueue<Action> mailbox = new LinkedBlockingQueue<>();
   private final Thread thread;
   private volatile boolean exit;
+  // true once the reader and writers exist (creating them may wait on a server that is down)
+  private volatile boolean started;
   private volatile Throwable failure;
 
   // owned by the worker thread
@@ -120,10 +122,16 @@ final class Worker implements Runnable {
     return thread;
   }
 
+  /** Whether its reader and writers are created; until then it cannot take a checkpoint. */
+  boolean isStarted() {
+    return started;
+  }
+
   @Override
   public void run() {
     try {
       init();
+      started = true;
       loop();
     } catch (Throwable t) {
       Throwable cause = t instanceof RecordFailure failure ? failure.getCause() : t;

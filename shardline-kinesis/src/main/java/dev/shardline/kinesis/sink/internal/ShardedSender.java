@@ -1,10 +1,7 @@
 package dev.shardline.kinesis.sink.internal;
 
-<<<<<<< HEAD
-import dev.shardline.kinesis.aggregation.HashKey;
-=======
 import dev.shardline.api.UnrecoverableException;
->>>>>>> i10-conn
+import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.sink.KinesisSinkException;

@@ -131,7 +131,7 @@ public final class KinesisErrors {
       Throwable error, String operation, String streams, String region) {
     dev.shardline.kinesis.sink.internal.KinesisErrors.Classified classified =
         dev.shardline.kinesis.sink.internal.KinesisErrors.ofException(error);
-    String cause = operation + ": " + describe(error);
+    String cause = operation + ": " + describeAnswer(error);
     return switch (classified.kind()) {
       case STREAM_NOT_FOUND ->
           new UnrecoverableException(
@@ -158,6 +158,23 @@ public final class KinesisErrors {
               unwrap(error));
       default -> null;
     };
+  }
+
+  /**
+   * What Kinesis answered, for a message a user reads: AWS's own message and error code, without
+   * the SDK's request ids and status line ("Stream orders under account 1234 not found
+   * (ResourceNotFoundException)"); other errors as {@link #describe}.
+   */
+  static String describeAnswer(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
+        && aws.awsErrorDetails() != null
+        && aws.awsErrorDetails().errorMessage() != null) {
+      String code = aws.awsErrorDetails().errorCode();
+      return aws.awsErrorDetails().errorMessage().replace('\n', ' ').strip()
+          + (code == null ? "" : " (" + code + ")");
+    }
+    return describe(error);
   }
 
   /** A short description for messages: the error's type and message, on one line. */

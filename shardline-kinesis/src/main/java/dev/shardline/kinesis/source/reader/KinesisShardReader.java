@@ -102,13 +102,10 @@ public final class KinesisShardReader<T>
   private final String sourceIdentity;
   private final Time time;
   private final MeterRegistry metrics;
-<<<<<<< HEAD
   private final Counter aggregatesDropped;
   private final Counter aggregatedRecordsDropped;
   private final MessageDigest md5 = HashKey.newMd5();
-=======
   private final String region;
->>>>>>> i10-conn
 
   private KinesisProxy proxy;
   private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
@@ -153,7 +150,6 @@ public final class KinesisShardReader<T>
     this.proxyFactory = checkNotNull(proxyFactory, "proxyFactory");
     this.time = context.time();
     this.metrics = context.metrics();
-<<<<<<< HEAD
     MetricTags tags = MetricTags.empty().source(sourceIdentity);
     this.aggregatesDropped =
         Counter.builder(KinesisMetricNames.AGGREGATES_DROPPED)
@@ -165,9 +161,7 @@ public final class KinesisShardReader<T>
             .description("User records inside the aggregates dropped")
             .tags(tags)
             .register(metrics);
-=======
     this.region = AwsRegion.fromConfiguration(config).describe();
->>>>>>> i10-conn
   }
 
   @Override
