@@ -118,37 +118,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         consumerFactory,
         messagesPerSecond,
         commitOffsets,
-        null);
-  }
-
-  /**
-   * @param source the source's identity, for metrics
-   * @param description what it reads (topics, reader index), for thread names and errors
-   * @param messagesPerSecond this reader's share of the rate limit; 0 for none
-   * @param commitOffsets whether to commit checkpointed offsets to the consumer group
-   * @param stoppingOffsets for a bounded source, how its stopping offsets were configured (e.g.
-   *     {@code stoppingOffsets.type latest}, for errors); null for an unbounded source
-   */
-  public KafkaSourceReader(
-      SourceReaderContext context,
-      String source,
-      String description,
-      RecordDecoder<V> decoder,
-      RecordEmitter<V, T> emitter,
-      Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
-      double messagesPerSecond,
-      boolean commitOffsets,
-      String stoppingOffsets) {
-    this(
-        context,
-        source,
-        description,
-        decoder,
-        emitter,
-        consumerFactory,
-        messagesPerSecond,
-        commitOffsets,
-        stoppingOffsets,
+        null,
         null);
   }
 
