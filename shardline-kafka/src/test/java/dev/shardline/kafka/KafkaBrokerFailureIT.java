@@ -10,6 +10,7 @@ import dev.shardline.kafka.sink.KafkaSink;
 import dev.shardline.kafka.source.KafkaRecord;
 import dev.shardline.kafka.source.KafkaSource;
 import dev.shardline.retry.Backoff;
+import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.PipelineFailedException;
 import dev.shardline.runtime.RestartPolicy;
@@ -25,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The connectors when the broker is not there: at start, and killed mid-run. */
+/**
+ * The connectors when the broker is not there: at start, gone mid-run for longer than
+ * unreachableTimeout, and killed mid-run for a few seconds.
+ */
 class KafkaBrokerFailureIT {
   @RegisterExtension
   static final LocalKafkaExtension KAFKA = new LocalKafkaExtension(LocalKafka.builder().childJvm());
@@ -62,6 +66,68 @@ class KafkaBrokerFailureIT {
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     } finally {
       kafka.start();
+    }
+  }
+
+  @Test
+  void aBrokerGoneMidRunIsReportedWithinSecondsAndFailsTheSourceAfterUnreachableTimeout(
+      LocalKafka kafka) throws Exception {
+    // Given a pipeline that has read what the topic holds
+    kafka.createTopic("gone-mid-run", 2);
+    KafkaTestData.produce(
+        kafka, "gone-mid-run", 100, i -> KafkaTestData.text("gone-mid-run", "k" + i, "v" + i));
+    CollectingSink<String> sink = new CollectingSink<>();
+    Pipeline pipeline =
+        Pipeline.from(
+                KafkaSource.builder(StringFormat.utf8())
+                    .bootstrapServers(kafka.bootstrapServers())
+                    .topics("gone-mid-run")
+                    .unreachableTimeout(Duration.ofSeconds(3))
+                    .build())
+            .to(sink)
+            .name("gone-mid-run")
+            .checkpointDirectory(dir.resolve("gone"))
+            .checkpointInterval(Duration.ofMillis(500))
+            .restartPolicy(RestartPolicy.none())
+            .build();
+    pipeline.start();
+    try {
+      Await.until(Duration.ofSeconds(60), () -> sink.size() >= 100, () -> sink.size() + " read");
+
+      // When the broker goes away and stays away
+      String log =
+          StandardError.during(
+              () -> {
+                long stopped = System.nanoTime();
+                kafka.stop();
+
+                // Then the readers report it within seconds, naming the servers and the cause,
+                // and fail the pipeline after unreachableTimeout naming them and the options
+                assertThatThrownBy(() -> pipeline.await(Duration.ofSeconds(60)))
+                    .isInstanceOf(PipelineFailedException.class)
+                    .satisfies(
+                        e ->
+                            assertThat(ServerUnreachableException.findIn(e))
+                                .isNotNull()
+                                .hasMessageStartingWith(
+                                    "Cannot reach Kafka at " + kafka.bootstrapServers())
+                                .hasMessageContaining("bootstrapServers")
+                                .hasMessageContaining("option unreachableTimeout (now 3s)"));
+                assertThat(Duration.ofNanos(System.nanoTime() - stopped))
+                    .isLessThan(Duration.ofSeconds(30));
+              });
+      assertThat(log)
+          .contains(
+              "Cannot reach Kafka at "
+                  + kafka.bootstrapServers()
+                  + ": connection refused; retrying for up to 3s (option unreachableTimeout)");
+    } finally {
+      kafka.start();
+      try {
+        pipeline.stop();
+      } catch (PipelineFailedException expected) {
+        // the failure asserted above
+      }
     }
   }
 
@@ -106,13 +172,21 @@ class KafkaBrokerFailureIT {
           Duration.ofSeconds(60),
           () -> pipeline.completedCheckpoints() >= 3,
           () -> "no checkpoints before the crash");
-      kafka.kill();
-      Thread.sleep(2_000); // the pipeline runs on without a broker for a while
-      kafka.start();
-      Await.until(
-          Duration.ofSeconds(120),
-          () -> committed(kafka) >= count,
-          () -> "committed " + committed(kafka) + " of " + count);
+      String log =
+          StandardError.during(
+              () -> {
+                kafka.kill();
+                Thread.sleep(3_000); // the pipeline runs on without a broker for a while
+                kafka.start();
+                Await.until(
+                    Duration.ofSeconds(120),
+                    () -> committed(kafka) >= count,
+                    () -> "committed " + committed(kafka) + " of " + count);
+              });
+      // the outage was reported, and its end, within unreachableTimeout (30 s): no restart
+      assertThat(log)
+          .contains("Cannot reach Kafka at " + kafka.bootstrapServers() + ": connection refused")
+          .contains("Kafka at " + kafka.bootstrapServers() + " answers again after");
     } finally {
       pipeline.stop();
     }

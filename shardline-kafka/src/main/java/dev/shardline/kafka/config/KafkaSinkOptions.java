@@ -100,6 +100,21 @@ public final class KafkaSinkOptions {
                   + " being committed are lost; the broker caps it at transaction.max.timeout.ms"
                   + " (15 minutes by default).");
 
+  public static final ConfigOption<Duration> UNREACHABLE_TIMEOUT =
+      ConfigOptions.key("unreachableTimeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withDescription(
+              "How long the brokers may give no answer (connection refused, no route, timeouts)"
+                  + " before a writer or committer fails with an error naming bootstrapServers. Once"
+                  + " records or a call have waited 2s without an answer, the sink tries to connect"
+                  + " to the bootstrap servers: if none accepts, a WARN names them and the cause at"
+                  + " once, and the limit counts from then (an INFO when the brokers answer again)."
+                  + " A failure restarts the pipeline from its last checkpoint as its restart"
+                  + " policy allows. Brokers that accept connections but do not answer are left to"
+                  + " the producer's own timeouts (max.block.ms, delivery.timeout.ms).");
+
   public static final ConfigOption<Map<String, String>> PROPERTIES =
       ConfigOptions.key("properties")
           .stringMapType()

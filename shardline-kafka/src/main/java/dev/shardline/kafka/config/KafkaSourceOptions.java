@@ -210,7 +210,24 @@ public final class KafkaSourceOptions {
           .withValidator(Validators.greaterThan(Duration.ZERO))
           .withDescription(
               "How long the first listing of partitions may keep failing (brokers unreachable)"
-                  + " before the source fails with an error naming bootstrapServers.");
+                  + " before the source fails with an error naming bootstrapServers. Longer than"
+                  + " unreachableTimeout, which applies once the source has started, so that"
+                  + " brokers starting together with the pipeline are waited for.");
+
+  public static final ConfigOption<Duration> UNREACHABLE_TIMEOUT =
+      ConfigOptions.key("unreachableTimeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withDescription(
+              "Once the source has started: how long the brokers may give no answer (connection"
+                  + " refused, no route, timeouts) before it fails with an error naming"
+                  + " bootstrapServers. When a reader with partitions to read gets no response for"
+                  + " 2s, it tries to connect to the bootstrap servers: if none accepts, a WARN"
+                  + " names them and the cause at once, and the limit counts from then (an INFO"
+                  + " when the brokers answer again). Listings of partitions that fail count"
+                  + " against it too, from the first that failed. A failure restarts the pipeline"
+                  + " from its last checkpoint as its restart policy allows.");
 
   public static final ConfigOption<Map<String, String>> PROPERTIES =
       ConfigOptions.key("properties")

@@ -1,6 +1,7 @@
 package dev.shardline.kafka.sink;
 
 import dev.shardline.api.CommittingSinkWriter;
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.sink.internal.TransactionalProducer;
 import io.micrometer.core.instrument.Counter;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When it is created (after the runner committed the restored checkpoint's transactions), it
  * aborts the transactions crashed writers left open ({@link TransactionalIds#abortLingering}). Used
- * by one thread.
+ * by one thread. A {@link ClusterWatch} tells when the brokers cannot be reached, and fails the
+ * writer (ending a blocked call) once they have not answered for {@code unreachableTimeout}.
  */
 final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCommittable> {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceKafkaWriter.class);
@@ -32,6 +34,7 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
   private final RecordSerializer<T> serializer;
   private final TransactionalIds ids;
   private final SendErrors errors;
+  private final ClusterWatch watch;
   private final Counter written;
   // the checkpoint the records written now belong to: the context's first one, then one more per
   // prepareCommit (ids grow by one per checkpoint while a writer lives)
@@ -46,14 +49,22 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
       long restoredCheckpointId,
       long firstCheckpointId,
       String bootstrapServers,
+      ClusterWatch watch,
       Counter written) {
     this.producerProperties = producerProperties;
     this.serializer = serializer;
     this.ids = ids;
-    this.errors = new SendErrors(bootstrapServers);
+    this.watch = watch;
+    this.errors = new SendErrors(bootstrapServers, watch);
     this.written = written;
     this.checkpointId = firstCheckpointId;
-    ids.abortLingering(producerProperties, restoredCheckpointId);
+    try {
+      watch.run(() -> ids.abortLingering(producerProperties, restoredCheckpointId));
+      watch.answered();
+    } catch (RuntimeException e) {
+      watch.close();
+      throw e;
+    }
   }
 
   @Override
@@ -62,19 +73,24 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
     if (transaction == null) {
       String id = ids.idFor(checkpointId);
       try {
-        transaction = TransactionalProducer.begin(producerProperties, id);
+        transaction = watch.call(() -> TransactionalProducer.begin(producerProperties, id));
+        watch.answered();
+      } catch (dev.shardline.retry.ServerUnreachableException e) {
+        throw e;
       } catch (RuntimeException e) {
         throw KafkaErrors.classify("Cannot begin Kafka transaction " + id, e);
       }
     }
-    transaction.send(serializer.toRecord(record), errors);
+    errors.sending();
+    TransactionalProducer producer = transaction;
+    watch.call(() -> producer.send(serializer.toRecord(record), errors));
     sent++;
   }
 
   @Override
   public void flush() {
     if (transaction != null) {
-      transaction.flush();
+      watch.run(transaction::flush);
       errors.check();
     }
   }
@@ -85,7 +101,7 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
     if (transaction == null) {
       return List.of();
     }
-    transaction.flush();
+    watch.run(transaction::flush);
     errors.check();
     ProducerIdAndEpoch producer = transaction.producerIdAndEpoch();
     KafkaCommittable committable =
@@ -105,11 +121,16 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
 
   @Override
   public void close() {
-    if (transaction != null) {
-      // never prepared, so no checkpoint refers to it: abort it now rather than leave it open
-      // until the next writer (or the transaction timeout) aborts it
-      transaction.closeAborting(Duration.ofSeconds(5));
-      transaction = null;
+    try {
+      if (transaction != null) {
+        // never prepared, so no checkpoint refers to it: abort it now rather than leave it open
+        // until the next writer (or the transaction timeout) aborts it; brokers that cannot be
+        // reached cannot abort it (the next writer does)
+        transaction.closeAborting(watch.failed() ? Duration.ZERO : Duration.ofSeconds(5));
+        transaction = null;
+      }
+    } finally {
+      watch.close();
     }
   }
 }

@@ -2,11 +2,13 @@ package dev.shardline.kafka.sink;
 
 import dev.shardline.api.Committer;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.sink.internal.TransactionalProducer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.kafka.common.errors.InvalidPidMappingException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.InvalidTxnStateException;
@@ -23,8 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>Outcomes other than success:
  *
  * <ul>
- *   <li>brokers unreachable, coordinator moving: a {@code RetriableException} (the runner retries,
- *       then restarts and commits again);
+ *   <li>coordinator moving: a {@code RetriableException} (the runner retries, then restarts and
+ *       commits again);
+ *   <li>brokers unreachable for {@code unreachableTimeout}: a {@code ServerUnreachableException}
+ *       naming them (the pipeline restarts and commits again);
  *   <li>the transaction was aborted (it stayed open longer than the transaction timeout, e.g. while
  *       the pipeline was down): an error saying its records are lost and what to raise;
  *   <li>the id was fenced by another producer: an error naming the prefix that two sinks share;
@@ -40,24 +44,36 @@ public final class KafkaCommitter implements Committer<KafkaCommittable> {
   private final Map<String, Object> producerProperties;
   private final String bootstrapServers;
   private final Duration transactionTimeout;
+  private final Supplier<ClusterWatch> watches;
 
+  /**
+   * @param watches a new watch of whether the brokers answer, for each {@link #commit} (each commit
+   *     gets the whole unreachableTimeout)
+   */
   KafkaCommitter(
       Map<String, Object> producerProperties,
       String bootstrapServers,
-      Duration transactionTimeout) {
+      Duration transactionTimeout,
+      Supplier<ClusterWatch> watches) {
     this.producerProperties = producerProperties;
     this.bootstrapServers = bootstrapServers;
     this.transactionTimeout = transactionTimeout;
+    this.watches = watches;
   }
 
   @Override
   public void commit(Collection<KafkaCommittable> committables) {
-    for (KafkaCommittable committable : committables) {
-      commit(committable);
+    if (committables.isEmpty()) {
+      return;
+    }
+    try (ClusterWatch watch = watches.get()) {
+      for (KafkaCommittable committable : committables) {
+        commit(committable, watch);
+      }
     }
   }
 
-  private void commit(KafkaCommittable c) {
+  private void commit(KafkaCommittable c, ClusterWatch watch) {
     TransactionalProducer producer;
     try {
       producer =
@@ -71,7 +87,9 @@ public final class KafkaCommitter implements Committer<KafkaCommittable> {
       throw KafkaErrors.classify("Cannot resume Kafka transaction " + c, e);
     }
     try {
-      producer.commit();
+      // blocks up to max.block.ms (60 s) when the brokers do not answer; the watch ends it sooner
+      watch.run(producer::commit);
+      watch.answered();
       LOG.debug("Committed Kafka transaction {} of checkpoint {}", c, c.checkpointId());
     } catch (ProducerFencedException | InvalidProducerEpochException e) {
       throw new ShardlineException(
@@ -111,7 +129,11 @@ public final class KafkaCommitter implements Committer<KafkaCommittable> {
       throw KafkaErrors.classify(
           "Cannot commit Kafka transaction " + c + " of checkpoint " + c.checkpointId(), e);
     } finally {
-      producer.close();
+      if (watch.failed()) {
+        producer.closeKeepingTransaction(); // the brokers cannot be reached: nothing to wait for
+      } else {
+        producer.close();
+      }
     }
   }
 

@@ -15,6 +15,7 @@ import dev.shardline.kafka.config.DeliveryGuarantee;
 import dev.shardline.kafka.config.KafkaConnectorBuilder;
 import dev.shardline.kafka.config.KafkaSinkOptions;
 import dev.shardline.kafka.internal.ClientProperties;
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.metrics.MetricTags;
 import dev.shardline.state.VersionedSerializer;
@@ -155,8 +156,9 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
                     .sink("kafka:" + config.getOptional(KafkaSinkOptions.TOPIC).orElse("*")))
             .register(context.metrics());
     Map<String, Object> properties = producerProperties(context);
+    ClusterWatch watch = clusterWatch(properties.get(ProducerConfig.CLIENT_ID_CONFIG) + "-watch");
     if (deliveryGuarantee() == DeliveryGuarantee.AT_LEAST_ONCE) {
-      return new AtLeastOnceKafkaWriter<>(properties, serializer, bootstrap, written);
+      return new AtLeastOnceKafkaWriter<>(properties, serializer, bootstrap, watch, written);
     }
     TransactionalIds ids =
         new TransactionalIds(
@@ -171,7 +173,20 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
         context.restoredCheckpointId().orElse(0),
         context.firstCheckpointId(),
         bootstrap,
+        watch,
         written);
+  }
+
+  /**
+   * A watch of whether the brokers answer, on a thread of its own named {@code threadName} (a
+   * writer may block in a producer call), failing after {@code unreachableTimeout}.
+   */
+  ClusterWatch clusterWatch(String threadName) {
+    return ClusterWatch.ownThread(
+        config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS),
+        config.get(KafkaSinkOptions.UNREACHABLE_TIMEOUT),
+        KafkaSinkOptions.UNREACHABLE_TIMEOUT.key(),
+        threadName);
   }
 
   @Override
@@ -182,7 +197,8 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
     return new KafkaCommitter(
         properties,
         config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS),
-        config.get(KafkaSinkOptions.TRANSACTION_TIMEOUT));
+        config.get(KafkaSinkOptions.TRANSACTION_TIMEOUT),
+        () -> clusterWatch(properties.get(ProducerConfig.CLIENT_ID_CONFIG) + "-watch"));
   }
 
   @Override
@@ -278,6 +294,11 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
     /** {@code transactionTimeout}, for exactly-once. */
     public Builder<T> transactionTimeout(Duration timeout) {
       return set(KafkaSinkOptions.TRANSACTION_TIMEOUT, timeout);
+    }
+
+    /** {@code unreachableTimeout}: how long the brokers may give no answer. */
+    public Builder<T> unreachableTimeout(Duration timeout) {
+      return set(KafkaSinkOptions.UNREACHABLE_TIMEOUT, timeout);
     }
 
     /** A producer property under {@code properties}, passed through. */

@@ -1,33 +1,47 @@
 package dev.shardline.kafka.sink;
 
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.internal.KafkaErrors;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
- * Collects the outcome of a writer's sends: counts acknowledged records and keeps the first error,
- * which the writer throws at its next write or flush, so that no failed send goes unnoticed.
- * Callbacks run on the producer's I/O thread; the rest on the writer's thread.
+ * Collects the outcome of a writer's sends: keeps the first error, which the writer throws at its
+ * next write or flush, so that no failed send goes unnoticed, and tells the writer's {@link
+ * ClusterWatch} that each send ended (an acknowledgement is an answer of the brokers). Callbacks
+ * run on the producer's I/O thread; the rest on the writer's thread.
  */
 final class SendErrors implements Callback {
   private final String bootstrapServers;
+  private final ClusterWatch watch;
   private volatile Exception first;
   private volatile String firstTopic;
 
-  SendErrors(String bootstrapServers) {
+  SendErrors(String bootstrapServers, ClusterWatch watch) {
     this.bootstrapServers = bootstrapServers;
+    this.watch = watch;
+  }
+
+  /** Before each send: its callback ends the wait {@link ClusterWatch#requested()} begins. */
+  void sending() {
+    watch.requested();
   }
 
   @Override
   public void onCompletion(RecordMetadata metadata, Exception exception) {
+    watch.completed(exception == null);
     if (exception != null && first == null) {
       firstTopic = metadata == null ? "?" : metadata.topic() + "-" + metadata.partition();
       first = exception;
     }
   }
 
-  /** Throws the first failed send's error, if any. */
+  /**
+   * Throws the first failed send's error, if any; or the watch's failure, once the brokers did not
+   * answer for longer than unreachableTimeout (the sends then failed because of it).
+   */
   void check() {
+    watch.throwIfFailed();
     Exception e = first;
     if (e != null) {
       throw KafkaErrors.classify(

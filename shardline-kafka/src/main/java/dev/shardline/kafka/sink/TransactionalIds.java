@@ -113,7 +113,9 @@ final class TransactionalIds {
 
   private List<String> listOpen() {
     List<String> mine = new ArrayList<>();
-    try (Admin admin = Admin.create(adminProperties)) {
+    Admin admin = null;
+    try {
+      admin = Admin.create(adminProperties);
       ListTransactionsOptions options =
           new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING));
       options.timeoutMs((int) LIST_TIMEOUT_MS);
@@ -132,6 +134,12 @@ final class TransactionalIds {
       throw new dev.shardline.retry.InterruptException("Listing open Kafka transactions", e);
     } catch (Exception e) {
       throw KafkaErrors.classify("Cannot list the open Kafka transactions of prefix " + prefix, e);
+    } finally {
+      if (admin != null) {
+        // nothing is pending after an answer; after an interrupt (brokers unreachable) the
+        // pending listing must not hold the close up for its 30 s
+        admin.close(java.time.Duration.ZERO);
+      }
     }
     return mine;
   }

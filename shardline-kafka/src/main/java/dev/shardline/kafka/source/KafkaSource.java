@@ -22,6 +22,8 @@ import dev.shardline.kafka.config.OffsetReset;
 import dev.shardline.kafka.config.StartingOffsetsType;
 import dev.shardline.kafka.config.StoppingOffsetsType;
 import dev.shardline.kafka.internal.ClientProperties;
+import dev.shardline.kafka.internal.ClusterProbe;
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.source.enumerator.AdminMetadataClient;
 import dev.shardline.kafka.source.enumerator.KafkaEnumeratorState;
 import dev.shardline.kafka.source.enumerator.KafkaEnumeratorStateSerializer;
@@ -207,7 +209,9 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         stopping,
         config.get(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL),
         config.get(KafkaSourceOptions.STARTUP_TIMEOUT),
+        config.get(KafkaSourceOptions.UNREACHABLE_TIMEOUT),
         config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
+        ClusterProbe.tcp(config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS)),
         restored);
   }
 
@@ -235,7 +239,11 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         () -> new KafkaConsumer<>(consumerProperties, BYTES, BYTES),
         rate,
         groupId().isPresent(),
-        KafkaSourceOptions.isBounded(config) ? describeStoppingOffsets() : null);
+        KafkaSourceOptions.isBounded(config) ? describeStoppingOffsets() : null,
+        ClusterWatch.checkedByCaller(
+            config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
+            config.get(KafkaSourceOptions.UNREACHABLE_TIMEOUT),
+            KafkaSourceOptions.UNREACHABLE_TIMEOUT.key()));
   }
 
   /** E.g. {@code stoppingOffsets.type latest}, for errors. */
@@ -398,6 +406,11 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
     /** {@code startupTimeout}. */
     public Builder<V> startupTimeout(Duration timeout) {
       return set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
+    }
+
+    /** {@code unreachableTimeout}: how long the brokers may give no answer once started. */
+    public Builder<V> unreachableTimeout(Duration timeout) {
+      return set(KafkaSourceOptions.UNREACHABLE_TIMEOUT, timeout);
     }
 
     /** A consumer property under {@code properties}, passed through. */

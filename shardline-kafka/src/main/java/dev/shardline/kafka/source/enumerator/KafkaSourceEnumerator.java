@@ -6,10 +6,13 @@ import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
 import dev.shardline.kafka.config.OffsetReset;
+import dev.shardline.kafka.internal.ClusterProbe;
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.source.split.KafkaPartitionSplit;
 import dev.shardline.retry.Backoff;
 import dev.shardline.retry.ServerReachability;
+import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +47,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The first listing of every run (a fresh start or a restore) retries with backoff for up to the
  * startup timeout (brokers starting or unreachable), then fails the source with an error naming the
- * bootstrap servers; later listings that fail are logged and tried again at the next interval.
+ * bootstrap servers; the first failed attempt is logged at WARN at once, with the cause a {@link
+ * ClusterProbe} finds ({@code connection refused}). Later listings that fail without an answer
+ * (timeouts, disconnections) are tried again at the next interval, the first of them logged at
+ * WARN, and fail the source once they have failed for the unreachable timeout; other failures are
+ * logged and tried again.
  *
  * <p>All methods run on the enumerator thread, except {@link #discover()}, which runs on {@code
  * callAsync} threads and reads only immutable or volatile fields.
@@ -54,6 +61,7 @@ public final class KafkaSourceEnumerator
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceEnumerator.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration FIRST_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration DEFAULT_UNREACHABLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Backoff STARTUP_BACKOFF =
       new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
 
@@ -66,7 +74,10 @@ public final class KafkaSourceEnumerator
   private final Duration startupTimeout;
   private final String bootstrapServers;
   private final Time time;
+  private final ClusterProbe probe;
+  // the first listing of a run, then the later ones
   private final ServerReachability reachability;
+  private final ServerReachability runningReachability;
 
   // owned by the enumerator thread
   private final Set<TopicPartition> assigned = new HashSet<>();
@@ -127,7 +138,42 @@ public final class KafkaSourceEnumerator
       Duration startupTimeout,
       String bootstrapServers,
       KafkaEnumeratorState restored) {
+    this(
+        context,
+        clientFactory,
+        topics,
+        startingOffsets,
+        stoppingOffsets,
+        discoveryInterval,
+        startupTimeout,
+        DEFAULT_UNREACHABLE_TIMEOUT,
+        bootstrapServers,
+        () -> null,
+        restored);
+  }
+
+  /**
+   * @param stoppingOffsets where a bounded source stops, or {@link StoppingOffsets#none()} for an
+   *     unbounded one; a bounded source lists once and ignores {@code discoveryInterval}
+   * @param startupTimeout how long the first listing of a run may fail
+   * @param unreachableTimeout how long later listings may fail without an answer
+   * @param probe tells why the brokers cannot be reached, for the first WARN of an outage
+   * @param restored the checkpointed state, or null on a fresh start
+   */
+  public KafkaSourceEnumerator(
+      SplitEnumeratorContext<KafkaPartitionSplit> context,
+      Supplier<KafkaMetadataClient> clientFactory,
+      TopicSelection topics,
+      StartingOffsets startingOffsets,
+      StoppingOffsets stoppingOffsets,
+      Duration discoveryInterval,
+      Duration startupTimeout,
+      Duration unreachableTimeout,
+      String bootstrapServers,
+      ClusterProbe probe,
+      KafkaEnumeratorState restored) {
     this.context = checkNotNull(context, "context");
+    this.probe = checkNotNull(probe, "probe");
     this.clientFactory = checkNotNull(clientFactory, "clientFactory");
     this.topics = checkNotNull(topics, "topics");
     this.startingOffsets = checkNotNull(startingOffsets, "startingOffsets");
@@ -136,13 +182,22 @@ public final class KafkaSourceEnumerator
     this.startupTimeout = checkNotNull(startupTimeout, "startupTimeout");
     this.bootstrapServers = checkNotNull(bootstrapServers, "bootstrapServers");
     this.time = context.time();
+    String check =
+        "that the brokers are up and reachable, that bootstrapServers is right and that the"
+            + " security properties match the cluster";
     this.reachability =
         new ServerReachability(
-            "the Kafka cluster at " + bootstrapServers,
+            ClusterWatch.server(bootstrapServers),
             startupTimeout,
-            "that the brokers are up and reachable, that bootstrapServers is right and that the"
-                + " security properties match the cluster",
+            check,
             "option startupTimeout, at start",
+            time);
+    this.runningReachability =
+        new ServerReachability(
+            ClusterWatch.server(bootstrapServers),
+            checkNotNull(unreachableTimeout, "unreachableTimeout"),
+            check,
+            "option unreachableTimeout",
             time);
     if (restored != null) {
       assigned.addAll(restored.assigned());
@@ -191,6 +246,8 @@ public final class KafkaSourceEnumerator
   @Override
   public synchronized void close() {
     closed = true;
+    reachability.stop();
+    runningReachability.stop();
     if (client != null) {
       client.close();
     }
@@ -216,7 +273,21 @@ public final class KafkaSourceEnumerator
   Discovery discover() throws Exception {
     boolean initial = !initialDiscoveryDoneSnapshot;
     if (listedThisRunSnapshot) {
-      return discoverOnce(initial, REQUEST_TIMEOUT);
+      try {
+        Discovery discovery = discoverOnce(initial, REQUEST_TIMEOUT);
+        runningReachability.answered();
+        return discovery;
+      } catch (Exception e) {
+        if (!mayRetry(e)) {
+          throw e;
+        }
+        // a WARN at the first; once the listings failed for unreachableTimeout, the failure
+        ServerUnreachableException unreachable = runningReachability.noAnswer(noAnswerCause(e));
+        if (unreachable != null) {
+          throw unreachable;
+        }
+        throw e;
+      }
     }
     long deadline = startedNanos + startupTimeout.toNanos();
     Exception last;
@@ -236,7 +307,7 @@ public final class KafkaSourceEnumerator
           throw e;
         }
         last = e;
-        reachability.noAnswer(KafkaErrors.unwrap(e)); // a WARN at the first
+        reachability.noAnswer(noAnswerCause(e)); // a WARN at the first
       }
       remaining = deadline - time.nanoseconds();
       if (remaining <= 0) {
@@ -258,6 +329,20 @@ public final class KafkaSourceEnumerator
           "Listing partitions of {} on {} failed, retrying: {}", topics, bootstrapServers, last);
       time.sleep(Math.max(1, delay / 1_000_000));
     }
+  }
+
+  /**
+   * Why a listing got no answer: for the first failure of an outage (the one logged), what a probe
+   * of the bootstrap servers finds ({@code connection refused}) if they cannot be reached, else
+   * Kafka's error ({@code timed out waiting for a node assignment}).
+   */
+  private Throwable noAnswerCause(Exception e) {
+    Throwable kafka = KafkaErrors.unwrap(e);
+    if (reachability.inOutage() || runningReachability.inOutage()) {
+      return kafka;
+    }
+    Throwable unreachable = probe.unreachableCause();
+    return unreachable != null ? unreachable : kafka;
   }
 
   private static boolean mayRetry(Exception e) {
@@ -370,6 +455,18 @@ public final class KafkaSourceEnumerator
     if (error != null) {
       if (!listedThisRun) {
         throw KafkaErrors.classify("Kafka source of " + describeTopics() + " cannot start", error);
+      }
+      ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
+      if (unreachable != null) {
+        throw unreachable;
+      }
+      if (runningReachability.inOutage()) {
+        LOG.debug(
+            "Listing the partitions of {} on {} failed again: {}",
+            describeTopics(),
+            bootstrapServers,
+            KafkaErrors.describe(KafkaErrors.unwrap(error)));
+        return;
       }
       LOG.warn(
           "Listing the partitions of {} on {} failed; trying again in {}: {}",

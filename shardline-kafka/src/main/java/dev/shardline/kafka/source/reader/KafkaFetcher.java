@@ -2,8 +2,10 @@ package dev.shardline.kafka.source.reader;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.source.split.KafkaPartitionSplit;
+import dev.shardline.retry.ServerUnreachableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,6 +22,8 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -40,7 +44,15 @@ import org.slf4j.LoggerFactory;
  * the consumer's position of each, and once it reached the stopping offset, pauses the partition
  * and reports it as ended with that poll's batch. The position, not the offset of the last record,
  * decides: with read_committed the position moves past transaction markers and aborted records,
- * which are never returned as records. Thread-safe.
+ * which are never returned as records.
+ *
+ * <p>Whether the brokers answer: a consumer's {@code poll} returns nothing both when there is
+ * nothing to read and when the brokers are gone, so after each poll the fetch thread tells its
+ * {@link ClusterWatch} whether the consumer got any response since the last poll (its {@code
+ * response-total} metric; an idle partition still gets an empty fetch response about every {@code
+ * fetch.max.wait.ms}). When its polls return no records and no response came for 2 s, the watch
+ * probes the bootstrap servers; an unreachable cluster is logged at once and fails the fetcher
+ * after {@code unreachableTimeout}. Thread-safe.
  */
 final class KafkaFetcher implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaFetcher.class);
@@ -67,6 +79,7 @@ final class KafkaFetcher implements Runnable {
   private final Runnable onBatchOrFailure;
   private final String description;
   private final Thread thread;
+  private final ClusterWatch watch;
   private volatile boolean running = true;
   private volatile Throwable failure;
   private volatile Consumer<byte[], byte[]> consumer;
@@ -79,19 +92,25 @@ final class KafkaFetcher implements Runnable {
   // assigned partitions whose position reached their stopping offset (paused)
   private final Set<TopicPartition> ended = new HashSet<>();
   private int failedCommitsInARow;
+  private Metric responses;
+  private double lastResponses = Double.NaN;
 
   /**
    * @param queueCapacity how many polled batches may wait for the worker
    * @param onBatchOrFailure called on the fetch thread after a batch is queued or the fetcher
    *     failed (completes the reader's availability future)
    * @param description what this fetcher reads, for thread names and messages
+   * @param watch whether the brokers answer, checked on the fetch thread and closed with it; null
+   *     for none
    */
   KafkaFetcher(
       Supplier<Consumer<byte[], byte[]>> consumerFactory,
       int queueCapacity,
       Runnable onBatchOrFailure,
       String description,
-      String threadName) {
+      String threadName,
+      ClusterWatch watch) {
+    this.watch = watch;
     this.consumerFactory = checkNotNull(consumerFactory, "consumerFactory");
     this.batches = new ArrayBlockingQueue<>(queueCapacity);
     this.onBatchOrFailure = checkNotNull(onBatchOrFailure, "onBatchOrFailure");
@@ -211,6 +230,7 @@ final class KafkaFetcher implements Runnable {
           runCommand(command, c);
         }
         if (assignment.size() == ended.size() || batches.remainingCapacity() == 0) {
+          watchCluster(c, false); // not polling: nothing waits for the brokers
           LockSupport.parkNanos(this, IDLE_PARK_NANOS);
           continue;
         }
@@ -220,6 +240,8 @@ final class KafkaFetcher implements Runnable {
         } catch (WakeupException e) {
           continue;
         }
+        // records (from the consumer's buffers, maybe) are no answer, but nothing waits for one
+        watchCluster(c, records.isEmpty() && assignment.size() > ended.size());
         Map<TopicPartition, Long> endedNow = stopping.isEmpty() ? Map.of() : endedPartitions(c);
         if (!records.isEmpty() || !endedNow.isEmpty()) {
           // only this thread adds, and it checked for room above
@@ -238,6 +260,9 @@ final class KafkaFetcher implements Runnable {
       }
     } finally {
       consumer = null;
+      if (watch != null) {
+        watch.close();
+      }
       if (c != null) {
         // commits submitted before close (the final checkpoint's) are sent; close() waits for
         // pending async commits
@@ -250,6 +275,46 @@ final class KafkaFetcher implements Runnable {
       }
       onBatchOrFailure.run();
     }
+  }
+
+  /**
+   * Tells the watch whether the brokers answered since the last poll, and whether the fetcher waits
+   * for them (a poll without records while partitions are to be read); throws the watch's failure
+   * once they did not answer for longer than unreachableTimeout.
+   */
+  private void watchCluster(Consumer<byte[], byte[]> c, boolean waiting) {
+    if (watch == null) {
+      return;
+    }
+    if (waiting) {
+      double count = responseCount(c);
+      // without the metric (a consumer that has none) every poll counts as answered
+      if (Double.isNaN(count) || count != lastResponses) {
+        lastResponses = count;
+        watch.answered();
+      }
+    }
+    ServerUnreachableException unreachable = watch.check(waiting);
+    if (unreachable != null) {
+      throw unreachable;
+    }
+  }
+
+  /** How many responses the consumer has received, or NaN without the metric. */
+  private double responseCount(Consumer<byte[], byte[]> c) {
+    if (responses == null) {
+      for (Map.Entry<MetricName, ? extends Metric> e : c.metrics().entrySet()) {
+        if (e.getKey().name().equals("response-total")
+            && e.getKey().group().equals("consumer-metrics")) {
+          responses = e.getValue();
+          break;
+        }
+      }
+      if (responses == null) {
+        return Double.NaN;
+      }
+    }
+    return responses.metricValue() instanceof Number n ? n.doubleValue() : Double.NaN;
   }
 
   /**

@@ -9,6 +9,7 @@ import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.format.RecordCoordinates;
 import dev.shardline.format.RecordDecoder;
+import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.source.split.KafkaPartitionSplit;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.metrics.MetricTags;
@@ -117,6 +118,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         consumerFactory,
         messagesPerSecond,
         commitOffsets,
+        null,
         null);
   }
 
@@ -127,6 +129,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
    * @param commitOffsets whether to commit checkpointed offsets to the consumer group
    * @param stoppingOffsets for a bounded source, how its stopping offsets were configured (e.g.
    *     {@code stoppingOffsets.type latest}, for errors); null for an unbounded source
+   * @param watch whether the brokers answer the consumer: the reader fails once they have not for
+   *     its limit; closed with the reader. Null for none
    */
   public KafkaSourceReader(
       SourceReaderContext context,
@@ -137,7 +141,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
       Supplier<org.apache.kafka.clients.consumer.Consumer<byte[], byte[]>> consumerFactory,
       double messagesPerSecond,
       boolean commitOffsets,
-      String stoppingOffsets) {
+      String stoppingOffsets,
+      ClusterWatch watch) {
     checkNotNull(context, "context");
     this.bounded = stoppingOffsets != null;
     this.stoppingDescription = stoppingOffsets;
@@ -152,7 +157,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
             QUEUE_CAPACITY,
             this::signalAvailable,
             description,
-            "shardline-kafka-fetcher-" + description.replace(' ', '-'));
+            "shardline-kafka-fetcher-" + description.replace(' ', '-'),
+            watch);
     MetricTags tags = MetricTags.empty().source(source);
     this.recordsCounter =
         Counter.builder(MetricNames.SOURCE_RECORDS)

@@ -197,6 +197,49 @@ class KafkaSourceEnumeratorTest {
   }
 
   @Test
+  void listingsThatFailMidRunForTheUnreachableTimeoutFailTheSourceNamingTheServersAndTheOption() {
+    // Given a source that started, whose brokers then stop answering
+    client.addTopic("orders", 1);
+    FakeEnumeratorContext context = new FakeEnumeratorContext(1);
+    KafkaSourceEnumerator enumerator =
+        new KafkaSourceEnumerator(
+            context,
+            () -> client,
+            TopicSelection.topics(List.of("orders")),
+            StartingOffsets.earliest(),
+            StoppingOffsets.none(),
+            Duration.ofSeconds(30),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(30),
+            "127.0.0.1:9092",
+            () -> new java.net.ConnectException("Connection refused"),
+            null);
+    enumerator.start();
+    context.runAsync();
+    client.failure = new TimeoutException("Timed out waiting for a node assignment");
+
+    // When listings fail within the limit, the source waits; an answer ends the outage
+    context.runAsync(); // the WARN: Cannot reach Kafka at 127.0.0.1:9092: connection refused
+    context.time.advance(Duration.ofSeconds(29));
+    context.runAsync();
+    client.failure = null;
+    context.runAsync(); // the INFO: answers again
+    client.failure = new TimeoutException("Timed out waiting for a node assignment");
+    context.runAsync();
+    context.time.advance(Duration.ofSeconds(29));
+    context.runAsync();
+    context.time.advance(Duration.ofSeconds(1));
+
+    // Then a listing that fails once the outage lasted unreachableTimeout fails the source
+    assertThatThrownBy(context::runAsync)
+        .isInstanceOf(dev.shardline.retry.ServerUnreachableException.class)
+        .isNotInstanceOf(dev.shardline.api.UnrecoverableException.class)
+        .hasMessageStartingWith("Cannot reach Kafka at 127.0.0.1:9092: no answer for 30s")
+        .hasMessageContaining("bootstrapServers")
+        .hasMessageContaining("option unreachableTimeout (now 30s)");
+  }
+
+  @Test
   void aRestoredEnumeratorKeepsItsPendingSplitsAndReassignsSplitsBackAtTheNewParallelism() {
     KafkaEnumeratorState state =
         new KafkaEnumeratorState(

@@ -44,7 +44,8 @@ class KafkaSourceReaderBoundedTest {
             () -> consumer,
             0,
             false,
-            bounded ? "stoppingOffsets.type latest" : null);
+            bounded ? "stoppingOffsets.type latest" : null,
+            null);
     reader.start();
     return reader;
   }

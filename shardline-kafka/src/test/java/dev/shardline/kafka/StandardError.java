@@ -1,0 +1,31 @@
+package dev.shardline.kafka;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What is written to standard error (where slf4j-simple logs) while an action runs, for tests of
+ * log lines; it is copied to the real standard error afterwards. Not for concurrent tests.
+ */
+final class StandardError {
+  private StandardError() {}
+
+  interface Action {
+    void run() throws Exception;
+  }
+
+  static String during(Action action) throws Exception {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      action.run();
+    } finally {
+      System.setErr(original);
+    }
+    String log = captured.toString(StandardCharsets.UTF_8);
+    original.print(log);
+    return log;
+  }
+}
