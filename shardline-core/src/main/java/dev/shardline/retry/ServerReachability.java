@@ -27,6 +27,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  */
 public final class ServerReachability {
+  /**
+   * The outage every connector tolerates unless told otherwise (their {@code unreachableTimeout}
+   * options): 30 s, long enough for a broker or endpoint restart, short enough that a pipeline
+   * pointed at the wrong address fails within minutes.
+   */
+  public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(30);
+
   private static final Logger LOG = LoggerFactory.getLogger(ServerReachability.class);
   private static final long NONE = Long.MIN_VALUE;
 

@@ -10,6 +10,7 @@ import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.Framing;
+import dev.shardline.retry.ServerReachability;
 import java.time.Duration;
 import java.util.Map;
 
@@ -103,7 +104,7 @@ public final class KafkaSinkOptions {
   public static final ConfigOption<Duration> UNREACHABLE_TIMEOUT =
       ConfigOptions.key("unreachableTimeout")
           .durationType()
-          .defaultValue(Duration.ofSeconds(30))
+          .defaultValue(ServerReachability.DEFAULT_LIMIT)
           .withValidator(Validators.greaterThan(Duration.ZERO))
           .withDescription(
               "How long the brokers may give no answer (connection refused, no route, timeouts)"

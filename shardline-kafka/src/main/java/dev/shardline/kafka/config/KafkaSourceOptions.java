@@ -10,6 +10,7 @@ import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import dev.shardline.format.BadDataOptions;
 import dev.shardline.format.FormatOptions;
+import dev.shardline.retry.ServerReachability;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -217,7 +218,7 @@ public final class KafkaSourceOptions {
   public static final ConfigOption<Duration> UNREACHABLE_TIMEOUT =
       ConfigOptions.key("unreachableTimeout")
           .durationType()
-          .defaultValue(Duration.ofSeconds(30))
+          .defaultValue(ServerReachability.DEFAULT_LIMIT)
           .withValidator(Validators.greaterThan(Duration.ZERO))
           .withDescription(
               "Once the source has started: how long the brokers may give no answer (connection"

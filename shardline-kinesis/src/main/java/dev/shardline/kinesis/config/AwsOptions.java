@@ -9,6 +9,7 @@ import dev.shardline.config.OptionSet;
 import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
+import dev.shardline.retry.ServerReachability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -140,7 +141,7 @@ public final class AwsOptions {
   public static final ConfigOption<Duration> UNREACHABLE_TIMEOUT =
       ConfigOptions.key("unreachableTimeout")
           .durationType()
-          .defaultValue(Duration.ofSeconds(30))
+          .defaultValue(ServerReachability.DEFAULT_LIMIT)
           .withValidator(Validators.greaterThan(Duration.ZERO))
           .withDescription(
               "How long Kinesis may give no answer (connection refused or reset, timeouts) before"
