@@ -8,15 +8,11 @@ import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.sink.KinesisSink;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import dev.shardline.testkit.kinesis.StreamContents;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** Sink builders pointed at local servers, a bare sink context, and reading a stream back. */
 final class SinkTests {
@@ -49,37 +45,15 @@ final class SinkTests {
 
   /** Every record of every shard (closed ones too), each shard's in order, shards by id. */
   static List<Read> readAll(KinesisClient client, String stream) {
-    List<Read> all = new ArrayList<>();
-    List<Shard> shards = new ArrayList<>(client.listShards(b -> b.streamName(stream)).shards());
-    shards.sort(Comparator.comparing(Shard::shardId));
-    for (Shard shard : shards) {
-      String iterator =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
-      while (iterator != null) {
-        String current = iterator;
-        GetRecordsResponse response =
-            client.getRecords(b -> b.shardIterator(current).limit(10_000));
-        for (Record record : response.records()) {
-          all.add(
-              new Read(
-                  shard.shardId(),
-                  record.partitionKey(),
-                  record.data().asByteArray(),
-                  record.sequenceNumber()));
-        }
-        if (response.records().isEmpty()
-            && (response.millisBehindLatest() == null || response.millisBehindLatest() == 0)) {
-          break;
-        }
-        iterator = response.nextShardIterator();
-      }
-    }
-    return all;
+    return StreamContents.readAll(client, stream).stream()
+        .sorted(Comparator.comparing(StreamContents.StoredRecord::shardId)) // stable: keeps order
+        .map(
+            stored ->
+                new Read(
+                    stored.shardId(),
+                    stored.record().partitionKey(),
+                    stored.record().data().asByteArray(),
+                    stored.record().sequenceNumber()))
+        .toList();
   }
 }
