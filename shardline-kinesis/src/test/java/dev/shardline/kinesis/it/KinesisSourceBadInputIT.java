@@ -39,15 +39,18 @@ class KinesisSourceBadInputIT {
   @TempDir Path dir;
 
   @Test
-  void aMissingStreamFailsThePipelineNamingTheStream(LocalKinesalite kinesalite) {
+  void aMissingStreamFailsThePipelineAtOnceNamingTheStream(LocalKinesalite kinesalite) {
     Pipeline pipeline = pipeline(Sources.at(kinesalite, "missing", false).build(), "missing");
+    // no restart can create the stream: one attempt, and the message says what to fix
     assertThatThrownBy(() -> pipeline.run())
         .isInstanceOf(PipelineFailedException.class)
+        .hasMessageStartingWith(
+            "Kinesis stream(s) missing not found at endpoint " + kinesalite.endpoint())
+        .hasMessageContaining("Create the stream, or fix the option streams")
+        .hasMessageNotContaining("Request ID")
+        .satisfies(e -> assertThat(((PipelineFailedException) e).attempts()).isEqualTo(1))
         .rootCause()
         .hasMessageContaining("Stream missing");
-    assertThat(causeMessages(pipeline))
-        .contains("Cannot list the shards of stream(s) missing")
-        .contains("Check the stream name and the region");
   }
 
   @Test
