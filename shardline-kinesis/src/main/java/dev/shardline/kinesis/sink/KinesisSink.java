@@ -19,7 +19,6 @@ import dev.shardline.kinesis.sink.internal.SdkKinesisSinkClient;
 import dev.shardline.kinesis.sink.internal.SenderSettings;
 import dev.shardline.kinesis.sink.internal.SinkMetrics;
 import dev.shardline.kinesis.source.proxy.SdkKinesisProxy;
-import dev.shardline.retry.ServerReachability;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -130,13 +129,16 @@ public final class KinesisSink<T> implements Sink<T> {
     String stream = config.getOptional(KinesisSinkOptions.STREAM).orElse(null);
     Duration requestTimeout = config.get(KinesisSinkOptions.REQUEST_TIMEOUT);
     SdkKinesisSinkClient client;
-    ServerReachability reachability = SdkKinesisProxy.reachability(config);
     if (clientProvider != null) {
       KinesisAsyncClient provided = clientProvider.create();
-      client = new SdkKinesisSinkClient(provided, requestTimeout, provided, reachability);
+      client =
+          new SdkKinesisSinkClient(
+              provided, requestTimeout, provided, SdkKinesisProxy.reachability(config));
     } else {
+      // the proxy's own watch: one per client, so one WARN per outage
       SdkKinesisProxy proxy = SdkKinesisProxy.create(config);
-      client = new SdkKinesisSinkClient(proxy.client(), requestTimeout, proxy, reachability);
+      client =
+          new SdkKinesisSinkClient(proxy.client(), requestTimeout, proxy, proxy.reachability());
     }
     try {
       return new KinesisSinkWriter<>(

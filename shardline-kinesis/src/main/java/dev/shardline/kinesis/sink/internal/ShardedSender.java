@@ -677,19 +677,13 @@ public final class ShardedSender {
                 + ". No retry can fix this.";
         break;
     }
+    Throwable cause = error.cause();
     if (error.kind() == KinesisErrors.Kind.STREAM_NOT_FOUND
         || error.kind() == KinesisErrors.Kind.ACCESS) {
       // no restart can fix these: the runner fails at once with this message as its last line
-      KinesisSinkException failure =
-          failure(stream, shardId, error.errorCode(), message, error.cause());
-      return failure(
-          stream,
-          shardId,
-          error.errorCode(),
-          message,
-          new UnrecoverableException(failure.getMessage(), error.cause()));
+      cause = new UnrecoverableException(where(stream, shardId) + message, cause);
     }
-    return failure(stream, shardId, error.errorCode(), message, error.cause());
+    return failure(stream, shardId, error.errorCode(), message, cause);
   }
 
   private void fail(
@@ -702,13 +696,16 @@ public final class ShardedSender {
 
   private static KinesisSinkException failure(
       String stream, String shardId, String errorCode, String problem, Throwable cause) {
-    String where =
-        "Writing to Kinesis stream \""
-            + stream
-            + "\""
-            + (shardId == null ? "" : " (shard " + shardId + ")")
-            + " failed: ";
-    return new KinesisSinkException(where + problem, stream, shardId, errorCode, cause);
+    return new KinesisSinkException(
+        where(stream, shardId) + problem, stream, shardId, errorCode, cause);
+  }
+
+  private static String where(String stream, String shardId) {
+    return "Writing to Kinesis stream \""
+        + stream
+        + "\""
+        + (shardId == null ? "" : " (shard " + shardId + ")")
+        + " failed: ";
   }
 
   /** The failure that stopped this sender, if any. */

@@ -90,6 +90,11 @@ public final class SdkKinesisProxy implements KinesisProxy {
     this.reachability = reachability;
   }
 
+  /** What tells whether this proxy's Kinesis answers; null for a proxy made without one. */
+  public ServerReachability reachability() {
+    return reachability;
+  }
+
   /**
    * How a proxy for {@code config} watches whether Kinesis answers: {@code Kinesis at
    * http://127.0.0.1:4567} or {@code Kinesis in region eu-west-1}, failing after {@link
