@@ -50,9 +50,10 @@ public interface SinkContext {
 
   /**
    * The checkpoint this writer (or committer) was restored from, empty on a fresh start. Output
-   * that a checkpoint after it committed belongs to a checkpoint that was lost (a corrupt newest
-   * checkpoint file, say): its records are read again, so a sink that can take committed output
-   * back (the file sink) does so. Empty by default, for runtimes that do not know it.
+   * committed under an id after it and below {@link #firstCheckpointId()} belongs to a checkpoint
+   * that was lost (a corrupt newest checkpoint file, say): its records are read again, so a sink
+   * that can take committed output back (the file sink) does so. Empty by default, for runtimes
+   * that do not know it.
    */
   default OptionalLong restoredCheckpointId() {
     return OptionalLong.empty();

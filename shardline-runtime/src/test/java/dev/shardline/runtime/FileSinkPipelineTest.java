@@ -48,13 +48,13 @@ class FileSinkPipelineTest {
     Path out = dir.resolve("out");
     Path checkpoints = dir.resolve("checkpoints");
     pipeline(out, checkpoints).run();
-    // every checkpoint after the first is lost (deleted, or corrupt and set aside): their parts
-    // were committed, and their records are read again from checkpoint 1
+    // every checkpoint after the first is lost (corrupt, so the store sets it aside): their
+    // parts were committed, and their records are read again from checkpoint 1
     try (Stream<Path> files = Files.list(checkpoints)) {
       for (Path file : files.toList()) {
         String name = file.getFileName().toString();
         if (name.endsWith(".ckpt") && !name.equals(DirectoryCheckpointStore.fileName(1))) {
-          Files.delete(file);
+          Files.write(file, new byte[] {1, 2, 3}); // truncated
         }
       }
     }
@@ -69,6 +69,20 @@ class FileSinkPipelineTest {
           .as("the rolled-back parts are kept, hidden")
           .anyMatch(n -> n.startsWith(".part-lost@sink-0-") && n.endsWith(".txt.rolled-back-to-1"));
     }
+  }
+
+  @Test
+  void aFreshStartLeavesCommittedOutputItsSourceMayNotReadAgainAlone() throws Exception {
+    // regression of review: a checkpoint directory started over rolled back (hid) every committed
+    // part, though a source reading from LATEST never writes those records again
+    Path out = dir.resolve("out");
+    pipeline(out, dir.resolve("checkpoints")).run();
+    List<String> before = CommittedFiles.lines(out);
+
+    assertThatThrownBy(() -> pipeline(out, dir.resolve("other-checkpoints")).run())
+        .isInstanceOf(PipelineFailedException.class)
+        .hasMessageContaining("exists already");
+    assertThat(CommittedFiles.lines(out)).as("the committed output").containsAll(before);
   }
 
   @Test

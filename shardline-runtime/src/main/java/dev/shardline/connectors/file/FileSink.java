@@ -36,12 +36,13 @@ import java.util.regex.Pattern;
  *       Committing a part already renamed does nothing, so restoring a checkpoint commits its parts
  *       again safely.
  *   <li>A new writer rolls back the committed parts of checkpoints after the one it was restored
- *       from (all of them on a fresh start): such a checkpoint was lost (its file corrupt or
- *       deleted) after its parts were committed, and their records are read and written again, so
- *       keeping the parts would duplicate them. Each is renamed to the hidden {@code
- *       .part-...<suffix>.rolled-back-to-<restored checkpoint>} with a WARN naming it, never
- *       deleted. Checkpoint ids are never reused, so new parts never take a rolled-back part's
- *       name.
+ *       from and below {@link SinkContext#firstCheckpointId()}: checkpoints the store held but lost
+ *       (a corrupt file it set aside) after their parts were committed. Their records are read and
+ *       written again, so keeping the parts would duplicate them. Each is renamed to the hidden
+ *       {@code .part-...<suffix>.rolled-back-to-<restored checkpoint>} with a WARN naming it, never
+ *       deleted nor overwritten. Parts of ids the store never knew (a checkpoint directory deleted
+ *       while the output was kept) are left alone, so a fresh start never hides output its source
+ *       may not read again; committing onto one fails, naming that cause.
  *   <li>A new writer deletes the in-progress parts of its pipeline that a crash left behind (the
  *       runner has committed the restored checkpoint's parts before it creates writers, so any left
  *       are of checkpoints that never completed, and their records are read again). Writer {@code
@@ -231,7 +232,7 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   /**
    * The name a committed part is renamed to when it is rolled back: hidden, and marked with the
-   * checkpoint restored instead, so that no later rollback overwrites it.
+   * checkpoint restored instead. Part ids are never reused, so no later rollback takes the name.
    */
   static String rolledBackName(String finalName, long restoredCheckpointId) {
     return "." + finalName + ".rolled-back-to-" + restoredCheckpointId;

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,55 +76,37 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
       throw new UnrecoverableException(
           PathErrors.describe(directory, "file sink's output directory", "path", e), e);
     }
-    rollBackPartsOfLostCheckpoints(context.parallelism(), context.restoredCheckpointId().orElse(0));
-    deleteAbandonedParts(context.parallelism());
+    cleanUpAfterEarlierRuns(
+        context.parallelism(), context.restoredCheckpointId().orElse(0), checkpointId);
   }
 
   /**
-   * Renames aside the committed parts of this writer's old writers ({@code v % parallelism ==
-   * writerIndex}) that belong to checkpoints after {@code restored}: those checkpoints were lost
-   * after their parts were committed, and the records in them are read and written again.
+   * In one listing of the directory, for this writer's old writers ({@code v % parallelism ==
+   * writerIndex}): renames aside the committed parts of checkpoints after {@code restored} and
+   * before {@code first} (checkpoints the store knew but lost after their parts were committed: the
+   * records in them are read and written again), and deletes the in-progress parts a crash left (of
+   * checkpoints that never completed). Committed parts of ids the store never knew are left alone:
+   * a commit onto one fails, naming the likely cause.
    */
-  private void rollBackPartsOfLostCheckpoints(int parallelism, long restored) throws IOException {
-    Pattern pattern = FileSink.committedPattern(pipeline, sinkId, suffix);
+  private void cleanUpAfterEarlierRuns(int parallelism, long restored, long first)
+      throws IOException {
+    Pattern committed = FileSink.committedPattern(pipeline, sinkId, suffix);
+    Pattern inProgress = FileSink.inProgressPattern(pipeline, sinkId, suffix);
     List<Path> rolledBack = new ArrayList<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.sorted().toList()) {
         String name = file.getFileName().toString();
-        Matcher m = pattern.matcher(name);
-        if (m.matches()
-            && Integer.parseInt(m.group(1)) % parallelism == writerIndex
-            && Long.parseLong(m.group(2)) > restored) {
-          Files.move(
-              file,
-              file.resolveSibling(FileSink.rolledBackName(name, restored)),
-              StandardCopyOption.ATOMIC_MOVE);
-          rolledBack.add(file);
+        Matcher m = committed.matcher(name);
+        if (m.matches() && Integer.parseInt(m.group(1)) % parallelism == writerIndex) {
+          long id = Long.parseLong(m.group(2));
+          if (id > restored && id < first) {
+            // no REPLACE_EXISTING: a rolled-back part is never overwritten
+            Files.move(file, file.resolveSibling(FileSink.rolledBackName(name, restored)));
+            rolledBack.add(file);
+          }
+          continue;
         }
-      }
-    }
-    if (!rolledBack.isEmpty()) {
-      directorySync.sync(directory);
-      LOG.warn(
-          "Rolled back {} committed part(s) in {} ({}{}) to restored checkpoint {}: they belong to"
-              + " later checkpoints that were lost (a corrupt or deleted checkpoint file, or a"
-              + " checkpoint directory started over), and their records are read and written"
-              + " again. Each is kept, hidden, as .<name>.rolled-back-to-{}; delete them once you"
-              + " no longer need them",
-          rolledBack.size(),
-          directory,
-          rolledBack.get(0).getFileName(),
-          rolledBack.size() > 1 ? ", ..." : "",
-          restored == 0 ? "none (a fresh start)" : Long.toString(restored),
-          restored);
-    }
-  }
-
-  private void deleteAbandonedParts(int parallelism) throws IOException {
-    Pattern pattern = FileSink.inProgressPattern(pipeline, sinkId, suffix);
-    try (Stream<Path> files = Files.list(directory)) {
-      for (Path file : files.toList()) {
-        Matcher m = pattern.matcher(file.getFileName().toString());
+        m = inProgress.matcher(name);
         if (m.matches() && Integer.parseInt(m.group(1)) % parallelism == writerIndex) {
           LOG.info(
               "Deleting {}: an in-progress part of a checkpoint that never completed (its records"
@@ -134,6 +115,20 @@ final class FileSinkWriter<T> implements CommittingSinkWriter<T, FilePart> {
           Files.deleteIfExists(file);
         }
       }
+    }
+    if (!rolledBack.isEmpty()) {
+      directorySync.sync(directory);
+      LOG.warn(
+          "Rolled back {} committed part(s) in {} ({}{}) to restored checkpoint {}: they belong to"
+              + " later checkpoints that were lost (a corrupt checkpoint file set aside), and"
+              + " their records are read and written again. Each is kept, hidden, as"
+              + " .<name>.rolled-back-to-{}; delete them once you no longer need them",
+          rolledBack.size(),
+          directory,
+          rolledBack.get(0).getFileName(),
+          rolledBack.size() > 1 ? ", ..." : "",
+          restored == 0 ? "none (a fresh start)" : Long.toString(restored),
+          restored);
     }
   }
 
