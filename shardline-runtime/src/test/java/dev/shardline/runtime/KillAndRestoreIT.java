@@ -122,7 +122,13 @@ class KillAndRestoreIT {
     long count = 4_000;
     ChildProcess killed = startChild(checkpoints, output, 2, count, 800, "killed");
     awaitCheckpointAfter(3, checkpoints, killed);
-    Thread.sleep(100); // past the commit of the newest checkpoint's parts, most of the time
+    // past the commit of the newest checkpoint's parts, so the fallback has output to roll back
+    long newestId = newestCheckpoint(checkpoints);
+    killed.await(
+        "the parts of checkpoint " + newestId + " committed",
+        PROGRESS_TIMEOUT,
+        Duration.ofMillis(5),
+        () -> committedPartOf(output, newestId));
     killed.kill();
     assertThat(committedSequenceNumbers(output)).as("committed before the kill").isNotEmpty();
     assertThat(committedSequenceNumbers(output))
@@ -177,6 +183,15 @@ class KillAndRestoreIT {
         PROGRESS_TIMEOUT,
         Duration.ofMillis(5),
         () -> newestCheckpoint(checkpoints) > restored);
+  }
+
+  private static boolean committedPartOf(Path output, long checkpointId) throws IOException {
+    String id = String.format("-%020d.", checkpointId);
+    try (Stream<Path> files = Files.list(output)) {
+      return files
+          .map(p -> p.getFileName().toString())
+          .anyMatch(n -> n.startsWith("part-") && n.contains(id));
+    }
   }
 
   private static long newestCheckpoint(Path checkpoints) throws IOException {

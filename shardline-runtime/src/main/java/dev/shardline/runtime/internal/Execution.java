@@ -149,7 +149,6 @@ public final class Execution {
   // a stop while a worker was still starting: no final checkpoint, workers interrupted at once
   private boolean stopWithoutCheckpoint;
   private Outcome outcome;
-  private int completedCheckpoints;
   // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
   private boolean splitAssigned;
   private boolean madeProgress;
@@ -189,7 +188,6 @@ public final class Execution {
     post(this::onStopRequested);
   }
 
-  /** How many checkpoints this execution completed; read after {@link #run()} returned. */
   /**
    * Whether this attempt made progress: a checkpoint completed after the attempt had read a record
    * or assigned a split. Checkpoints alone are no progress (a source that cannot reach its server
@@ -197,10 +195,6 @@ public final class Execution {
    */
   public boolean madeProgress() {
     return madeProgress;
-  }
-
-  public int completedCheckpoints() {
-    return completedCheckpoints;
   }
 
   /** The checkpoint this execution restored, if any; read after {@link #run()} returned. */
@@ -670,7 +664,6 @@ public final class Execution {
       return;
     }
     pending = null;
-    completedCheckpoints++;
     if (done.afterAssignment || done.recordsRead() > 0) {
       madeProgress = true;
     }
