@@ -18,4 +18,19 @@ public class ShardlineException extends RuntimeException {
   public ShardlineException(String message, Throwable cause) {
     super(message, cause);
   }
+
+  /**
+   * The first {@code type} in {@code error}'s cause chain ({@code error} itself included), or
+   * {@code null}. Suppressed exceptions are not looked at: they are what went wrong while cleaning
+   * up after the error, not why it happened.
+   */
+  public static <T extends Throwable> T findCause(Throwable error, Class<T> type) {
+    Throwable t = error;
+    for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause()) { // bounds a cycle
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
+  }
 }

@@ -29,12 +29,6 @@ public class UnrecoverableException extends ShardlineException {
    * are what went wrong while cleaning up after the error, not why it happened.
    */
   public static UnrecoverableException findIn(Throwable error) {
-    Throwable t = error;
-    for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause()) { // bounds a cycle
-      if (t instanceof UnrecoverableException u) {
-        return u;
-      }
-    }
-    return null;
+    return findCause(error, UnrecoverableException.class);
   }
 }

@@ -35,12 +35,6 @@ public class ServerUnreachableException extends ShardlineException {
 
   /** The first {@code ServerUnreachableException} in {@code error}'s cause chain, or null. */
   public static ServerUnreachableException findIn(Throwable error) {
-    Throwable t = error;
-    for (int depth = 0; t != null && depth < 64; depth++, t = t.getCause()) {
-      if (t instanceof ServerUnreachableException u) {
-        return u;
-      }
-    }
-    return null;
+    return findCause(error, ServerUnreachableException.class);
   }
 }

@@ -63,7 +63,9 @@ public final class ClusterWatch implements AutoCloseable {
 
   // guarded by lock
   private Thread blocked;
-  private ScheduledExecutorService ticker;
+  private volatile ScheduledExecutorService ticker;
+  // whether fail() interrupted the blocked call (an interrupt of anyone else is left alone)
+  private boolean interruptedByWatch;
   private long lastProbeNanos = NEVER;
 
   /**
@@ -172,8 +174,9 @@ public final class ClusterWatch implements AutoCloseable {
     } finally {
       synchronized (lock) {
         blocked = null;
-        if (failure != null) {
-          // an interrupt meant for the call must not hit what the thread does next
+        if (interruptedByWatch) {
+          // the interrupt meant for the call must not hit what the thread does next
+          interruptedByWatch = false;
           Thread.interrupted();
         }
       }
@@ -268,14 +271,15 @@ public final class ClusterWatch implements AutoCloseable {
     synchronized (lock) {
       failure = f;
       if (blocked != null) {
+        interruptedByWatch = true;
         blocked.interrupt();
       }
     }
   }
 
   private void startTicking() {
-    if (threadName == null || closed) {
-      return;
+    if (threadName == null || closed || ticker != null) {
+      return; // the common case, every send: no lock
     }
     synchronized (lock) {
       if (ticker != null || closed) {

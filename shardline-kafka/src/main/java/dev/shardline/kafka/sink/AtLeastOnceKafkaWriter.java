@@ -49,9 +49,7 @@ final class AtLeastOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
   @Override
   public void write(T record) {
     errors.check();
-    errors.sending();
-    // blocks while the topic's metadata is unknown or the buffer is full
-    watch.call(() -> producer.send(serializer.toRecord(record), errors));
+    errors.send(() -> producer.send(serializer.toRecord(record), errors));
     sent++;
   }
 

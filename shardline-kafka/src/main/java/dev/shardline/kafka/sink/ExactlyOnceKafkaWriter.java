@@ -75,15 +75,12 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
       try {
         transaction = watch.call(() -> TransactionalProducer.begin(producerProperties, id));
         watch.answered();
-      } catch (dev.shardline.retry.ServerUnreachableException e) {
-        throw e;
-      } catch (RuntimeException e) {
+      } catch (RuntimeException e) { // a ServerUnreachableException passes through unchanged
         throw KafkaErrors.classify("Cannot begin Kafka transaction " + id, e);
       }
     }
-    errors.sending();
     TransactionalProducer producer = transaction;
-    watch.call(() -> producer.send(serializer.toRecord(record), errors));
+    errors.send(() -> producer.send(serializer.toRecord(record), errors));
     sent++;
   }
 

@@ -22,9 +22,20 @@ final class SendErrors implements Callback {
     this.watch = watch;
   }
 
-  /** Before each send: its callback ends the wait {@link ClusterWatch#requested()} begins. */
-  void sending() {
+  /**
+   * Runs {@code send}, a {@code producer.send(record, this)} that may block while metadata is
+   * unknown or the buffer is full, through the watch. The record is waited for until its callback
+   * runs; a send that throws instead (serialization, an interrupt) has no callback, so it is not
+   * waited for.
+   */
+  void send(Runnable send) {
     watch.requested();
+    try {
+      watch.run(send);
+    } catch (RuntimeException e) {
+      watch.completed(false);
+      throw e;
+    }
   }
 
   @Override

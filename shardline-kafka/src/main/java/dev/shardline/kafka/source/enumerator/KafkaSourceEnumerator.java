@@ -61,7 +61,6 @@ public final class KafkaSourceEnumerator
   private static final Logger LOG = LoggerFactory.getLogger(KafkaSourceEnumerator.class);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration FIRST_ATTEMPT_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration DEFAULT_UNREACHABLE_TIMEOUT = Duration.ofSeconds(30);
   private static final Backoff STARTUP_BACKOFF =
       new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
 
@@ -146,7 +145,7 @@ public final class KafkaSourceEnumerator
         stoppingOffsets,
         discoveryInterval,
         startupTimeout,
-        DEFAULT_UNREACHABLE_TIMEOUT,
+        ServerReachability.DEFAULT_LIMIT,
         bootstrapServers,
         () -> null,
         restored);

@@ -268,7 +268,10 @@ final class KafkaFetcher implements Runnable {
         // pending async commits
         drainOnClose(c);
         try {
-          c.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+          // brokers known unreachable answer no close either: do not wait for them
+          c.close(
+              CloseOptions.timeout(
+                  watch != null && watch.failed() ? Duration.ZERO : Duration.ofSeconds(5)));
         } catch (RuntimeException e) {
           LOG.debug("Closing the consumer of {} failed", description, e);
         }
