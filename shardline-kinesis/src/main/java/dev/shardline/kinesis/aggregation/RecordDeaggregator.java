@@ -8,8 +8,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Splits a KPL-aggregated Kinesis record into its user records (see {@link KplFormat}). A record
@@ -81,8 +83,13 @@ public final class RecordDeaggregator {
    */
   public static Optional<UserRecord> firstOutside(
       List<UserRecord> users, HashKey start, HashKey end, MessageDigest md5) {
+    // user records share the aggregate's table of partition keys: hash each key once
+    Set<String> keysInside = new HashSet<>();
     for (UserRecord user : users) {
       HashKey hash;
+      if (user.explicitHashKey() == null && keysInside.contains(user.partitionKey())) {
+        continue;
+      }
       if (user.explicitHashKey() != null) {
         try {
           hash = HashKey.parse(user.explicitHashKey());
@@ -94,6 +101,9 @@ public final class RecordDeaggregator {
       }
       if (hash.compareTo(start) < 0 || hash.compareTo(end) > 0) {
         return Optional.of(user);
+      }
+      if (user.explicitHashKey() == null) {
+        keysInside.add(user.partitionKey());
       }
     }
     return Optional.empty();
