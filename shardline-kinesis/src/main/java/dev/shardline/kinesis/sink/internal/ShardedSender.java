@@ -4,6 +4,7 @@ import dev.shardline.api.UnrecoverableException;
 import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
+import dev.shardline.kinesis.internal.KinesisErrorClassifier;
 import dev.shardline.kinesis.sink.KinesisSinkException;
 import dev.shardline.retry.InterruptException;
 import dev.shardline.time.Time;
@@ -464,7 +465,8 @@ public final class ShardedSender {
           null);
       return;
     }
-    KinesisErrors.Classified callError = error == null ? null : KinesisErrors.ofException(error);
+    KinesisErrorClassifier.Classified callError =
+        error == null ? null : KinesisErrorClassifier.ofException(error);
     if (callError != null && !callError.retriable()) {
       failOnCall(request.stream.name, request.queueOf(0).shard.shardId(), "PutRecords", callError);
       return;
@@ -518,7 +520,8 @@ public final class ShardedSender {
         }
         code = result.errorCode();
         message = result.errorMessage();
-        KinesisErrors.Classified recordError = KinesisErrors.ofRecordError(code, message);
+        KinesisErrorClassifier.Classified recordError =
+            KinesisErrorClassifier.ofRecordError(code, message);
         if (!recordError.retriable()) {
           fail(
               request.stream.name,
@@ -625,7 +628,7 @@ public final class ShardedSender {
   }
 
   private void failOnCall(
-      String stream, String shardId, String operation, KinesisErrors.Classified error) {
+      String stream, String shardId, String operation, KinesisErrorClassifier.Classified error) {
     if (failure == null) {
       failure = callFailure(stream, shardId, operation, error);
       LOG.error("{}", failure.getMessage());
@@ -633,7 +636,7 @@ public final class ShardedSender {
   }
 
   private static KinesisSinkException callFailure(
-      String stream, String shardId, String operation, KinesisErrors.Classified error) {
+      String stream, String shardId, String operation, KinesisErrorClassifier.Classified error) {
     String message;
     switch (error.kind()) {
       case STREAM_NOT_FOUND:
@@ -678,8 +681,8 @@ public final class ShardedSender {
         break;
     }
     Throwable cause = error.cause();
-    if (error.kind() == KinesisErrors.Kind.STREAM_NOT_FOUND
-        || error.kind() == KinesisErrors.Kind.ACCESS) {
+    if (error.kind() == KinesisErrorClassifier.Kind.STREAM_NOT_FOUND
+        || error.kind() == KinesisErrorClassifier.Kind.ACCESS) {
       // no restart can fix these: the runner fails at once with this message as its last line
       cause = new UnrecoverableException(where(stream, shardId) + message, cause);
     }
@@ -750,8 +753,8 @@ public final class ShardedSender {
       return;
     }
     if (error != null) {
-      KinesisErrors.Classified classified = KinesisErrors.ofException(error);
-      if (classified.kind() == KinesisErrors.Kind.STREAM_NOT_FOUND) {
+      KinesisErrorClassifier.Classified classified = KinesisErrorClassifier.ofException(error);
+      if (classified.kind() == KinesisErrorClassifier.Kind.STREAM_NOT_FOUND) {
         failOnCall(state.name, null, "ListShards", classified);
       } else {
         LOG.warn(
@@ -1016,7 +1019,7 @@ public final class ShardedSender {
   private ShardMap listShardsNow(String stream) {
     long start = time.nanoseconds();
     for (int attempt = 1; ; attempt++) {
-      KinesisErrors.Classified error;
+      KinesisErrorClassifier.Classified error;
       try {
         List<Shard> shards = listAll(stream).get(listTimeout.toMillis(), TimeUnit.MILLISECONDS);
         metrics.shardMapRefreshes.increment();
@@ -1025,14 +1028,14 @@ public final class ShardedSender {
         throw new InterruptException("Interrupted while listing the shards of " + stream, e);
       } catch (TimeoutException e) {
         error =
-            new KinesisErrors.Classified(
-                KinesisErrors.Kind.RETRIABLE,
+            new KinesisErrorClassifier.Classified(
+                KinesisErrorClassifier.Kind.RETRIABLE,
                 "Timeout",
                 "no answer within " + listTimeout,
                 false,
                 e);
       } catch (ExecutionException e) {
-        error = KinesisErrors.ofException(e);
+        error = KinesisErrorClassifier.ofException(e);
       }
       if (!error.retriable()) {
         throw callFailure(stream, null, "ListShards", error);

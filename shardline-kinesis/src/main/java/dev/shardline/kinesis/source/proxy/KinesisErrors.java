@@ -1,8 +1,7 @@
 package dev.shardline.kinesis.source.proxy;
 
 import dev.shardline.api.UnrecoverableException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import dev.shardline.kinesis.internal.KinesisErrorClassifier;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -34,12 +33,7 @@ public final class KinesisErrors {
 
   /** The error inside completion wrappers. */
   public static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
+    return KinesisErrorClassifier.unwrap(error);
   }
 
   /**
@@ -129,8 +123,7 @@ public final class KinesisErrors {
    */
   public static UnrecoverableException unrecoverable(
       Throwable error, String operation, String streams, String region) {
-    dev.shardline.kinesis.sink.internal.KinesisErrors.Classified classified =
-        dev.shardline.kinesis.sink.internal.KinesisErrors.ofException(error);
+    KinesisErrorClassifier.Classified classified = KinesisErrorClassifier.ofException(error);
     String cause = operation + ": " + describeAnswer(error);
     return switch (classified.kind()) {
       case STREAM_NOT_FOUND ->

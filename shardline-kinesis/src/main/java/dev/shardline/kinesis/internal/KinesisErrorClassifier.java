@@ -1,20 +1,24 @@
-package dev.shardline.kinesis.sink.internal;
+package dev.shardline.kinesis.internal;
 
 import dev.shardline.retry.ServerUnreachableException;
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 
 /**
- * The sink's one classifier of Kinesis errors, for whole calls and for the error codes of single
- * PutRecords entries: which are worth retrying, which can never succeed, and which leave it unknown
- * whether the records were written (so a retry may duplicate them). Stateless.
+ * The Kinesis connector's one classifier of SDK errors, for whole calls and for the error codes of
+ * single PutRecords entries: which are worth retrying, which can never succeed (a missing stream,
+ * refused credentials: the source and the sink both fail at once on those), and which leave it
+ * unknown whether the records were written (so a retry may duplicate them). In a package of its own
+ * so that the source and the sink both use it without depending on each other. Stateless.
  */
-public final class KinesisErrors {
-  private KinesisErrors() {}
+public final class KinesisErrorClassifier {
+  private KinesisErrorClassifier() {}
 
   /** A classified error. */
   public enum Kind {
@@ -94,9 +98,21 @@ public final class KinesisErrors {
     return new Classified(Kind.FATAL, errorCode, message, false, null);
   }
 
+  /**
+   * The error inside completion wrappers ({@code CompletionException}, {@code ExecutionException}).
+   */
+  public static Throwable unwrap(Throwable error) {
+    Throwable e = error;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
   /** Classifies the exception a whole call failed with. */
   public static Classified ofException(Throwable error) {
-    Throwable e = dev.shardline.kinesis.source.proxy.KinesisErrors.unwrap(error);
+    Throwable e = unwrap(error);
     if (e instanceof ServerUnreachableException unreachable) {
       return new Classified(
           Kind.UNREACHABLE, "Unreachable", unreachable.getMessage(), true, unreachable);
