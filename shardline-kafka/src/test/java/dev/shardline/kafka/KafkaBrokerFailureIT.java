@@ -174,9 +174,15 @@ class KafkaBrokerFailureIT {
           () -> "no checkpoints before the crash");
       String log =
           StandardError.during(
-              () -> {
+              loggedSoFar -> {
                 kafka.kill();
-                Thread.sleep(3_000); // the pipeline runs on without a broker for a while
+                // the pipeline runs on without a broker until it noticed the outage
+                String outage =
+                    "Cannot reach Kafka at " + kafka.bootstrapServers() + ": connection refused";
+                Await.until(
+                    Duration.ofSeconds(30),
+                    () -> loggedSoFar.get().contains(outage),
+                    () -> "no WARN '" + outage + "' within 30 s of the kill");
                 kafka.start();
                 Await.until(
                     Duration.ofSeconds(120),

@@ -38,9 +38,15 @@ class KafkaUnreachableStopTest {
             .checkpointInterval(Duration.ofMillis(200))
             .restartPolicy(RestartPolicy.none())
             .build();
-    pipeline.start();
     // the enumerator's first listing is under way, with a call pending on the admin client
-    Thread.sleep(3_000);
+    StandardError.during(
+        loggedSoFar -> {
+          pipeline.start();
+          Await.until(
+              Duration.ofSeconds(30),
+              () -> loggedSoFar.get().contains("Cannot reach Kafka at 127.0.0.1:" + port),
+              () -> "no WARN that the brokers cannot be reached");
+        });
 
     long start = System.nanoTime();
     pipeline.stop();

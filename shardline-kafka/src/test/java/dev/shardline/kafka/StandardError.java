@@ -3,6 +3,7 @@ package dev.shardline.kafka;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
 
 /**
  * What is written to standard error (where slf4j-simple logs) while an action runs, for tests of
@@ -15,12 +16,21 @@ final class StandardError {
     void run() throws Exception;
   }
 
+  /** An action that may look at what was logged so far, to wait for a line. */
+  interface WatchingAction {
+    void run(Supplier<String> loggedSoFar) throws Exception;
+  }
+
   static String during(Action action) throws Exception {
+    return during(loggedSoFar -> action.run());
+  }
+
+  static String during(WatchingAction action) throws Exception {
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
     try {
-      action.run();
+      action.run(() -> captured.toString(StandardCharsets.UTF_8));
     } finally {
       System.setErr(original);
     }
