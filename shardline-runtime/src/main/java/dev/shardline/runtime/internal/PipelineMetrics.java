@@ -153,7 +153,9 @@ public final class PipelineMetrics {
   public void removeAttemptMeters() {
     for (CompositeMeterRegistry composite : tagged.values()) {
       for (Meter meter : List.copyOf(composite.getMeters())) {
-        composite.remove(meter); // also removes the meter it made in the user's registry
+        composite.remove(meter);
+        // the user's registry holds its own meter of that id: remove it there too, by id, rather
+        // than count on the composite passing the removal on
         registry.removeByPreFilterId(meter.getId());
       }
       // not closed: closing a composite closes the registries in it, the user's one included
