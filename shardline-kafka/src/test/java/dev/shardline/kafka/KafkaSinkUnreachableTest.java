@@ -11,8 +11,7 @@ import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.PipelineFailedException;
 import dev.shardline.runtime.RestartPolicy;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.shardline.testkit.net.ClosedPorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +36,7 @@ class KafkaSinkUnreachableTest {
   @EnumSource(DeliveryGuarantee.class)
   void anUnreachableClusterIsReportedWithinSecondsAndFailsTheSinkAfterUnreachableTimeout(
       DeliveryGuarantee guarantee) throws Exception {
-    int port = closedPort();
+    int port = ClosedPorts.pick();
     String servers = "127.0.0.1:" + port;
     Pipeline pipeline =
         Pipeline.from(GeneratorSource.sequence().ratePerSecond(100).build())
@@ -83,11 +82,5 @@ class KafkaSinkUnreachableTest {
                     + ": connection refused; retrying for up to 3s \\(option unreachableTimeout\\)")
             .matcher(log);
     assertThat(warn.find()).as("the WARN in %s", log).isTrue();
-  }
-
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 }

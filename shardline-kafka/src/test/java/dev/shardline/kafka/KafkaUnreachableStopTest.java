@@ -6,8 +6,7 @@ import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.source.KafkaSource;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import dev.shardline.testkit.net.ClosedPorts;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -22,10 +21,7 @@ class KafkaUnreachableStopTest {
   @Test
   void aStopWhileTheSourceIsStillConnectingEndsAsStoppedWithoutWaitingForTheCluster()
       throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      port = socket.getLocalPort();
-    }
+    int port = ClosedPorts.pick();
     Pipeline pipeline =
         Pipeline.from(
                 KafkaSource.builder(StringFormat.utf8())

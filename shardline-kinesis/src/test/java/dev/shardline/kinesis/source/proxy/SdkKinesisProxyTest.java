@@ -7,7 +7,7 @@ import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.retry.ServerUnreachableException;
-import java.net.ServerSocket;
+import dev.shardline.testkit.net.ClosedPorts;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,16 +39,10 @@ class SdkKinesisProxyTest {
                 unreachableTimeout)));
   }
 
-  private static int closedPort() throws Exception {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
-
   @Test
   void anEndpointThatNeverAnswersFailsAfterUnreachableTimeoutNamingTheEndpointAndTheOption()
       throws Exception {
-    int port = closedPort();
+    int port = ClosedPorts.pick();
     try (SdkKinesisProxy proxy = SdkKinesisProxy.create(config(port, "300ms"))) {
       for (int attempt = 0; attempt < 100; attempt++) {
         try {
@@ -78,7 +72,7 @@ class SdkKinesisProxyTest {
   @Test
   void closingEndsTheEventLoopsWithoutNettysTwoSecondQuietPeriod() throws Exception {
     // Given three proxies whose I/O threads run (each made a call)
-    int port = closedPort();
+    int port = ClosedPorts.pick();
     List<SdkKinesisProxy> proxies = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       SdkKinesisProxy proxy = SdkKinesisProxy.create(config(port, "30s"));
