@@ -11,6 +11,7 @@ import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.PipelineFailedException;
 import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.testkit.logging.StandardError;
 import dev.shardline.testkit.net.ClosedPorts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

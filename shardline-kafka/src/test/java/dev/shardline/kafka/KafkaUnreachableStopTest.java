@@ -6,6 +6,7 @@ import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.source.KafkaSource;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.testkit.logging.StandardError;
 import dev.shardline.testkit.net.ClosedPorts;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -11,13 +11,11 @@ import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.DirectoryCheckpointStore;
 import dev.shardline.runtime.checkpoint.StateBlob;
 import dev.shardline.runtime.internal.CheckpointTimeoutException;
+import dev.shardline.testkit.logging.StandardError;
 import dev.shardline.time.ManualTime;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,7 +83,7 @@ class CheckpointTimeoutTest {
 
     // When the timeout passes
     String log =
-        captureStandardError(
+        StandardError.during(
             () -> {
               time.advance(TIMEOUT);
               Await.until("the checkpoint to time out", WAIT, () -> failed("timeout") == 1);
@@ -435,24 +433,6 @@ class CheckpointTimeoutTest {
 
   private static String checkpointPart(long checkpointId) {
     return String.format("%020d.txt", checkpointId);
-  }
-
-  private interface ThrowingRunnable {
-    void run() throws Exception;
-  }
-
-  private static String captureStandardError(ThrowingRunnable action) throws Exception {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setErr(original);
-    }
-    String log = captured.toString(StandardCharsets.UTF_8);
-    original.print(log);
-    return log;
   }
 
   /** Stores through a directory store, but fails the first checkpoint that holds a committable. */

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.shardline.testkit.logging.StandardError;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -58,7 +56,7 @@ class DirectoryCheckpointStoreTest {
       Path newest = flipAByte(dir.resolve("checkpoint-00000000000000000002.ckpt"));
 
       String log =
-          captureStandardError(() -> assertThat(store.latest().orElseThrow().id()).isEqualTo(1));
+          StandardError.during(() -> assertThat(store.latest().orElseThrow().id()).isEqualTo(1));
 
       assertThat(log)
           .contains("WARN")
@@ -239,24 +237,6 @@ class DirectoryCheckpointStoreTest {
     try (Stream<Path> files = Files.list(dir)) {
       return files.map(p -> p.getFileName().toString()).toArray(String[]::new);
     }
-  }
-
-  interface ThrowingRunnable {
-    void run() throws Exception;
-  }
-
-  static String captureStandardError(ThrowingRunnable action) throws Exception {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-    } finally {
-      System.setErr(original);
-    }
-    String log = captured.toString(StandardCharsets.UTF_8);
-    original.print(log);
-    return log;
   }
 
   /** Damages {@code file} in its middle, as a bad disk or a stray write would. */

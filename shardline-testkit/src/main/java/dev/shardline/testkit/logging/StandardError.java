@@ -1,4 +1,4 @@
-package dev.shardline.kafka;
+package dev.shardline.testkit.logging;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -8,24 +8,30 @@ import java.util.function.Supplier;
 /**
  * What is written to standard error (where slf4j-simple logs) while an action runs, for tests of
  * log lines; it is copied to the real standard error afterwards. Not for concurrent tests.
+ *
+ * <pre>{@code
+ * String log = StandardError.during(() -> pipeline.run());
+ * String log = StandardError.during(soFar -> { kafka.kill(); Await.until(.., () -> soFar.get().contains("Cannot reach")); });
+ * }</pre>
  */
-final class StandardError {
+public final class StandardError {
   private StandardError() {}
 
-  interface Action {
+  /** An action to capture the log of. */
+  public interface Action {
     void run() throws Exception;
   }
 
   /** An action that may look at what was logged so far, to wait for a line. */
-  interface WatchingAction {
+  public interface WatchingAction {
     void run(Supplier<String> loggedSoFar) throws Exception;
   }
 
-  static String during(Action action) throws Exception {
+  public static String during(Action action) throws Exception {
     return during(loggedSoFar -> action.run());
   }
 
-  static String during(WatchingAction action) throws Exception {
+  public static String during(WatchingAction action) throws Exception {
     PrintStream original = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
     System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
