@@ -38,7 +38,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * stored with the connector's own serializers, as on the embedded runner.
  *
  * <pre>{@code
- * stream.sinkTo(FlinkSink.of(kafkaSink).pipelineName("orders-to-kafka")).uid("kafka-sink");
+ * stream.sinkTo(FlinkSink.<String>of(kafkaSink).pipelineName("orders-to-kafka")).uid("kafka-sink");
  * }</pre>
  *
  * <p>Names that must survive restarts (a Kafka transactional id, a file part's name) are made from
@@ -75,10 +75,12 @@ public abstract class FlinkSink<T> implements Sink<T> {
    * @throws dev.shardline.config.ConfigException when the sink cannot be serialized (a function it
    *     holds is not serializable), naming what to fix
    */
-  public static <T> FlinkSink<T> of(dev.shardline.api.Sink<T> sink) {
+  @SuppressWarnings("unchecked")
+  public static <T> FlinkSink<T> of(dev.shardline.api.Sink<? super T> sink) {
     checkNotNull(sink, "sink");
     FlinkJobChecks.requireSerializable(sink, "sink " + sink.getClass().getSimpleName());
-    return variant(sink, null, DEFAULT_SINK_ID, null);
+    // a sink of a supertype takes every T: writers only ever consume records
+    return variant((dev.shardline.api.Sink<T>) sink, null, DEFAULT_SINK_ID, null);
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
