@@ -13,6 +13,7 @@ import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.kinesis.LocalKinesis;
+import dev.shardline.testkit.kinesis.Resharding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

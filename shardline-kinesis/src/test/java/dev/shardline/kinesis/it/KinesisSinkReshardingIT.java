@@ -8,6 +8,7 @@ import dev.shardline.kinesis.sink.KinesisSink;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;
 import dev.shardline.kinesis.sink.internal.SinkMetrics;
 import dev.shardline.testkit.kinesis.LocalKinesis;
+import dev.shardline.testkit.kinesis.Resharding;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;

@@ -8,6 +8,7 @@ import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.kinesis.LocalKinesis;
+import dev.shardline.testkit.kinesis.Resharding;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

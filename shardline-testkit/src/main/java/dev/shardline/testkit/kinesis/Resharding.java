@@ -1,6 +1,5 @@
-package dev.shardline.kinesis.it;
+package dev.shardline.testkit.kinesis;
 
-import dev.shardline.testkit.kinesis.LocalKinesis;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,12 +7,15 @@ import java.util.List;
 import software.amazon.awssdk.services.kinesis.model.ScalingType;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
-/** Resharding a stream of kinesis-local, each step waiting until the stream is ACTIVE again. */
-final class Resharding {
+/**
+ * Resharding a stream of kinesis-local, each step waiting until the stream is ACTIVE again. For
+ * tests of order across SplitShard, UpdateShardCount and MergeShards.
+ */
+public final class Resharding {
   private Resharding() {}
 
   /** The open shards (no ending sequence number), by starting hash key. */
-  static List<Shard> openShards(LocalKinesis kinesis, String stream) {
+  public static List<Shard> openShards(LocalKinesis kinesis, String stream) {
     List<Shard> open = new ArrayList<>();
     for (Shard shard : kinesis.client().listShards(b -> b.streamName(stream)).shards()) {
       if (shard.sequenceNumberRange().endingSequenceNumber() == null) {
@@ -25,7 +27,7 @@ final class Resharding {
   }
 
   /** SplitShard of {@code shard} in the middle of its hash key range. */
-  static void splitInTwo(LocalKinesis kinesis, String stream, Shard shard) {
+  public static void splitInTwo(LocalKinesis kinesis, String stream, Shard shard) {
     BigInteger start = new BigInteger(shard.hashKeyRange().startingHashKey());
     BigInteger end = new BigInteger(shard.hashKeyRange().endingHashKey());
     kinesis
@@ -40,7 +42,7 @@ final class Resharding {
   }
 
   /** UpdateShardCount to {@code count} open shards, uniform scaling. */
-  static void scaleTo(LocalKinesis kinesis, String stream, int count) {
+  public static void scaleTo(LocalKinesis kinesis, String stream, int count) {
     kinesis
         .client()
         .updateShardCount(
@@ -52,7 +54,7 @@ final class Resharding {
   }
 
   /** MergeShards of two adjacent open shards. */
-  static void merge(LocalKinesis kinesis, String stream, Shard shard, Shard adjacent) {
+  public static void merge(LocalKinesis kinesis, String stream, Shard shard, Shard adjacent) {
     kinesis
         .client()
         .mergeShards(
