@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.testkit.junit.LocalKafkaExtension;
+import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import dev.shardline.testkit.process.ChildJvm;
 import dev.shardline.testkit.process.ChildProcess;

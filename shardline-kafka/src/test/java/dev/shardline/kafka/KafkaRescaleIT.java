@@ -13,6 +13,7 @@ import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
+import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -8,6 +8,7 @@ import dev.shardline.retry.Backoff;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
+import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import dev.shardline.testkit.net.OpenResources;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -15,6 +15,7 @@ import dev.shardline.kafka.config.KafkaSinkOptions;
 import dev.shardline.kafka.sink.KafkaCommittable;
 import dev.shardline.kafka.sink.KafkaSink;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
+import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -22,6 +22,7 @@ import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.PipelineFailedException;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
+import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;

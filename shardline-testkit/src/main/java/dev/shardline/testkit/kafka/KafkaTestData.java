@@ -1,8 +1,7 @@
-package dev.shardline.kafka;
+package dev.shardline.testkit.kafka;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import dev.shardline.testkit.kafka.LocalKafka;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -22,7 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-/** Writes and reads test topics on a {@link LocalKafka}. */
+/** Writes and reads test topics on a {@link LocalKafka}: for tests of Kafka sources and sinks. */
 public final class KafkaTestData {
   private KafkaTestData() {}
 
