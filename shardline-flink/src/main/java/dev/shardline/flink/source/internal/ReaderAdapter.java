@@ -4,10 +4,13 @@ import dev.shardline.api.InputStatus;
 import dev.shardline.api.SourceSplit;
 import dev.shardline.flink.internal.DeadLetterWriter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.connector.source.ReaderOutput;
 import org.apache.flink.api.connector.source.SourceEvent;
+import org.apache.flink.api.connector.source.SourceOutput;
 import org.apache.flink.api.connector.source.SourceReader;
 
 /**
@@ -112,8 +115,13 @@ public final class ReaderAdapter<T, S extends SourceSplit>
     }
   }
 
-  /** The connector's output over Flink's, for one {@code pollNext} call at a time. */
+  /**
+   * The connector's output over Flink's, for one {@code pollNext} call at a time. A split's output
+   * is Flink's split output, so the job's watermark strategy runs per split (Flink keeps it until
+   * the split is released).
+   */
   private static final class OutputAdapter<T> implements dev.shardline.api.ReaderOutput<T> {
+    private final Map<String, SplitOutput<T>> splits = new HashMap<>();
     private ReaderOutput<T> target;
 
     @Override
@@ -124,6 +132,33 @@ public final class ReaderAdapter<T, S extends SourceSplit>
     @Override
     public void collect(T record, long eventTimeMillis) {
       target.collect(record, eventTimeMillis);
+    }
+
+    @Override
+    public dev.shardline.api.ReaderOutput<T> forSplit(String splitId) {
+      return splits.computeIfAbsent(
+          splitId, id -> new SplitOutput<>(target.createOutputForSplit(id)));
+    }
+
+    @Override
+    public void releaseSplit(String splitId) {
+      if (splits.remove(splitId) != null) {
+        target.releaseOutputForSplit(splitId);
+      }
+    }
+  }
+
+  /** One split's output. */
+  private record SplitOutput<T>(SourceOutput<T> output)
+      implements dev.shardline.api.ReaderOutput<T> {
+    @Override
+    public void collect(T record) {
+      output.collect(record);
+    }
+
+    @Override
+    public void collect(T record, long eventTimeMillis) {
+      output.collect(record, eventTimeMillis);
     }
   }
 }

@@ -247,7 +247,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         if (partitionRecords == null || recordIndex >= partitionRecords.size()) {
           if (!batchPartitions.hasNext()) {
             batch = null;
-            endPartitions(fetch.ended());
+            endPartitions(fetch.ended(), output);
             fetch = null;
             break;
           }
@@ -261,6 +261,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
             partitionRecords = null;
             continue;
           }
+          // each partition's own output: its own watermark on Flink
+          emit.output = output.forSplit(partitionPosition.split.splitId());
         }
         ConsumerRecord<byte[], byte[]> record = partitionRecords.get(recordIndex);
         if (record.offset() < partitionPosition.nextOffset
@@ -282,7 +284,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
         decoder.decode(value, coordinates, emit);
         partitionPosition.nextOffset = record.offset() + 1;
         if (partitionPosition.nextOffset >= partitionPosition.stoppingOffset) {
-          finish(partitionPosition);
+          finish(partitionPosition, output);
         }
         recordIndex++;
         records++;
@@ -302,21 +304,22 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   }
 
   /** Marks the partitions whose consumer position reached their stopping offset finished. */
-  private void endPartitions(Map<TopicPartition, Long> ended) {
+  private void endPartitions(Map<TopicPartition, Long> ended, ReaderOutput<T> output) {
     for (TopicPartition partition : ended.keySet()) {
       PartitionPosition position = positions.get(partition);
       if (position != null && !position.finished) {
         // every record before the position that is not past the stopping offset was emitted;
         // the offsets in between hold transaction markers or aborted records
         position.nextOffset = Math.max(position.nextOffset, position.stoppingOffset);
-        finish(position);
+        finish(position, output);
       }
     }
   }
 
-  private void finish(PartitionPosition position) {
+  private void finish(PartitionPosition position, ReaderOutput<T> output) {
     position.finished = true;
     unfinished--;
+    output.releaseSplit(position.split.splitId());
   }
 
   @Override

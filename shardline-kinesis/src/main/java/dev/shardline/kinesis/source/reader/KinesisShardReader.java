@@ -115,6 +115,8 @@ public final class KinesisShardReader<T>
           Comparator.comparingLong((ShardReadState s) -> s.dueNanos)
               .thenComparingLong(s -> s.dueOrder));
   private final ArrayDeque<ShardReadState> buffered = new ArrayDeque<>();
+  // shards ended since the last emit: their outputs (watermarks on Flink) are released at the next
+  private final ArrayDeque<String> endedOutputs = new ArrayDeque<>();
   private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
   private final Map<String, Duration> retentionByStream = new HashMap<>();
   private final Map<String, List<ShardReadState>> awaitingRetention = new HashMap<>();
@@ -772,11 +774,16 @@ public final class KinesisShardReader<T>
   // ---------------------------------------------------------------- emitting
 
   private void emit(ReaderOutput<KinesisRecord<T>> output) {
+    for (String ended = endedOutputs.poll(); ended != null; ended = endedOutputs.poll()) {
+      output.releaseSplit(ended);
+    }
     int budget = settings.maxRecordsPerPoll();
     int perTurn = Math.max(1, budget / Math.max(1, Math.min(buffered.size(), 16)));
     emitter.output = output;
     while (budget > 0 && !buffered.isEmpty() && failure == null) {
       ShardReadState shard = buffered.poll();
+      // each shard's own output: its own watermark on Flink
+      emitter.output = output.forSplit(shard.splitId);
       int n = 0;
       long values = 0;
       try {
@@ -838,6 +845,7 @@ public final class KinesisShardReader<T>
     endedSplits.put(shard.splitId, new EndedSplit(finished));
     LOG.info("Reader {}: shard {} read to its end", context.readerIndex(), shard.splitId);
     context.sendEventToEnumerator(new ShardsEndedEvent(List.of(shard.splitId)));
+    endedOutputs.add(shard.splitId);
   }
 
   // ---------------------------------------------------------------- scheduling
