@@ -10,6 +10,7 @@ import dev.shardline.kafka.config.StartingOffsetsType;
 import dev.shardline.kafka.config.StoppingOffsetsType;
 import dev.shardline.kafka.source.KafkaSource;
 import dev.shardline.kinesis.config.AwsCredentials;
+import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.sink.KinesisSink;
 import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
@@ -65,7 +66,7 @@ class KafkaToKinesisOnFlinkIT {
               .build();
       KinesisSink<String> sink =
           KinesisSink.<String>builder().stream(STREAM)
-              .endpoint(kinesis.endpoint(), kinesis.region().id())
+              .region(AwsRegion.customEndpoint(kinesis.endpoint(), kinesis.region().id()))
               .credentials(AwsCredentials.basic("testkit", "testkit"))
               .clientProperty("cborEnabled", "false")
               .format(StringFormat.utf8())
