@@ -9,8 +9,8 @@ import java.util.Optional;
  * as their options declare ({@link PathType.Use}): a directory to write must be a directory, or be
  * creatable (its nearest existing ancestor a writable directory), and be writable by this user; a
  * file to read must exist, be a file and be readable. A path can still go bad between the check and
- * the run; the runner says so then, in the same words (the file sink and the checkpoint store ask
- * here when creating their directory fails). Stateless.
+ * the run; the runner says so then, in the same words ({@link PathErrors}, which the file sink and
+ * the checkpoint store call when creating their directory fails). Stateless.
  */
 public final class PathChecks {
   private PathChecks() {}

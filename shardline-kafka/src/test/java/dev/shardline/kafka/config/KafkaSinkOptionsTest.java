@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.SinkContext;
-import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.sink.KafkaSink;
+import dev.shardline.testsupport.StandaloneSinkContext;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -2,13 +2,13 @@ package dev.shardline.kinesis.it;
 
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.SinkContext;
-import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.sink.KinesisSink;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
 import dev.shardline.testkit.kinesis.StreamContents;
+import dev.shardline.testsupport.StandaloneSinkContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Comparator;
 import java.util.List;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.SinkContext;
-import dev.shardline.api.StandaloneSinkContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
@@ -13,6 +12,7 @@ import dev.shardline.config.DataSize;
 import dev.shardline.config.OptionsMarkdown;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
+import dev.shardline.testsupport.StandaloneSinkContext;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.shardline.connectors.file;
 
 import dev.shardline.api.Committer;
 import dev.shardline.api.ShardlineException;
-import dev.shardline.runtime.internal.DirectorySync;
+import dev.shardline.connectors.file.internal.DirectorySync;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

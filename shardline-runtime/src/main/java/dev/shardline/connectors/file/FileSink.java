@@ -10,7 +10,7 @@ import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.DataSize;
 import dev.shardline.connectors.LineFormat;
-import dev.shardline.runtime.internal.DirectorySync;
+import dev.shardline.connectors.file.internal.DirectorySync;
 import dev.shardline.state.VersionedSerializer;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -5,8 +5,8 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
-import dev.shardline.runtime.internal.DirectorySync;
-import dev.shardline.runtime.internal.PathErrors;
+import dev.shardline.config.PathErrors;
+import dev.shardline.connectors.file.internal.DirectorySync;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

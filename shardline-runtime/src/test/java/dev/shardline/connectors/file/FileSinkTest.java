@@ -7,7 +7,7 @@ import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SinkContext;
-import dev.shardline.api.StandaloneSinkContext;
+import dev.shardline.testsupport.StandaloneSinkContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

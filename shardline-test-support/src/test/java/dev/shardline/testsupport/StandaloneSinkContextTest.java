@@ -1,9 +1,10 @@
-package dev.shardline.api;
+package dev.shardline.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.time.ManualProcessingTimeService;
+import dev.shardline.api.DeadLetter;
+import dev.shardline.api.ShardlineException;
 import dev.shardline.time.ManualTime;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,6 +1,8 @@
-package dev.shardline.time;
+package dev.shardline.testsupport;
 
 import dev.shardline.api.ProcessingTimeService;
+import dev.shardline.time.ManualTime;
+import dev.shardline.time.Time;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;

@@ -1,8 +1,9 @@
-package dev.shardline.time;
+package dev.shardline.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.api.ProcessingTimeService;
+import dev.shardline.time.ManualTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,13 @@
-package dev.shardline.api;
+package dev.shardline.testsupport;
 
 import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
-import dev.shardline.time.ManualProcessingTimeService;
+import dev.shardline.api.DeadLetter;
+import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ProcessingTimeService;
+import dev.shardline.api.ShardlineException;
+import dev.shardline.api.SinkContext;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -1,4 +1,4 @@
-package dev.shardline.runtime.internal;
+package dev.shardline.connectors.file.internal;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -11,7 +11,9 @@ import org.slf4j.LoggerFactory;
  * Makes the entries of a directory durable. A file created in a directory, or renamed within it,
  * survives a power loss only once the directory itself is fsync'd; fsyncing the file keeps its
  * bytes, not its name. The checkpoint store and the file sink call {@link #FSYNC} after each such
- * change; tests pass another implementation to see the calls. Implementations are thread-safe.
+ * change; tests pass another implementation to see the calls. Implementations are thread-safe. It
+ * lives with the file sink, which may use only the contract (so it runs on Flink too); the embedded
+ * runner's checkpoint store shares it.
  *
  * <pre>{@code
  * Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);

@@ -1,7 +1,5 @@
-package dev.shardline.runtime.internal;
+package dev.shardline.config;
 
-import dev.shardline.config.PathChecks;
-import dev.shardline.config.PathType;
 import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
