@@ -83,9 +83,10 @@ import org.slf4j.LoggerFactory;
  * Start-up takes about 5 to 10 s on a 2-core machine.
  *
  * <p><b>Never left running.</b> {@link #close()} kills every JVM of the cluster and deletes its
- * directory (logs kept if a start or a wait of this class failed); a JVM shutdown hook and each
- * child's lifeline (see {@link ChildProcess}) cover a test JVM that exits or is killed without
- * closing.
+ * directory (logs kept if the start failed or a TaskManager did not register; a job that fails is
+ * the test's business, and every wait for a job puts the JobManager's log tail and the job's
+ * failure cause in its message); a JVM shutdown hook and each child's lifeline (see {@link
+ * ChildProcess}) cover a test JVM that exits or is killed without closing.
  *
  * <p>Thread-safe: lifecycle methods are serialized.
  */
@@ -438,7 +439,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
       LOG.info("Submitted job {} ({}) with jars {}", graph.getJobName(), id, jobJars);
       return id;
     } catch (Exception e) {
-      failed = true;
       throw new IllegalStateException(
           "The Flink cluster at "
               + restAddress()
@@ -476,7 +476,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return;
       }
       if (status.isGloballyTerminalState()) {
-        failed = true;
         throw new AssertionError(
             "Job "
                 + job
@@ -520,7 +519,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
         throw rethrow(e);
       }
       if (details.getJobStatus().isGloballyTerminalState()) {
-        failed = true;
         throw new AssertionError(
             "Job "
                 + job
@@ -541,7 +539,6 @@ public final class LocalFlinkCluster implements AutoCloseable {
         return;
       }
       if (System.nanoTime() - deadline > 0) {
-        failed = true;
         throw new AssertionError(
             "Not every task of job "
                 + job

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +46,25 @@ public final class ClusterConfig {
 
   private final Path confDir;
   private final Map<String, String> settings;
+  private final List<String> jobManagerJvmOptions;
+  private final List<String> jobManagerDynamicProperties;
+  private final List<String> taskManagerJvmOptions;
+  private final List<String> taskManagerDynamicProperties;
 
   private ClusterConfig(Path confDir, Map<String, String> settings) {
     this.confDir = confDir;
     this.settings = settings;
+    // Computed once: Flink logs how it derived each size, and would repeat it at every call.
+    Configuration flink = Configuration.fromMap(settings);
+    JobManagerProcessSpec jobManager = JobManagerProcessUtils.processSpecFromConfig(flink);
+    this.jobManagerJvmOptions =
+        split(JobManagerProcessUtils.generateJvmParametersStr(jobManager, flink));
+    this.jobManagerDynamicProperties =
+        split(JobManagerProcessUtils.generateDynamicConfigsStr(jobManager));
+    TaskExecutorProcessSpec taskManager = TaskExecutorProcessUtils.processSpecFromConfig(flink);
+    this.taskManagerJvmOptions = split(ProcessMemoryUtils.generateJvmParametersStr(taskManager));
+    this.taskManagerDynamicProperties =
+        split(TaskExecutorProcessUtils.generateDynamicConfigsStr(taskManager));
   }
 
   /**
@@ -157,35 +171,25 @@ public final class ClusterConfig {
 
   /** The JobManager's memory options ({@code -Xmx}, ...), as Flink's {@code jobmanager.sh} sets. */
   public List<String> jobManagerJvmOptions() {
-    JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(flinkConfiguration());
-    return split(JobManagerProcessUtils.generateJvmParametersStr(spec, flinkConfiguration()));
+    return jobManagerJvmOptions;
   }
 
   /** The JobManager's dynamic properties ({@code -D key=value} pairs) for its memory. */
   public List<String> jobManagerDynamicProperties() {
-    JobManagerProcessSpec spec = JobManagerProcessUtils.processSpecFromConfig(flinkConfiguration());
-    return split(JobManagerProcessUtils.generateDynamicConfigsStr(spec));
+    return jobManagerDynamicProperties;
   }
 
   /** A TaskManager's memory options ({@code -Xmx}, ...), as Flink's {@code taskmanager.sh} sets. */
   public List<String> taskManagerJvmOptions() {
-    TaskExecutorProcessSpec spec =
-        TaskExecutorProcessUtils.processSpecFromConfig(flinkConfiguration());
-    return split(ProcessMemoryUtils.generateJvmParametersStr(spec));
+    return taskManagerJvmOptions;
   }
 
   /** A TaskManager's dynamic properties ({@code -D key=value} pairs) for its memory. */
   public List<String> taskManagerDynamicProperties() {
-    TaskExecutorProcessSpec spec =
-        TaskExecutorProcessUtils.processSpecFromConfig(flinkConfiguration());
-    return split(TaskExecutorProcessUtils.generateDynamicConfigsStr(spec));
-  }
-
-  private Configuration flinkConfiguration() {
-    return Configuration.fromMap(settings);
+    return taskManagerDynamicProperties;
   }
 
   private static List<String> split(String arguments) {
-    return new ArrayList<>(Arrays.asList(arguments.trim().split("\\s+")));
+    return List.copyOf(Arrays.asList(arguments.trim().split("\\s+")));
   }
 }
