@@ -249,6 +249,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
             .systemProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS")
             .environment("FLINK_CONF_DIR", config.confDir().toString())
             .environment("FLINK_LOG_DIR", logDir.toString())
+            .environment("FLINK_PLUGINS_DIR", config.pluginsDir().toString())
             .directory(root)
             .logFile(logFile);
     return jvm;

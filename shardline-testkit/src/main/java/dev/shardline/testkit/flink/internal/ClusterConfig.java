@@ -101,6 +101,10 @@ public final class ClusterConfig {
     settings.put("taskmanager.load-balance.mode", "SLOTS");
     settings.put("heartbeat.interval", Math.max(100, heartbeatTimeout.toMillis() / 5) + " ms");
     settings.put("heartbeat.timeout", heartbeatTimeout.toMillis() + " ms");
+    // A TaskManager started with the JobManager finds no ResourceManager at first: retry soon,
+    // not after the default 10 s.
+    settings.put("cluster.registration.error-delay", "500 ms");
+    settings.put("cluster.registration.refused-registration-delay", "500 ms");
     // A job that cannot get its slots back (a killed TaskManager, none started) fails in time.
     settings.put("slot.request.timeout", "60 s");
     settings.put("resourcemanager.taskmanager-timeout", "10 s");
@@ -142,6 +146,11 @@ public final class ClusterConfig {
     return confDir;
   }
 
+  /** An empty plugins directory ({@code FLINK_PLUGINS_DIR}): the cluster loads no plugins. */
+  public Path pluginsDir() {
+    return confDir.resolveSibling("plugins");
+  }
+
   /** Every setting, defaults and overrides. */
   public Map<String, String> settings() {
     return settings;
@@ -163,6 +172,7 @@ public final class ClusterConfig {
       for (String key : List.of("io.tmp.dirs", "process.working-dir", "web.upload.dir")) {
         Files.createDirectories(Path.of(settings.get(key)));
       }
+      Files.createDirectories(pluginsDir());
       Files.writeString(confDir.resolve("config.yaml"), yaml, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write the Flink configuration into " + confDir, e);
