@@ -111,6 +111,20 @@ class LocalFlinkClusterIT {
   }
 
   @Test
+  void stopWithSavepointStopsTheJobAndReturnsTheSavepointsPath() throws Exception {
+    LocalFlinkCluster cluster = SMALL.get();
+    JobID job = cluster.submit(countingJob(0), "savepoint", JobJars.containing(getClass()));
+    cluster.awaitAllTasksRunning(job, TIMEOUT);
+
+    String savepoint = cluster.stopWithSavepoint(job);
+
+    assertThat(cluster.jobStatus(job)).isEqualTo(JobStatus.FINISHED);
+    assertThat(Path.of(java.net.URI.create(savepoint)))
+        .startsWith(cluster.checkpointDirectory().resolve("savepoints"))
+        .isDirectory();
+  }
+
+  @Test
   void aClassesDirectoryIsPackedIntoAJar() throws Exception {
     List<Path> jars = JobJars.containing(getClass(), SlowIdentity.class);
 
