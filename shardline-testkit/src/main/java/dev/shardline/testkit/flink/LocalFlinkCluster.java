@@ -107,7 +107,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
   private final String classpath;
   private final List<TaskManager> taskManagers = new ArrayList<>();
   private ChildProcess jobManager;
-  private RestClusterClient<String> client;
+  private volatile RestClusterClient<String> client;
   private Duration startTime;
   private volatile boolean failed;
   private boolean closed;
@@ -148,16 +148,22 @@ public final class LocalFlinkCluster implements AutoCloseable {
       while (restPort == rpcPort) {
         restPort = FreePorts.pick();
       }
-      ClusterConfig config =
-          ClusterConfig.create(
-              root,
-              checkpoints,
-              rpcPort,
-              restPort,
-              options.slotsPerTaskManager,
-              options.heartbeatTimeout,
-              options.flinkConfig);
-      config.write();
+      ClusterConfig config;
+      try {
+        config =
+            ClusterConfig.create(
+                root,
+                checkpoints,
+                rpcPort,
+                restPort,
+                options.slotsPerTaskManager,
+                options.heartbeatTimeout,
+                options.flinkConfig);
+        config.write();
+      } catch (RuntimeException e) { // a bad flinkConfig entry (a memory size, say)
+        Directories.deleteRecursively(root);
+        throw e;
+      }
       LocalFlinkCluster cluster =
           new LocalFlinkCluster(options, root, checkpoints, config, classpath);
       try {
@@ -365,10 +371,11 @@ public final class LocalFlinkCluster implements AutoCloseable {
   public Set<String> registeredTaskManagers() {
     try {
       return await(
-              client.sendRequest(
-                  TaskManagersHeaders.getInstance(),
-                  EmptyMessageParameters.getInstance(),
-                  EmptyRequestBody.getInstance()),
+              client()
+                  .sendRequest(
+                      TaskManagersHeaders.getInstance(),
+                      EmptyMessageParameters.getInstance(),
+                      EmptyRequestBody.getInstance()),
               "GET /taskmanagers")
           .getTaskManagerInfos()
           .stream()
@@ -436,7 +443,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
       job.addJar(new org.apache.flink.core.fs.Path(jar.toUri()));
     }
     try {
-      JobID id = await(client.submitJob(job), "submit job " + graph.getJobName());
+      JobID id = await(client().submitJob(job), "submit job " + graph.getJobName());
       LOG.info("Submitted job {} ({}) with jars {}", graph.getJobName(), id, jobJars);
       return id;
     } catch (Exception e) {
@@ -455,7 +462,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
   /** The job's status now. */
   public JobStatus jobStatus(JobID job) {
     try {
-      return await(client.getJobStatus(job), "status of job " + job);
+      return await(client().getJobStatus(job), "status of job " + job);
     } catch (Exception e) {
       throw rethrow(e);
     }
@@ -515,7 +522,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
     while (true) {
       JobDetailsInfo details;
       try {
-        details = await(client.getJobDetails(job), "details of job " + job);
+        details = await(client().getJobDetails(job), "details of job " + job);
       } catch (Exception e) {
         throw rethrow(e);
       }
@@ -556,7 +563,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
   /** Cancels the job; returns once the JobManager has accepted the request (not yet CANCELED). */
   public void cancel(JobID job) {
     try {
-      await(client.cancel(job), "cancel job " + job);
+      await(client().cancel(job), "cancel job " + job);
     } catch (Exception e) {
       throw rethrow(e);
     }
@@ -569,7 +576,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
   public String stopWithSavepoint(JobID job) {
     try {
       return await(
-          client.stopWithSavepoint(job, false, null, SavepointFormatType.CANONICAL),
+          client().stopWithSavepoint(job, false, null, SavepointFormatType.CANONICAL),
           "stop job " + job + " with a savepoint");
     } catch (Exception e) {
       throw rethrow(e);
@@ -647,7 +654,7 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
   private String failureCause(JobID job) {
     try {
-      JobResult result = await(client.requestJobResult(job), "result of job " + job);
+      JobResult result = await(client().requestJobResult(job), "result of job " + job);
       return result
           .getSerializedThrowable()
           .map(t -> "; cause: " + t.getFullStringifiedStackTrace())
@@ -659,6 +666,14 @@ public final class LocalFlinkCluster implements AutoCloseable {
 
   private String jobManagerTail() {
     return "; JobManager log " + jobManager.logFile() + ", last lines:\n" + jobManager.logTail();
+  }
+
+  private RestClusterClient<String> client() {
+    RestClusterClient<String> client = this.client;
+    if (client == null) {
+      throw new IllegalStateException(this + " is closed (or not started)");
+    }
+    return client;
   }
 
   private TaskManager taskManager(int index) {
