@@ -150,8 +150,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
 
   @Override
   public CommittingSinkWriter<T, KafkaCommittable> createWriter(SinkContext context) {
-    RecordSerializer<T> serializer =
-        new RecordSerializer<>(valueSchema, topicSelector, keySelector, formatName);
+    RecordSerializer<T> serializer = recordSerializer();
     String bootstrap = config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS);
     Counter written =
         Counter.builder(MetricNames.SINK_RECORDS)
@@ -182,6 +181,11 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
         bootstrap,
         watch,
         written);
+  }
+
+  /** How a writer makes Kafka records: the topic and key functions and the value format. */
+  RecordSerializer<T> recordSerializer() {
+    return new RecordSerializer<>(valueSchema, topicSelector, keySelector, formatName);
   }
 
   /**
