@@ -172,6 +172,12 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
     return FilePartSerializer.INSTANCE;
   }
 
+  /** The directory, suffix and buffer size. */
+  @Override
+  public String toString() {
+    return "FileSink{" + directory + ", suffix=" + suffix + ", bufferBytes=" + bufferBytes + "}";
+  }
+
   SerializableFunction<? super T, String> encoder() {
     return encoder;
   }

@@ -208,6 +208,22 @@ public final class GeneratorSource<T>
     return GeneratorEnumeratorStateSerializer.INSTANCE;
   }
 
+  /** The kind and option values, e.g. {@code GeneratorSource{sequence, count=10, ...}}. */
+  @Override
+  public String toString() {
+    return "GeneratorSource{"
+        + kind
+        + ", count="
+        + (count >= 0 ? count : "unbounded")
+        + ", ratePerSecond="
+        + (ratePerSecond > 0 ? ratePerSecond : "unlimited")
+        + ", splits="
+        + (splits > 0 ? splits : "parallelism")
+        + ", batchSize="
+        + batchSize
+        + "}";
+  }
+
   /**
    * Options of a {@link GeneratorSource}: each method sets the value of one {@link
    * GeneratorSourceOptions} option, checked at once; defaults there. Not thread-safe.

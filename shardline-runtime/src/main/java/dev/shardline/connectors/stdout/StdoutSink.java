@@ -131,4 +131,12 @@ public final class StdoutSink<T> implements Sink<T> {
       }
     };
   }
+
+  /** Where it prints: {@code StdoutSink{stdout}}, {@code {stderr}} or {@code {a PrintStream}}. */
+  @Override
+  public String toString() {
+    return "StdoutSink{"
+        + (stream != null ? "a PrintStream" : standardError ? "stderr" : "stdout")
+        + "}";
+  }
 }
