@@ -1,17 +1,28 @@
 package dev.shardline.api;
 
 import dev.shardline.state.VersionedSerializer;
+import java.io.Serializable;
 
 /**
  * A source of records: a factory for its one {@link SplitEnumerator} and its readers (one per
  * worker), plus the serializers of their state. Shaped like Flink's FLIP-27 {@code Source}, so the
  * Flink adapter stays thin. Implementations are immutable configuration and thread-safe.
  *
+ * <p><b>A definition, not a running thing.</b> A source is {@link Serializable}: the Flink adapter
+ * Java-serializes it to the cluster, where each task deserializes its own copy. So its fields hold
+ * only configuration ({@code dev.shardline.config.Configuration}, strings, enums, durations), its
+ * formats ({@code DeserializationSchema}) and serializable functions ({@code
+ * dev.shardline.api.function}); every SDK client, Kafka client, thread, executor, meter registry or
+ * open file is made in {@link #createEnumerator}, {@link #restoreEnumerator} or {@link
+ * #createReader} and closed by what it was made for. {@link Serializability#requireSerializable}
+ * checks a source before it is shipped and names the field that cannot be serialized. Splits need
+ * not be {@code Serializable}: they travel as the bytes of {@link #splitSerializer()}.
+ *
  * @param <T> the records it emits
  * @param <S> its split type
  * @param <E> its enumerator's checkpoint state
  */
-public interface Source<T, S extends SourceSplit, E> {
+public interface Source<T, S extends SourceSplit, E> extends Serializable {
 
   /**
    * What state this source can restore from, e.g. {@code "kinesis:orders"}. Stored in every

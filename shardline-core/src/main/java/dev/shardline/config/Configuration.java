@@ -4,6 +4,10 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.config.internal.OptionTypes;
 import dev.shardline.config.internal.Values;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -38,8 +42,13 @@ import java.util.TreeMap;
  * (set through {@link Builder#set}, or read through {@link OptionSet#read}) and of every key whose
  * name suggests a secret ({@code password}, {@code secret}, {@code token}, {@code credential},
  * {@code jaas}, {@code apiKey}, {@code privateKey}).
+ *
+ * <p>Serializable (sources and sinks hold one and are shipped to Flink): every value must be, which
+ * the built-in option types' values are; a {@link Path} value travels as its text and is read back
+ * as a path of the default file system. Secrets travel too, unmasked, as they must to be used.
  */
-public final class Configuration {
+public final class Configuration implements Serializable {
+  private static final long serialVersionUID = 1L;
   private static final List<String> SECRET_WORDS =
       List.of(
           "secret", "password", "passwd", "token", "credential", "jaas", "apikey", "privatekey");
@@ -228,6 +237,47 @@ public final class Configuration {
     }
     return out.append('}').toString();
   }
+
+  /** Writes a {@link SerializedForm} instead, which turns {@link Path} values into text. */
+  private Object writeReplace() {
+    TreeMap<String, Object> serializable = new TreeMap<>();
+    for (Map.Entry<String, Object> e : values.entrySet()) {
+      serializable.put(
+          e.getKey(),
+          e.getValue() instanceof Path path ? new PathText(path.toString()) : e.getValue());
+    }
+    return new SerializedForm(serializable, new HashSet<>(secretKeys));
+  }
+
+  private void readObject(ObjectInputStream in) throws InvalidObjectException {
+    throw new InvalidObjectException("a Configuration is read through its SerializedForm");
+  }
+
+  /** What a {@link Configuration} is serialized as. */
+  private static final class SerializedForm implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final TreeMap<String, Object> values;
+    private final HashSet<String> secretKeys;
+
+    SerializedForm(TreeMap<String, Object> values, HashSet<String> secretKeys) {
+      this.values = values;
+      this.secretKeys = secretKeys;
+    }
+
+    private Object readResolve() {
+      TreeMap<String, Object> restored = new TreeMap<>();
+      for (Map.Entry<String, Object> e : values.entrySet()) {
+        restored.put(
+            e.getKey(),
+            e.getValue() instanceof PathText text ? Path.of(text.path()) : e.getValue());
+      }
+      return new Configuration(restored, secretKeys);
+    }
+  }
+
+  /** A {@link Path} value in a {@link SerializedForm}: {@code Path} is not serializable. */
+  private record PathText(String path) implements Serializable {}
 
   /**
    * Builds a {@link Configuration}. What the connector builders use under the hood, so that a value

@@ -3,6 +3,7 @@ package dev.shardline.config;
 import static dev.shardline.util.Preconditions.checkNotNegative;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,8 @@ import java.util.regex.Pattern;
  * DataSize.ofBytes(4_000_000);     // prints as "4MB"
  * }</pre>
  */
-public final class DataSize implements Comparable<DataSize> {
+public final class DataSize implements Comparable<DataSize>, Serializable {
+  private static final long serialVersionUID = 1L;
 
   private static final Pattern TEXT =
       Pattern.compile("([0-9]+(?:\\.[0-9]+)?)\\s*([a-zA-Z]*)", Pattern.CASE_INSENSITIVE);

@@ -3,6 +3,11 @@ package dev.shardline.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,5 +196,43 @@ class ConfigurationTest {
             "Invalid value \"****\" for option \"pin\": not a whole number; use digits only, such"
                 + " as 10");
     assertThat(pin.toString()).isEqualTo("pin (int)");
+  }
+
+  @Test
+  void aConfigurationTravelsThroughJavaSerializationWithItsPathsSizesAndSecrets() throws Exception {
+    // Given every kind of value a connector's configuration holds, a Path among them
+    ConfigOption<Path> directory =
+        ConfigOptions.key("path").pathType(PathType.Use.WRITES_DIRECTORY).noDefaultValue();
+    Configuration config =
+        Configuration.builder()
+            .set(SampleOptions.STREAM, "orders")
+            .set(SampleOptions.MAX_AGE, Duration.ofMillis(500))
+            .set(SampleOptions.MAX_BYTES, DataSize.ofMebibytes(4))
+            .set(SampleOptions.POSITION, SampleOptions.Position.LATEST)
+            .set(SampleOptions.STREAMS, List.of("a", "b"))
+            .set(SampleOptions.CLIENT_PROPERTIES, Map.of("maxConcurrency", "10"))
+            .set(SampleOptions.SECRET_KEY, "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+            .set(directory, Path.of("out", "orders"))
+            .setRaw("flush.maxRecords", 100)
+            .build();
+
+    // When it is written and read back, as Flink ships a source or sink
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+      out.writeObject(config);
+    }
+    Configuration copy;
+    try (ObjectInputStream in =
+        new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+      copy = (Configuration) in.readObject();
+    }
+
+    // Then it is equal, reads the same values, and still masks the secret
+    assertThat(copy).isEqualTo(config).hasToString(config.toString());
+    assertThat(copy.get(directory)).isEqualTo(Path.of("out", "orders"));
+    assertThat(copy.get(SampleOptions.MAX_BYTES)).isEqualTo(DataSize.ofMebibytes(4));
+    assertThat(copy.get(SampleOptions.SECRET_KEY))
+        .isEqualTo("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+    assertThat(copy.toString()).doesNotContain("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
   }
 }

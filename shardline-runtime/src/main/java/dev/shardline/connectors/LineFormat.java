@@ -2,15 +2,15 @@ package dev.shardline.connectors;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shardline.api.function.SerializableFunction;
 import java.io.UncheckedIOException;
-import java.util.function.Function;
 
 /**
  * How the built-in text sinks ({@code FileSink}, {@code StdoutSink}) turn a record into one line;
  * the value of their {@code format} option. Thread-safe.
  *
  * <pre>{@code
- * Function<Object, String> encoder = LineFormat.JSON_LINES.encoder();
+ * SerializableFunction<Object, String> encoder = LineFormat.JSON_LINES.encoder();
  * encoder.apply(Map.of("n", 1)); // {"n":1}
  * }</pre>
  */
@@ -25,8 +25,8 @@ public enum LineFormat {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** The function from a record to its line (without the line break). */
-  public Function<Object, String> encoder() {
+  /** The function from a record to its line (without the line break); serializable. */
+  public SerializableFunction<Object, String> encoder() {
     return this == LINES ? String::valueOf : LineFormat::toJson;
   }
 

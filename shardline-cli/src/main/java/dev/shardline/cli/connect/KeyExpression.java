@@ -5,14 +5,18 @@ import static dev.shardline.util.Preconditions.checkArgument;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shardline.config.Validator;
+import java.io.Serializable;
 import java.util.Optional;
 
 /**
  * Where a sink takes a record's key from: a JSON pointer into the value ({@code /customerId}) or a
  * metadata field of the source ({@code metadata.partitionKey}). A missing field gives no key (the
- * sink's default applies). Immutable, thread-safe.
+ * sink's default applies). Immutable, thread-safe, serializable (the key functions of sinks built
+ * from a pipeline file hold one).
  */
-public final class KeyExpression {
+public final class KeyExpression implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   static final String METADATA = "metadata.";
 
   /** The rule for key options. */

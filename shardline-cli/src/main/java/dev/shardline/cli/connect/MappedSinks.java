@@ -10,6 +10,7 @@ import dev.shardline.api.SinkWriter;
 import dev.shardline.api.StatefulSink;
 import dev.shardline.api.StatefulSinkWriter;
 import dev.shardline.api.TransactionalSink;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.state.VersionedSerializer;
 import java.util.Collection;
 import java.util.List;
@@ -19,14 +20,16 @@ import java.util.function.Function;
  * Puts a conversion in front of a sink: the pipeline hands a {@link PipelineRecord} and the
  * connector gets what it writes (a value, a dead letter's JSON). The wrapper keeps the sink's kind
  * (plain, {@link StatefulSink}, {@link TransactionalSink}, or both), so the runner checkpoints and
- * commits it exactly as it would the sink itself. Stateless, thread-safe.
+ * commits it exactly as it would the sink itself. Stateless, thread-safe; serializable, as the sink
+ * and the conversion (a {@link SerializableFunction}) are.
  */
 public final class MappedSinks {
   private MappedSinks() {}
 
   /** {@code sink}, fed with {@code conversion} of each record. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  public static <R, T> Sink<R> map(Sink<T> sink, Function<? super R, ? extends T> conversion) {
+  public static <R, T> Sink<R> map(
+      Sink<T> sink, SerializableFunction<? super R, ? extends T> conversion) {
     checkNotNull(sink, "sink");
     checkNotNull(conversion, "conversion");
     boolean stateful = sink instanceof StatefulSink;
@@ -45,9 +48,9 @@ public final class MappedSinks {
 
   private static class Plain<R, T> implements Sink<R> {
     final Sink<T> sink;
-    final Function<? super R, ? extends T> conversion;
+    final SerializableFunction<? super R, ? extends T> conversion;
 
-    Plain(Sink<T> sink, Function<? super R, ? extends T> conversion) {
+    Plain(Sink<T> sink, SerializableFunction<? super R, ? extends T> conversion) {
       this.sink = sink;
       this.conversion = conversion;
     }
@@ -66,7 +69,7 @@ public final class MappedSinks {
   private static final class Stateful<R, T, W> extends Plain<R, T> implements StatefulSink<R, W> {
     private final StatefulSink<T, W> stateful;
 
-    Stateful(StatefulSink<T, W> sink, Function<? super R, ? extends T> conversion) {
+    Stateful(StatefulSink<T, W> sink, SerializableFunction<? super R, ? extends T> conversion) {
       super(sink, conversion);
       this.stateful = sink;
     }
@@ -92,7 +95,8 @@ public final class MappedSinks {
       implements TransactionalSink<R, C> {
     private final TransactionalSink<T, C> transactional;
 
-    Transactional(TransactionalSink<T, C> sink, Function<? super R, ? extends T> conversion) {
+    Transactional(
+        TransactionalSink<T, C> sink, SerializableFunction<? super R, ? extends T> conversion) {
       super(sink, conversion);
       this.transactional = sink;
     }
@@ -117,7 +121,7 @@ public final class MappedSinks {
   @SuppressWarnings({"unchecked", "rawtypes"})
   private static final class StatefulTransactional extends Plain
       implements StatefulSink, TransactionalSink {
-    StatefulTransactional(Sink sink, Function conversion) {
+    StatefulTransactional(Sink sink, SerializableFunction conversion) {
       super(sink, conversion);
     }
 

@@ -1,12 +1,12 @@
 package dev.shardline.cli.connect;
 
 import dev.shardline.api.Source;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
 import dev.shardline.runtime.checkpoint.StateBlob;
 import java.io.IOException;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * One {@code source.type} of a pipeline file: its options (the connector's own {@code *Options}
@@ -47,8 +47,10 @@ public interface SourceType {
    * A source and how its records become {@link PipelineRecord}s.
    *
    * @param source the connector's source
-   * @param toRecord the conversion, run on the worker threads (must be thread-safe)
+   * @param toRecord the conversion, run on the worker threads (must be thread-safe); serializable,
+   *     so that a pipeline can be shipped to Flink
    * @param <T> what the source emits
    */
-  record ConfiguredSource<T>(Source<T, ?, ?> source, Function<T, PipelineRecord> toRecord) {}
+  record ConfiguredSource<T>(
+      Source<T, ?, ?> source, SerializableFunction<T, PipelineRecord> toRecord) {}
 }

@@ -6,6 +6,7 @@ import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.TransactionalSink;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.Format;
@@ -24,7 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
@@ -57,20 +57,27 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * <p>Defaults are those of {@link KafkaSinkOptions}; producers default to {@code acks=all}.
  * Immutable and thread-safe; its writers are used by one worker thread each.
  *
+ * <p>Serializable, so that it can be shipped to Flink: it holds its {@link Configuration}, its
+ * value format and its topic and key functions ({@link SerializableFunction}s: a lambda passed to
+ * the builder is serializable as long as what it captures is) only; producers, admin clients and
+ * their threads are made by {@link #createWriter} and {@link #createCommitter}.
+ *
  * @param <T> the records it accepts
  */
 public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable> {
+  private static final long serialVersionUID = 1L;
+
   private final Configuration config;
   private final SerializationSchema<? super T> valueSchema;
-  private final Function<? super T, String> topicSelector;
-  private final Function<? super T, byte[]> keySelector;
+  private final SerializableFunction<? super T, String> topicSelector;
+  private final SerializableFunction<? super T, byte[]> keySelector;
   private final String formatName;
 
   private KafkaSink(
       Configuration config,
       SerializationSchema<? super T> valueSchema,
-      Function<? super T, String> topicSelector,
-      Function<? super T, byte[]> keySelector) {
+      SerializableFunction<? super T, String> topicSelector,
+      SerializableFunction<? super T, byte[]> keySelector) {
     this.config = config;
     this.valueSchema = valueSchema;
     this.topicSelector = topicSelector;
@@ -143,8 +150,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
 
   @Override
   public CommittingSinkWriter<T, KafkaCommittable> createWriter(SinkContext context) {
-    RecordSerializer<T> serializer =
-        new RecordSerializer<>(valueSchema, topicSelector, keySelector, formatName);
+    RecordSerializer<T> serializer = recordSerializer();
     String bootstrap = config.get(KafkaSinkOptions.BOOTSTRAP_SERVERS);
     Counter written =
         Counter.builder(MetricNames.SINK_RECORDS)
@@ -175,6 +181,11 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
         bootstrap,
         watch,
         written);
+  }
+
+  /** How a writer makes Kafka records: the topic and key functions and the value format. */
+  RecordSerializer<T> recordSerializer() {
+    return new RecordSerializer<>(valueSchema, topicSelector, keySelector, formatName);
   }
 
   /**
@@ -231,6 +242,22 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
     return "KafkaSink{" + config + "}";
   }
 
+  /** A text key function's result as UTF-8 bytes. */
+  private static final class Utf8Key<T> implements SerializableFunction<T, byte[]> {
+    private static final long serialVersionUID = 1L;
+    private final SerializableFunction<? super T, String> selector;
+
+    Utf8Key(SerializableFunction<? super T, String> selector) {
+      this.selector = selector;
+    }
+
+    @Override
+    public byte[] apply(T record) {
+      String key = selector.apply(record);
+      return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
+    }
+  }
+
   /**
    * Builds a {@link KafkaSink}: every option method sets the value of one of the {@link
    * KafkaSinkOptions} (the same rules and defaults as in YAML); the functions are Java-only. Not
@@ -240,8 +267,8 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
    */
   public static final class Builder<T> extends KafkaConnectorBuilder<Builder<T>> {
     private final SerializationSchema<T> schema;
-    private Function<? super T, String> topicSelector;
-    private Function<? super T, byte[]> keySelector;
+    private SerializableFunction<? super T, String> topicSelector;
+    private SerializableFunction<? super T, byte[]> keySelector;
 
     private Builder(SerializationSchema<T> schema, Configuration initial) {
       super(initial, KafkaSinkOptions.PROPERTIES, "KafkaSink");
@@ -259,24 +286,19 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
     }
 
     /** The topic of each record, chosen by {@code selector}. Give this or {@link #topic}. */
-    public Builder<T> topicSelector(Function<? super T, String> selector) {
+    public Builder<T> topicSelector(SerializableFunction<? super T, String> selector) {
       this.topicSelector = checkNotNull(selector, "selector");
       return this;
     }
 
     /** The key of each record as UTF-8 text (null for none); default: no key. */
-    public Builder<T> key(Function<? super T, String> selector) {
-      checkNotNull(selector, "selector");
-      this.keySelector =
-          record -> {
-            String key = selector.apply(record);
-            return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-          };
+    public Builder<T> key(SerializableFunction<? super T, String> selector) {
+      this.keySelector = new Utf8Key<T>(checkNotNull(selector, "selector"));
       return this;
     }
 
     /** The key of each record as bytes (null for none); default: no key. */
-    public Builder<T> keyBytes(Function<? super T, byte[]> selector) {
+    public Builder<T> keyBytes(SerializableFunction<? super T, byte[]> selector) {
       this.keySelector = checkNotNull(selector, "selector");
       return this;
     }
@@ -323,7 +345,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
                 : "A Kafka sink needs a topic: set topic, or a topic function with"
                     + " topicSelector(...)");
       }
-      Function<? super T, String> topics;
+      SerializableFunction<? super T, String> topics;
       if (topic) {
         String fixed = valid.get(KafkaSinkOptions.TOPIC);
         topics = record -> fixed;

@@ -94,15 +94,21 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * stored, is {@code kafka:<topics joined by ','>} or {@code kafka:pattern:<regex>}: a checkpoint of
  * other topics is refused. Immutable and thread-safe.
  *
+ * <p>Serializable, so that it can be shipped to Flink: it holds its {@link Configuration}, its
+ * value format and its record emitter only; the consumers (one per reader, with its fetch thread)
+ * and the enumerator's admin client are made by {@link #createReader} and {@link
+ * #createEnumerator}.
+ *
  * @param <T> the records it emits
  */
 public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, KafkaEnumeratorState> {
+  private static final long serialVersionUID = 1L;
+
   private final Configuration config;
   private final DeserializationSchema<?> schema;
   private final RecordEmitter<Object, T> emitter;
   private final TopicSelection topics;
   private final String identity;
-  private final Supplier<KafkaMetadataClient> metadataClientFactory;
 
   @SuppressWarnings("unchecked")
   private KafkaSource(
@@ -119,12 +125,6 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
             + (topics.isPattern()
                 ? "pattern:" + config.get(KafkaSourceOptions.TOPIC_PATTERN)
                 : String.join(",", new java.util.TreeSet<>(topics.topics())));
-    this.metadataClientFactory =
-        () ->
-            new AdminMetadataClient(
-                config.get(KafkaSourceOptions.PROPERTIES),
-                config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
-                kafkaIsolationLevel(config));
   }
 
   /** A builder for a source decoding values with {@code schema} (a format, or your own). */
@@ -201,9 +201,15 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
             stopType == StoppingOffsetsType.TIMESTAMP
                 ? KafkaSourceOptions.stoppingTimestamp(config)
                 : null);
+    Supplier<KafkaMetadataClient> metadataClients =
+        () ->
+            new AdminMetadataClient(
+                config.get(KafkaSourceOptions.PROPERTIES),
+                config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
+                kafkaIsolationLevel(config));
     return new KafkaSourceEnumerator(
         context,
-        metadataClientFactory,
+        metadataClients,
         topics,
         starting,
         stopping,

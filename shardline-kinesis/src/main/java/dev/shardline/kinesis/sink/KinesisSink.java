@@ -5,6 +5,7 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 import dev.shardline.api.Sink;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
@@ -56,14 +57,21 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * {@link ClientProvider} given to the builder. Immutable and thread-safe; its writers are not (one
  * per worker).
  *
+ * <p>Serializable, so that it can be shipped to Flink: it holds its {@link Configuration}, its
+ * format and its functions only. The functions are {@link SerializableFunction}s (a lambda passed
+ * to the builder is serializable as long as what it captures is), and {@code
+ * dev.shardline.api.function.Serializability.requireSerializable} names one that is not.
+ *
  * @param <T> the records it writes
  */
 public final class KinesisSink<T> implements Sink<T> {
+  private static final long serialVersionUID = 1L;
+
   private final Configuration config;
   private final SerializationSchema<? super T> format;
-  private final RecordFunction<? super T, String> streamFunction;
-  private final RecordFunction<? super T, String> partitionKey;
-  private final RecordFunction<? super T, String> explicitHashKey;
+  private final SerializableFunction<? super T, String> streamFunction;
+  private final SerializableFunction<? super T, String> partitionKey;
+  private final SerializableFunction<? super T, String> explicitHashKey;
   private final ClientProvider clientProvider;
 
   private KinesisSink(Builder<T> builder, Configuration config) {
@@ -106,8 +114,8 @@ public final class KinesisSink<T> implements Sink<T> {
    */
   public static <T> KinesisSink<T> of(
       String stream,
-      RecordFunction<? super T, String> key,
-      RecordFunction<? super T, byte[]> value) {
+      SerializableFunction<? super T, String> key,
+      SerializableFunction<? super T, byte[]> value) {
     checkNotNull(value, "value");
     return KinesisSink.<T>builder().stream(stream).partitionKey(key).format(value::apply).build();
   }
@@ -177,9 +185,9 @@ public final class KinesisSink<T> implements Sink<T> {
   public static final class Builder<T> {
     private final Configuration.Builder config;
     private SerializationSchema<? super T> format;
-    private RecordFunction<? super T, String> streamFunction;
-    private RecordFunction<? super T, String> partitionKey;
-    private RecordFunction<? super T, String> explicitHashKey;
+    private SerializableFunction<? super T, String> streamFunction;
+    private SerializableFunction<? super T, String> partitionKey;
+    private SerializableFunction<? super T, String> explicitHashKey;
     private ClientProvider clientProvider;
 
     private Builder(Configuration initial) {
@@ -228,13 +236,13 @@ public final class KinesisSink<T> implements Sink<T> {
     }
 
     /** A stream per record, instead of one {@code stream}. */
-    public Builder<T> stream(RecordFunction<? super T, String> streamFunction) {
+    public Builder<T> stream(SerializableFunction<? super T, String> streamFunction) {
       this.streamFunction = checkNotNull(streamFunction, "streamFunction");
       return this;
     }
 
     /** The partition key of each record (default: a random one per record, so no order). */
-    public Builder<T> partitionKey(RecordFunction<? super T, String> partitionKey) {
+    public Builder<T> partitionKey(SerializableFunction<? super T, String> partitionKey) {
       this.partitionKey = checkNotNull(partitionKey, "partitionKey");
       return this;
     }
@@ -243,7 +251,7 @@ public final class KinesisSink<T> implements Sink<T> {
      * An explicit hash key per record (a decimal from 0 to 2^128 - 1), which picks the shard
      * instead of the partition key's MD5; null for a record means none.
      */
-    public Builder<T> explicitHashKey(RecordFunction<? super T, String> explicitHashKey) {
+    public Builder<T> explicitHashKey(SerializableFunction<? super T, String> explicitHashKey) {
       this.explicitHashKey = checkNotNull(explicitHashKey, "explicitHashKey");
       return this;
     }

@@ -63,10 +63,17 @@ import java.util.Map;
  * there (start at latest, the default AWS region and credentials chains, bytes format, bad-data
  * policy fail, discovery every 10 s). Immutable and thread-safe.
  *
+ * <p>Serializable, so that it can be shipped to Flink: it holds its {@link Configuration}, its
+ * format, its {@link ShardAssigner} and its {@link KinesisProxyFactory} only; the Kinesis clients
+ * are made by the enumerator and each reader ({@link KinesisProxyFactory#create}) and closed by
+ * them.
+ *
  * @param <T> the value type
  */
 public final class KinesisSource<T>
     implements Source<KinesisRecord<T>, KinesisShardSplit, KinesisEnumeratorState> {
+  private static final long serialVersionUID = 1L;
+
   private final Configuration config;
   private final DeserializationSchema<T> format;
   private final ShardAssigner assigner;

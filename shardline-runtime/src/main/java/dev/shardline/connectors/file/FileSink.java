@@ -6,6 +6,7 @@ import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.TransactionalSink;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.DataSize;
@@ -14,7 +15,6 @@ import dev.shardline.connectors.file.internal.DirectorySync;
 import dev.shardline.state.VersionedSerializer;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -67,7 +67,11 @@ import java.util.regex.Pattern;
  * FileSink<Object> fromYaml = FileSink.fromConfiguration(Configuration.fromMap(yaml));
  * }</pre>
  *
- * <p>Immutable and thread-safe; its writers are used by one worker thread each.
+ * <p>Immutable and thread-safe; its writers are used by one worker thread each. Serializable, so
+ * that it can be shipped to Flink: it holds the directory (as text), its option values and its
+ * encoder, a {@link SerializableFunction} (a lambda passed to {@link #builder} is serializable as
+ * long as what it captures is); files are opened by its writers and committer. The directory is a
+ * path on the machine that runs each writer and the committer.
  *
  * @param <T> the records it accepts
  */
@@ -75,13 +79,16 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
   /** The write buffer unless told otherwise: 64 KiB. */
   public static final int DEFAULT_BUFFER_BYTES = 64 * 1024;
 
-  private final Path directory;
-  private final Function<? super T, String> encoder;
+  private static final long serialVersionUID = 1L;
+
+  // Path is not Serializable: the absolute, normalized path as text
+  private final String directory;
+  private final SerializableFunction<? super T, String> encoder;
   private final String suffix;
   private final int bufferBytes;
   private final DirectorySync directorySync;
 
-  private FileSink(Function<? super T, String> encoder, Configuration config) {
+  private FileSink(SerializableFunction<? super T, String> encoder, Configuration config) {
     this(
         config.get(FileSinkOptions.PATH).toAbsolutePath().normalize(),
         encoder,
@@ -92,11 +99,11 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   private FileSink(
       Path directory,
-      Function<? super T, String> encoder,
+      SerializableFunction<? super T, String> encoder,
       String suffix,
       int bufferBytes,
       DirectorySync directorySync) {
-    this.directory = directory;
+    this.directory = directory.toString();
     this.encoder = encoder;
     this.suffix = suffix;
     this.bufferBytes = bufferBytes;
@@ -105,7 +112,7 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   /** The same sink, syncing its directory through {@code directorySync}; for tests. */
   FileSink<T> withDirectorySync(DirectorySync directorySync) {
-    return new FileSink<>(directory, encoder, suffix, bufferBytes, directorySync);
+    return new FileSink<>(directory(), encoder, suffix, bufferBytes, directorySync);
   }
 
   /**
@@ -128,7 +135,8 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
    * Lines made by {@code encoder} (which must not return line breaks); suffix {@code .txt}. Java
    * only: the {@code format} option names the built-in encoders.
    */
-  public static <T> Builder<T> builder(Path directory, Function<? super T, String> encoder) {
+  public static <T> Builder<T> builder(
+      Path directory, SerializableFunction<? super T, String> encoder) {
     return new Builder<>(directory, checkNotNull(encoder, "encoder"), Configuration.builder());
   }
 
@@ -144,9 +152,9 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
     return new FileSink<>(valid.get(FileSinkOptions.FORMAT).encoder(), valid);
   }
 
-  /** The directory it writes to. */
+  /** The directory it writes to, absolute. */
   public Path directory() {
-    return directory;
+    return Path.of(directory);
   }
 
   @Override
@@ -156,7 +164,7 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
 
   @Override
   public Committer<FilePart> createCommitter(SinkContext context) {
-    return new FileCommitter(directory, directorySync);
+    return new FileCommitter(directory(), directorySync);
   }
 
   @Override
@@ -164,7 +172,13 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
     return FilePartSerializer.INSTANCE;
   }
 
-  Function<? super T, String> encoder() {
+  /** The directory, suffix and buffer size. */
+  @Override
+  public String toString() {
+    return "FileSink{" + directory + ", suffix=" + suffix + ", bufferBytes=" + bufferBytes + "}";
+  }
+
+  SerializableFunction<? super T, String> encoder() {
     return encoder;
   }
 
@@ -245,7 +259,7 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
    * @param <T> the records it accepts
    */
   public static final class Builder<T> {
-    private final Function<? super T, String> encoder;
+    private final SerializableFunction<? super T, String> encoder;
     private final Configuration.Builder options;
 
     private Builder(Path directory, LineFormat format) {
@@ -254,7 +268,9 @@ public final class FileSink<T> implements TransactionalSink<T, FilePart> {
     }
 
     private Builder(
-        Path directory, Function<? super T, String> encoder, Configuration.Builder options) {
+        Path directory,
+        SerializableFunction<? super T, String> encoder,
+        Configuration.Builder options) {
       this.encoder = encoder;
       this.options = options.set(FileSinkOptions.PATH, checkNotNull(directory, "directory"));
     }

@@ -9,12 +9,12 @@ import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
+import dev.shardline.api.function.SerializableLongFunction;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.state.VersionedSerializer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongFunction;
 
 /**
  * A source of deterministic records, for demos, load tests and the runner's own tests: record
@@ -25,7 +25,7 @@ import java.util.function.LongFunction;
  *   <li>{@link #sequence()}: the numbers {@code 0, 1, 2, ...} as {@code Long}s.
  *   <li>{@link #jsonEvents(int, int)}: JSON text {@code {"seq":n,"key":"key-<n % keys>",
  *       "payload":"..."}} with a payload of the given length.
- *   <li>{@link #builder(String, LongFunction)}: any record built from {@code n}.
+ *   <li>{@link #builder(String, SerializableLongFunction)}: any record built from {@code n}.
  * </ul>
  *
  * <p>The sequence space is cut into {@code splits} splits (default: the pipeline's parallelism at
@@ -51,6 +51,10 @@ import java.util.function.LongFunction;
  * <p>The rate is a total over all readers, paced with the reader context's {@link
  * dev.shardline.time.Time}. The identity is {@code generator:<kind>}. Immutable and thread-safe.
  *
+ * <p>Serializable, so that it can be shipped to Flink: it holds its kind, its option values and its
+ * record function, a {@link SerializableLongFunction} (a lambda passed to {@link #builder} is
+ * serializable as long as what it captures is).
+ *
  * @param <T> the records it emits
  */
 public final class GeneratorSource<T>
@@ -58,14 +62,16 @@ public final class GeneratorSource<T>
   /** Records per {@code pollNext} unless told otherwise. */
   public static final int DEFAULT_BATCH_SIZE = 256;
 
+  private static final long serialVersionUID = 1L;
+
   private final String kind;
-  private final LongFunction<T> records;
+  private final SerializableLongFunction<T> records;
   private final long count;
   private final double ratePerSecond;
   private final int splits;
   private final int batchSize;
 
-  private GeneratorSource(String kind, LongFunction<T> records, Configuration config) {
+  private GeneratorSource(String kind, SerializableLongFunction<T> records, Configuration config) {
     this.kind = kind;
     this.records = records;
     this.count = config.getOptional(GeneratorSourceOptions.COUNT).orElse(-1L);
@@ -109,7 +115,7 @@ public final class GeneratorSource<T>
    *
    * @param kind names the generator in the source identity ({@code generator:<kind>})
    */
-  public static <T> Builder<T> builder(String kind, LongFunction<T> records) {
+  public static <T> Builder<T> builder(String kind, SerializableLongFunction<T> records) {
     checkNotNull(kind, "kind");
     checkArgument(!kind.isBlank(), "kind cannot be blank");
     return new Builder<>(kind, records, Configuration.builder());
@@ -142,7 +148,7 @@ public final class GeneratorSource<T>
     }
   }
 
-  private static LongFunction<String> jsonEventRecords(int keys, int payloadChars) {
+  private static SerializableLongFunction<String> jsonEventRecords(int keys, int payloadChars) {
     StringBuilder letters = new StringBuilder(payloadChars + 26);
     for (int i = 0; i < payloadChars + 26; i++) {
       letters.append((char) ('a' + i % 26));
@@ -202,6 +208,22 @@ public final class GeneratorSource<T>
     return GeneratorEnumeratorStateSerializer.INSTANCE;
   }
 
+  /** The kind and option values, e.g. {@code GeneratorSource{sequence, count=10, ...}}. */
+  @Override
+  public String toString() {
+    return "GeneratorSource{"
+        + kind
+        + ", count="
+        + (count >= 0 ? count : "unbounded")
+        + ", ratePerSecond="
+        + (ratePerSecond > 0 ? ratePerSecond : "unlimited")
+        + ", splits="
+        + (splits > 0 ? splits : "parallelism")
+        + ", batchSize="
+        + batchSize
+        + "}";
+  }
+
   /**
    * Options of a {@link GeneratorSource}: each method sets the value of one {@link
    * GeneratorSourceOptions} option, checked at once; defaults there. Not thread-safe.
@@ -210,10 +232,11 @@ public final class GeneratorSource<T>
    */
   public static final class Builder<T> {
     private final String kind;
-    private final LongFunction<T> records;
+    private final SerializableLongFunction<T> records;
     private final Configuration.Builder options;
 
-    private Builder(String kind, LongFunction<T> records, Configuration.Builder options) {
+    private Builder(
+        String kind, SerializableLongFunction<T> records, Configuration.Builder options) {
       this.kind = kind;
       this.records = checkNotNull(records, "records");
       this.options = options;

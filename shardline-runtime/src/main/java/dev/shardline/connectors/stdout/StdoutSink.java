@@ -5,15 +5,15 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 import dev.shardline.api.Sink;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
 import dev.shardline.connectors.LineFormat;
 import java.io.PrintStream;
-import java.util.function.Function;
 
 /**
- * Prints a line per record to standard output (or another {@link PrintStream}): {@code
- * String.valueOf(record)} unless given a formatter. Each writer buffers up to {@value
+ * Prints a line per record to standard output (or standard error, or another {@link PrintStream}):
+ * {@code String.valueOf(record)} unless given a formatter. Each writer buffers up to {@value
  * #BUFFER_CHARS} characters and prints whole lines under the stream's lock, so lines of different
  * workers never interleave. At least once: flushed at every checkpoint.
  *
@@ -25,7 +25,13 @@ import java.util.function.Function;
  * default) or {@code json-lines} ({@link #jsonLines()}); {@link #fromConfiguration} builds the sink
  * from a parsed YAML section such as {@code {format: json-lines}}.
  *
- * <p>Immutable and thread-safe; its writers are used by one worker thread each.
+ * <p>Immutable and thread-safe; its writers are used by one worker thread each. Serializable, so
+ * that it can be shipped to Flink: it holds its formatter (a {@link SerializableFunction}) and
+ * which standard stream it prints to, and each writer takes {@code System.out} or {@code
+ * System.err} of the JVM it runs in. A sink given its own stream with {@link #to(PrintStream)} is
+ * for tests that run the embedded runner in their JVM: a {@code PrintStream} cannot be serialized,
+ * so such a sink cannot be shipped (the Flink adapter refuses it, naming {@code
+ * StdoutSink.stream}); capture {@code System.out} with {@code System.setOut} there instead.
  *
  * @param <T> the records it accepts
  */
@@ -33,17 +39,25 @@ public final class StdoutSink<T> implements Sink<T> {
   /** How much a writer buffers before printing. */
   public static final int BUFFER_CHARS = 8192;
 
-  private final Function<? super T, String> formatter;
+  private static final long serialVersionUID = 1L;
+
+  private final SerializableFunction<? super T, String> formatter;
+  private final boolean standardError;
+  // null for the standard stream; not Serializable, so set only by tests in one JVM
   private final PrintStream stream;
 
-  private StdoutSink(Function<? super T, String> formatter, PrintStream stream) {
+  private StdoutSink(
+      SerializableFunction<? super T, String> formatter,
+      boolean standardError,
+      PrintStream stream) {
     this.formatter = checkNotNull(formatter, "formatter");
+    this.standardError = standardError;
     this.stream = stream;
   }
 
   /** Prints {@code String.valueOf(record)} to {@code System.out} (option {@code format: lines}). */
   public static StdoutSink<Object> create() {
-    return new StdoutSink<>(LineFormat.LINES.encoder(), null);
+    return new StdoutSink<>(LineFormat.LINES.encoder(), false, null);
   }
 
   /**
@@ -51,7 +65,7 @@ public final class StdoutSink<T> implements Sink<T> {
    * {@code format: json-lines}); a {@code String} record becomes a JSON string.
    */
   public static StdoutSink<Object> jsonLines() {
-    return new StdoutSink<>(LineFormat.JSON_LINES.encoder(), null);
+    return new StdoutSink<>(LineFormat.JSON_LINES.encoder(), false, null);
   }
 
   /**
@@ -64,23 +78,31 @@ public final class StdoutSink<T> implements Sink<T> {
    */
   public static StdoutSink<Object> fromConfiguration(Configuration config) {
     Configuration valid = StdoutSinkOptions.OPTIONS.validate(checkNotNull(config, "config"));
-    return new StdoutSink<>(valid.get(StdoutSinkOptions.FORMAT).encoder(), null);
+    return new StdoutSink<>(valid.get(StdoutSinkOptions.FORMAT).encoder(), false, null);
   }
 
   /** Prints {@code formatter.apply(record)} to {@code System.out}. Java only. */
-  public static <T> StdoutSink<T> create(Function<? super T, String> formatter) {
-    return new StdoutSink<>(formatter, null);
+  public static <T> StdoutSink<T> create(SerializableFunction<? super T, String> formatter) {
+    return new StdoutSink<>(formatter, false, null);
   }
 
-  /** The same sink printing to {@code stream} instead. */
+  /** The same sink printing to {@code System.err} instead. Serializable as ever. */
+  public StdoutSink<T> toStandardError() {
+    return new StdoutSink<>(formatter, true, null);
+  }
+
+  /**
+   * The same sink printing to {@code stream} instead; for tests in one JVM. The result cannot be
+   * serialized (so not shipped to Flink), as a {@code PrintStream} cannot.
+   */
   public StdoutSink<T> to(PrintStream stream) {
-    return new StdoutSink<>(formatter, checkNotNull(stream, "stream"));
+    return new StdoutSink<>(formatter, false, checkNotNull(stream, "stream"));
   }
 
   @Override
   public SinkWriter<T> createWriter(SinkContext context) {
-    // System.out is read when the writer starts, so System.setOut before that is honoured
-    PrintStream target = stream != null ? stream : System.out;
+    // System.out/err is read when the writer starts, so System.setOut before that is honoured
+    PrintStream target = stream != null ? stream : standardError ? System.err : System.out;
     return new SinkWriter<>() {
       private final StringBuilder buffer = new StringBuilder(BUFFER_CHARS + 256);
 
@@ -108,5 +130,13 @@ public final class StdoutSink<T> implements Sink<T> {
         // not flushed: what was not checkpointed is written again after a restore
       }
     };
+  }
+
+  /** Where it prints: {@code StdoutSink{stdout}}, {@code {stderr}} or {@code {a PrintStream}}. */
+  @Override
+  public String toString() {
+    return "StdoutSink{"
+        + (stream != null ? "a PrintStream" : standardError ? "stderr" : "stdout")
+        + "}";
   }
 }

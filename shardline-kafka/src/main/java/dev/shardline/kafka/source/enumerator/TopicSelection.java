@@ -3,14 +3,17 @@ package dev.shardline.kafka.source.enumerator;
 import static dev.shardline.util.Preconditions.checkArgument;
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import java.io.Serializable;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
  * Which topics a source reads: a fixed list of names, or every topic whose whole name matches a
- * pattern. Immutable.
+ * pattern. Immutable and serializable.
  */
-public final class TopicSelection {
+public final class TopicSelection implements Serializable {
+  private static final long serialVersionUID = 1L;
+
   private final List<String> topics;
   private final Pattern pattern;
 

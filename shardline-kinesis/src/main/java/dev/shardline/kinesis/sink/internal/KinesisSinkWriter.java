@@ -6,12 +6,12 @@ import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.format.SerializationSchema;
 import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.sink.InvalidRecordException;
 import dev.shardline.kinesis.sink.InvalidRecordPolicy;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;
-import dev.shardline.kinesis.sink.RecordFunction;
 import dev.shardline.retry.InterruptException;
 import dev.shardline.time.Time;
 import java.security.MessageDigest;
@@ -60,9 +60,9 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   private final Time time;
   private final SerializationSchema<? super T> format;
   private final String fixedStream;
-  private final RecordFunction<? super T, String> streamFunction;
-  private final RecordFunction<? super T, String> partitionKeyFunction;
-  private final RecordFunction<? super T, String> explicitHashKeyFunction;
+  private final SerializableFunction<? super T, String> streamFunction;
+  private final SerializableFunction<? super T, String> partitionKeyFunction;
+  private final SerializableFunction<? super T, String> explicitHashKeyFunction;
   private final InvalidRecordPolicy invalidRecordPolicy;
   private final DeadLetterOutput deadLetters;
   private final ProcessingTimeService timers;
@@ -86,9 +86,9 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       SinkMetrics metrics,
       SerializationSchema<? super T> format,
       String stream,
-      RecordFunction<? super T, String> streamFunction,
-      RecordFunction<? super T, String> partitionKeyFunction,
-      RecordFunction<? super T, String> explicitHashKeyFunction,
+      SerializableFunction<? super T, String> streamFunction,
+      SerializableFunction<? super T, String> partitionKeyFunction,
+      SerializableFunction<? super T, String> explicitHashKeyFunction,
       InvalidRecordPolicy invalidRecordPolicy,
       DeadLetterOutput deadLetters,
       Duration listTimeout,

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.SerializationSchema;
 import dev.shardline.format.StringFormat;
@@ -14,7 +15,6 @@ import dev.shardline.kinesis.sink.InvalidRecordException;
 import dev.shardline.kinesis.sink.InvalidRecordPolicy;
 import dev.shardline.kinesis.sink.KinesisSinkException;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;
-import dev.shardline.kinesis.sink.RecordFunction;
 import dev.shardline.testsupport.ManualProcessingTimeService;
 import dev.shardline.testsupport.StandaloneSinkContext;
 import dev.shardline.time.ManualTime;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 class KinesisSinkWriterTest {
   /** The partition key of "key:value". */
-  private static final RecordFunction<String, String> KEY = value -> value.split(":")[0];
+  private static final SerializableFunction<String, String> KEY = value -> value.split(":")[0];
 
   private final ManualTime time = new ManualTime();
   // the test's thread is the writer's: timers fire when a test calls fireDueTimers()
@@ -65,9 +65,9 @@ class KinesisSinkWriterTest {
   private KinesisSinkWriter<String> writer(
       Configuration.Builder config,
       SerializationSchema<String> format,
-      RecordFunction<String, String> streamFunction,
-      RecordFunction<String, String> partitionKey,
-      RecordFunction<String, String> explicitHashKey,
+      SerializableFunction<String, String> streamFunction,
+      SerializableFunction<String, String> partitionKey,
+      SerializableFunction<String, String> explicitHashKey,
       InvalidRecordPolicy policy,
       DeadLetterOutput letters) {
     Configuration validated = KinesisSinkOptions.OPTIONS.validate(config.build());
