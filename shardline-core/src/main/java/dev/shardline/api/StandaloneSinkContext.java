@@ -301,7 +301,7 @@ public record StandaloneSinkContext(
       if (mail == null) {
         return false;
       }
-      run(mail);
+      mail.runInYield();
       return true;
     }
 
@@ -342,16 +342,6 @@ public record StandaloneSinkContext(
         throw e;
       } catch (Exception e) {
         throw new ShardlineException("A timer callback of the writer failed: " + e, e);
-      }
-    }
-
-    private static void run(Mail mail) {
-      try {
-        mail.run();
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new ShardlineException("A mail of the writer failed: " + e, e);
       }
     }
   }

@@ -78,5 +78,19 @@ public interface WriterMailbox {
   @FunctionalInterface
   interface Mail {
     void run() throws Exception;
+
+    /**
+     * Runs it the way a {@link #yield()} does: an unchecked exception passes through as it is, a
+     * checked one wrapped in a {@link ShardlineException} naming it.
+     */
+    default void runInYield() {
+      try {
+        run();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new ShardlineException("A mail of the writer failed: " + e, e);
+      }
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.shardline.runtime.internal;
 
-import dev.shardline.api.ShardlineException;
 import dev.shardline.api.WriterMailbox;
 import java.util.ArrayDeque;
 import java.util.function.Consumer;
@@ -67,7 +66,7 @@ final class RuntimeWriterMailbox implements WriterMailbox {
       }
       mail = next();
     }
-    runInYield(mail);
+    mail.runInYield();
   }
 
   @Override
@@ -81,7 +80,7 @@ final class RuntimeWriterMailbox implements WriterMailbox {
       }
       mail = next();
     }
-    runInYield(mail);
+    mail.runInYield();
     return true;
   }
 
@@ -129,16 +128,6 @@ final class RuntimeWriterMailbox implements WriterMailbox {
               + workerThread.getName()
               + "), not on "
               + Thread.currentThread().getName());
-    }
-  }
-
-  private static void runInYield(Mail mail) {
-    try {
-      mail.run();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new ShardlineException("A mail of the writer failed: " + e, e);
     }
   }
 }
