@@ -20,7 +20,6 @@ import dev.shardline.testkit.kinesis.KinesisEndpoint;
 import dev.shardline.testkit.kinesis.LocalKinesalite;
 import dev.shardline.testkit.proxy.KinesisQuotaProxy;
 import dev.shardline.testkit.proxy.ShardQuotas;
-import dev.shardline.testsupport.ManualProcessingTimeService;
 import dev.shardline.testsupport.StandaloneSinkContext;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -304,6 +303,7 @@ public final class KinesisSinkBench {
                 .set(KinesisSinkOptions.SHARD_RATE_ENABLED, false)
                 .build());
     SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    StandaloneSinkContext context = StandaloneSinkContext.of("bench");
     try (KinesisSinkWriter<byte[]> writer =
         new KinesisSinkWriter<>(
             new KinesisSinkWriter.Parts<>(
@@ -319,7 +319,8 @@ public final class KinesisSinkBench {
                 InvalidRecordPolicy.FAIL,
                 null,
                 Duration.ofSeconds(5),
-                new ManualProcessingTimeService(Time.SYSTEM)))) { // the loop writes and flushes
+                context.processingTimeService(),
+                context.mailbox()))) { // the loop writes and flushes
       byte[][] values = values(100);
       for (int i = 0; i < 2_000_000; i++) { // warm-up
         writer.write(values[i & 1023]);

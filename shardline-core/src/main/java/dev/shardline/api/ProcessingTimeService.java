@@ -9,10 +9,11 @@ package dev.shardline.api;
  * <p><b>Where callbacks run.</b> On the writer's own thread, between two calls of the runtime into
  * the writer: never concurrently with {@link SinkWriter#write}, {@link SinkWriter#flush}, {@link
  * StatefulSinkWriter#snapshotState}, {@link CommittingSinkWriter#prepareCommit} or another
- * callback, so the writer's state needs no lock. On the embedded runner a due timer is a message in
- * the worker's mailbox: it wakes a worker whose source is idle, and waits for the next record
- * boundary when the worker is busy. So a callback also never runs inside a checkpoint: a checkpoint
- * flushes, prepares and snapshots in one step.
+ * callback, so the writer's state needs no lock. On the embedded runner a due timer is a mail in
+ * the writer's {@link WriterMailbox}: it wakes a worker whose source is idle, and waits for the
+ * next record boundary when the worker is busy. So a callback also never runs inside a checkpoint
+ * (a checkpoint flushes, prepares and snapshots in one step), except where the writer itself yields
+ * ({@link WriterMailbox#yield()} in its {@code write} or {@code flush} runs its due timers).
  *
  * <p><b>What a callback may do.</b> Work on what was written before it: send, retry, roll a file.
  * It must not make up records of its own (no source position covers them), and what it leaves
@@ -27,8 +28,8 @@ package dev.shardline.api;
  * past a timestamp makes it due).
  *
  * <p><b>Threads.</b> {@link #registerTimer} and {@link Timer#cancel()} may be called from any
- * thread (an I/O callback may register a timer for "now" to have the writer's thread pick up its
- * result); the callback still runs on the writer's thread.
+ * thread; the callback still runs on the writer's thread. (An I/O callback hands its result to the
+ * writer's thread with {@link WriterMailbox#execute}, not with a timer.)
  *
  * <p><b>Lifetime.</b> Timers belong to the writer that registered them: when the writer is closed
  * (the pipeline stops, fails or restarts) its pending timers are dropped and later registrations

@@ -49,6 +49,14 @@ public interface SinkContext {
   ProcessingTimeService processingTimeService();
 
   /**
+   * The writer's mailbox (see {@link WriterMailbox}): where its I/O callbacks hand results back to
+   * its thread, and how it waits for them ({@code while (full) mailbox.yield();}) without blocking
+   * that thread. Its timers' callbacks arrive there too. For a writer only: a {@link Committer}'s
+   * context throws {@link UnsupportedOperationException}.
+   */
+  WriterMailbox mailbox();
+
+  /**
    * The checkpoint this writer (or committer) was restored from, empty on a fresh start. Output
    * committed under an id after it and below {@link #firstCheckpointId()} belongs to a checkpoint
    * that was lost (a corrupt newest checkpoint file, say): its records are read again, so a sink

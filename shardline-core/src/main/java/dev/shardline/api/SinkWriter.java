@@ -15,13 +15,18 @@ package dev.shardline.api;
 public interface SinkWriter<T> extends AutoCloseable {
 
   /**
-   * Accepts one record. May buffer; may block when the writer's buffer is full (backpressure).
+   * Accepts one record. May buffer. When the writer's buffer is full (backpressure) it does not
+   * block or sleep: it yields through {@link SinkContext#mailbox()} until there is room, which runs
+   * its own mails and timers (responses arriving, a backoff ending) on this thread.
    *
    * @throws ShardlineException when the record cannot be written (e.g. over the size limit)
    */
   void write(T record) throws Exception;
 
-  /** Returns once everything written before this call is durable (see the class comment). */
+  /**
+   * Returns once everything written before this call is durable (see the class comment). Waits for
+   * what is in flight by yielding through {@link SinkContext#mailbox()}, not by blocking.
+   */
   void flush() throws Exception;
 
   /** Releases resources. Does not flush: what was not flushed is replayed from the checkpoint. */

@@ -9,6 +9,7 @@ import dev.shardline.api.SinkWriter;
 import dev.shardline.api.StatefulSink;
 import dev.shardline.api.TransactionalSink;
 import dev.shardline.flink.internal.DeadLetterWriter;
+import dev.shardline.flink.internal.FlinkMailbox;
 import dev.shardline.flink.internal.FlinkMetrics;
 import dev.shardline.flink.internal.FlinkTimers;
 import dev.shardline.flink.internal.SinkContextAdapter;
@@ -156,6 +157,7 @@ public abstract class FlinkSink<T> implements Sink<T> {
     DeadLetterWriter deadLetters =
         DeadLetterWriter.create(deadLetterSink, index, parallelism, pipeline, metrics);
     FlinkTimers timers = new FlinkTimers(context.getProcessingTimeService());
+    FlinkMailbox mailbox = new FlinkMailbox(context.getMailboxExecutor());
     SinkContext sinkContext =
         new SinkContextAdapter(
             index,
@@ -165,11 +167,12 @@ public abstract class FlinkSink<T> implements Sink<T> {
             deadLetters.output(),
             metrics,
             timers,
+            mailbox,
             context.getRestoredCheckpointId());
     try {
       SinkWriter<T> writer =
           states == null ? sink.createWriter(sinkContext) : restore(sinkContext, states);
-      return new WriterAdapter<>(writer, timers, deadLetters);
+      return new WriterAdapter<>(writer, timers, mailbox, deadLetters);
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
@@ -192,6 +195,7 @@ public abstract class FlinkSink<T> implements Sink<T> {
             sinkId,
             DeadLetterWriter.create(null, 0, 1, pipelineName(context), null).output(),
             FlinkMetrics.registry(context.metricGroup()),
+            null,
             null,
             context.getRestoredCheckpointId());
     try {

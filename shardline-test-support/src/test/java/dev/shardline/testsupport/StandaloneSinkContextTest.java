@@ -70,4 +70,35 @@ class StandaloneSinkContextTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("writerIndex must be in [0, 3), was 3");
   }
+
+  @Test
+  void theMailboxRunsMailsThenDueTimersOnTheCallingThreadAndMovesAManualClockToTheNextTimer()
+      throws Exception {
+    ManualTime time = new ManualTime();
+    StandaloneSinkContext context = StandaloneSinkContext.of("p").withTime(time);
+    StandaloneSinkContext.Mailbox mailbox = (StandaloneSinkContext.Mailbox) context.mailbox();
+    List<String> ran = new ArrayList<>();
+    long start = time.milliseconds();
+    context.processingTimeService().registerTimer(start + 500, t -> ran.add("timer"));
+    mailbox.execute(() -> ran.add("mail"), "mail");
+
+    // a queued mail first, without moving the clock
+    mailbox.yield();
+    assertThat(ran).containsExactly("mail");
+    assertThat(time.milliseconds()).isEqualTo(start);
+
+    // then, nothing else being there, the clock moves to the timer, which fires
+    mailbox.yield();
+    assertThat(ran).containsExactly("mail", "timer");
+    assertThat(time.milliseconds()).isEqualTo(start + 500);
+
+    // runPendingMails runs what is queued; after close, mails are dropped and a yield throws
+    mailbox.execute(() -> ran.add("later"), "later");
+    assertThat(mailbox.runPendingMails()).isEqualTo(1);
+    mailbox.close();
+    mailbox.execute(() -> ran.add("after close"), "after close");
+    assertThat(mailbox.pendingMails()).isZero();
+    assertThatThrownBy(mailbox::yield).isInstanceOf(IllegalStateException.class);
+    assertThat(ran).containsExactly("mail", "timer", "later");
+  }
 }

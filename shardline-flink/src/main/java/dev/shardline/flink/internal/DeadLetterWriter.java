@@ -27,6 +27,7 @@ public final class DeadLetterWriter implements AutoCloseable {
   private final String pipelineName;
   private final MeterRegistry metrics;
   private final PolledTimers timers = new PolledTimers();
+  private final ReaderThreadMailbox mailbox = new ReaderThreadMailbox(timers);
   private SinkWriter<DeadLetter> writer;
 
   private DeadLetterWriter(
@@ -106,22 +107,23 @@ public final class DeadLetterWriter implements AutoCloseable {
                   DeadLetterWriter.create(null, index, parallelism, pipelineName, metrics).output(),
                   metrics,
                   timers,
+                  mailbox,
                   OptionalLong.empty()));
     }
     return writer;
   }
 
-  /** Runs the writer's due timers (the owner calls this as it works). */
+  /** Runs the writer's pending mails and due timers (the owner calls this as it works). */
   public void runDueTimers() throws Exception {
     if (writer != null) {
-      timers.runDue();
+      mailbox.runPending();
     }
   }
 
   /** Makes every dead letter sent so far durable. */
   public void flush() throws Exception {
     if (writer != null) {
-      timers.runDue();
+      mailbox.runPending();
       writer.flush();
     }
   }
@@ -129,6 +131,7 @@ public final class DeadLetterWriter implements AutoCloseable {
   @Override
   public void close() throws Exception {
     timers.close();
+    mailbox.close();
     if (writer != null) {
       writer.close();
     }

@@ -31,20 +31,26 @@ public final class PolledTimers implements ProcessingTimeService {
     return () -> entry.cancelled = true;
   }
 
-  /** Runs every timer due by now, in timestamp and registration order. */
-  public void runDue() throws Exception {
+  /**
+   * Runs every timer due by now, in timestamp and registration order.
+   *
+   * @return how many callbacks ran
+   */
+  public int runDue() throws Exception {
     long now = getCurrentProcessingTime();
+    int ran = 0;
     while (true) {
       Entry next;
       synchronized (this) {
         next = due.peek();
         if (closed || next == null || next.timestamp > now) {
-          return;
+          return ran;
         }
         due.poll();
       }
       if (!next.cancelled) {
         next.callback.onProcessingTime(next.timestamp);
+        ran++;
       }
     }
   }

@@ -3,6 +3,7 @@ package dev.shardline.flink.internal;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.WriterMailbox;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
@@ -18,6 +19,7 @@ import java.util.OptionalLong;
  * @param deadLetters the dead-letter output
  * @param metrics metrics that show in Flink's metric group
  * @param timers the writer's timers; null for a committer
+ * @param writerMailbox the writer's mailbox; null for a committer
  * @param restoredCheckpointId Flink's restored checkpoint id
  */
 public record SinkContextAdapter(
@@ -28,6 +30,7 @@ public record SinkContextAdapter(
     DeadLetterOutput deadLetters,
     MeterRegistry metrics,
     ProcessingTimeService timers,
+    WriterMailbox writerMailbox,
     OptionalLong restoredCheckpointId)
     implements SinkContext {
 
@@ -47,5 +50,13 @@ public record SinkContextAdapter(
       throw new UnsupportedOperationException("A committer has no processing-time service");
     }
     return timers;
+  }
+
+  @Override
+  public WriterMailbox mailbox() {
+    if (writerMailbox == null) {
+      throw new UnsupportedOperationException("A committer has no mailbox");
+    }
+    return writerMailbox;
   }
 }

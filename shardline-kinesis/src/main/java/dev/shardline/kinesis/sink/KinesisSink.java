@@ -163,7 +163,8 @@ public final class KinesisSink<T> implements Sink<T> {
               policy,
               context.deadLetters(),
               requestTimeout.multipliedBy(3),
-              context.processingTimeService()));
+              context.processingTimeService(),
+              context.mailbox()));
     } catch (RuntimeException e) {
       client.close();
       throw e;

@@ -90,9 +90,9 @@ public final class KinesisSinkOptions {
           .defaultValue(10_000)
           .withValidator(Validators.atLeast(1))
           .withDescription(
-              "Backpressure: write blocks while this many records are written but not yet"
-                  + " acknowledged by Kinesis (buffered, in flight or waiting for a retry). At"
-                  + " least flush.maxRecords.");
+              "Backpressure: write waits (yielding its thread to the runtime's mailbox) while"
+                  + " this many records are written but not yet acknowledged by Kinesis (buffered,"
+                  + " in flight or waiting for a retry). At least flush.maxRecords.");
 
   public static final ConfigOption<DataSize> MAX_OUTSTANDING_BYTES =
       ConfigOptions.key("maxOutstandingBytes")
@@ -100,8 +100,9 @@ public final class KinesisSinkOptions {
           .defaultValue(DataSize.ofMebibytes(32))
           .withValidator(Validators.atLeast(DataSize.ofBytes(1)))
           .withDescription(
-              "Backpressure: write blocks while the records written but not yet acknowledged hold"
-                  + " this many bytes (data plus partition keys). At least flush.maxBytes.");
+              "Backpressure: write waits (yielding its thread to the runtime's mailbox) while the"
+                  + " records written but not yet acknowledged hold this many bytes (data plus"
+                  + " partition keys). At least flush.maxBytes.");
 
   public static final ConfigOption<Integer> MAX_IN_FLIGHT_REQUESTS =
       ConfigOptions.key("maxInFlightRequests")

@@ -3,6 +3,7 @@ package dev.shardline.runtime.internal;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkContext;
+import dev.shardline.api.WriterMailbox;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
@@ -15,8 +16,8 @@ import java.util.OptionalLong;
  *     PipelineSpec#DEAD_LETTER_SINK_ID}), handed out as {@link #sinkId()}
  * @param firstCheckpointId the id of the writer's first checkpoint ({@link
  *     SinkContext#firstCheckpointId()}); for a committer, the one after the restored checkpoint
- * @param timers the writer's timers; null for a committer, whose {@link #processingTimeService()}
- *     throws
+ * @param writer the writer's timers and mailbox; null for a committer, whose {@link
+ *     #processingTimeService()} and {@link #mailbox()} throw
  */
 record RuntimeSinkContext(
     String sink,
@@ -28,21 +29,32 @@ record RuntimeSinkContext(
     Time time,
     OptionalLong restoredCheckpointId,
     long firstCheckpointId,
-    ProcessingTimeService timers)
+    WriterThread writer)
     implements SinkContext {
+
+  /** What only a writer has: the tools of its worker's thread. */
+  record WriterThread(ProcessingTimeService timers, WriterMailbox mailbox) {}
 
   @Override
   public ProcessingTimeService processingTimeService() {
-    if (timers == null) {
-      throw new UnsupportedOperationException(
-          "A committer has no processing-time timers on the embedded runner; only sink writers"
-              + " do");
-    }
-    return timers;
+    return writer("processing-time timers").timers();
+  }
+
+  @Override
+  public WriterMailbox mailbox() {
+    return writer("mailbox").mailbox();
   }
 
   @Override
   public Optional<String> sinkId() {
     return Optional.of(sink);
+  }
+
+  private WriterThread writer(String what) {
+    if (writer == null) {
+      throw new UnsupportedOperationException(
+          "A committer has no " + what + " on the embedded runner; only sink writers do");
+    }
+    return writer;
   }
 }

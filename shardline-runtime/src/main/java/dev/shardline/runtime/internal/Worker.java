@@ -33,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * One worker thread: a {@link SourceReader}, the compiled function chain, and one {@link
  * SinkWriter} per sink. Everything it owns is touched only by its own thread; others talk to it
  * through its FIFO mailbox, which it drains between two {@code pollNext} calls (the record boundary
- * where checkpoints are taken). Its writers' timers ({@link MailboxTimerService}) arrive there too,
- * so their callbacks run on this thread, between records.
+ * where checkpoints are taken). Its writers' mails ({@link RuntimeWriterMailbox}) and timers
+ * ({@link MailboxTimerService}, through the writer's mailbox) arrive there too, so they run on this
+ * thread, between records, or earlier where a writer yields.
  */
 final class Worker implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
@@ -47,11 +48,12 @@ final class Worker implements Runnable {
       OptionalLong restoredCheckpointId,
       long firstCheckpointId) {}
 
-  /** A sink and this worker's writer for it, with the writer's timers. */
+  /** A sink and this worker's writer for it, with the writer's timers and mailbox. */
   private record Slot(
       String sinkId,
       SinkWriter<Object> writer,
       MailboxTimerService timers,
+      RuntimeWriterMailbox mailbox,
       VersionedSerializer<Object> stateSerializer,
       VersionedSerializer<Object> committableSerializer) {}
 
@@ -182,8 +184,9 @@ final class Worker implements Runnable {
   @SuppressWarnings("unchecked")
   private Slot createSlot(String sinkId, Sink<?> sink, DeadLetterOutput deadLetters)
       throws Exception {
+    RuntimeWriterMailbox mailbox = new RuntimeWriterMailbox(this::post, thread);
     MailboxTimerService timers =
-        new MailboxTimerService(spec.time(), this::post, execution.timerScheduler());
+        new MailboxTimerService(spec.time(), mailbox::post, execution.timerScheduler());
     RuntimeSinkContext context =
         new RuntimeSinkContext(
             sinkId,
@@ -195,7 +198,7 @@ final class Worker implements Runnable {
             spec.time(),
             setup.restoredCheckpointId(),
             setup.firstCheckpointId(),
-            timers);
+            new RuntimeSinkContext.WriterThread(timers, mailbox));
     List<Object> states = setup.restoredWriterStates().get(sinkId);
     SinkWriter<Object> writer;
     VersionedSerializer<Object> stateSerializer = null;
@@ -210,7 +213,7 @@ final class Worker implements Runnable {
         sink instanceof dev.shardline.api.TransactionalSink<?, ?> transactional
             ? (VersionedSerializer<Object>) transactional.committableSerializer()
             : null;
-    return new Slot(sinkId, writer, timers, stateSerializer, committableSerializer);
+    return new Slot(sinkId, writer, timers, mailbox, stateSerializer, committableSerializer);
   }
 
   private RecordChain.Downstream terminal() {
@@ -289,8 +292,9 @@ final class Worker implements Runnable {
    * writer last, since flushing the others may dead-letter records), take committables and writer
    * states, then the reader's splits, and report them. All of it is one mailbox message, so no
    * writer's timer fires in between: a timer callback is like a write, before or after the
-   * checkpoint. After a final checkpoint the worker reads nothing more and its writers' timers are
-   * dropped, so nothing reaches a sink after the last checkpoint of a graceful stop.
+   * checkpoint (unless the writer yields in its flush, which runs its own mails and timers). After
+   * a final checkpoint the worker reads nothing more and its writers' timers and mails are dropped,
+   * so nothing reaches a sink after the last checkpoint of a graceful stop.
    */
   void checkpoint(long checkpointId, boolean isFinal) throws Exception {
     List<Slot> all = new ArrayList<>(slots);
@@ -328,8 +332,13 @@ final class Worker implements Runnable {
     execution.post(() -> execution.onSnapshot(snapshot));
     if (isFinal) {
       halted = true;
-      all.forEach(slot -> slot.timers().close());
+      all.forEach(Worker::closeTimersAndMails);
     }
+  }
+
+  private static void closeTimersAndMails(Slot slot) {
+    slot.timers().close();
+    slot.mailbox().close();
   }
 
   @SuppressWarnings("unchecked")
@@ -343,10 +352,10 @@ final class Worker implements Runnable {
   }
 
   private void closeAll() {
-    // first, so no timer of these writers fires again (a restart makes new workers and services)
-    slots.forEach(s -> s.timers().close());
+    // first, so no timer or mail of these writers runs again (a restart makes new workers)
+    slots.forEach(Worker::closeTimersAndMails);
     if (deadLetterSlot != null) {
-      deadLetterSlot.timers().close();
+      closeTimersAndMails(deadLetterSlot);
     }
     List<AutoCloseable> closeables = new ArrayList<>();
     closeables.add(reader);

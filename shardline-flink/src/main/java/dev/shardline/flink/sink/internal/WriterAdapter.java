@@ -4,6 +4,7 @@ import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.api.StatefulSinkWriter;
 import dev.shardline.flink.internal.DeadLetterWriter;
+import dev.shardline.flink.internal.FlinkMailbox;
 import dev.shardline.flink.internal.FlinkTimers;
 import java.io.IOException;
 import java.util.Collection;
@@ -25,11 +26,17 @@ public final class WriterAdapter<T, W, C>
         org.apache.flink.api.connector.sink2.CommittingSinkWriter<T, C> {
   private final SinkWriter<T> writer;
   private final FlinkTimers timers;
+  private final FlinkMailbox mailbox;
   private final DeadLetterWriter deadLetters;
 
-  public WriterAdapter(SinkWriter<T> writer, FlinkTimers timers, DeadLetterWriter deadLetters) {
+  public WriterAdapter(
+      SinkWriter<T> writer,
+      FlinkTimers timers,
+      FlinkMailbox mailbox,
+      DeadLetterWriter deadLetters) {
     this.writer = writer;
     this.timers = timers;
+    this.mailbox = mailbox;
     this.deadLetters = deadLetters;
   }
 
@@ -83,6 +90,7 @@ public final class WriterAdapter<T, W, C>
   @Override
   public void close() throws Exception {
     timers.close();
+    mailbox.close();
     try {
       writer.close();
     } finally {

@@ -6,6 +6,7 @@ import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.api.WriterMailbox;
 import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.format.SerializationSchema;
 import dev.shardline.kinesis.aggregation.HashKey;
@@ -19,10 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,25 +30,25 @@ import org.slf4j.LoggerFactory;
  * {@link ShardedSender}, which keeps every key's order.
  *
  * <p>Threads, as in Flink's {@code AsyncSinkWriter}: the state (the sender) is touched only by the
- * writer's thread: in {@link #write}, {@link #flush} and the callbacks of the context's {@link
- * ProcessingTimeService}, which the runtime runs on that thread between its calls. SDK futures
- * never touch it: they put their results in the writer's mailbox, which that thread drains. While
- * no record arrives (an idle source), timers keep records moving: one at the sender's next deadline
- * (flush.maxAge, a backoff's end, a refilled rate bucket, a shard map refresh), and one for "now"
- * registered by the first completion that arrives while none is pending, so a response is taken and
- * the next batch or retry sent promptly.
+ * writer's thread: in {@link #write}, {@link #flush}, and the mails and timer callbacks the runtime
+ * runs on that thread (see {@link WriterMailbox} and {@link ProcessingTimeService}). SDK futures
+ * never touch it: they hand their results to the context's {@link WriterMailbox}, and each such
+ * mail takes the result and sends what is then due, so a response arriving while no record comes
+ * (an idle source) sends the next batch or retry at once. A timer at the sender's next deadline
+ * (flush.maxAge, a backoff's end, a refilled rate bucket, a shard map refresh) sends what time
+ * makes due.
  *
- * <p>{@link #write} blocks while maxOutstandingRecords records (or maxOutstandingBytes bytes) are
- * not yet acknowledged; {@link #flush} returns once every record written before it is acknowledged,
- * or throws the failure that stopped the writer.
+ * <p>Nothing waits on the writer's thread: while maxOutstandingRecords records (or
+ * maxOutstandingBytes bytes) are not yet acknowledged, {@link #write} yields through the mailbox
+ * ({@code while (full) mailbox.yield();}), which runs responses and due timers until there is room;
+ * {@link #flush} yields the same way until every record written before it is acknowledged, or
+ * throws the failure that stopped the writer. The runtime's thread so stays free for what only it
+ * runs, and a Flink task for its checkpoint barriers.
  *
  * @param <T> the records it accepts
  */
 public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   private static final Logger LOG = LoggerFactory.getLogger(KinesisSinkWriter.class);
-
-  /** The most a waiting owner sleeps before it looks again (a safety net, not a poll). */
-  private static final long MAX_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private static final int MAX_PARTITION_KEY_CHARS = 256;
 
@@ -66,12 +64,8 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   private final InvalidRecordPolicy invalidRecordPolicy;
   private final DeadLetterOutput deadLetters;
   private final ProcessingTimeService timers;
+  private final WriterMailbox mailbox;
   private final MessageDigest md5 = HashKey.newMd5();
-
-  // completions from SDK threads, run by the writer's thread
-  private final LinkedBlockingQueue<Runnable> mailbox = new LinkedBlockingQueue<>();
-  // a "now" timer is registered to take the mailbox's completions and not run yet
-  private final AtomicBoolean wakeUpRegistered = new AtomicBoolean();
   private volatile boolean closed;
 
   // the writer's thread only
@@ -92,14 +86,15 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       InvalidRecordPolicy invalidRecordPolicy,
       DeadLetterOutput deadLetters,
       Duration listTimeout,
-      ProcessingTimeService timers) {}
+      ProcessingTimeService timers,
+      WriterMailbox mailbox) {}
 
   /**
    * Creates the writer and, for a fixed stream, lists its shards now, so a missing stream or
    * refused credentials fail here.
    *
-   * @param parts {@code timers}: the context's; their callbacks move records while no write or
-   *     flush comes
+   * @param parts {@code timers} and {@code mailbox}: the context's; responses and deadlines move
+   *     records through them while no write or flush comes, and write and flush yield to them
    */
   public KinesisSinkWriter(Parts<T> parts) {
     this.client = parts.client();
@@ -113,6 +108,7 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     this.invalidRecordPolicy = parts.invalidRecordPolicy();
     this.deadLetters = parts.deadLetters();
     this.timers = parts.timers();
+    this.mailbox = parts.mailbox();
     this.sender =
         new ShardedSender(
             client, parts.settings(), time, metrics, this::handBack, parts.listTimeout());
@@ -189,14 +185,16 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       hashKey = HashKey.ofPartitionKey(keyBytes, md5);
     }
     try {
-      drainMailbox();
+      // responses that arrived, now rather than at the record boundary: a shard's next batch goes
+      // out while the source is still emitting
+      while (mailbox.tryYield()) {}
       throwIfFailed();
       sender.ensureStream(stream);
       while (!sender.hasRoomFor((int) size)) {
         sender.pump();
         throwIfFailed();
         if (!sender.hasRoomFor((int) size)) {
-          awaitProgress();
+          yieldForProgress();
         }
       }
       sender.add(stream, partitionKey, explicitHashKey, hashKey, data, (int) size);
@@ -211,7 +209,6 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   public void flush() {
     throwIfClosed();
     try {
-      drainMailbox();
       sender.startFlush();
       try {
         while (true) {
@@ -220,7 +217,7 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
           if (sender.isDrained()) {
             return;
           }
-          awaitProgress();
+          yieldForProgress();
         }
       } finally {
         sender.endFlush();
@@ -253,7 +250,6 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       deadlineTimer = null;
     }
     sender.close();
-    mailbox.clear();
     client.close();
   }
 
@@ -307,64 +303,42 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
     }
   }
 
-  private void drainMailbox() {
-    Runnable completion;
-    while ((completion = mailbox.poll()) != null) {
-      completion.run();
-    }
-  }
-
   /**
-   * Waits (on the writer's thread) until a completion arrives or the sender's next deadline passes.
-   * When nothing is in flight, only time can help, so it sleeps on the {@link Time} (a manual clock
-   * moves at once).
+   * Lets the writer's thread run what brings progress (a response, a due timer) while write or
+   * flush must wait: arms the timer for the sender's next deadline and yields to the mailbox once.
+   * Never sleeps; with nothing in flight, only the timer can help.
    */
-  private void awaitProgress() {
-    long now = time.nanoseconds();
-    long wakeAt = sender.wakeAt();
-    long waitNanos = wakeAt == Long.MAX_VALUE ? Long.MAX_VALUE : wakeAt - now;
+  private void yieldForProgress() {
+    armTimer();
+    if (!sender.awaitingCompletion() && deadlineTimer == null) {
+      throw new IllegalStateException(
+          "The Kinesis sink writer waits for nothing with "
+              + sender.outstandingRecords()
+              + " records outstanding: a bug");
+    }
     try {
-      if (!sender.awaitingCompletion()) {
-        if (waitNanos == Long.MAX_VALUE) {
-          throw new IllegalStateException(
-              "The Kinesis sink writer waits for nothing with "
-                  + sender.outstandingRecords()
-                  + " records outstanding: a bug");
-        }
-        if (waitNanos > 0) {
-          time.sleep(Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos)));
-        }
-        return;
-      }
-      if (waitNanos <= 0) {
-        drainMailbox();
-        return;
-      }
-      Runnable completion = mailbox.poll(Math.min(waitNanos, MAX_WAIT_NANOS), TimeUnit.NANOSECONDS);
-      if (completion != null) {
-        completion.run();
-        drainMailbox();
-      }
+      mailbox.yield();
     } catch (InterruptedException e) {
       throw new InterruptException("Interrupted while waiting for Kinesis", e);
     }
   }
 
   /**
-   * Where SDK futures hand their results (any thread): the mailbox, and a timer for now, unless one
-   * is pending already, so the writer's thread takes them even when no write or flush comes.
+   * Where SDK futures hand their results (any thread): a mail, which takes the result on the
+   * writer's thread and sends what is then due.
    */
   private void handBack(Runnable completion) {
-    mailbox.add(completion);
-    if (!closed && wakeUpRegistered.compareAndSet(false, true)) {
-      timers.registerTimer(timers.getCurrentProcessingTime(), this::onWakeUp);
+    if (closed) {
+      return;
     }
-  }
-
-  /** A timer callback, on the writer's thread: completions arrived. */
-  private void onWakeUp(long timestamp) {
-    wakeUpRegistered.set(false);
-    idlePump();
+    mailbox.execute(
+        () -> {
+          if (!closed) {
+            completion.run();
+            idlePump();
+          }
+        },
+        "Kinesis response");
   }
 
   /** A timer callback, on the writer's thread: the sender's deadline came. */
@@ -375,16 +349,15 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   }
 
   /**
-   * What write and flush do besides taking records: run the completions, send what is due, and arm
-   * the timer for the next deadline. A failure of the writer fails the callback, so an idle
-   * pipeline learns of it now rather than at its next write or checkpoint.
+   * What write and flush do besides taking records: send what is due, and arm the timer for the
+   * next deadline. A failure of the writer fails the mail or callback, so an idle pipeline learns
+   * of it now rather than at its next write or checkpoint.
    */
   private void idlePump() {
     if (closed) {
       return;
     }
     try {
-      drainMailbox();
       sender.pump();
     } finally {
       armTimer();

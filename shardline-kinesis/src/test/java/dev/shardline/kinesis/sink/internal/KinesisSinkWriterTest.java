@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.WriterMailbox;
 import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.SerializationSchema;
@@ -26,17 +27,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class KinesisSinkWriterTest {
   /** The partition key of "key:value". */
   private static final SerializableFunction<String, String> KEY = value -> value.split(":")[0];
 
   private final ManualTime time = new ManualTime();
-  // the test's thread is the writer's: timers fire when a test calls fireDueTimers()
-  private final ManualProcessingTimeService timers = new ManualProcessingTimeService(time);
+  // the test's thread is the writer's: timers fire and mails run when a test calls
+  // fireDueTimers() or runPendingMails(), or where the writer yields
+  private final StandaloneSinkContext context = StandaloneSinkContext.of("test").withTime(time);
+  private final ManualProcessingTimeService timers =
+      (ManualProcessingTimeService) context.processingTimeService();
+  private final StandaloneSinkContext.Mailbox mailbox =
+      (StandaloneSinkContext.Mailbox) context.mailbox();
   private final FakeKinesis kinesis = new FakeKinesis().stream("s", 2);
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
   private final List<DeadLetter> deadLetters = new ArrayList<>();
+  // what the writer under test gets as its mailbox
+  private WriterMailbox writerMailbox = mailbox;
   private KinesisSinkWriter<String> writer;
 
   @AfterEach
@@ -87,7 +96,8 @@ class KinesisSinkWriterTest {
                 policy,
                 letters,
                 Duration.ofSeconds(5),
-                timers));
+                timers,
+                writerMailbox));
     return writer;
   }
 
@@ -111,7 +121,7 @@ class KinesisSinkWriterTest {
   }
 
   @Test
-  void writeBlocksWhileMaxOutstandingRecordsAreUnacknowledged() throws Exception {
+  void writeWaitsWhileMaxOutstandingRecordsAreUnacknowledged() throws Exception {
     writer(
         Configuration.builder()
             .set(KinesisSinkOptions.FLUSH_MAX_RECORDS, 5)
@@ -130,6 +140,76 @@ class KinesisSinkWriterTest {
 
     sixth.get(10, TimeUnit.SECONDS);
     assertThat(kinesis.stored("s")).hasSize(5);
+  }
+
+  @Test
+  @Timeout(10)
+  void aWriteBeyondMaxOutstandingRecordsYieldsToTheMailboxInsteadOfBlockingItsThread()
+      throws Exception {
+    // Given five records in flight, as many as maxOutstandingRecords allows, not yet acknowledged
+    RecordingMailbox recording = new RecordingMailbox();
+    writerMailbox = recording;
+    writer(
+        Configuration.builder()
+            .set(KinesisSinkOptions.FLUSH_MAX_RECORDS, 5)
+            .set(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS, 5),
+        InvalidRecordPolicy.FAIL);
+    kinesis.autoComplete(false);
+    for (int i = 0; i < 5; i++) {
+      writer.write("k" + i + ":" + i);
+    }
+    FakeKinesis.Call call = awaitPending();
+    long before = time.nanoseconds();
+    // the response arrives only once the writer's thread is back in the mailbox's hands
+    recording.onFirstYield = call::complete;
+
+    // When a sixth record is written, on this (the writer's) thread
+    writer.write("k5:5");
+
+    // Then the write yielded once, the response's mail ran in that yield and made room; nothing
+    // slept (the manual clock did not move) and no other thread was needed
+    assertThat(recording.yields).isEqualTo(1);
+    assertThat(recording.ranInYield).containsExactly("Kinesis response");
+    assertThat(time.nanoseconds()).isEqualTo(before);
+    assertThat(kinesis.stored("s")).hasSize(5);
+    assertThat(writer.outstandingRecords()).isEqualTo(1);
+  }
+
+  @Test
+  @Timeout(10)
+  void aFlushWaitingForAnInFlightRequestYieldsAndEndsWhenTheResponsesMailRuns() throws Exception {
+    // Given ten records buffered, and a Kinesis that answers only when told
+    RecordingMailbox recording = new RecordingMailbox();
+    writerMailbox = recording;
+    writer(Configuration.builder(), InvalidRecordPolicy.FAIL);
+    kinesis.autoComplete(false);
+    for (int i = 0; i < 10; i++) {
+      writer.write("k" + i + ":" + i);
+    }
+    // an SDK thread answers the request the flush sent, once the flush waits
+    recording.onFirstYield =
+        () -> {
+          Thread sdk =
+              new Thread(
+                  () -> {
+                    try {
+                      awaitPending().complete();
+                    } catch (InterruptedException e) {
+                      Thread.currentThread().interrupt();
+                    }
+                  },
+                  "sdk-response");
+          sdk.start();
+        };
+
+    // When the writer's thread flushes
+    writer.flush();
+
+    // Then the flush gave the thread to the mailbox until the response's mail ran in it
+    assertThat(recording.yields).isPositive();
+    assertThat(recording.ranInYield).contains("Kinesis response");
+    assertThat(kinesis.stored("s")).hasSize(10);
+    assertThat(writer.outstandingRecords()).isZero();
   }
 
   @Test
@@ -273,7 +353,8 @@ class KinesisSinkWriterTest {
                         InvalidRecordPolicy.FAIL,
                         null,
                         Duration.ofSeconds(5),
-                        timers)))
+                        timers,
+                        mailbox)))
         .isInstanceOf(ShardlineException.class)
         .hasMessageContaining("Kinesis stream \"missing\" does not exist");
   }
@@ -292,8 +373,9 @@ class KinesisSinkWriterTest {
     time.advance(Duration.ofMillis(499));
     assertThat(timers.fireDueTimers()).isZero();
     time.advance(Duration.ofMillis(1));
-    // the deadline's, then the one the response registered (the fake answers at once)
-    assertThat(timers.fireDueTimers()).isEqualTo(2);
+    assertThat(timers.fireDueTimers()).isEqualTo(1);
+    // the fake answers at once; the runtime runs the response's mail while the writer is idle
+    assertThat(mailbox.runPendingMails()).isEqualTo(1);
 
     // Then it is sent and acknowledged, with no write or flush
     assertThat(kinesis.requests()).hasSize(1);
@@ -321,12 +403,12 @@ class KinesisSinkWriterTest {
     sdk.start();
     sdk.join(10_000);
 
-    // Then a timer for now is pending, and firing it sends the second record without waiting
-    assertThat(timers.pendingTimestamps()).contains(time.milliseconds());
-    timers.fireDueTimers();
+    // Then a mail is pending, and running it sends the second record without waiting
+    assertThat(mailbox.pendingMails()).isEqualTo(1);
+    mailbox.runPendingMails();
     assertThat(kinesis.requests()).hasSize(2);
     awaitPending().complete();
-    timers.fireDueTimers();
+    mailbox.runPendingMails();
     assertThat(kinesis.stored("s"))
         .extracting(stored -> new String(stored.data(), UTF_8))
         .containsExactly("k:1", "k:2");
@@ -403,5 +485,47 @@ class KinesisSinkWriterTest {
 
   private FakeKinesis.Call awaitPending() throws InterruptedException {
     return kinesis.awaitPending(Duration.ofSeconds(10));
+  }
+
+  /**
+   * The context's mailbox, counting yields and noting which mails ran inside one; runs {@code
+   * onFirstYield} at the first yield, before it yields (what a runtime's other work would do
+   * there). The writer's thread only, except {@link #execute}.
+   */
+  private final class RecordingMailbox implements WriterMailbox {
+    Runnable onFirstYield = () -> {};
+    int yields;
+    final List<String> ranInYield = new ArrayList<>();
+    private boolean inYield;
+
+    @Override
+    public void execute(Mail mail, String description) {
+      mailbox.execute(
+          () -> {
+            if (inYield) {
+              ranInYield.add(description);
+            }
+            mail.run();
+          },
+          description);
+    }
+
+    @Override
+    public void yield() throws InterruptedException {
+      if (++yields == 1) {
+        onFirstYield.run();
+      }
+      inYield = true;
+      try {
+        mailbox.yield();
+      } finally {
+        inYield = false;
+      }
+    }
+
+    @Override
+    public boolean tryYield() {
+      return mailbox.tryYield();
+    }
   }
 }
