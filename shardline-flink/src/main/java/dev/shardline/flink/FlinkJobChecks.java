@@ -1,10 +1,7 @@
 package dev.shardline.flink;
 
 import dev.shardline.api.UnrecoverableException;
-import java.io.IOException;
-import java.io.NotSerializableException;
-import java.io.ObjectOutputStream;
-import java.io.OutputStream;
+import dev.shardline.api.function.Serializability;
 
 /**
  * What {@link FlinkSource#of} and {@link FlinkSink#of} check when a job is built, so a job that
@@ -38,24 +35,12 @@ final class FlinkJobChecks {
     return org.apache.flink.runtime.util.EnvironmentInformation.getVersion();
   }
 
-  /** Refuses a definition that cannot be Java-serialized, naming the class that failed. */
+  /**
+   * Refuses a definition that cannot be Java-serialized (the field at fault and the fix named by
+   * {@link Serializability}), on a Flink this module supports.
+   */
   static void requireSerializable(Object definition, String what) {
     requireSupportedFlink(flinkVersion());
-    try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
-      out.writeObject(definition);
-    } catch (NotSerializableException e) {
-      throw new UnrecoverableException(
-          "The "
-              + what
-              + " cannot run on Flink: it holds a "
-              + e.getMessage()
-              + ", which is not serializable. Flink ships sources and sinks to the cluster as"
-              + " Java-serialized objects: make each function a lambda that captures only"
-              + " serializable values, or a static class that implements Serializable.",
-          e);
-    } catch (IOException e) {
-      throw new UnrecoverableException(
-          "The " + what + " cannot be serialized for Flink: " + e.getMessage(), e);
-    }
+    Serializability.requireSerializable(definition, "The " + what);
   }
 }

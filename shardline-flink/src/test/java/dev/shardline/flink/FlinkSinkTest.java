@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.Sink;
 import dev.shardline.api.UnrecoverableException;
+import dev.shardline.config.ConfigException;
 import dev.shardline.connectors.file.FileSink;
 import dev.shardline.connectors.stdout.StdoutSink;
 import java.io.ByteArrayInputStream;
@@ -46,6 +47,19 @@ class FlinkSinkTest {
 
     assertThat(copy).isInstanceOf(SupportsCommitter.class);
     assertThat(copy.toString()).contains("sinkId=files");
+  }
+
+  @Test
+  void aSinkWithAFunctionThatCannotBeShippedIsRefusedWhenTheJobIsBuiltNamingTheField() {
+    Object notSerializable = new Object();
+    FileSink<String> sink =
+        FileSink.<String>builder(dir, value -> value + notSerializable.hashCode()).build();
+
+    assertThatThrownBy(() -> FlinkSink.of(sink))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("The sink FileSink cannot be serialized")
+        .hasMessageContaining("FileSink.encoder")
+        .hasMessageContaining("Make the function a static nested class implementing Serializable");
   }
 
   @Test

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -51,7 +52,10 @@ class GeneratorToFileOnFlinkIT {
     StreamExecutionEnvironment env = FlinkJobs.environment(2, 200, null);
     GeneratorSource<Long> source =
         GeneratorSource.sequence().count(20_000).ratePerSecond(5_000).splits(4).build();
-    env.fromSource(FlinkSource.of(source), WatermarkStrategy.noWatermarks(), "generator")
+    env.fromSource(
+            FlinkSource.of(source).producedType(Types.LONG),
+            WatermarkStrategy.noWatermarks(),
+            "generator")
         .uid("generator")
         .map(new FailOnce(7_000))
         .sinkTo(FlinkSink.<String>of(FileSink.lines(output).build()).pipelineName("gen-to-file"))
