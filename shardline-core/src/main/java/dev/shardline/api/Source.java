@@ -31,6 +31,15 @@ public interface Source<T, S extends SourceSplit, E> extends Serializable {
    */
   String identity();
 
+  /**
+   * The class of the records it emits, as precisely as the source knows it ({@code Object} when it
+   * does not): Flink picks the serializer for records between operators from it, and checks that a
+   * function's input type matches. The embedded runner does not use it.
+   */
+  default Class<?> recordClass() {
+    return Object.class;
+  }
+
   /** Whether the source ends by itself. */
   Boundedness boundedness();
 

@@ -40,4 +40,9 @@ public final class BytesFormat implements Format<byte[]> {
   public String toString() {
     return "BytesFormat";
   }
+
+  @Override
+  public Class<?> producedClass() {
+    return byte[].class;
+  }
 }

@@ -25,4 +25,12 @@ public interface DeserializationSchema<T> extends Serializable {
    *     {@link RecordDecoder} then applies the bad-data policy
    */
   T deserialize(byte[] bytes) throws IOException;
+
+  /**
+   * The class of the values it returns, as precisely as it knows it ({@code Object} when it does
+   * not); sources report it as their {@link dev.shardline.api.Source#recordClass()}.
+   */
+  default Class<?> producedClass() {
+    return Object.class;
+  }
 }

@@ -124,4 +124,9 @@ public final class JsonFormat<T> implements Format<T> {
   public String toString() {
     return "JsonFormat{" + type.getName() + "}";
   }
+
+  @Override
+  public Class<?> producedClass() {
+    return type;
+  }
 }

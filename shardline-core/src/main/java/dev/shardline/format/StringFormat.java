@@ -122,4 +122,9 @@ public final class StringFormat implements Format<String> {
   public String toString() {
     return "StringFormat{" + charsetName + "}";
   }
+
+  @Override
+  public Class<?> producedClass() {
+    return String.class;
+  }
 }

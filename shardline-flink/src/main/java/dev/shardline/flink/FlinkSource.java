@@ -21,6 +21,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.flink.api.common.typeinfo.BasicTypeInfo;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.connector.source.Boundedness;
 import org.apache.flink.api.connector.source.Source;
@@ -96,15 +98,24 @@ public final class FlinkSource<T, S extends SourceSplit, E>
       dev.shardline.api.Source<T, S, E> source) {
     checkNotNull(source, "source");
     FlinkJobChecks.requireSerializable(source, "source '" + source.identity() + "'");
-    @SuppressWarnings("unchecked")
-    TypeInformation<T> generic = (TypeInformation<T>) new GenericTypeInfo<>(Object.class);
-    return new FlinkSource<>(source, null, null, null, generic);
+    return new FlinkSource<>(source, null, null, null, typeOf(source.recordClass()));
+  }
+
+  /** Flink's type for the source's record class: a basic type where Flink has one, else generic. */
+  @SuppressWarnings("unchecked")
+  static <T> TypeInformation<T> typeOf(Class<?> recordClass) {
+    if (recordClass == byte[].class) {
+      return (TypeInformation<T>) PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO;
+    }
+    TypeInformation<?> basic = BasicTypeInfo.getInfoFor(recordClass);
+    return (TypeInformation<T>) (basic != null ? basic : new GenericTypeInfo<>(recordClass));
   }
 
   /**
-   * The type of the records, for Flink's serializers between operators. Default: a generic type
-   * (Flink's Kryo serializer), which handles any record; give a {@code TypeInformation} (e.g.
-   * {@code Types.STRING}) when records cross the network often and a faster serializer exists.
+   * The type of the records, for Flink's serializers between operators. Default: from the source's
+   * {@code recordClass()}: Flink's own type for strings, numbers and byte arrays, else a generic
+   * type (Flink's Kryo serializer), which handles any record. Give a {@code TypeInformation} when
+   * records cross the network often and a faster serializer exists.
    */
   public FlinkSource<T, S, E> producedType(TypeInformation<T> type) {
     checkNotNull(type, "type");

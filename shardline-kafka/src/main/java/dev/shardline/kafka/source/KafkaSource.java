@@ -164,6 +164,12 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
     return identity;
   }
 
+  /** {@link KafkaRecord} with metadata fields, else the value format's class. */
+  @Override
+  public Class<?> recordClass() {
+    return emitter.emitsKafkaRecords() ? KafkaRecord.class : schema.producedClass();
+  }
+
   @Override
   public Boundedness boundedness() {
     return KafkaSourceOptions.isBounded(config)

@@ -119,6 +119,12 @@ public final class KinesisSource<T>
     return config;
   }
 
+  /** {@link KinesisRecord}. */
+  @Override
+  public Class<?> recordClass() {
+    return KinesisRecord.class;
+  }
+
   /** {@code kinesis:} and the stream names, e.g. {@code kinesis:orders}. */
   @Override
   public String identity() {

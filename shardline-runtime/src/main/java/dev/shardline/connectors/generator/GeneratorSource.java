@@ -171,6 +171,13 @@ public final class GeneratorSource<T>
     return "generator:" + kind;
   }
 
+  /** The class of record 0: every record is made by the same function. */
+  @Override
+  public Class<?> recordClass() {
+    T first = records.apply(0);
+    return first == null ? Object.class : first.getClass();
+  }
+
   @Override
   public Boundedness boundedness() {
     return count >= 0 ? Boundedness.BOUNDED : Boundedness.CONTINUOUS_UNBOUNDED;

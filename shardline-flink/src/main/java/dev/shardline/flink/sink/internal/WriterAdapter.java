@@ -66,6 +66,9 @@ public final class WriterAdapter<T, W, C>
   @Override
   @SuppressWarnings("unchecked")
   public List<W> snapshotState(long checkpointId) throws IOException {
+    if (!(writer instanceof StatefulSinkWriter)) {
+      return List.of(); // Flink asks any writer that implements its interface: this one has none
+    }
     try {
       return ((StatefulSinkWriter<T, W>) writer).snapshotState(checkpointId);
     } catch (IOException | RuntimeException e) {
@@ -78,6 +81,9 @@ public final class WriterAdapter<T, W, C>
   @Override
   @SuppressWarnings("unchecked")
   public Collection<C> prepareCommit() throws IOException, InterruptedException {
+    if (!(writer instanceof CommittingSinkWriter)) {
+      return List.of(); // Flink asks any writer that implements its interface: nothing to commit
+    }
     try {
       return ((CommittingSinkWriter<T, C>) writer).prepareCommit();
     } catch (IOException | InterruptedException | RuntimeException e) {

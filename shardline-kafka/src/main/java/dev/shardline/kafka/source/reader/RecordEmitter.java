@@ -23,6 +23,11 @@ public interface RecordEmitter<V, T> extends Serializable {
   /** What to emit for {@code value}, decoded from {@code record}. */
   T emit(V value, ConsumerRecord<byte[], byte[]> record);
 
+  /** Whether it emits {@link KafkaRecord}s (with metadata) rather than the values alone. */
+  default boolean emitsKafkaRecords() {
+    return false;
+  }
+
   /** Emits the value alone. */
   static <V> RecordEmitter<V, V> valueOnly() {
     return (value, record) -> value;
@@ -30,21 +35,44 @@ public interface RecordEmitter<V, T> extends Serializable {
 
   /** Emits a {@link KafkaRecord} holding the value and {@code fields}. */
   static <V> RecordEmitter<V, KafkaRecord<V>> withMetadata(Set<MetadataField> fields) {
-    boolean key = fields.contains(MetadataField.KEY);
-    boolean topic = fields.contains(MetadataField.TOPIC);
-    boolean partition = fields.contains(MetadataField.PARTITION);
-    boolean offset = fields.contains(MetadataField.OFFSET);
-    boolean timestamp = fields.contains(MetadataField.TIMESTAMP);
-    boolean headers = fields.contains(MetadataField.HEADERS);
-    return (value, record) ->
-        new KafkaRecord<>(
-            value,
-            topic ? record.topic() : null,
-            partition ? record.partition() : null,
-            offset ? record.offset() : null,
-            timestamp ? record.timestamp() : null,
-            key ? record.key() : null,
-            headers ? headersOf(record) : null);
+    return new WithMetadata<>(fields);
+  }
+
+  /** Emits a {@link KafkaRecord} holding the value and the chosen metadata fields. */
+  final class WithMetadata<V> implements RecordEmitter<V, KafkaRecord<V>> {
+    private static final long serialVersionUID = 1L;
+    private final boolean key;
+    private final boolean topic;
+    private final boolean partition;
+    private final boolean offset;
+    private final boolean timestamp;
+    private final boolean headers;
+
+    private WithMetadata(Set<MetadataField> fields) {
+      key = fields.contains(MetadataField.KEY);
+      topic = fields.contains(MetadataField.TOPIC);
+      partition = fields.contains(MetadataField.PARTITION);
+      offset = fields.contains(MetadataField.OFFSET);
+      timestamp = fields.contains(MetadataField.TIMESTAMP);
+      headers = fields.contains(MetadataField.HEADERS);
+    }
+
+    @Override
+    public KafkaRecord<V> emit(V value, ConsumerRecord<byte[], byte[]> record) {
+      return new KafkaRecord<>(
+          value,
+          topic ? record.topic() : null,
+          partition ? record.partition() : null,
+          offset ? record.offset() : null,
+          timestamp ? record.timestamp() : null,
+          key ? record.key() : null,
+          headers ? headersOf(record) : null);
+    }
+
+    @Override
+    public boolean emitsKafkaRecords() {
+      return true;
+    }
   }
 
   private static List<KafkaHeader> headersOf(ConsumerRecord<byte[], byte[]> record) {
