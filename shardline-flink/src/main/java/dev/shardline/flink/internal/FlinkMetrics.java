@@ -12,11 +12,12 @@ import org.apache.flink.metrics.MetricGroup;
 
 /**
  * The Micrometer registry a connector gets on Flink: every meter it registers also shows in Flink's
- * metric group under the same name, its tags as Flink's key/value groups (so a Prometheus reporter
- * on Flink shows {@code shardline_kinesis_...} with the same labels as the embedded runner's {@code
- * /metrics}). A counter or gauge is one Flink gauge named like the meter; a timer or summary is one
- * gauge per statistic ({@code name.count}, {@code name.total}, {@code name.max}). Values are read
- * when Flink's reporters ask. Thread-safe, like Micrometer's registries.
+ * metric group under the same name, its tags as Flink's key/value groups in key order (so a
+ * Prometheus reporter on Flink shows {@code shardline_kinesis_...} with the same labels as the
+ * embedded runner's {@code /metrics}). A counter or gauge is one Flink gauge named like the meter;
+ * a timer or summary is one gauge per statistic ({@code name.count}, {@code name.total}, {@code
+ * name.max}). Values are read when Flink's reporters ask. Thread-safe, like Micrometer's
+ * registries.
  */
 public final class FlinkMetrics {
 
