@@ -31,7 +31,9 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
@@ -419,6 +421,63 @@ class KinesisShardReaderTest {
     assertThat(reader.snapshotState(8)).hasSize(1);
     reader.notifyCheckpointComplete(8);
     assertThat(reader.snapshotState(9)).isEmpty();
+  }
+
+  @Test
+  void eachShardsRecordsGoThroughItsOwnSplitOutputWhichIsReleasedWhenTheShardEnds()
+      throws Exception {
+    kinesis.putToShard(STREAM, SHARD0, "a", "zero".getBytes(UTF_8));
+    kinesis.putToShard(STREAM, SHARD1, "b", "one".getBytes(UTF_8));
+    kinesis.split(STREAM, SHARD0);
+    Map<String, List<String>> bySplit = new HashMap<>();
+    List<String> released = new ArrayList<>();
+    ReaderOutput<KinesisRecord<byte[]>> perSplit =
+        new ReaderOutput<>() {
+          @Override
+          public void collect(KinesisRecord<byte[]> record) {
+            throw new AssertionError("every record goes through its shard's output");
+          }
+
+          @Override
+          public ReaderOutput<KinesisRecord<byte[]>> forSplit(String splitId) {
+            return new ReaderOutput<>() {
+              @Override
+              public void collect(KinesisRecord<byte[]> record) {
+                throw new AssertionError("records carry their event time");
+              }
+
+              @Override
+              public void collect(KinesisRecord<byte[]> record, long eventTimeMillis) {
+                bySplit
+                    .computeIfAbsent(splitId, id -> new ArrayList<>())
+                    .add(new String(record.value(), UTF_8));
+              }
+            };
+          }
+
+          @Override
+          public void releaseSplit(String splitId) {
+            released.add(splitId);
+          }
+        };
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(
+        List.of(
+            split(SHARD0, ShardPosition.trimHorizon()),
+            split(SHARD1, ShardPosition.trimHorizon())));
+
+    long end = time.nanoseconds() + Duration.ofSeconds(2).toNanos();
+    while (time.nanoseconds() < end) {
+      while (reader.pollNext(perSplit) == InputStatus.MORE_AVAILABLE) {
+        // drain
+      }
+      time.advance(Duration.ofMillis(10));
+    }
+
+    assertThat(bySplit)
+        .containsEntry("orders/" + SHARD0, List.of("zero"))
+        .containsEntry("orders/" + SHARD1, List.of("one"));
+    assertThat(released).as("the ended shard only").containsExactly("orders/" + SHARD0);
   }
 
   @Test
