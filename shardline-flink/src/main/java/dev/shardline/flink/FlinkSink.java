@@ -133,7 +133,6 @@ public abstract class FlinkSink<T> implements Sink<T> {
   public FlinkSink<T> deadLetterTo(dev.shardline.api.Sink<DeadLetter> deadLetters) {
     checkNotNull(deadLetters, "deadLetters");
     FlinkJobChecks.requireSerializable(deadLetters, "dead-letter sink");
-    DeadLetterWriter.check(deadLetters);
     return variant(sink, pipelineName, sinkId, deadLetters);
   }
 

@@ -3,9 +3,6 @@ package dev.shardline.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.api.DeadLetter;
-import dev.shardline.api.Sink;
-import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.ConfigException;
 import dev.shardline.connectors.file.FileSink;
 import dev.shardline.connectors.stdout.StdoutSink;
@@ -67,16 +64,6 @@ class FlinkSinkTest {
     assertThatThrownBy(() -> FlinkSink.of(StdoutSink.create()).sinkId("a b"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("sinkId must be letters, digits and '-' only, was 'a b'");
-  }
-
-  @Test
-  void aTransactionalDeadLetterSinkIsRefusedWithTheSinksThatWork() {
-    Sink<DeadLetter> files = FileSink.<DeadLetter>builder(dir, DeadLetter::toString).build();
-
-    assertThatThrownBy(() -> FlinkSink.of(StdoutSink.create()).deadLetterTo(files))
-        .isInstanceOf(UnrecoverableException.class)
-        .hasMessageContaining("commits in two phases")
-        .hasMessageContaining("Kinesis, Kafka at-least-once, stdout");
   }
 
   private static Object roundTrip(Object value) throws Exception {

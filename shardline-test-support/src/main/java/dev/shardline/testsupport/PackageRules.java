@@ -1,5 +1,8 @@
 package dev.shardline.testsupport;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.ArchConfiguration;
@@ -56,5 +59,32 @@ public final class PackageRules {
         .because(
             "connectors use only the contract in shardline-core, so they run on the embedded"
                 + " runner and on Flink alike (ARCHITECTURE.md)");
+  }
+
+  /**
+   * The Flink adapter ({@code dev.shardline.flink..}) wraps connectors through the contract only:
+   * it imports no connector (Kinesis, Kafka, the AWS SDK, kafka-clients) and, of the embedded
+   * runtime, only its checkpoint format ({@code dev.shardline.runtime.checkpoint}, to start a job
+   * from an embedded checkpoint).
+   */
+  public static ArchRule flinkAdapterImportsOnlyTheContract() {
+    return noClasses()
+        .that()
+        .resideInAnyPackage("dev.shardline.flink..")
+        .should()
+        .dependOnClassesThat(
+            resideInAnyPackage(
+                    "dev.shardline.kinesis..",
+                    "dev.shardline.kafka..",
+                    "dev.shardline.connectors..",
+                    "dev.shardline.testsupport..",
+                    "software.amazon..",
+                    "org.apache.kafka..")
+                .or(
+                    resideInAPackage("dev.shardline.runtime..")
+                        .and(not(resideInAPackage("dev.shardline.runtime.checkpoint")))))
+        .because(
+            "the Flink adapter stays thin: it wraps any connector through the contract"
+                + " (ARCHITECTURE.md)");
   }
 }

@@ -1,11 +1,11 @@
 package dev.shardline.flink.internal;
 
+import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.Sink;
 import dev.shardline.api.SinkWriter;
-import dev.shardline.api.TransactionalSink;
 import dev.shardline.api.UnrecoverableException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.OptionalLong;
@@ -16,9 +16,10 @@ import java.util.OptionalLong;
  * position past its record is (as on the embedded runner, where the dead-letter sink is flushed
  * with the other sinks at every checkpoint). Used from the owner's thread only.
  *
- * <p>Only sinks that write at least once can take dead letters on Flink: a transactional sink's
- * committables would need their own committer and checkpointed state; {@link #check} refuses one
- * when the job is built.
+ * <p>Only sinks that write at least once can take dead letters on Flink (Kinesis, Kafka
+ * at-least-once, stdout): committables of a two-phase sink (Kafka exactly-once, the file sink)
+ * would need their own committer and checkpointed state. A dead-letter writer that hands over
+ * committables at its first flush fails the job with that fix.
  */
 public final class DeadLetterWriter implements AutoCloseable {
   private final Sink<DeadLetter> sink;
@@ -41,18 +42,6 @@ public final class DeadLetterWriter implements AutoCloseable {
     this.parallelism = parallelism;
     this.pipelineName = pipelineName;
     this.metrics = metrics;
-  }
-
-  /** Refuses a dead-letter sink that cannot run inside a Flink reader or writer. */
-  public static void check(Sink<DeadLetter> sink) {
-    if (sink instanceof TransactionalSink<?, ?>) {
-      throw new UnrecoverableException(
-          "The dead-letter sink "
-              + sink.getClass().getSimpleName()
-              + " commits in two phases, which a dead-letter sink on Flink cannot do. Use a sink"
-              + " that writes at least once (Kinesis, Kafka at-least-once, stdout) for dead"
-              + " letters on Flink.");
-    }
   }
 
   /** A writer for {@code sink}, or one that refuses dead letters when {@code sink} is null. */
@@ -125,6 +114,15 @@ public final class DeadLetterWriter implements AutoCloseable {
     if (writer != null) {
       mailbox.runPending();
       writer.flush();
+      if (writer instanceof CommittingSinkWriter<?, ?> committing
+          && !committing.prepareCommit().isEmpty()) {
+        throw new UnrecoverableException(
+            "The dead-letter sink "
+                + sink.getClass().getSimpleName()
+                + " commits in two phases (exactly once), which a dead-letter sink on Flink cannot"
+                + " do. Use a sink that writes at least once for dead letters on Flink (Kinesis,"
+                + " Kafka with deliveryGuarantee at-least-once, stdout).");
+      }
     }
   }
 

@@ -80,7 +80,7 @@ class StandaloneClusterKinesisToKafkaIT {
           .map(new PacedValue())
           .sinkTo(FlinkSink.<String>of(sink).pipelineName("standalone").sinkId("kafka"))
           .uid("kafka");
-      JobID job = flink.submit(env, "kinesis-to-kafka", JobJars.testClasspath());
+      JobID job = flink.submit(env, "kinesis-to-kafka", List.of(JobJars.testClasspathAsOneJar()));
       try {
         flink.awaitAllTasksRunning(job, Duration.ofSeconds(60));
         awaitCommitted(kafka, 10_000);

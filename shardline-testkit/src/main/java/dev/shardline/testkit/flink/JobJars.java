@@ -1,12 +1,17 @@
 package dev.shardline.testkit.flink;
 
 import dev.shardline.testkit.flink.internal.FlinkClasspath;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import java.util.stream.Stream;
@@ -38,6 +44,7 @@ import java.util.stream.Stream;
  */
 public final class JobJars {
   private static final Map<Path, Path> PACKED = new ConcurrentHashMap<>();
+  private static final Map<Path, Path> MERGED = new ConcurrentHashMap<>();
 
   private JobJars() {}
 
@@ -77,6 +84,68 @@ public final class JobJars {
       }
     }
     return List.copyOf(jars);
+  }
+
+  /**
+   * {@link #testClasspath()} merged into one jar, as a job's shaded jar would be: the first of
+   * duplicate entries wins, {@code META-INF/services} files are concatenated, signatures dropped.
+   * One upload instead of dozens (a Flink 2.3 JobManager refuses a submission of many files: its
+   * REST server caps the form fields of an upload). Built once per JVM.
+   *
+   * @throws UncheckedIOException if a jar cannot be read or the result written
+   */
+  public static Path testClasspathAsOneJar() {
+    return MERGED.computeIfAbsent(Path.of("test-classpath"), key -> merge(testClasspath()));
+  }
+
+  private static Path merge(List<Path> jars) {
+    try {
+      Path merged = Files.createTempFile("shardline-job-all-", ".jar");
+      merged.toFile().deleteOnExit();
+      Manifest manifest = new Manifest();
+      manifest.getMainAttributes().putValue("Manifest-Version", "1.0");
+      Set<String> written = new HashSet<>();
+      Map<String, ByteArrayOutputStream> services = new LinkedHashMap<>();
+      try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(merged), manifest)) {
+        written.add("META-INF/MANIFEST.MF");
+        for (Path jar : jars) {
+          try (JarFile in = new JarFile(jar.toFile())) {
+            for (JarEntry entry : Collections.list(in.entries())) {
+              String name = entry.getName();
+              if (name.startsWith("META-INF/services/") && !entry.isDirectory()) {
+                ByteArrayOutputStream text =
+                    services.computeIfAbsent(name, n -> new ByteArrayOutputStream());
+                try (InputStream data = in.getInputStream(entry)) {
+                  data.transferTo(text);
+                }
+                text.write('\n');
+              } else if (!isSignature(name) && written.add(name)) {
+                out.putNextEntry(new JarEntry(name));
+                if (!entry.isDirectory()) {
+                  try (InputStream data = in.getInputStream(entry)) {
+                    data.transferTo(out);
+                  }
+                }
+                out.closeEntry();
+              }
+            }
+          }
+        }
+        for (Map.Entry<String, ByteArrayOutputStream> service : services.entrySet()) {
+          out.putNextEntry(new JarEntry(service.getKey()));
+          service.getValue().writeTo(out);
+          out.closeEntry();
+        }
+      }
+      return merged;
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot merge the test classpath into one job jar", e);
+    }
+  }
+
+  private static boolean isSignature(String name) {
+    return name.startsWith("META-INF/")
+        && (name.endsWith(".SF") || name.endsWith(".RSA") || name.endsWith(".DSA"));
   }
 
   /**
