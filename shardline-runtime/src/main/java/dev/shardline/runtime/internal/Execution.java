@@ -10,7 +10,6 @@ import dev.shardline.api.SourceEvent;
 import dev.shardline.api.SourceSplit;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
-import dev.shardline.api.StatefulSink;
 import dev.shardline.api.TransactionalSink;
 import dev.shardline.retry.Backoff;
 import dev.shardline.runtime.PipelineOptions;
@@ -20,7 +19,6 @@ import dev.shardline.runtime.checkpoint.SinkState;
 import dev.shardline.runtime.checkpoint.StateBlob;
 import dev.shardline.state.VersionedSerializer;
 import dev.shardline.time.Time;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,15 +30,13 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,6 +101,8 @@ public final class Execution {
   /** On the system clock a coarser look is enough: timeouts are minutes, and idle CPU counts. */
   private static final Duration TIMEOUT_CHECK_PERIOD_SYSTEM_TIME = Duration.ofSeconds(1);
 
+  private static final AtomicInteger THREADS = new AtomicInteger();
+
   /** How an execution ended when it did not fail. */
   public enum Outcome {
     /** Every reader reached the end of its input; the final checkpoint is committed. */
@@ -120,22 +118,21 @@ public final class Execution {
   private final LinkedBlockingQueue<Action> mailbox = new LinkedBlockingQueue<>();
   private final int parallelism;
   private final Time time;
-  private final Duration workerExitGrace;
   private final Duration checkpointTimeout;
   private final int tolerableCheckpointFailures;
 
   // owned by the coordinator thread
   private Source<Object, SourceSplit, Object> source;
   private SplitEnumerator<SourceSplit, Object> enumerator;
-  private final Worker[] workers;
+  private RuntimeEnumeratorContext enumeratorContext;
+  private final Workers workers;
   private final Map<String, Committer<Object>> committers = new LinkedHashMap<>();
   private final Map<String, VersionedSerializer<Object>> committableSerializers = new HashMap<>();
-  private final Set<Integer> registeredReaders = new TreeSet<>();
   private final Set<Integer> endedReaders = new TreeSet<>();
   private ScheduledExecutorService executor;
   // only decides when a writer's due timers go into its worker's mailbox; see MailboxTimerService
   private ScheduledExecutorService timerScheduler;
-  private long nextCheckpointId = 1;
+  private long nextCheckpointId;
   private PendingCheckpoint pending;
   private long lastCompletedCheckpointId = -1;
   private int failedCheckpointsInARow;
@@ -150,7 +147,6 @@ public final class Execution {
   private boolean stopWithoutCheckpoint;
   private Outcome outcome;
   // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
-  private boolean splitAssigned;
   private boolean madeProgress;
   private OptionalLong restoredCheckpointId = OptionalLong.empty();
 
@@ -171,14 +167,13 @@ public final class Execution {
       PipelineMetrics metrics,
       LongConsumer onCheckpointCompleted,
       Duration workerExitGrace) {
-    this.workerExitGrace = workerExitGrace;
     this.spec = spec;
     this.store = store;
     this.metrics = metrics;
     this.onCheckpointCompleted = onCheckpointCompleted;
     this.parallelism = spec.parallelism();
     this.time = spec.time();
-    this.workers = new Worker[parallelism];
+    this.workers = new Workers(spec.name(), parallelism, workerExitGrace);
     this.checkpointTimeout = spec.checkpointTimeout();
     this.tolerableCheckpointFailures = spec.tolerableCheckpointFailures();
   }
@@ -224,8 +219,11 @@ public final class Execution {
   public Outcome run() throws Exception {
     source = (Source<Object, SourceSplit, Object>) spec.source();
     try {
-      Optional<Checkpoint> checkpoint = loadCheckpoint();
-      start(checkpoint);
+      Restore restore = Restore.load(spec, store, source);
+      restoredCheckpointId = restore.restoredCheckpointId();
+      lastCompletedCheckpointId = restoredCheckpointId.orElse(-1);
+      nextCheckpointId = restore.firstCheckpointId();
+      start(restore);
       while (outcome == null) {
         mailbox.take().run();
       }
@@ -249,107 +247,12 @@ public final class Execution {
     return outcome;
   }
 
-  private Optional<Checkpoint> loadCheckpoint() throws Exception {
-    Optional<Checkpoint> latest;
-    long highestUsed;
-    try {
-      latest = store.latest();
-      highestUsed = store.highestIdUsed();
-    } catch (ShardlineException e) {
-      throw new FatalPipelineException(e);
-    }
-    // never reuse an id, not even one of a checkpoint that was lost: sinks name their output after
-    // checkpoint ids, and output of the lost checkpoint may have been committed
-    long restoredId = latest.map(Checkpoint::id).orElse(0L);
-    nextCheckpointId = Math.max(restoredId, highestUsed) + 1;
-    if (highestUsed > restoredId) {
-      LOG.warn(
-          "Pipeline '{}': checkpoint ids up to {} were used in {}, but the newest readable"
-              + " checkpoint is {}; new checkpoints start at {} so that no id is used twice",
-          spec.name(),
-          highestUsed,
-          store.location(),
-          latest.isPresent() ? Long.toString(restoredId) : "none",
-          nextCheckpointId);
-    }
-    if (latest.isEmpty()) {
-      LOG.info(
-          "Pipeline '{}': no checkpoint in {}, starting from the source's initial position",
-          spec.name(),
-          store.location());
-      return latest;
-    }
-    Checkpoint checkpoint = latest.get();
-    if (!checkpoint.sourceIdentity().equals(source.identity())) {
-      throw new FatalPipelineException(
-          new ShardlineException(
-              "Checkpoint "
-                  + checkpoint.id()
-                  + " in "
-                  + store.location()
-                  + " was written by source '"
-                  + checkpoint.sourceIdentity()
-                  + "', but pipeline '"
-                  + spec.name()
-                  + "' reads from source '"
-                  + source.identity()
-                  + "': its offsets mean nothing to this source. Use another checkpoint directory"
-                  + " for this pipeline, or delete "
-                  + store.location()
-                  + " to start this source from its initial position."));
-    }
-    for (Map.Entry<String, SinkState> sink : checkpoint.sinks().entrySet()) {
-      boolean hasState =
-          sink.getValue().writerStates().stream().anyMatch(l -> !l.isEmpty())
-              || !sink.getValue().allCommittables().isEmpty();
-      if (hasState && sinkById(sink.getKey()) == null) {
-        throw new FatalPipelineException(
-            new ShardlineException(
-                "Checkpoint "
-                    + checkpoint.id()
-                    + " in "
-                    + store.location()
-                    + " holds state of sink '"
-                    + sink.getKey()
-                    + "', which pipeline '"
-                    + spec.name()
-                    + "' no longer has (it has "
-                    + spec.sinks().size()
-                    + " sink(s)"
-                    + (spec.deadLetterSink() != null ? " and a dead-letter sink" : "")
-                    + "). Keep the sinks of a pipeline in the same order, or use another"
-                    + " checkpoint directory."));
-      }
-    }
-    if (!checkpoint.pipelineName().equals(spec.name())) {
-      LOG.warn(
-          "Checkpoint {} in {} was written by pipeline '{}', restoring it into pipeline '{}'",
-          checkpoint.id(),
-          store.location(),
-          checkpoint.pipelineName(),
-          spec.name());
-    }
-    LOG.info(
-        "Pipeline '{}': restoring checkpoint {} from {} ({} splits, parallelism {} -> {})",
-        spec.name(),
-        checkpoint.id(),
-        store.location(),
-        checkpoint.splitCount(),
-        checkpoint.parallelism(),
-        parallelism);
-    restoredCheckpointId = OptionalLong.of(checkpoint.id());
-    lastCompletedCheckpointId = checkpoint.id();
-    return latest;
-  }
-
   @SuppressWarnings("unchecked")
-  private void start(Optional<Checkpoint> checkpoint) throws Exception {
+  private void start(Restore restore) throws Exception {
     // 1. committers first, and the restored checkpoint's committables committed again, before any
     //    writer exists: a new writer may then discard whatever a crashed one left uncommitted
-    for (int i = 0; i <= spec.sinks().size(); i++) {
-      String sinkId =
-          i < spec.sinks().size() ? PipelineSpec.sinkId(i) : PipelineSpec.DEAD_LETTER_SINK_ID;
-      Sink<?> sink = sinkById(sinkId);
+    for (String sinkId : spec.sinkIds()) {
+      Sink<?> sink = spec.sink(sinkId);
       if (sink instanceof TransactionalSink<?, ?> transactional) {
         SinkContext context =
             new RuntimeSinkContext(
@@ -368,6 +271,7 @@ public final class Execution {
             sinkId, (VersionedSerializer<Object>) transactional.committableSerializer());
       }
     }
+    Optional<Checkpoint> checkpoint = restore.checkpoint();
     if (checkpoint.isPresent()) {
       for (Map.Entry<String, SinkState> sink : checkpoint.get().sinks().entrySet()) {
         commit(sink.getKey(), sink.getValue().allCommittables(), checkpoint.get().id());
@@ -375,80 +279,26 @@ public final class Execution {
     }
 
     // 2. what each worker starts from
-    int oldParallelism = checkpoint.map(Checkpoint::parallelism).orElse(parallelism);
-    boolean rescaled = oldParallelism != parallelism;
-    List<List<SourceSplit>> oldSplits = new ArrayList<>();
-    if (checkpoint.isPresent()) {
-      for (List<StateBlob> blobs : checkpoint.get().readerSplits()) {
-        List<SourceSplit> splits = new ArrayList<>();
-        for (StateBlob blob : blobs) {
-          splits.add(blob.read(source.splitSerializer()));
-        }
-        oldSplits.add(splits);
-      }
-    }
+    List<List<SourceSplit>> readerSplits = restore.readerSplits();
     for (int i = 0; i < parallelism; i++) {
-      List<SourceSplit> restored =
-          checkpoint.isPresent() && !rescaled ? oldSplits.get(i) : List.of();
-      Map<String, List<Object>> writerStates = new HashMap<>();
-      if (checkpoint.isPresent()) {
-        for (Map.Entry<String, SinkState> sink : checkpoint.get().sinks().entrySet()) {
-          writerStates.put(sink.getKey(), writerStatesFor(i, sink.getKey(), sink.getValue()));
-        }
-      }
-      workers[i] =
-          new Worker(
-              i,
-              this,
-              spec,
-              new Worker.Setup(restored, writerStates, restoredCheckpointId, nextCheckpointId),
-              metrics);
+      workers.set(i, new Worker(i, this, spec, restore.workerSetup(i, readerSplits), metrics));
     }
 
     // 3. the enumerator, on this thread
-    executor =
-        Executors.newScheduledThreadPool(
-            2,
-            r -> {
-              Thread t =
-                  new Thread(r, "shardline-" + spec.name() + "-async-" + THREADS.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+    executor = Executors.newScheduledThreadPool(2, daemonThreads("async"));
     ScheduledThreadPoolExecutor timerThread =
-        new ScheduledThreadPoolExecutor(
-            1,
-            r -> {
-              Thread t =
-                  new Thread(
-                      r, "shardline-" + spec.name() + "-timers-" + THREADS.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
+        new ScheduledThreadPoolExecutor(1, daemonThreads("timers"));
     timerThread.setRemoveOnCancelPolicy(true);
     timerScheduler = timerThread;
-    EnumeratorContext context = new EnumeratorContext();
-    if (checkpoint.isPresent()) {
-      Object state = checkpoint.get().enumeratorState().read(source.enumeratorStateSerializer());
-      enumerator = source.restoreEnumerator(context, state);
-    } else {
-      enumerator = source.createEnumerator(context);
-    }
-    for (Worker worker : workers) {
-      worker.start();
-    }
+    enumeratorContext = new RuntimeEnumeratorContext(spec, workers, executor, this::post, metrics);
+    enumerator = restore.enumerator(enumeratorContext);
+    workers.start();
     enumerator.start();
-    if (rescaled) {
-      for (int old = 0; old < oldSplits.size(); old++) {
-        if (!oldSplits.get(old).isEmpty()) {
-          enumerator.addSplitsBack(oldSplits.get(old), old);
-        }
-      }
-    }
+    restore.handSplitsBack(enumerator, readerSplits);
     // every reader is registered before the first addReader, so the enumerator spreads what it
     // holds over all of them (one at a time, the first reader would get every pending split)
     for (int i = 0; i < parallelism; i++) {
-      registeredReaders.add(i);
+      enumeratorContext.registerReader(i);
     }
     for (int i = 0; i < parallelism; i++) {
       enumerator.addReader(i);
@@ -467,43 +317,14 @@ public final class Execution {
         () -> post(this::onTimeoutCheck), checkMillis, checkMillis, TimeUnit.MILLISECONDS);
   }
 
-  private static final AtomicInteger THREADS = new AtomicInteger();
-
-  /**
-   * The writer states new writer {@code writer} restores: its own at the same parallelism; at
-   * another, those of every old writer {@code w} with {@code w % parallelism == writer}, so each
-   * old state goes to exactly one new writer.
-   */
-  @SuppressWarnings("unchecked")
-  private List<Object> writerStatesFor(int writer, String sinkId, SinkState state)
-      throws Exception {
-    Sink<?> sink = sinkById(sinkId);
-    if (!(sink instanceof StatefulSink<?, ?> stateful)) {
-      return List.of();
-    }
-    VersionedSerializer<Object> serializer =
-        (VersionedSerializer<Object>) stateful.writerStateSerializer();
-    List<Object> states = new ArrayList<>();
-    for (int old = 0; old < state.writerStates().size(); old++) {
-      if (old % parallelism == writer) {
-        for (StateBlob blob : state.writerStates().get(old)) {
-          states.add(blob.read(serializer));
-        }
-      }
-    }
-    return states;
-  }
-
-  private Sink<?> sinkById(String sinkId) {
-    if (sinkId.equals(PipelineSpec.DEAD_LETTER_SINK_ID)) {
-      return spec.deadLetterSink();
-    }
-    for (int i = 0; i < spec.sinks().size(); i++) {
-      if (PipelineSpec.sinkId(i).equals(sinkId)) {
-        return spec.sinks().get(i);
-      }
-    }
-    return null;
+  /** Daemon threads named {@code shardline-<pipeline>-<kind>-<n>}. */
+  private ThreadFactory daemonThreads(String kind) {
+    return r -> {
+      Thread t =
+          new Thread(r, "shardline-" + spec.name() + "-" + kind + "-" + THREADS.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
   }
 
   // --- messages ---
@@ -515,7 +336,7 @@ public final class Execution {
   }
 
   private void onStopRequested() throws Exception {
-    if (finalOutcome == null && !workersStillStarting().isEmpty()) {
+    if (finalOutcome == null && !workers.stillStarting().isEmpty()) {
       executor.schedule(
           () -> post(this::onStartingGraceOver),
           STARTING_STOP_GRACE.toMillis(),
@@ -537,7 +358,7 @@ public final class Execution {
    * interrupted. What the other workers read since the last checkpoint is read again.
    */
   private void onStartingGraceOver() {
-    List<Integer> starting = workersStillStarting();
+    List<Integer> starting = workers.stillStarting();
     if (outcome != null || starting.isEmpty()) {
       return;
     }
@@ -545,7 +366,7 @@ public final class Execution {
         "Pipeline '{}': stopping without a final checkpoint, because {} still starting after {}"
             + " (creating its reader and writers); the next start restores {}",
         spec.name(),
-        describeWorkers(starting),
+        workers.describe(starting),
         display(STARTING_STOP_GRACE),
         lastCompleted());
     if (pending != null) {
@@ -553,16 +374,6 @@ public final class Execution {
     }
     stopWithoutCheckpoint = true;
     outcome = Outcome.STOPPED;
-  }
-
-  private List<Integer> workersStillStarting() {
-    List<Integer> starting = new ArrayList<>();
-    for (int i = 0; i < workers.length; i++) {
-      if (!workers[i].isStarted()) {
-        starting.add(i);
-      }
-    }
-    return starting;
   }
 
   void onEndOfInput(int reader) throws Exception {
@@ -587,9 +398,7 @@ public final class Execution {
     StateBlob enumeratorState =
         StateBlob.of(source.enumeratorStateSerializer(), enumerator.snapshotState(id));
     pending = new PendingCheckpoint(id, time.milliseconds(), startNanos, enumeratorState, isFinal);
-    for (Worker worker : workers) {
-      worker.post(() -> worker.checkpoint(id, isFinal));
-    }
+    workers.checkpoint(id, isFinal);
   }
 
   void onSnapshot(WorkerSnapshot snapshot) throws Exception {
@@ -629,7 +438,7 @@ public final class Execution {
       readerSplits.add(s.splits());
     }
     Map<String, SinkState> sinks = new LinkedHashMap<>();
-    for (String sinkId : sinkIds()) {
+    for (String sinkId : spec.sinkIds()) {
       List<List<StateBlob>> states = new ArrayList<>();
       List<List<StateBlob>> committables = new ArrayList<>();
       for (WorkerSnapshot s : done.snapshots) {
@@ -679,9 +488,7 @@ public final class Execution {
     }
 
     enumerator.notifyCheckpointComplete(done.id);
-    for (Worker worker : workers) {
-      worker.post(() -> worker.notifyCheckpointComplete(done.id));
-    }
+    workers.notifyCheckpointComplete(done.id);
     for (Map.Entry<String, SinkState> sink : sinks.entrySet()) {
       commit(sink.getKey(), sink.getValue().allCommittables(), done.id);
     }
@@ -730,7 +537,7 @@ public final class Execution {
             + " timed out after "
             + display(checkpointTimeout)
             + " (checkpoint.timeout): "
-            + describeWorkers(unanswered)
+            + workers.describe(unanswered)
             + " had not answered";
     LOG.warn(
         "Pipeline '{}': {}. Aborted it: not stored, nothing committed for it; the restore point is"
@@ -788,13 +595,7 @@ public final class Execution {
     } else {
       return;
     }
-    for (int i : unanswered) {
-      Thread thread = workers[i].thread();
-      Throwable trace =
-          new Throwable("Stack of " + thread.getName() + " when the checkpoint timed out");
-      trace.setStackTrace(thread.getStackTrace());
-      failure.addSuppressed(trace);
-    }
+    workers.attachStacks(failure, unanswered, "when the checkpoint timed out");
     throw failure;
   }
 
@@ -891,47 +692,8 @@ public final class Execution {
         + " (what came after it is read again)";
   }
 
-  /** E.g. {@code worker 0 (thread shardline-orders-worker-0, in com.acme.Sink$Writer.flush)}. */
-  private String describeWorkers(List<Integer> indexes) {
-    List<String> described = new ArrayList<>();
-    for (int i : indexes) {
-      Thread thread = workers[i].thread();
-      String where = "";
-      for (StackTraceElement frame : thread.getStackTrace()) {
-        String cls = frame.getClassName();
-        if (!cls.startsWith("java.")
-            && !cls.startsWith("jdk.")
-            && !cls.startsWith("sun.")
-            && !cls.startsWith(Execution.class.getPackageName() + ".")) {
-          where =
-              ", in "
-                  + cls
-                  + "."
-                  + frame.getMethodName()
-                  + (frame.getFileName() == null
-                      ? ""
-                      : "(" + frame.getFileName() + ":" + frame.getLineNumber() + ")");
-          break;
-        }
-      }
-      described.add(i + " (thread " + thread.getName() + where + ")");
-    }
-    return (indexes.size() == 1 ? "worker " : "workers ") + String.join(", ", described);
-  }
-
   private static String display(Duration duration) {
     return PipelineOptions.CHECKPOINT_TIMEOUT.display(duration);
-  }
-
-  private List<String> sinkIds() {
-    List<String> ids = new ArrayList<>();
-    for (int i = 0; i < spec.sinks().size(); i++) {
-      ids.add(PipelineSpec.sinkId(i));
-    }
-    if (spec.deadLetterSink() != null) {
-      ids.add(PipelineSpec.DEAD_LETTER_SINK_ID);
-    }
-    return ids;
   }
 
   /** Commits through the sink's committer, retrying what the committer says may be retried. */
@@ -973,15 +735,7 @@ public final class Execution {
     }
   }
 
-  /**
-   * Stops the workers and waits for them. After a graceful end ({@code drain}) each runs what its
-   * mailbox holds first, the final checkpoint's notification among it, and a failure there fails
-   * the run; after a failure (or a stop while a worker is still starting) each stops at its next
-   * record boundary, and one still creating its reader or writers is interrupted at once. A worker
-   * still alive {@link #workerExitGrace} after it was interrupted fails the pipeline for good: it
-   * still owns its reader and writers, and a new run would write to the same part files and
-   * transactions.
-   */
+  /** Stops the async and timer threads, then the workers ({@link Workers#stop}). */
   private void stopWorkers(boolean drain) throws Exception {
     if (executor != null) {
       executor.shutdownNow();
@@ -989,79 +743,7 @@ public final class Execution {
     if (timerScheduler != null) {
       timerScheduler.shutdownNow();
     }
-    for (Worker worker : workers) {
-      if (worker != null) {
-        if (drain) {
-          worker.postExit();
-        } else {
-          worker.requestExit();
-          if (!worker.isStarted() && worker.thread().getState() != Thread.State.NEW) {
-            // still creating its reader or writers (it reads no mailbox yet): waiting on a
-            // server, say; nothing of it is in a checkpoint, so interrupt it now
-            worker.thread().interrupt();
-          }
-        }
-      }
-    }
-    List<Thread> stuck = new ArrayList<>();
-    for (Worker worker : workers) {
-      if (worker == null || worker.thread().getState() == Thread.State.NEW) {
-        continue;
-      }
-      Thread thread = worker.thread();
-      try {
-        thread.join(workerExitGrace.toMillis());
-        if (thread.isAlive()) {
-          LOG.warn("{} did not stop within {}; interrupting it", thread.getName(), workerExitGrace);
-          thread.interrupt();
-          thread.join(workerExitGrace.toMillis());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-      if (thread.isAlive()) {
-        stuck.add(thread);
-      }
-    }
-    if (!stuck.isEmpty()) {
-      throw workersStuck(stuck);
-    }
-    if (drain) {
-      for (int i = 0; i < workers.length; i++) {
-        if (workers[i] != null && workers[i].failure() != null) {
-          throw new WorkerFailedException(spec.name(), i, workers[i].failure());
-        }
-      }
-    }
-  }
-
-  private FatalPipelineException workersStuck(List<Thread> stuck) {
-    List<String> names = stuck.stream().map(Thread::getName).toList();
-    String grace =
-        workerExitGrace.toMillis() % 1000 == 0
-            ? workerExitGrace.toSeconds() + " s"
-            : workerExitGrace.toMillis() + " ms";
-    ShardlineException e =
-        new ShardlineException(
-            "Pipeline '"
-                + spec.name()
-                + "' cannot restart: worker thread(s) "
-                + String.join(", ", names)
-                + " did not stop within "
-                + grace
-                + ", nor within "
-                + grace
-                + " of being interrupted (stack traces attached). Such a thread still holds its"
-                + " source reader and sink writers, and a new run would write to the same part"
-                + " files and transactions, so the pipeline fails instead. Find what blocks it"
-                + " without heeding interrupts (a function or connector), then restart the JVM;"
-                + " the pipeline resumes from its last checkpoint.");
-    for (Thread thread : stuck) {
-      Throwable trace = new Throwable("Stack of " + thread.getName() + " when given up on");
-      trace.setStackTrace(thread.getStackTrace());
-      e.addSuppressed(trace);
-    }
-    return new FatalPipelineException(e);
+    workers.stop(drain);
   }
 
   private void closeCoordinatorSide() {
@@ -1091,7 +773,7 @@ public final class Execution {
     final boolean isFinal;
     final WorkerSnapshot[] snapshots = new WorkerSnapshot[parallelism];
     // whether a split had been assigned in this attempt before the barrier: then it is in here
-    final boolean afterAssignment = splitAssigned;
+    final boolean afterAssignment = enumeratorContext.splitAssigned();
     int reported;
 
     long recordsRead() {
@@ -1113,94 +795,6 @@ public final class Execution {
       this.startNanos = startNanos;
       this.enumeratorState = enumeratorState;
       this.isFinal = isFinal;
-    }
-  }
-
-  /** The enumerator's view of the runner; every method runs on the coordinator thread. */
-  private final class EnumeratorContext implements SplitEnumeratorContext<SourceSplit> {
-    private final MeterRegistry enumeratorMetrics = metrics.tagged("component", "enumerator");
-
-    @Override
-    public int parallelism() {
-      return parallelism;
-    }
-
-    @Override
-    public Set<Integer> registeredReaders() {
-      return Set.copyOf(registeredReaders);
-    }
-
-    @Override
-    public void assignSplits(Map<Integer, List<SourceSplit>> assignment) {
-      for (Map.Entry<Integer, List<SourceSplit>> entry : assignment.entrySet()) {
-        Worker worker = worker(entry.getKey());
-        List<SourceSplit> splits = List.copyOf(entry.getValue());
-        if (!splits.isEmpty()) {
-          splitAssigned = true;
-          worker.post(() -> worker.addSplits(splits));
-        }
-      }
-    }
-
-    @Override
-    public void signalNoMoreSplits(int readerId) {
-      Worker worker = worker(readerId);
-      worker.post(worker::notifyNoMoreSplits);
-    }
-
-    @Override
-    public void sendEventToReader(int readerId, SourceEvent event) {
-      Worker worker = worker(readerId);
-      worker.post(() -> worker.handleSourceEvent(event));
-    }
-
-    @Override
-    public <R> void callAsync(
-        Callable<R> callable,
-        BiConsumer<R, Throwable> handler,
-        Duration initialDelay,
-        Duration period) {
-      Runnable task =
-          () -> {
-            R result = null;
-            Throwable error = null;
-            try {
-              result = callable.call();
-            } catch (Throwable t) {
-              error = t;
-            }
-            R r = result;
-            Throwable e = error;
-            post(() -> handler.accept(r, e));
-          };
-      try {
-        if (period.isZero()) {
-          executor.schedule(task, initialDelay.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-          executor.scheduleWithFixedDelay(
-              task, initialDelay.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-        }
-      } catch (RejectedExecutionException e) {
-        LOG.debug("Pipeline '{}' is shutting down; callAsync ignored", spec.name());
-      }
-    }
-
-    @Override
-    public MeterRegistry metrics() {
-      return enumeratorMetrics;
-    }
-
-    @Override
-    public Time time() {
-      return time;
-    }
-
-    private Worker worker(int readerId) {
-      if (readerId < 0 || readerId >= parallelism) {
-        throw new IllegalArgumentException(
-            "readerId must be from 0 to " + (parallelism - 1) + ", was " + readerId);
-      }
-      return workers[readerId];
     }
   }
 }
