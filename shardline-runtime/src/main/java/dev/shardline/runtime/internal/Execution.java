@@ -1,35 +1,22 @@
 package dev.shardline.runtime.internal;
 
-import dev.shardline.api.Committer;
 import dev.shardline.api.RetriableException;
-import dev.shardline.api.ShardlineException;
-import dev.shardline.api.Sink;
-import dev.shardline.api.SinkContext;
 import dev.shardline.api.Source;
 import dev.shardline.api.SourceEvent;
 import dev.shardline.api.SourceSplit;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
-import dev.shardline.api.TransactionalSink;
-import dev.shardline.retry.Backoff;
-import dev.shardline.runtime.PipelineOptions;
 import dev.shardline.runtime.checkpoint.Checkpoint;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.SinkState;
 import dev.shardline.runtime.checkpoint.StateBlob;
-import dev.shardline.state.VersionedSerializer;
 import dev.shardline.time.Time;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,6 +34,14 @@ import org.slf4j.LoggerFactory;
  * thread, which is the coordinator: it owns the split enumerator, the committers and the checkpoint
  * bookkeeping, and runs the messages in its FIFO mailbox one at a time (worker reports, enumerator
  * events, {@code callAsync} results, checkpoint ticks, stop requests).
+ *
+ * <p>This class is the main loop; each role is a small class it calls, all on this thread: {@link
+ * Restore} (what the run starts from), {@link Workers} (the worker threads), {@link
+ * PendingCheckpoint} (one checkpoint gathered from the workers), {@link CheckpointCommitter} (the
+ * committers, and committables carried across aborted checkpoints), {@link CheckpointFailures}
+ * (timed-out and unstored checkpoints against {@code checkpoint.tolerableFailures}), {@link
+ * GracefulEnd} (the stop and the final checkpoint) and {@link RuntimeEnumeratorContext} (the
+ * enumerator's view of the runner).
  *
  * <h2>Why every split is in exactly one place in a checkpoint</h2>
  *
@@ -83,13 +78,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Execution {
   private static final Logger LOG = LoggerFactory.getLogger(Execution.class);
-  private static final Backoff COMMIT_BACKOFF =
-      new Backoff(Duration.ofMillis(200), 2.0, Duration.ofSeconds(5), 0.2);
-  private static final int COMMIT_ATTEMPTS = 5;
   private static final Duration WORKER_EXIT_GRACE = Duration.ofSeconds(10);
-  // how long a stop waits for workers still creating their readers and writers before it gives up
-  // the final checkpoint; creating them takes milliseconds unless a server does not answer
-  private static final Duration STARTING_STOP_GRACE = Duration.ofSeconds(5);
 
   /**
    * How often the coordinator compares the pending checkpoint's age with {@code
@@ -119,32 +108,20 @@ public final class Execution {
   private final int parallelism;
   private final Time time;
   private final Duration checkpointTimeout;
-  private final int tolerableCheckpointFailures;
 
   // owned by the coordinator thread
+  private final Workers workers;
+  private final CheckpointCommitter committer;
+  private final GracefulEnd end;
+  private CheckpointFailures failures; // made once the restore point is known
   private Source<Object, SourceSplit, Object> source;
   private SplitEnumerator<SourceSplit, Object> enumerator;
   private RuntimeEnumeratorContext enumeratorContext;
-  private final Workers workers;
-  private final Map<String, Committer<Object>> committers = new LinkedHashMap<>();
-  private final Map<String, VersionedSerializer<Object>> committableSerializers = new HashMap<>();
-  private final Set<Integer> endedReaders = new TreeSet<>();
   private ScheduledExecutorService executor;
   // only decides when a writer's due timers go into its worker's mailbox; see MailboxTimerService
   private ScheduledExecutorService timerScheduler;
   private long nextCheckpointId;
   private PendingCheckpoint pending;
-  private long lastCompletedCheckpointId = -1;
-  private int failedCheckpointsInARow;
-  // Committables of aborted checkpoints, by sink id and then worker: their transactions are closed
-  // (prepareCommit ran) and the source positions of the next checkpoint are past their records, so
-  // they are stored and committed with the next checkpoint that completes, never dropped.
-  private final Map<String, List<List<StateBlob>>> carriedCommittables = new HashMap<>();
-  // aborted checkpoints -> the workers that had not answered them yet (they still will)
-  private final Map<Long, Set<Integer>> unansweredAborted = new HashMap<>();
-  private Outcome finalOutcome;
-  // a stop while a worker was still starting: no final checkpoint, workers interrupted at once
-  private boolean stopWithoutCheckpoint;
   private Outcome outcome;
   // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
   private boolean madeProgress;
@@ -173,9 +150,10 @@ public final class Execution {
     this.onCheckpointCompleted = onCheckpointCompleted;
     this.parallelism = spec.parallelism();
     this.time = spec.time();
-    this.workers = new Workers(spec.name(), parallelism, workerExitGrace);
     this.checkpointTimeout = spec.checkpointTimeout();
-    this.tolerableCheckpointFailures = spec.tolerableCheckpointFailures();
+    this.workers = new Workers(spec.name(), parallelism, workerExitGrace);
+    this.committer = new CheckpointCommitter(spec, metrics);
+    this.end = new GracefulEnd(spec.name(), parallelism);
   }
 
   /** Asks for a graceful stop: a final checkpoint, then the end. Any thread; idempotent. */
@@ -221,8 +199,8 @@ public final class Execution {
     try {
       Restore restore = Restore.load(spec, store, source);
       restoredCheckpointId = restore.restoredCheckpointId();
-      lastCompletedCheckpointId = restoredCheckpointId.orElse(-1);
       nextCheckpointId = restore.firstCheckpointId();
+      failures = new CheckpointFailures(spec, store, metrics, workers, restoredCheckpointId);
       start(restore);
       while (outcome == null) {
         mailbox.take().run();
@@ -240,42 +218,20 @@ public final class Execution {
       throw t;
     }
     try {
-      stopWorkers(!stopWithoutCheckpoint);
+      stopWorkers(!end.isWithoutFinalCheckpoint());
     } finally {
       closeCoordinatorSide();
     }
     return outcome;
   }
 
-  @SuppressWarnings("unchecked")
   private void start(Restore restore) throws Exception {
     // 1. committers first, and the restored checkpoint's committables committed again, before any
     //    writer exists: a new writer may then discard whatever a crashed one left uncommitted
-    for (String sinkId : spec.sinkIds()) {
-      Sink<?> sink = spec.sink(sinkId);
-      if (sink instanceof TransactionalSink<?, ?> transactional) {
-        SinkContext context =
-            new RuntimeSinkContext(
-                sinkId,
-                0,
-                parallelism,
-                spec.name(),
-                DeadLetters.notConfigured(spec.name()),
-                metrics.tagged("sink", sinkId, "committer", "0"),
-                time,
-                restoredCheckpointId,
-                nextCheckpointId,
-                null);
-        committers.put(sinkId, (Committer<Object>) transactional.createCommitter(context));
-        committableSerializers.put(
-            sinkId, (VersionedSerializer<Object>) transactional.committableSerializer());
-      }
-    }
+    committer.createCommitters(restoredCheckpointId, nextCheckpointId);
     Optional<Checkpoint> checkpoint = restore.checkpoint();
     if (checkpoint.isPresent()) {
-      for (Map.Entry<String, SinkState> sink : checkpoint.get().sinks().entrySet()) {
-        commit(sink.getKey(), sink.getValue().allCommittables(), checkpoint.get().id());
-      }
+      committer.commit(checkpoint.get().id(), checkpoint.get().sinks());
     }
 
     // 2. what each worker starts from
@@ -330,31 +286,27 @@ public final class Execution {
   // --- messages ---
 
   private void onCheckpointTick() throws Exception {
-    if (pending == null && finalOutcome == null) {
+    if (pending == null && !end.isEnding()) {
       triggerCheckpoint(false);
     }
   }
 
   private void onStopRequested() throws Exception {
-    if (finalOutcome == null && !workers.stillStarting().isEmpty()) {
+    if (!end.isEnding() && !workers.stillStarting().isEmpty()) {
       executor.schedule(
           () -> post(this::onStartingGraceOver),
-          STARTING_STOP_GRACE.toMillis(),
+          GracefulEnd.STARTING_GRACE.toMillis(),
           TimeUnit.MILLISECONDS);
     }
-    if (finalOutcome == null) {
-      LOG.info("Pipeline '{}': stopping, taking a final checkpoint", spec.name());
-      finalOutcome = Outcome.STOPPED;
-      if (pending == null) {
-        triggerCheckpoint(true);
-      }
+    if (end.stopRequested() && pending == null) {
+      triggerCheckpoint(true);
     }
   }
 
   /**
    * A stop came while a worker was still creating its reader or writers, and {@link
-   * #STARTING_STOP_GRACE} later it still is (waiting on a server that is down, say): it cannot
-   * answer the final checkpoint's barrier, so the run stops without one and that worker is
+   * GracefulEnd#STARTING_GRACE} later it still is (waiting on a server that is down, say): it
+   * cannot answer the final checkpoint's barrier, so the run stops without one and that worker is
    * interrupted. What the other workers read since the last checkpoint is read again.
    */
   private void onStartingGraceOver() {
@@ -362,28 +314,16 @@ public final class Execution {
     if (outcome != null || starting.isEmpty()) {
       return;
     }
-    LOG.info(
-        "Pipeline '{}': stopping without a final checkpoint, because {} still starting after {}"
-            + " (creating its reader and writers); the next start restores {}",
-        spec.name(),
-        workers.describe(starting),
-        display(STARTING_STOP_GRACE),
-        lastCompleted());
+    end.giveUpFinalCheckpoint(workers.describe(starting), failures.lastCompleted());
     if (pending != null) {
       abort(pending);
     }
-    stopWithoutCheckpoint = true;
     outcome = Outcome.STOPPED;
   }
 
   void onEndOfInput(int reader) throws Exception {
-    endedReaders.add(reader);
-    if (endedReaders.size() == parallelism && finalOutcome == null) {
-      LOG.info("Pipeline '{}': every reader reached the end of its input", spec.name());
-      finalOutcome = Outcome.FINISHED;
-      if (pending == null) {
-        triggerCheckpoint(true);
-      }
+    if (end.readerEnded(reader) && pending == null) {
+      triggerCheckpoint(true);
     }
   }
 
@@ -397,342 +337,92 @@ public final class Execution {
     long startNanos = time.nanoseconds();
     StateBlob enumeratorState =
         StateBlob.of(source.enumeratorStateSerializer(), enumerator.snapshotState(id));
-    pending = new PendingCheckpoint(id, time.milliseconds(), startNanos, enumeratorState, isFinal);
+    pending =
+        new PendingCheckpoint(
+            id,
+            time.milliseconds(),
+            startNanos,
+            enumeratorState,
+            isFinal,
+            parallelism,
+            enumeratorContext.splitAssigned());
     workers.checkpoint(id, isFinal);
   }
 
   void onSnapshot(WorkerSnapshot snapshot) throws Exception {
-    Set<Integer> owed = unansweredAborted.get(snapshot.checkpointId());
-    if (owed != null && owed.remove(snapshot.worker())) {
-      // its reader and writer states are discarded; its closed transactions are not
-      carry(snapshot);
-      if (owed.isEmpty()) {
-        unansweredAborted.remove(snapshot.checkpointId());
-      }
-      LOG.info(
-          "Pipeline '{}': worker {} answered checkpoint {} after it was aborted; its transactional"
-              + " output goes with the next checkpoint that completes",
-          spec.name(),
-          snapshot.worker(),
-          snapshot.checkpointId());
+    if (committer.takeLateAnswer(snapshot)) {
       return;
     }
-    if (pending == null || pending.id != snapshot.checkpointId()) {
+    if (pending == null || pending.id() != snapshot.checkpointId()) {
       throw new IllegalStateException(
           "Worker "
               + snapshot.worker()
               + " reported checkpoint "
               + snapshot.checkpointId()
               + ", but the pending checkpoint is "
-              + (pending == null ? "none" : pending.id));
+              + (pending == null ? "none" : pending.id()));
     }
-    pending.snapshots[snapshot.worker()] = snapshot;
-    if (++pending.reported == parallelism) {
+    if (pending.acknowledge(snapshot)) {
       complete(pending);
     }
   }
 
   private void complete(PendingCheckpoint done) throws Exception {
-    List<List<StateBlob>> readerSplits = new ArrayList<>();
-    for (WorkerSnapshot s : done.snapshots) {
-      readerSplits.add(s.splits());
-    }
-    Map<String, SinkState> sinks = new LinkedHashMap<>();
-    for (String sinkId : spec.sinkIds()) {
-      List<List<StateBlob>> states = new ArrayList<>();
-      List<List<StateBlob>> committables = new ArrayList<>();
-      for (WorkerSnapshot s : done.snapshots) {
-        states.add(s.writerStates().getOrDefault(sinkId, List.of()));
-        List<StateBlob> own = s.committables().getOrDefault(sinkId, List.of());
-        List<List<StateBlob>> carried = carriedCommittables.get(sinkId);
-        if (carried == null || carried.get(s.worker()).isEmpty()) {
-          committables.add(own);
-        } else {
-          List<StateBlob> all = new ArrayList<>(carried.get(s.worker()));
-          all.addAll(own);
-          committables.add(all);
-        }
-      }
-      sinks.put(sinkId, new SinkState(states, committables));
-    }
-    Checkpoint checkpoint =
-        new Checkpoint(
-            done.id,
-            done.timestampMillis,
-            spec.name(),
-            source.identity(),
-            parallelism,
-            done.enumeratorState,
-            readerSplits,
-            sinks);
+    Map<String, SinkState> sinks = done.sinkStates(spec.sinkIds(), committer);
+    Checkpoint checkpoint = done.toCheckpoint(spec.name(), source.identity(), sinks);
     long size;
     try {
       size = store.store(checkpoint);
     } catch (IOException | RetriableException e) {
-      storeFailed(done, e);
+      // aborted like one that timed out; see CheckpointFailures#storeFailed
+      abort(done);
+      failures.storeFailed(done.id(), e, end.outcome());
       return;
     }
     pending = null;
-    if (done.afterAssignment || done.recordsRead() > 0) {
+    if (done.madeProgress()) {
       madeProgress = true;
     }
-    lastCompletedCheckpointId = done.id;
-    carriedCommittables.clear();
-    if (failedCheckpointsInARow > 0) {
-      LOG.info(
-          "Pipeline '{}': checkpoint {} complete after {} failed checkpoint(s) in a row",
-          spec.name(),
-          done.id,
-          failedCheckpointsInARow);
-      failedCheckpointsInARow = 0;
-    }
+    committer.carriedStored();
+    failures.completed(done.id());
 
-    enumerator.notifyCheckpointComplete(done.id);
-    workers.notifyCheckpointComplete(done.id);
-    for (Map.Entry<String, SinkState> sink : sinks.entrySet()) {
-      commit(sink.getKey(), sink.getValue().allCommittables(), done.id);
-    }
-    long durationNanos = time.nanoseconds() - done.startNanos;
-    metrics.checkpointCompleted(done.id, durationNanos, size);
+    enumerator.notifyCheckpointComplete(done.id());
+    workers.notifyCheckpointComplete(done.id());
+    // in the pipeline's order of sinks, not the checkpoint's (sorted by id)
+    committer.commit(done.id(), sinks);
+    long durationNanos = time.nanoseconds() - done.startNanos();
+    metrics.checkpointCompleted(done.id(), durationNanos, size);
     LOG.debug(
         "Pipeline '{}': checkpoint {} complete ({} bytes, {} ms)",
         spec.name(),
-        done.id,
+        done.id(),
         size,
         TimeUnit.NANOSECONDS.toMillis(durationNanos));
-    onCheckpointCompleted.accept(done.id);
+    onCheckpointCompleted.accept(done.id());
 
-    if (done.isFinal) {
-      outcome = finalOutcome;
-    } else if (finalOutcome != null) {
+    if (done.isFinal()) {
+      outcome = end.outcome();
+    } else if (end.isEnding()) {
       // records went downstream after this checkpoint's barrier: one more, final, checkpoint
       triggerCheckpoint(true);
     }
   }
 
   private void onTimeoutCheck() throws Exception {
-    if (pending != null && time.nanoseconds() - pending.startNanos >= checkpointTimeout.toNanos()) {
-      timedOut(pending);
+    if (pending != null && pending.isTimedOut(time.nanoseconds(), checkpointTimeout)) {
+      PendingCheckpoint late = pending;
+      List<Integer> unanswered = late.unanswered();
+      abort(late);
+      committer.expectLateAnswers(late.id(), unanswered);
+      failures.timedOut(late.id(), unanswered, end.outcome());
     }
-  }
-
-  /**
-   * Aborts {@code late}, which not every worker answered within {@code checkpoint.timeout}: it is
-   * not stored and nothing is committed for it. Within {@code checkpoint.tolerableFailures} the
-   * next checkpoint starts at the next tick (a worker still busy with this one takes the new
-   * barrier after it); beyond, or while the pipeline is ending, the run fails.
-   */
-  private void timedOut(PendingCheckpoint late) {
-    List<Integer> unanswered = new ArrayList<>();
-    for (int i = 0; i < parallelism; i++) {
-      if (late.snapshots[i] == null) {
-        unanswered.add(i);
-      }
-    }
-    abort(late);
-    unansweredAborted.put(late.id, new TreeSet<>(unanswered));
-    String what =
-        "checkpoint "
-            + late.id
-            + " timed out after "
-            + display(checkpointTimeout)
-            + " (checkpoint.timeout): "
-            + workers.describe(unanswered)
-            + " had not answered";
-    LOG.warn(
-        "Pipeline '{}': {}. Aborted it: not stored, nothing committed for it; the restore point is"
-            + " still {}. {} checkpoint(s) failed in a row, {} tolerated"
-            + " (checkpoint.tolerableFailures){}",
-        spec.name(),
-        what,
-        lastCompleted(),
-        failedCheckpointsInARow,
-        tolerableCheckpointFailures,
-        finalOutcome != null
-            ? "; none while the pipeline is ending: the run fails"
-            : failedCheckpointsInARow > tolerableCheckpointFailures
-                ? ": the run fails"
-                : "; the next checkpoint starts after the interval");
-    // counted once logged, so whoever watches the meter finds the warning written
-    metrics.checkpointFailed(CheckpointFailure.TIMEOUT);
-    String fix =
-        " Raise checkpoint.timeout if checkpoints are merely slow, or find what blocks those"
-            + " workers (stack traces attached): most often a sink's flush or a source waiting on"
-            + " a server it cannot reach (check that it is reachable from here), or a slow record"
-            + " function.";
-    CheckpointTimeoutException failure;
-    if (finalOutcome != null) {
-      failure =
-          new CheckpointTimeoutException(
-              "Pipeline '"
-                  + spec.name()
-                  + "' could not take its final checkpoint "
-                  + (finalOutcome == Outcome.STOPPED ? "while stopping" : "at the end of input")
-                  + ": "
-                  + what
-                  + ". Nothing was stored or committed for it: "
-                  + restoreNote(finalOutcome == Outcome.STOPPED)
-                  + "."
-                  + fix,
-              late.id);
-    } else if (failedCheckpointsInARow > tolerableCheckpointFailures) {
-      failure =
-          new CheckpointTimeoutException(
-              "Pipeline '"
-                  + spec.name()
-                  + "': "
-                  + what
-                  + ". That is "
-                  + failedCheckpointsInARow
-                  + " failed checkpoint(s) in a row, more than checkpoint.tolerableFailures ("
-                  + tolerableCheckpointFailures
-                  + "), so the run fails; nothing was stored or committed for the aborted"
-                  + " checkpoint(s): "
-                  + restoreNote(false)
-                  + "."
-                  + fix,
-              late.id);
-    } else {
-      return;
-    }
-    workers.attachStacks(failure, unanswered, "when the checkpoint timed out");
-    throw failure;
-  }
-
-  /**
-   * {@code failed}, whose every worker answered, could not be stored: aborted like one that timed
-   * out. The store may or may not hold it; either way it is consistent, and its committables are
-   * committed with the next checkpoint that completes (commits are idempotent).
-   */
-  private void storeFailed(PendingCheckpoint failed, Exception e) {
-    abort(failed);
-    String what =
-        "checkpoint " + failed.id + " could not be stored in " + store.location() + ": " + e;
-    if (finalOutcome != null || failedCheckpointsInARow > tolerableCheckpointFailures) {
-      metrics.checkpointFailed(CheckpointFailure.STORE);
-      throw new ShardlineException(
-          "Pipeline '"
-              + spec.name()
-              + "': "
-              + what
-              + (finalOutcome != null
-                  ? ". It was the final checkpoint"
-                  : ". That is "
-                      + failedCheckpointsInARow
-                      + " failed checkpoint(s) in a row, more than checkpoint.tolerableFailures ("
-                      + tolerableCheckpointFailures
-                      + ")")
-              + "; "
-              + restoreNote(finalOutcome == Outcome.STOPPED)
-              + ". Check the checkpoint store (free space, permissions, reachability).",
-          e);
-    }
-    LOG.warn(
-        "Pipeline '{}': {}. Aborted it: nothing committed for it; {} checkpoint(s) failed in a row,"
-            + " {} tolerated (checkpoint.tolerableFailures)",
-        spec.name(),
-        what,
-        failedCheckpointsInARow,
-        tolerableCheckpointFailures,
-        e);
-    metrics.checkpointFailed(CheckpointFailure.STORE);
   }
 
   /** Bookkeeping common to every aborted checkpoint; the caller counts it in the meter. */
   private void abort(PendingCheckpoint aborted) {
     pending = null;
-    failedCheckpointsInARow++;
-    for (WorkerSnapshot snapshot : aborted.snapshots) {
-      if (snapshot != null) {
-        carry(snapshot);
-      }
-    }
-  }
-
-  /** Keeps {@code snapshot}'s committables for the next checkpoint that completes. */
-  private void carry(WorkerSnapshot snapshot) {
-    for (Map.Entry<String, List<StateBlob>> sink : snapshot.committables().entrySet()) {
-      if (!sink.getValue().isEmpty()) {
-        carriedCommittables
-            .computeIfAbsent(
-                sink.getKey(),
-                id -> {
-                  List<List<StateBlob>> perWorker = new ArrayList<>();
-                  for (int i = 0; i < parallelism; i++) {
-                    perWorker.add(new ArrayList<>());
-                  }
-                  return perWorker;
-                })
-            .get(snapshot.worker())
-            .addAll(sink.getValue());
-      }
-    }
-  }
-
-  private String lastCompleted() {
-    return lastCompletedCheckpointId < 0
-        ? "the source's initial position (no checkpoint completed yet)"
-        : "checkpoint " + lastCompletedCheckpointId;
-  }
-
-  private String restoreNote(boolean stopping) {
-    String then =
-        stopping
-            ? "the next start restores it"
-            : "the run restarts from it as the restart policy (restart.maxRestarts) allows";
-    if (lastCompletedCheckpointId < 0) {
-      return "no checkpoint is complete yet, so "
-          + (stopping ? "the next start begins" : "the run restarts")
-          + " from the source's initial position";
-    }
-    return "the last complete checkpoint is "
-        + lastCompletedCheckpointId
-        + ", and "
-        + then
-        + " (what came after it is read again)";
-  }
-
-  private static String display(Duration duration) {
-    return PipelineOptions.CHECKPOINT_TIMEOUT.display(duration);
-  }
-
-  /** Commits through the sink's committer, retrying what the committer says may be retried. */
-  private void commit(String sinkId, List<StateBlob> blobs, long checkpointId) throws Exception {
-    Committer<Object> committer = committers.get(sinkId);
-    if (committer == null || blobs.isEmpty()) {
-      return;
-    }
-    VersionedSerializer<Object> serializer = committableSerializers.get(sinkId);
-    List<Object> committables = new ArrayList<>(blobs.size());
-    for (StateBlob blob : blobs) {
-      committables.add(blob.read(serializer));
-    }
-    for (int attempt = 0; ; attempt++) {
-      try {
-        committer.commit(committables);
-        return;
-      } catch (RetriableException e) {
-        if (attempt + 1 >= COMMIT_ATTEMPTS) {
-          throw new ShardlineException(
-              "Committing checkpoint "
-                  + checkpointId
-                  + " of sink '"
-                  + sinkId
-                  + "' failed "
-                  + COMMIT_ATTEMPTS
-                  + " times; the pipeline restarts and commits it again",
-              e);
-        }
-        long delay = COMMIT_BACKOFF.delay(attempt).toMillis();
-        LOG.warn(
-            "Committing checkpoint {} of sink '{}' failed, retrying in {} ms: {}",
-            checkpointId,
-            sinkId,
-            delay,
-            e.toString());
-        time.sleep(delay);
-      }
-    }
+    failures.aborted();
+    committer.carry(aborted);
   }
 
   /** Stops the async and timer threads, then the workers ({@link Workers#stop}). */
@@ -747,54 +437,19 @@ public final class Execution {
   }
 
   private void closeCoordinatorSide() {
-    closeQuietly(enumerator, "the split enumerator");
-    for (Map.Entry<String, Committer<Object>> committer : committers.entrySet()) {
-      closeQuietly(committer.getValue(), "the committer of sink '" + committer.getKey() + "'");
-    }
+    closeQuietly(spec.name(), enumerator, "the split enumerator");
+    committer.close();
   }
 
-  private void closeQuietly(AutoCloseable closeable, String what) {
+  /** Closes {@code closeable} (may be null), logging a failure to close {@code what}. */
+  static void closeQuietly(String pipelineName, AutoCloseable closeable, String what) {
     if (closeable == null) {
       return;
     }
     try {
       closeable.close();
     } catch (Exception e) {
-      LOG.warn("Pipeline '{}': closing {} failed", spec.name(), what, e);
-    }
-  }
-
-  /** A checkpoint between its trigger and its completion. */
-  private final class PendingCheckpoint {
-    final long id;
-    final long timestampMillis;
-    final long startNanos;
-    final StateBlob enumeratorState;
-    final boolean isFinal;
-    final WorkerSnapshot[] snapshots = new WorkerSnapshot[parallelism];
-    // whether a split had been assigned in this attempt before the barrier: then it is in here
-    final boolean afterAssignment = enumeratorContext.splitAssigned();
-    int reported;
-
-    long recordsRead() {
-      long sum = 0;
-      for (WorkerSnapshot s : snapshots) {
-        sum += s == null ? 0 : s.recordsRead();
-      }
-      return sum;
-    }
-
-    PendingCheckpoint(
-        long id,
-        long timestampMillis,
-        long startNanos,
-        StateBlob enumeratorState,
-        boolean isFinal) {
-      this.id = id;
-      this.timestampMillis = timestampMillis;
-      this.startNanos = startNanos;
-      this.enumeratorState = enumeratorState;
-      this.isFinal = isFinal;
+      LOG.warn("Pipeline '{}': closing {} failed", pipelineName, what, e);
     }
   }
 }
