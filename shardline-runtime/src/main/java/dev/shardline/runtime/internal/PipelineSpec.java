@@ -9,6 +9,7 @@ import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -44,4 +45,29 @@ public record PipelineSpec(
 
   /** The id under which the dead-letter sink keeps its state in checkpoints. */
   public static final String DEAD_LETTER_SINK_ID = "dead-letter";
+
+  /** The ids of the pipeline's sinks in the order of the {@code to} calls, the dead-letter last. */
+  List<String> sinkIds() {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < sinks.size(); i++) {
+      ids.add(sinkId(i));
+    }
+    if (deadLetterSink != null) {
+      ids.add(DEAD_LETTER_SINK_ID);
+    }
+    return ids;
+  }
+
+  /** The sink with id {@code sinkId}, or null when the pipeline has none by that id. */
+  Sink<?> sink(String sinkId) {
+    if (sinkId.equals(DEAD_LETTER_SINK_ID)) {
+      return deadLetterSink;
+    }
+    for (int i = 0; i < sinks.size(); i++) {
+      if (sinkId(i).equals(sinkId)) {
+        return sinks.get(i);
+      }
+    }
+    return null;
+  }
 }
