@@ -78,6 +78,10 @@ public final class WriterAdapter<T, W, C>
   @Override
   @SuppressWarnings("unchecked")
   public Collection<C> prepareCommit() throws IOException, InterruptedException {
+    if (!(writer instanceof CommittingSinkWriter)) {
+      // Flink asks every CommittingSinkWriter, as this adapter is, even without a committer
+      return List.of();
+    }
     try {
       return ((CommittingSinkWriter<T, C>) writer).prepareCommit();
     } catch (IOException | InterruptedException | RuntimeException e) {
