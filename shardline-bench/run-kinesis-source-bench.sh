@@ -3,6 +3,7 @@
 #   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards [all|bare|shardline]]]]
 #   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [windows [shards]]]
 #   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
+#   shardline-bench/run-kinesis-source-bench.sh flink   [records [rounds [shards [idleSeconds [windows [all|embedded|flink]]]]]]
 # Extra JVM options (e.g. -XX:StartFlightRecording=...) go in JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,8 @@ case "${1:-}" in
   drain) main=dev.shardline.bench.kinesis.source.KinesisDrainBench ;;
   startup) main=dev.shardline.bench.kinesis.source.KinesisStartupIdleBench ;;
   quota) main=dev.shardline.bench.kinesis.source.KinesisQuotaShareBench ;;
-  *) echo "usage: $0 drain|startup|quota [arguments]" >&2; exit 2 ;;
+  flink) main=dev.shardline.bench.kinesis.source.FlinkKinesisDrainBench ;;
+  *) echo "usage: $0 drain|startup|quota|flink [arguments]" >&2; exit 2 ;;
 esac
 shift
 if [[ -z "${SKIP_BUILD:-}" ]]; then

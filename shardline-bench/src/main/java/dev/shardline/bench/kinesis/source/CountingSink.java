@@ -4,8 +4,10 @@ import dev.shardline.api.Sink;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.kinesis.source.KinesisRecord;
+import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,15 +17,28 @@ import java.util.concurrent.atomic.LongAdder;
  * A sink that only counts what reaches it: records and value bytes (published at once, so a harness
  * sees the count while the pipeline runs), the time of the first record, and optionally value bytes
  * per shard. It does next to nothing per record, so a benchmark measures the source and the runner,
- * not a destination. Thread-safe; each writer is used by one worker thread.
+ * not a destination. Thread-safe; each writer is used by one worker thread. Serializable, for
+ * Flink: a copy in the same JVM counts into the same figures (a few per run, never released).
  */
-final class CountingSink implements Sink<KinesisRecord<byte[]>> {
+final class CountingSink implements Sink<KinesisRecord<byte[]>>, Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * The counts of every sink of this JVM by id. Flink ships a copy of the sink to its tasks (even
+   * on a MiniCluster in the same JVM), so a copy finds its counts here by the id it was built with.
+   */
+  private static final Map<String, Counts> COUNTS = new ConcurrentHashMap<>();
+
+  private final String id = UUID.randomUUID().toString();
   private final boolean perShard;
-  private final List<AtomicLong> recordCounts = new CopyOnWriteArrayList<>();
-  private final List<AtomicLong> byteCounts = new CopyOnWriteArrayList<>();
-  private final AtomicLong firstRecordNanos = new AtomicLong();
-  private final Map<String, LongAdder> bytesByShard = new ConcurrentHashMap<>();
-  private final Map<String, List<Arrival>> arrivalsByShard = new ConcurrentHashMap<>();
+
+  private static final class Counts {
+    final List<AtomicLong> recordCounts = new CopyOnWriteArrayList<>();
+    final List<AtomicLong> byteCounts = new CopyOnWriteArrayList<>();
+    final AtomicLong firstRecordNanos = new AtomicLong();
+    final Map<String, LongAdder> bytesByShard = new ConcurrentHashMap<>();
+    final Map<String, List<Arrival>> arrivalsByShard = new ConcurrentHashMap<>();
+  }
 
   /** When a record arrived ({@link System#nanoTime()}) and its value's size. */
   record Arrival(long nanos, int bytes) {}
@@ -34,14 +49,20 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
    */
   CountingSink(boolean perShard) {
     this.perShard = perShard;
+    COUNTS.put(id, new Counts());
+  }
+
+  private Counts counts() {
+    return COUNTS.get(id);
   }
 
   @Override
   public SinkWriter<KinesisRecord<byte[]>> createWriter(SinkContext context) {
+    Counts counts = counts();
     AtomicLong records = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
-    recordCounts.add(records);
-    byteCounts.add(bytes);
+    counts.recordCounts.add(records);
+    counts.byteCounts.add(bytes);
     return new SinkWriter<>() {
       private long localRecords;
       private long localBytes;
@@ -49,7 +70,7 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
       @Override
       public void write(KinesisRecord<byte[]> record) {
         if (localRecords == 0) {
-          firstRecordNanos.compareAndSet(0, System.nanoTime());
+          counts.firstRecordNanos.compareAndSet(0, System.nanoTime());
         }
         int length = record.value().length;
         localRecords++;
@@ -58,8 +79,9 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
         records.lazySet(localRecords);
         bytes.lazySet(localBytes);
         if (perShard) {
-          bytesByShard.computeIfAbsent(record.shardId(), s -> new LongAdder()).add(length);
-          arrivalsByShard
+          counts.bytesByShard.computeIfAbsent(record.shardId(), s -> new LongAdder()).add(length);
+          counts
+              .arrivalsByShard
               .computeIfAbsent(record.shardId(), s -> new CopyOnWriteArrayList<>())
               .add(new Arrival(System.nanoTime(), length));
         }
@@ -76,7 +98,7 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
   /** Records written so far, over all writers. */
   long records() {
     long sum = 0;
-    for (AtomicLong count : recordCounts) {
+    for (AtomicLong count : counts().recordCounts) {
       sum += count.get();
     }
     return sum;
@@ -85,7 +107,7 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
   /** Value bytes written so far, over all writers. */
   long bytes() {
     long sum = 0;
-    for (AtomicLong count : byteCounts) {
+    for (AtomicLong count : counts().byteCounts) {
       sum += count.get();
     }
     return sum;
@@ -93,18 +115,18 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>> {
 
   /** {@link System#nanoTime()} when the first record arrived, or 0. */
   long firstRecordNanos() {
-    return firstRecordNanos.get();
+    return counts().firstRecordNanos.get();
   }
 
   /** Every record's arrival per shard id so far (only with {@code perShard}). */
   Map<String, List<Arrival>> arrivalsByShard() {
-    return new java.util.TreeMap<>(arrivalsByShard);
+    return new java.util.TreeMap<>(counts().arrivalsByShard);
   }
 
   /** Value bytes per shard id so far (only with {@code perShard}). */
   Map<String, Long> bytesByShard() {
     Map<String, Long> copy = new java.util.TreeMap<>();
-    bytesByShard.forEach((shard, bytes) -> copy.put(shard, bytes.sum()));
+    counts().bytesByShard.forEach((shard, bytes) -> copy.put(shard, bytes.sum()));
     return copy;
   }
 }

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
@@ -41,8 +42,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * [rounds [shards [all|bare|shardline]]]]} (see README.md).
  */
 public final class KinesisDrainBench {
-  private static final String STREAM = "drain";
-  private static final int RECORD_BYTES = 100;
+  static final String STREAM = "drain";
+  static final int RECORD_BYTES = 100;
 
   private KinesisDrainBench() {}
 
@@ -88,11 +89,13 @@ public final class KinesisDrainBench {
               "shardline KinesisSource -> Pipeline (p=1) -> counting sink, default pacing",
               kinesalite,
               records,
+              1,
               b -> b);
           measureSource(
               "shardline KinesisSource -> Pipeline (p=1) -> counting sink, byte budget lifted",
               kinesalite,
               records,
+              1,
               b -> b.option(KinesisSourceOptions.SHARD_READ_RATE, DataSize.ofMebibytes(1024)));
         }
       }
@@ -118,10 +121,15 @@ public final class KinesisDrainBench {
         (double) drained.records() / drained.calls());
   }
 
-  private static void measureSource(
+  /**
+   * Drains {@link #STREAM} from TRIM_HORIZON with the source through the runtime {@code Pipeline}
+   * at {@code parallelism} (a checkpoint every 10 s) into a {@link CountingSink}, and reports it.
+   */
+  static Measured measureSource(
       String label,
       LocalKinesalite kinesalite,
       long expected,
+      int parallelism,
       UnaryOperator<KinesisSource.Builder<byte[]>> options)
       throws Exception {
     Path checkpoints = BenchSupport.tempDirectory();
@@ -136,7 +144,7 @@ public final class KinesisDrainBench {
                     .build())
             .to(sink)
             .name("kinesis-drain")
-            .parallelism(1)
+            .parallelism(parallelism)
             .checkpointInterval(Duration.ofSeconds(10))
             .checkpointDirectory(checkpoints)
             .restartPolicy(RestartPolicy.none())
@@ -144,19 +152,12 @@ public final class KinesisDrainBench {
             .build();
     CpuSample start = CpuSample.take();
     pipeline.start();
-    CpuSample first = null;
-    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
-    while (sink.records() < expected) {
-      if (first == null && sink.records() > 0) {
-        first = CpuSample.take();
-      }
-      if (pipeline.isDone() || System.nanoTime() > deadline) {
-        pipeline.stop();
-        throw new IllegalStateException(
-            label + ": " + sink.records() + " of " + expected + " records, then stopped");
-      }
-      // rarely: at 1 ms this thread alone cost ~0.6 CPU-s per million records
-      Thread.sleep(20);
+    CpuSample first;
+    try {
+      first = awaitRecords(label, sink, expected, pipeline::isDone);
+    } catch (IllegalStateException e) {
+      pipeline.stop();
+      throw e;
     }
     CpuSample end = CpuSample.take();
     // per-shard meters leave the registry when the reader closes: read them first
@@ -165,7 +166,7 @@ public final class KinesisDrainBench {
             .mapToDouble(Counter::count)
             .sum();
     pipeline.stop();
-    report(label, sink.records(), start, first, end);
+    Measured measured = report(label, sink.records(), start, first, end);
     System.out.printf(
         Locale.ROOT,
         "      %,.0f GetRecords calls, %.0f records per call; %d checkpoints%n",
@@ -173,9 +174,41 @@ public final class KinesisDrainBench {
         sink.records() / calls,
         pipeline.completedCheckpoints());
     BenchSupport.deleteRecursively(checkpoints);
+    return measured;
   }
 
-  private static void report(
+  /**
+   * Waits until {@code sink} holds {@code expected} records, polling every 20 ms; returns the
+   * sample taken when the first record was seen. Throws when {@code ended} says the run ended
+   * first, or after 15 minutes.
+   */
+  static CpuSample awaitRecords(
+      String label, CountingSink sink, long expected, BooleanSupplier ended)
+      throws InterruptedException {
+    CpuSample first = null;
+    long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+    while (sink.records() < expected) {
+      if (first == null && sink.records() > 0) {
+        first = CpuSample.take();
+      }
+      if (ended.getAsBoolean() || System.nanoTime() > deadline) {
+        throw new IllegalStateException(
+            label + ": " + sink.records() + " of " + expected + " records, then stopped");
+      }
+      // rarely: at 1 ms this thread alone cost ~0.6 CPU-s per million records
+      Thread.sleep(20);
+    }
+    return first;
+  }
+
+  /** What one contender's drain measured, from its start to the last record. */
+  record Measured(double recordsPerSecond, double cpuSecondsPerMillion) {}
+
+  /**
+   * Prints one contender's figures: from the start to the last record, and (when {@code first} is
+   * given) from the first record to the last; then where the CPU went.
+   */
+  static Measured report(
       String label, long records, CpuSample start, CpuSample first, CpuSample end) {
     double wall = end.wallSecondsSince(start);
     double cpu = end.cpuSecondsSince(start);
@@ -205,9 +238,10 @@ public final class KinesisDrainBench {
           first.cpuSecondsSince(start));
     }
     System.out.print(end.breakdownSince(start));
+    return new Measured(records / wall, cpu * 1e6 / records);
   }
 
-  private static String load() {
+  static String load() {
     return String.format(Locale.ROOT, "load average %.2f", CpuSample.loadAverage());
   }
 
