@@ -3,6 +3,7 @@ package dev.shardline.cli.flink;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.Sink;
 import dev.shardline.api.UnrecoverableException;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.cli.connect.DeadLetterRecords;
 import dev.shardline.cli.connect.MappedSinks;
 import dev.shardline.cli.connect.PipelineRecord;
@@ -19,6 +20,8 @@ import dev.shardline.runtime.RestartPolicy;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.FilterFunction;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.GenericTypeInfo;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -151,13 +154,14 @@ public final class FlinkJob {
       RecordStep step = transform.type().step(transform.config());
       String label = transform.path() + " " + transform.type().name();
       if (step instanceof RecordStep.Keep keep) {
-        RecordStep.SerializablePredicate<PipelineRecord> predicate = keep.predicate();
-        records = records.filter(predicate::test).uid(transformUid(index)).name(label);
+        records = records.filter(new Keep(keep)).uid(transformUid(index)).name(label);
       } else {
-        dev.shardline.api.function.SerializableFunction<PipelineRecord, PipelineRecord> function =
-            ((RecordStep.Change) step).function();
         records =
-            records.map(function::apply).returns(RECORDS).uid(transformUid(index)).name(label);
+            records
+                .map(new Change<>(((RecordStep.Change) step).function()))
+                .returns(RECORDS)
+                .uid(transformUid(index))
+                .name(label);
       }
       index++;
     }
@@ -198,15 +202,46 @@ public final class FlinkJob {
               }
               return embeddedSeed.isPresent() ? s.startingFromCheckpoint(embeddedSeed.get()) : s;
             });
-    dev.shardline.api.function.SerializableFunction<T, PipelineRecord> toRecord =
-        configured.toRecord();
     return env.fromSource(
             source, WatermarkStrategy.noWatermarks(), section.path() + " " + section.type().name())
         .uid(SOURCE_UID)
-        .map(toRecord::apply)
+        .map(new Change<>(configured.toRecord()))
         .returns(RECORDS)
         .uid(TO_RECORD_UID)
         .name("to records");
+  }
+
+  // Named classes, not method references: javac's $deserializeLambda$ can hand a deserialized
+  // "f::apply" the cast of another "g::apply" of this class (a ClassCastException on the cluster).
+
+  /** A {@link RecordStep.Keep} as a Flink filter. */
+  private static final class Keep implements FilterFunction<PipelineRecord> {
+    private static final long serialVersionUID = 1L;
+    private final RecordStep.Keep step;
+
+    Keep(RecordStep.Keep step) {
+      this.step = step;
+    }
+
+    @Override
+    public boolean filter(PipelineRecord record) {
+      return step.predicate().test(record);
+    }
+  }
+
+  /** A serializable function (a {@link RecordStep.Change}, a source's conversion) as a map. */
+  private static final class Change<T> implements MapFunction<T, PipelineRecord> {
+    private static final long serialVersionUID = 1L;
+    private final SerializableFunction<T, PipelineRecord> function;
+
+    Change(SerializableFunction<T, PipelineRecord> function) {
+      this.function = function;
+    }
+
+    @Override
+    public PipelineRecord map(T record) {
+      return function.apply(record);
+    }
   }
 
   private static Sink<DeadLetter> deadLetterSink(Section<SinkType> section) {

@@ -116,7 +116,8 @@ class FlinkJobTest {
     assertThat(conf.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS))
         .isEqualTo(4);
     assertThat(conf.get(org.apache.flink.configuration.StateRecoveryOptions.SAVEPOINT_PATH))
-        .startsWith("file:/").contains("/checkpoints/flink/x/chk-3");
+        .startsWith("file:/")
+        .contains("/checkpoints/flink/x/chk-3");
   }
 
   @Test
