@@ -85,6 +85,36 @@ class RunCommandTest {
   }
 
   @Test
+  void onFlinkABoundedPipelineRunsToItsEndWithItsTransforms() throws Exception {
+    Path file = pipeline("flink-bounded", 4000, "");
+
+    CommandResult run =
+        CommandResult.run("run", "--engine", "flink", "--status", "off", file.toString());
+
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(run.out() + run.err())
+        .contains("on Flink MiniCluster at http://127.0.0.1:")
+        .contains("Pipeline 'flink-bounded' finished after");
+    assertThat(lines()).hasSize(3000).doesNotHaveDuplicates();
+    assertThat(lines()).allSatisfy(line -> assertThat(line).doesNotContain("payload", "key-3"));
+  }
+
+  @Test
+  void onFlinkAPipelineStartsFromTheEmbeddedRunnersCheckpoint() throws Exception {
+    Path file = pipeline("moved", 4000, "");
+    assertThat(CommandResult.run("run", "--status", "off", file.toString()).exitCode()).isZero();
+
+    CommandResult onFlink =
+        CommandResult.run("run", "--engine", "flink", "--status", "off", file.toString());
+
+    assertThat(onFlink.exitCode()).as(onFlink.err()).isZero();
+    assertThat(onFlink.out() + onFlink.err())
+        .contains("starting from the embedded runner's newest checkpoint in");
+    // the embedded run read everything: the Flink job starts at its end and writes nothing again
+    assertThat(lines()).hasSize(3000).doesNotHaveDuplicates();
+  }
+
+  @Test
   void checkpointsListAndShowDescribeTheDirectory() throws Exception {
     Path file = pipeline("inspected", 1000, "");
     assertThat(CommandResult.run("run", "--status", "off", file.toString()).exitCode()).isZero();

@@ -51,6 +51,16 @@ public final class FlinkJob {
 
   private FlinkJob() {}
 
+  /**
+   * The pipeline name a Flink job's sinks see, {@code <name>-flink}: file part names and Kafka
+   * transactional ids are made from it and from checkpoint ids, which start again from 1 on Flink,
+   * so they must differ from those the embedded runner wrote for the same file (the migration
+   * runbook of shardline-flink), and stay the same across Flink runs.
+   */
+  public static String sinkPipelineName(PipelineDefinition definition) {
+    return definition.name() + "-flink";
+  }
+
   /** The uid of the {@code index}th transform (from 0, in file order). */
   public static String transformUid(int index) {
     return "transform-" + index;
@@ -174,7 +184,7 @@ public final class FlinkJob {
               () -> {
                 FlinkSink<PipelineRecord> s =
                     FlinkSink.<PipelineRecord>of(section.type().create(section.config()))
-                        .pipelineName(name)
+                        .pipelineName(sinkPipelineName(definition))
                         .sinkId(sinkId);
                 return deadLetters.isPresent() ? s.deadLetterTo(deadLetters.get()) : s;
               });
