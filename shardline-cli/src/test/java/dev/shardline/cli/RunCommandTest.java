@@ -91,10 +91,8 @@ class RunCommandTest {
     CommandResult run =
         CommandResult.run("run", "--engine", "flink", "--status", "off", file.toString());
 
+    // (what it prints goes to the terminal, which FlinkExamplesIT reads through the launcher)
     assertThat(run.exitCode()).as(run.err()).isZero();
-    assertThat(run.out() + run.err())
-        .contains("on Flink MiniCluster at http://127.0.0.1:")
-        .contains("Pipeline 'flink-bounded' finished after");
     assertThat(lines()).hasSize(3000).doesNotHaveDuplicates();
     assertThat(lines()).allSatisfy(line -> assertThat(line).doesNotContain("payload", "key-3"));
   }
@@ -107,10 +105,9 @@ class RunCommandTest {
     CommandResult onFlink =
         CommandResult.run("run", "--engine", "flink", "--status", "off", file.toString());
 
+    // the embedded run read everything: started from its checkpoint, the Flink job writes
+    // nothing again (from the generator's start, it would write the 3,000 records a second time)
     assertThat(onFlink.exitCode()).as(onFlink.err()).isZero();
-    assertThat(onFlink.out() + onFlink.err())
-        .contains("starting from the embedded runner's newest checkpoint in");
-    // the embedded run read everything: the Flink job starts at its end and writes nothing again
     assertThat(lines()).hasSize(3000).doesNotHaveDuplicates();
   }
 
