@@ -86,6 +86,9 @@ class RunCommandTest {
 
   @Test
   void onFlinkABoundedPipelineRunsToItsEndWithItsTransforms() throws Exception {
+    // regression: the conversion to records and the transforms were method references
+    // (toRecord::apply, function::apply); deserialized in the tasks, one got the other's cast
+    // and every record failed with "String cannot be cast to PipelineRecord"
     Path file = pipeline("flink-bounded", 4000, "");
 
     CommandResult run =

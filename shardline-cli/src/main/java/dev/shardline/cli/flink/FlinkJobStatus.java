@@ -86,6 +86,40 @@ public final class FlinkJobStatus {
     }
   }
 
+  /**
+   * Empty when a Flink 2.x cluster's REST API answers at {@code rest}, else what is wrong and the
+   * fix; asked before submitting, so an unreachable address fails in seconds rather than after
+   * Flink's client retried for a minute.
+   */
+  public static java.util.Optional<String> probe(URI rest) {
+    FlinkJobStatus probe = new FlinkJobStatus("", "", rest, "");
+    String version;
+    try {
+      version = probe.get("/config").path("flink-version").asText("");
+    } catch (IOException e) {
+      return java.util.Optional.of(
+          "no Flink REST API answers at "
+              + rest
+              + " ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + "); start the session cluster, or give its REST address (rest.address and"
+              + " rest.port of its config) to --flink-rest");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return java.util.Optional.of("interrupted while asking " + rest);
+    }
+    if (!version.startsWith("2.")) {
+      return java.util.Optional.of(
+          "the Flink cluster at "
+              + rest
+              + " runs Flink "
+              + (version.isEmpty() ? "of an unknown version" : version)
+              + ", but shardline runs on Flink 2.x (the Source and Sink V2 interfaces changed in"
+              + " 2.0); submit to a Flink 2.x session cluster");
+    }
+    return java.util.Optional.empty();
+  }
+
   private JsonNode get(String path) throws IOException, InterruptedException {
     HttpResponse<String> response =
         http.send(

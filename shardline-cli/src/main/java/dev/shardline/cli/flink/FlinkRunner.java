@@ -113,10 +113,14 @@ public final class FlinkRunner {
       } catch (IllegalArgumentException e) {
         return failed(e.getMessage());
       }
+      restUri = URI.create("http://" + target.host() + ":" + target.port());
+      Optional<String> unusable = FlinkJobStatus.probe(restUri);
+      if (unusable.isPresent()) {
+        return failed("--flink-rest " + flinkRest.get() + ": " + unusable.get());
+      }
       env =
           StreamExecutionEnvironment.createRemoteEnvironment(
               target.host(), target.port(), conf, jar.toString());
-      restUri = URI.create("http://" + target.host() + ":" + target.port());
       where = "Flink";
     } else {
       int port;
