@@ -206,13 +206,18 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --status}, with {@code auto} resolved: a live line on a terminal, else log lines. */
+  private StatusMode statusMode(Terminal terminal) {
+    if (status == StatusMode.AUTO) {
+      return terminal.isInteractive() ? StatusMode.LINE : StatusMode.LOG;
+    }
+    return status;
+  }
+
   /** Only called with Flink on the classpath: the first reference to a class that uses Flink. */
   private int runOnFlink(PipelineDefinition definition) {
     Terminal terminal = Terminal.get();
-    StatusMode mode = status;
-    if (mode == StatusMode.AUTO) {
-      mode = terminal.isInteractive() ? StatusMode.LINE : StatusMode.LOG;
-    }
+    StatusMode mode = statusMode(terminal);
     PrintStream originalOut = System.out;
     if (mode == StatusMode.LINE) {
       System.setOut(terminal.statusAware(originalOut));
@@ -234,10 +239,7 @@ final class RunCommand implements Callable<Integer> {
 
   private int run(PipelineDefinition definition, MeterRegistry registry) {
     Terminal terminal = Terminal.get();
-    StatusMode mode = status;
-    if (mode == StatusMode.AUTO) {
-      mode = terminal.isInteractive() ? StatusMode.LINE : StatusMode.LOG;
-    }
+    StatusMode mode = statusMode(terminal);
     PrintStream originalOut = System.out;
     if (mode == StatusMode.LINE) {
       System.setOut(terminal.statusAware(originalOut));
