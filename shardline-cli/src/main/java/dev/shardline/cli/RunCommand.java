@@ -1,6 +1,8 @@
 package dev.shardline.cli;
 
 import dev.shardline.cli.connect.ConnectorRegistry;
+import dev.shardline.cli.flink.FlinkClasspath;
+import dev.shardline.cli.flink.FlinkRunner;
 import dev.shardline.cli.logging.CliLogging;
 import dev.shardline.cli.logging.Secrets;
 import dev.shardline.cli.logging.Terminal;
@@ -25,6 +27,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,11 @@ import picocli.CommandLine.Parameters;
           + " SIGTERM (then it takes a final checkpoint and exits cleanly). Run again with the same"
           + " file, it resumes from its last checkpoint (checkpoint.directory, by default"
           + " checkpoints/<name> under the working directory).",
+      "With --engine flink it runs as an Apache Flink job instead (a MiniCluster in this process,"
+          + " or the session cluster of --flink-rest): Ctrl-C or SIGTERM stops it with a"
+          + " savepoint; run again, it restores from the newest Flink checkpoint or savepoint in"
+          + " <checkpoint.directory>/flink, or, when there is none, from the embedded runner's"
+          + " checkpoint in checkpoint.directory.",
       "While it runs: on a terminal one live status line (records in and out per second, how far"
           + " behind the newest record each source is, the last checkpoint and its age, throttled"
           + " calls); otherwise the same as a log line every --status-interval."
@@ -92,8 +100,55 @@ final class RunCommand implements Callable<Integer> {
       description = "How often a status log line is written (log mode). Default: ${DEFAULT-VALUE}.")
   Duration statusInterval;
 
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      defaultValue = "embedded",
+      converter = EngineConverter.class,
+      description =
+          "embedded (this process's runner) or flink (Apache Flink 2.x: a local MiniCluster in"
+              + " this process, or the session cluster of --flink-rest; Flink must be on the"
+              + " classpath, which the shardline launcher adds). Default: ${DEFAULT-VALUE}.")
+  Engine engine;
+
+  @Option(
+      names = "--flink-rest",
+      paramLabel = "HOST:PORT",
+      description =
+          "With --engine flink: submit the job to the running Flink session cluster whose REST"
+              + " API is at HOST:PORT (the running shardline.jar is uploaded as the job jar), and"
+              + " follow it. Default: none (a MiniCluster in this process). Its checkpoints go to"
+              + " checkpoint.directory, which every Flink process must reach at the same path.")
+  String flinkRest;
+
+  /** Where a pipeline runs. */
+  enum Engine {
+    EMBEDDED,
+    FLINK
+  }
+
   @Override
   public Integer call() {
+    if (engine != Engine.FLINK && flinkRest != null) {
+      Terminal.get()
+          .printLine("Failed: --flink-rest needs --engine flink; add --engine flink, or drop it");
+      return ExitCodes.FAILED;
+    }
+    if (engine == Engine.FLINK) {
+      Optional<String> missing = FlinkClasspath.missing(FlinkClasspath.STREAM_ENVIRONMENT);
+      if (missing.isPresent()) {
+        Terminal.get().printLine("Failed: " + missing.get());
+        return ExitCodes.FAILED;
+      }
+      if (metricsPort != null) {
+        Terminal.get()
+            .printLine(
+                "Failed: --metrics-port serves the embedded runner's metrics; on Flink, use"
+                    + " Flink's metric reporters (the connectors' meters are in Flink's metric"
+                    + " groups under the same names), and drop --metrics-port");
+        return ExitCodes.FAILED;
+      }
+    }
     PipelineDefinition definition;
     try {
       definition = new PipelineFileReader(ConnectorRegistry.get(), System::getenv).read(file);
@@ -116,6 +171,9 @@ final class RunCommand implements Callable<Integer> {
               + file
               + " checks it without running)");
       return ExitCodes.FAILED;
+    }
+    if (engine == Engine.FLINK) {
+      return runOnFlink(definition);
     }
     MeterRegistry registry =
         metricsPort != null
@@ -148,12 +206,40 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
+  /** {@code --status}, with {@code auto} resolved: a live line on a terminal, else log lines. */
+  private StatusMode statusMode(Terminal terminal) {
+    if (status == StatusMode.AUTO) {
+      return terminal.isInteractive() ? StatusMode.LINE : StatusMode.LOG;
+    }
+    return status;
+  }
+
+  /** Only called with Flink on the classpath: the first reference to a class that uses Flink. */
+  private int runOnFlink(PipelineDefinition definition) {
+    Terminal terminal = Terminal.get();
+    StatusMode mode = statusMode(terminal);
+    PrintStream originalOut = System.out;
+    if (mode == StatusMode.LINE) {
+      System.setOut(terminal.statusAware(originalOut));
+    }
+    LOG.info("Running {} on Flink: {}", file, ValidateCommand.describe(definition));
+    try {
+      return new FlinkRunner(
+              definition,
+              Optional.ofNullable(flinkRest),
+              mode,
+              statusInterval,
+              terminal,
+              RunCommand::describeCause)
+          .run();
+    } finally {
+      System.setOut(originalOut);
+    }
+  }
+
   private int run(PipelineDefinition definition, MeterRegistry registry) {
     Terminal terminal = Terminal.get();
-    StatusMode mode = status;
-    if (mode == StatusMode.AUTO) {
-      mode = terminal.isInteractive() ? StatusMode.LINE : StatusMode.LOG;
-    }
+    StatusMode mode = statusMode(terminal);
     PrintStream originalOut = System.out;
     if (mode == StatusMode.LINE) {
       System.setOut(terminal.statusAware(originalOut));
@@ -288,6 +374,19 @@ final class RunCommand implements Callable<Integer> {
 
   private static String firstLine(String text) {
     return text == null ? "" : text.lines().findFirst().orElse("");
+  }
+
+  /** Reads {@code embedded}, {@code flink}. */
+  static final class EngineConverter implements picocli.CommandLine.ITypeConverter<Engine> {
+    @Override
+    public Engine convert(String value) {
+      try {
+        return Engine.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.TypeConversionException(
+            "'" + value + "' is not an engine; give embedded or flink");
+      }
+    }
   }
 
   /** Reads {@code auto}, {@code line}, {@code log}, {@code off}. */

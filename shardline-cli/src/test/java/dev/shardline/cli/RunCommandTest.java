@@ -85,6 +85,36 @@ class RunCommandTest {
   }
 
   @Test
+  void onFlinkABoundedPipelineRunsToItsEndWithItsTransforms() throws Exception {
+    // regression: the conversion to records and the transforms were method references
+    // (toRecord::apply, function::apply); deserialized in the tasks, one got the other's cast
+    // and every record failed with "String cannot be cast to PipelineRecord"
+    Path file = pipeline("flink-bounded", 4000, "");
+
+    CommandResult run =
+        CommandResult.run("run", "--engine", "flink", "--status", "off", file.toString());
+
+    // (what it prints goes to the terminal, which FlinkExamplesIT reads through the launcher)
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    assertThat(lines()).hasSize(3000).doesNotHaveDuplicates();
+    assertThat(lines()).allSatisfy(line -> assertThat(line).doesNotContain("payload", "key-3"));
+  }
+
+  @Test
+  void onFlinkAPipelineStartsFromTheEmbeddedRunnersCheckpoint() throws Exception {
+    Path file = pipeline("moved", 4000, "");
+    assertThat(CommandResult.run("run", "--status", "off", file.toString()).exitCode()).isZero();
+
+    CommandResult onFlink =
+        CommandResult.run("run", "--engine", "flink", "--status", "off", file.toString());
+
+    // the embedded run read everything: started from its checkpoint, the Flink job writes
+    // nothing again (from the generator's start, it would write the 3,000 records a second time)
+    assertThat(onFlink.exitCode()).as(onFlink.err()).isZero();
+    assertThat(lines()).hasSize(3000).doesNotHaveDuplicates();
+  }
+
+  @Test
   void checkpointsListAndShowDescribeTheDirectory() throws Exception {
     Path file = pipeline("inspected", 1000, "");
     assertThat(CommandResult.run("run", "--status", "off", file.toString()).exitCode()).isZero();

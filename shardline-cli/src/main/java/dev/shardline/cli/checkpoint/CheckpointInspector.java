@@ -5,6 +5,7 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.cli.connect.ConnectorRegistry;
 import dev.shardline.cli.connect.SourceType;
+import dev.shardline.cli.flink.FlinkCheckpoints;
 import dev.shardline.runtime.checkpoint.Checkpoint;
 import dev.shardline.runtime.checkpoint.CheckpointFileFormat;
 import dev.shardline.runtime.checkpoint.CorruptCheckpointException;
@@ -92,12 +93,46 @@ public final class CheckpointInspector {
     return entries;
   }
 
-  /** The table {@code checkpoints list} prints. */
+  /**
+   * The table {@code checkpoints list} prints: the embedded runner's checkpoints, then the Flink
+   * checkpoints and savepoints of a pipeline run with {@code --engine flink}, if any.
+   */
   public String listing(Path directory) throws IOException {
     List<Entry> entries = list(directory);
-    if (entries.isEmpty()) {
+    List<FlinkCheckpoints.Retained> flink = FlinkCheckpoints.list(directory);
+    if (entries.isEmpty() && flink.isEmpty()) {
       return "No checkpoints in " + directory + "\n";
     }
+    String flinkListing = flinkListing(directory, flink);
+    if (entries.isEmpty()) {
+      return flinkListing;
+    }
+    return embeddedListing(entries) + flinkListing;
+  }
+
+  private static String flinkListing(Path directory, List<FlinkCheckpoints.Retained> retained) {
+    if (retained.isEmpty()) {
+      return "";
+    }
+    StringBuilder out = new StringBuilder();
+    out.append("The pipeline runs on Flink (shardline run --engine flink): its checkpoints are in ")
+        .append(FlinkCheckpoints.flinkDirectory(directory))
+        .append(", and a run restores from the newest")
+        .append(String.format("%n"));
+    out.append(String.format("%-10s %-24s %-34s %s%n", "KIND", "TIME (UTC)", "JOB", "PATH"));
+    for (FlinkCheckpoints.Retained r : retained) {
+      out.append(
+          String.format(
+              "%-10s %-24s %-34s %s%n",
+              r.kind(),
+              r.time().truncatedTo(java.time.temporal.ChronoUnit.MILLIS),
+              r.jobId().orElse("-"),
+              r.path()));
+    }
+    return out.toString();
+  }
+
+  private static String embeddedListing(List<Entry> entries) {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(

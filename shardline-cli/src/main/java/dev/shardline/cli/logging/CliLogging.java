@@ -13,20 +13,24 @@ import org.slf4j.event.Level;
 public final class CliLogging implements ILoggerFactory {
   /**
    * Loggers (by name prefix) that are noise at INFO or WARN even for a curious user: a Kafka broker
-   * the demo runs in this JVM, and client chatter.
+   * the demo runs in this JVM, client chatter, and the warnings of a Flink MiniCluster that do not
+   * apply to it (no delegation tokens, no log file for the web UI, long operator names).
    */
   private static final Map<String, Level> QUIET =
-      Map.of(
-          "kafka", Level.ERROR,
-          "state.change.logger", Level.ERROR,
-          "org.apache.kafka.controller", Level.ERROR,
-          "org.apache.kafka.server", Level.ERROR,
-          "org.apache.kafka.storage", Level.ERROR,
-          "org.apache.kafka.raft", Level.ERROR,
-          "org.apache.kafka.metadata", Level.ERROR,
-          "org.apache.kafka.image", Level.ERROR,
-          "org.apache.kafka.clients.NetworkClient", Level.ERROR,
-          "org.apache.kafka.common.utils.AppInfoParser", Level.WARN);
+      Map.ofEntries(
+          Map.entry("kafka", Level.ERROR),
+          Map.entry("state.change.logger", Level.ERROR),
+          Map.entry("org.apache.kafka.controller", Level.ERROR),
+          Map.entry("org.apache.kafka.server", Level.ERROR),
+          Map.entry("org.apache.kafka.storage", Level.ERROR),
+          Map.entry("org.apache.kafka.raft", Level.ERROR),
+          Map.entry("org.apache.kafka.metadata", Level.ERROR),
+          Map.entry("org.apache.kafka.image", Level.ERROR),
+          Map.entry("org.apache.kafka.clients.NetworkClient", Level.ERROR),
+          Map.entry("org.apache.kafka.common.utils.AppInfoParser", Level.WARN),
+          Map.entry("org.apache.flink.runtime.security.token", Level.ERROR),
+          Map.entry("org.apache.flink.runtime.webmonitor.WebMonitorUtils", Level.ERROR),
+          Map.entry("org.apache.flink.runtime.metrics.util.MetricUtils", Level.ERROR));
 
   private static volatile Verbosity verbosity = Verbosity.NORMAL;
   private static volatile Terminal output = Terminal.get();

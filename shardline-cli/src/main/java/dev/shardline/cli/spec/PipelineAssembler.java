@@ -25,7 +25,7 @@ public final class PipelineAssembler {
     Flow<PipelineRecord> flow =
         from(definition.source().type().create(definition.source().config()));
     for (Section<TransformType> transform : definition.transforms()) {
-      flow = transform.type().apply(flow, transform.config());
+      flow = transform.type().step(transform.config()).applyTo(flow);
     }
     PipelineBuilder<PipelineRecord> builder = null;
     for (Section<SinkType> section : definition.sinks()) {

@@ -10,6 +10,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,20 +22,13 @@ import org.slf4j.LoggerFactory;
 public final class StatusReporter implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(StatusReporter.class);
 
-  private final Pipeline pipeline;
-  private final MeterRegistry registry;
-  private final StatusLine line;
+  private final Supplier<String> status;
   private final StatusMode mode;
   private final Terminal terminal;
   private final ScheduledExecutorService timer;
-  private long lastCheckpointId = -1;
-  private long lastCheckpointNanos;
 
-  private StatusReporter(
-      Pipeline pipeline, MeterRegistry registry, StatusMode mode, Terminal terminal) {
-    this.pipeline = pipeline;
-    this.registry = registry;
-    this.line = new StatusLine(pipeline.name());
+  private StatusReporter(Supplier<String> status, StatusMode mode, Terminal terminal) {
+    this.status = status;
     this.mode = mode;
     this.terminal = terminal;
     this.timer =
@@ -60,7 +54,17 @@ public final class StatusReporter implements AutoCloseable {
       Terminal terminal) {
     checkNotNull(pipeline, "pipeline");
     checkNotNull(registry, "registry");
-    StatusReporter reporter = new StatusReporter(pipeline, registry, mode, terminal);
+    return start(new EmbeddedStatus(pipeline, registry)::render, mode, logInterval, terminal);
+  }
+
+  /**
+   * Starts reporting the line {@code status} renders (called on the reporter's thread, once per
+   * report), e.g. a Flink job's status.
+   */
+  public static StatusReporter start(
+      Supplier<String> status, StatusMode mode, Duration logInterval, Terminal terminal) {
+    checkNotNull(status, "status");
+    StatusReporter reporter = new StatusReporter(status, mode, terminal);
     long periodMillis = mode == StatusMode.LINE ? 1000 : Math.max(100, logInterval.toMillis());
     if (mode != StatusMode.OFF) {
       reporter.timer.scheduleAtFixedRate(
@@ -69,21 +73,35 @@ public final class StatusReporter implements AutoCloseable {
     return reporter;
   }
 
-  /** The status now, rendered (rates since the previous call). */
-  synchronized String render() {
-    long now = System.nanoTime();
-    OptionalLong id = pipeline.lastCheckpointId();
-    if (id.isPresent() && id.getAsLong() != lastCheckpointId) {
-      lastCheckpointId = id.getAsLong();
-      lastCheckpointNanos = now;
+  /** An embedded pipeline's status line (rates since the previous call). Not thread-safe. */
+  private static final class EmbeddedStatus {
+    private final Pipeline pipeline;
+    private final MeterRegistry registry;
+    private final StatusLine line;
+    private long lastCheckpointId = -1;
+    private long lastCheckpointNanos;
+
+    EmbeddedStatus(Pipeline pipeline, MeterRegistry registry) {
+      this.pipeline = pipeline;
+      this.registry = registry;
+      this.line = new StatusLine(pipeline.name());
     }
-    Duration age = id.isPresent() ? Duration.ofNanos(now - lastCheckpointNanos) : null;
-    return line.render(PipelineStatus.read(registry, id, age), now);
+
+    String render() {
+      long now = System.nanoTime();
+      OptionalLong id = pipeline.lastCheckpointId();
+      if (id.isPresent() && id.getAsLong() != lastCheckpointId) {
+        lastCheckpointId = id.getAsLong();
+        lastCheckpointNanos = now;
+      }
+      Duration age = id.isPresent() ? Duration.ofNanos(now - lastCheckpointNanos) : null;
+      return line.render(PipelineStatus.read(registry, id, age), now);
+    }
   }
 
   private void tick() {
     try {
-      String text = render();
+      String text = status.get();
       if (mode == StatusMode.LINE) {
         terminal.showStatus(text);
       } else {

@@ -3,13 +3,13 @@ package dev.shardline.cli.transform;
 import dev.shardline.cli.connect.PipelineRecord;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
-import dev.shardline.runtime.Flow;
 import java.util.List;
 
 /**
- * One {@code type} of a pipeline file's {@code transforms}: its options and what it does to the
- * flow of {@link PipelineRecord}s. Transforms run on the worker that read the record, in file
- * order. Implementations are stateless and thread-safe.
+ * One {@code type} of a pipeline file's {@code transforms}: its options and what it does to each
+ * {@link PipelineRecord} (a {@link RecordStep}, which both engines apply). Transforms run on the
+ * worker (Flink: the subtask) that read the record, in file order. Implementations are stateless
+ * and thread-safe.
  */
 public interface TransformType {
 
@@ -27,6 +27,6 @@ public interface TransformType {
     return List.of();
   }
 
-  /** {@code flow} with this transform applied; {@code config} was checked against options. */
-  Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config);
+  /** What this transform does to each record; {@code config} was checked against options. */
+  RecordStep step(Configuration config);
 }

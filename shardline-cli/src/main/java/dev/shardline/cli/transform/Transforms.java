@@ -4,21 +4,23 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardline.api.ShardlineException;
+import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.cli.connect.JsonPointers;
 import dev.shardline.cli.connect.PipelineRecord;
+import dev.shardline.cli.transform.RecordStep.SerializablePredicate;
 import dev.shardline.config.Configuration;
 import dev.shardline.config.OptionSet;
-import dev.shardline.runtime.Flow;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 
-/** The built-in transform types. */
+/**
+ * The built-in transform types. Their functions hold only serializable values (option values,
+ * Jackson's {@link JsonPointer}s), so a pipeline with transforms can be shipped to Flink.
+ */
 public final class Transforms {
   private Transforms() {}
 
@@ -46,11 +48,11 @@ public final class Transforms {
     }
 
     @Override
-    public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
-      return flow.filter(predicate(config));
+    public RecordStep step(Configuration config) {
+      return new RecordStep.Keep(predicate(config));
     }
 
-    static Predicate<PipelineRecord> predicate(Configuration config) {
+    static SerializablePredicate<PipelineRecord> predicate(Configuration config) {
       JsonPointer field = JsonPointer.compile(config.get(FilterOptions.FIELD));
       if (config.contains(FilterOptions.EXISTS)) {
         boolean exists = config.get(FilterOptions.EXISTS);
@@ -104,11 +106,11 @@ public final class Transforms {
     }
 
     @Override
-    public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
-      return flow.map(function(config));
+    public RecordStep step(Configuration config) {
+      return new RecordStep.Change(function(config));
     }
 
-    static UnaryOperator<PipelineRecord> function(Configuration config) {
+    static SerializableFunction<PipelineRecord, PipelineRecord> function(Configuration config) {
       List<JsonPointer> fields = pointers(config.get(FieldsOptions.FIELDS));
       return record -> record.withValue(JsonPointers.keep(record.json(), fields));
     }
@@ -132,11 +134,11 @@ public final class Transforms {
     }
 
     @Override
-    public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
-      return flow.map(function(config));
+    public RecordStep step(Configuration config) {
+      return new RecordStep.Change(function(config));
     }
 
-    static UnaryOperator<PipelineRecord> function(Configuration config) {
+    static SerializableFunction<PipelineRecord, PipelineRecord> function(Configuration config) {
       List<JsonPointer> fields = pointers(config.get(FieldsOptions.FIELDS));
       return record -> {
         JsonNode copy = record.json().deepCopy();
@@ -170,11 +172,11 @@ public final class Transforms {
     }
 
     @Override
-    public Flow<PipelineRecord> apply(Flow<PipelineRecord> flow, Configuration config) {
-      return flow.map(function(config));
+    public RecordStep step(Configuration config) {
+      return new RecordStep.Change(function(config));
     }
 
-    static UnaryOperator<PipelineRecord> function(Configuration config) {
+    static SerializableFunction<PipelineRecord, PipelineRecord> function(Configuration config) {
       Map<String, JsonPointer> targets = new LinkedHashMap<>();
       config
           .get(AddMetadataOptions.FIELDS)

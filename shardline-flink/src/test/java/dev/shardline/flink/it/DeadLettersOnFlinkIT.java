@@ -51,7 +51,8 @@ class DeadLettersOnFlinkIT {
           "in",
           RECORDS,
           i ->
-              KafkaTestData.text("in", null, i % 100 == 7 ? "not json " + i : "{\"n\":" + i + "}"));
+              KafkaTestData.text(
+                  "in", "k-" + i % 10, i % 100 == 7 ? "not json " + i : "{\"n\":" + i + "}"));
 
       StreamExecutionEnvironment env = FlinkJobs.environment(2, 300, null);
       KafkaSource<JsonNode> source =
