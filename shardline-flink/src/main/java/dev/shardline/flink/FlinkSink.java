@@ -127,8 +127,8 @@ public abstract class FlinkSink<T> implements Sink<T> {
 
   /**
    * Where records go that the sink dead-letters (e.g. over the size limit, with an invalid-record
-   * policy of {@code dead-letter}). None by default. It must write at least once (Kinesis, Kafka
-   * at-least-once, stdout).
+   * policy of {@code dead-letter}). None by default. Dead letters are written at least once: a
+   * two-phase sink (file, Kafka exactly-once) commits at each checkpoint's flush.
    */
   public FlinkSink<T> deadLetterTo(dev.shardline.api.Sink<DeadLetter> deadLetters) {
     checkNotNull(deadLetters, "deadLetters");
@@ -167,7 +167,8 @@ public abstract class FlinkSink<T> implements Sink<T> {
             metrics,
             timers,
             mailbox,
-            context.getRestoredCheckpointId());
+            context.getRestoredCheckpointId(),
+            0);
     try {
       SinkWriter<T> writer =
           states == null ? sink.createWriter(sinkContext) : restore(sinkContext, states);
@@ -196,7 +197,8 @@ public abstract class FlinkSink<T> implements Sink<T> {
             FlinkMetrics.registry(context.metricGroup()),
             null,
             null,
-            context.getRestoredCheckpointId());
+            context.getRestoredCheckpointId(),
+            0);
     try {
       @SuppressWarnings("unchecked")
       TransactionalSink<T, Object> transactional = (TransactionalSink<T, Object>) sink;

@@ -131,8 +131,8 @@ public final class FlinkSource<T, S extends SourceSplit, E>
    * Where records go that the source's bad-data policy dead-letters (none by default: a {@code
    * dead-letter} policy then fails the record, naming this method). The sink's writer in each
    * reader is flushed before the reader's positions are snapshot, as on the embedded runner. It
-   * must write at least once (Kinesis, Kafka at-least-once, stdout): a sink that hands over
-   * committables (two-phase, exactly once) fails the job at its first checkpoint, naming this.
+   * writes them at least once: a two-phase sink (file, Kafka exactly-once) commits at each flush,
+   * so a record read again after a failure may be dead-lettered again.
    */
   public FlinkSource<T, S, E> deadLetterTo(Sink<DeadLetter> sink) {
     checkNotNull(sink, "sink");

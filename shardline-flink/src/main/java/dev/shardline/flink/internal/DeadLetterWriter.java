@@ -1,13 +1,16 @@
 package dev.shardline.flink.internal;
 
+import dev.shardline.api.Committer;
 import dev.shardline.api.CommittingSinkWriter;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.Sink;
+import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
-import dev.shardline.api.UnrecoverableException;
+import dev.shardline.api.TransactionalSink;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.OptionalLong;
 
 /**
@@ -16,10 +19,13 @@ import java.util.OptionalLong;
  * position past its record is (as on the embedded runner, where the dead-letter sink is flushed
  * with the other sinks at every checkpoint). Used from the owner's thread only.
  *
- * <p>Only sinks that write at least once can take dead letters on Flink (Kinesis, Kafka
- * at-least-once, stdout): committables of a two-phase sink (Kafka exactly-once, the file sink)
- * would need their own committer and checkpointed state. A dead-letter writer that hands over
- * committables at its first flush fails the job with that fix.
+ * <p>Dead letters are written at least once on Flink. A two-phase dead-letter sink (the file sink,
+ * Kafka exactly-once) commits what it prepared at each flush, before the owner's state is snapshot:
+ * its committables would otherwise need a committer and checkpointed state of their own. So a dead
+ * letter is durable before the position past its record is, and a record read again after a failure
+ * may be dead-lettered again. Such a writer numbers its transactions (part files, transactional
+ * ids) from the time it starts, in milliseconds, which is above every number an earlier attempt
+ * used, so no name is used twice.
  */
 public final class DeadLetterWriter implements AutoCloseable {
   private final Sink<DeadLetter> sink;
@@ -29,7 +35,9 @@ public final class DeadLetterWriter implements AutoCloseable {
   private final MeterRegistry metrics;
   private final PolledTimers timers = new PolledTimers();
   private final ReaderThreadMailbox mailbox = new ReaderThreadMailbox(timers);
+  private final long firstCheckpointId = System.currentTimeMillis();
   private SinkWriter<DeadLetter> writer;
+  private Committer<Object> committer;
 
   private DeadLetterWriter(
       Sink<DeadLetter> sink,
@@ -86,20 +94,23 @@ public final class DeadLetterWriter implements AutoCloseable {
 
   private SinkWriter<DeadLetter> writer() throws Exception {
     if (writer == null) {
-      writer =
-          sink.createWriter(
-              new SinkContextAdapter(
-                  index,
-                  parallelism,
-                  pipelineName,
-                  "dead-letter",
-                  DeadLetterWriter.create(null, index, parallelism, pipelineName, metrics).output(),
-                  metrics,
-                  timers,
-                  mailbox,
-                  OptionalLong.empty()));
+      writer = sink.createWriter(context(timers, mailbox));
     }
     return writer;
+  }
+
+  private SinkContext context(PolledTimers writerTimers, ReaderThreadMailbox writerMailbox) {
+    return new SinkContextAdapter(
+        index,
+        parallelism,
+        pipelineName,
+        "dead-letter",
+        DeadLetterWriter.create(null, index, parallelism, pipelineName, metrics).output(),
+        metrics,
+        writerTimers,
+        writerMailbox,
+        OptionalLong.empty(),
+        firstCheckpointId);
   }
 
   /** Runs the writer's pending mails and due timers (the owner calls this as it works). */
@@ -114,22 +125,31 @@ public final class DeadLetterWriter implements AutoCloseable {
     if (writer != null) {
       mailbox.runPending();
       writer.flush();
-      if (writer instanceof CommittingSinkWriter<?, ?> committing
-          && !committing.prepareCommit().isEmpty()) {
-        throw new UnrecoverableException(
-            "The dead-letter sink "
-                + sink.getClass().getSimpleName()
-                + " commits in two phases (exactly once), which a dead-letter sink on Flink cannot"
-                + " do. Use a sink that writes at least once for dead letters on Flink (Kinesis,"
-                + " Kafka with deliveryGuarantee at-least-once, stdout).");
+      if (writer instanceof CommittingSinkWriter<?, ?> committing) {
+        commit(committing.prepareCommit());
       }
     }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void commit(Collection<?> committables) throws Exception {
+    if (committables.isEmpty()) {
+      return;
+    }
+    if (committer == null) {
+      committer =
+          ((TransactionalSink<DeadLetter, Object>) sink).createCommitter(context(null, null));
+    }
+    committer.commit((Collection<Object>) committables);
   }
 
   @Override
   public void close() throws Exception {
     timers.close();
     mailbox.close();
+    if (committer != null) {
+      committer.close();
+    }
     if (writer != null) {
       writer.close();
     }

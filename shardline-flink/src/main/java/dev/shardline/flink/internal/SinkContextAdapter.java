@@ -21,6 +21,8 @@ import java.util.OptionalLong;
  * @param timers the writer's timers; null for a committer
  * @param writerMailbox the writer's mailbox; null for a committer
  * @param restoredCheckpointId Flink's restored checkpoint id
+ * @param firstCheckpointIdValue the id of the writer's first checkpoint, or 0 for the contract's
+ *     default (the one after the restored one)
  */
 public record SinkContextAdapter(
     int writerIndex,
@@ -31,8 +33,16 @@ public record SinkContextAdapter(
     MeterRegistry metrics,
     ProcessingTimeService timers,
     WriterMailbox writerMailbox,
-    OptionalLong restoredCheckpointId)
+    OptionalLong restoredCheckpointId,
+    long firstCheckpointIdValue)
     implements SinkContext {
+
+  @Override
+  public long firstCheckpointId() {
+    return firstCheckpointIdValue > 0
+        ? firstCheckpointIdValue
+        : SinkContext.super.firstCheckpointId();
+  }
 
   @Override
   public Optional<String> sinkId() {

@@ -210,6 +210,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
     }
     if (!toRead.isEmpty()) {
       fetcher.addSplits(toRead);
+    } else {
+      signalAvailable(); // only finished partitions: the reader may have reached its end
     }
   }
 
@@ -217,6 +219,8 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   public void notifyNoMoreSplits() {
     // only bounded sources' enumerators send it; then the reader ends once its splits are finished
     noMoreSplits = true;
+    // a runtime waiting on isAvailable() (Flink's does, and only that) must poll to see the end
+    signalAvailable();
   }
 
   /** Whether this reader emitted everything it ever will. */

@@ -135,6 +135,22 @@ class KafkaSourceReaderBoundedTest {
   }
 
   @Test
+  void aReaderWaitingOnIsAvailableIsWokenWhenToldThereAreNoMoreSplits() throws Exception {
+    // Flink polls a reader only once its isAvailable() future completes: a reader whose only
+    // partition was empty never ended on Flink (the embedded runner polls at every checkpoint)
+    reader(true);
+    reader.addSplits(
+        List.of(new KafkaPartitionSplit("orders", 1, KafkaPartitionSplit.EARLIEST, 0)));
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
+    var waiting = reader.isAvailable();
+
+    reader.notifyNoMoreSplits();
+
+    assertThat(waiting).isDone();
+    assertThat(reader.pollNext(output)).isEqualTo(InputStatus.END_OF_INPUT);
+  }
+
+  @Test
   void emptySplitsAreFinishedWithoutReading() throws Exception {
     reader(true);
     reader.addSplits(
