@@ -1,5 +1,7 @@
 package dev.shardline.flink.it;
 
+import dev.shardline.testkit.kafka.KafkaTestData;
+import dev.shardline.testkit.kafka.LocalKafka;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,5 +51,14 @@ final class FlinkJobs {
       }
     }
     return lines;
+  }
+
+  /** Every value of {@code topic}, partition by partition in offset order, as UTF-8 text. */
+  static List<String> topicValues(LocalKafka kafka, String topic, boolean readCommitted) {
+    List<String> values = new ArrayList<>();
+    KafkaTestData.readAll(kafka, topic, readCommitted)
+        .values()
+        .forEach(records -> values.addAll(KafkaTestData.values(records)));
+    return values;
   }
 }

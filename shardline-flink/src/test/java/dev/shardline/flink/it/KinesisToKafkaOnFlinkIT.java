@@ -12,15 +12,13 @@ import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.source.KinesisRecord;
 import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
-import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.kinesis.Resharding;
+import dev.shardline.testkit.order.KeyedCounters;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -116,42 +114,23 @@ class KinesisToKafkaOnFlinkIT {
         }
         long total = written.get();
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        List<String> read = committed(kafka);
+        List<String> read = FlinkJobs.topicValues(kafka, TOPIC, true);
         while (read.size() < total && System.nanoTime() < deadline) {
           Thread.sleep(500);
-          read = committed(kafka);
+          read = FlinkJobs.topicValues(kafka, TOPIC, true);
         }
         assertThat(FAILED).as("the injected failure happened").isTrue();
         assertThat(read).as("records read_committed").hasSize((int) total);
 
-        Map<String, Long> expectedNext = new HashMap<>();
-        List<String> outOfOrder = new ArrayList<>();
-        for (String value : read) {
-          String key = value.substring(0, value.indexOf(':'));
-          long counter = Long.parseLong(value.substring(value.indexOf(':') + 1));
-          long expected = expectedNext.getOrDefault(key, 0L);
-          if (counter != expected) {
-            outOfOrder.add(value + " (expected " + expected + ")");
-          }
-          expectedNext.put(key, counter + 1);
-        }
-        assertThat(outOfOrder).as("records out of order, duplicated or missing").isEmpty();
+        KeyedCounters order = KeyedCounters.check(read);
+        assertThat(order.violations()).as("records out of order, duplicated or missing").isEmpty();
         for (int k = 0; k < KEYS; k++) {
-          assertThat(expectedNext.get("key-" + k)).isEqualTo(next[k]);
+          assertThat(order.nextCounter("key-" + k)).isEqualTo(next[k]);
         }
       } finally {
         job.cancel().get();
       }
     }
-  }
-
-  /** Every committed value, partition by partition in offset order (each key is in one). */
-  private static List<String> committed(LocalKafka kafka) {
-    List<String> values = new ArrayList<>();
-    KafkaTestData.readAll(kafka, TOPIC, true)
-        .values()
-        .forEach(records -> values.addAll(KafkaTestData.values(records)));
-    return values;
   }
 
   private static void write(

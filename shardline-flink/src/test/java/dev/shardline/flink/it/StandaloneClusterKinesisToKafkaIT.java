@@ -14,14 +14,12 @@ import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.testkit.flink.JobJars;
 import dev.shardline.testkit.flink.LocalFlinkCluster;
-import dev.shardline.testkit.kafka.KafkaTestData;
 import dev.shardline.testkit.kafka.LocalKafka;
 import dev.shardline.testkit.kinesis.LocalKinesalite;
+import dev.shardline.testkit.order.KeyedCounters;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -91,21 +89,11 @@ class StandaloneClusterKinesisToKafkaIT {
         flink.startTaskManager();
         awaitCommitted(kafka, RECORDS);
 
-        List<String> read = committed(kafka);
+        List<String> read = FlinkJobs.topicValues(kafka, TOPIC, true);
         assertThat(read).as("records read_committed").hasSize(RECORDS);
-        Map<String, Long> expectedNext = new HashMap<>();
-        List<String> outOfOrder = new ArrayList<>();
-        for (String value : read) {
-          String key = value.substring(0, value.indexOf(':'));
-          long counter = Long.parseLong(value.substring(value.indexOf(':') + 1));
-          long expected = expectedNext.getOrDefault(key, 0L);
-          if (counter != expected) {
-            outOfOrder.add(value + " (expected " + expected + ")");
-          }
-          expectedNext.put(key, counter + 1);
-        }
-        assertThat(outOfOrder).as("records out of order, duplicated or missing").isEmpty();
-        assertThat(expectedNext).hasSize(KEYS);
+        KeyedCounters order = KeyedCounters.check(read);
+        assertThat(order.violations()).as("records out of order, duplicated or missing").isEmpty();
+        assertThat(order.next()).hasSize(KEYS);
       } finally {
         flink.cancel(job);
       }
@@ -136,20 +124,12 @@ class StandaloneClusterKinesisToKafkaIT {
   private static void awaitCommitted(LocalKafka kafka, int count) throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
     int seen = 0;
-    while ((seen = committed(kafka).size()) < count) {
+    while ((seen = FlinkJobs.topicValues(kafka, TOPIC, true).size()) < count) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("only " + seen + " of " + count + " records committed in 180 s");
       }
       Thread.sleep(500);
     }
-  }
-
-  private static List<String> committed(LocalKafka kafka) {
-    List<String> values = new ArrayList<>();
-    KafkaTestData.readAll(kafka, TOPIC, true)
-        .values()
-        .forEach(records -> values.addAll(KafkaTestData.values(records)));
-    return values;
   }
 
   /** The record's value as text, at most about 1,000 records per second per subtask. */

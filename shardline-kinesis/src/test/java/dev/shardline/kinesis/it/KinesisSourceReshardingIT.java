@@ -9,12 +9,11 @@ import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.kinesis.Resharding;
+import dev.shardline.testkit.order.KeyedCounters;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -118,21 +117,11 @@ class KinesisSourceReshardingIT {
             () -> sink.size() + " of " + total + " records read");
         pipeline.stop();
 
-        Map<String, Long> expectedNext = new HashMap<>();
-        List<String> outOfOrder = new ArrayList<>();
-        for (String value : sink.records()) {
-          String key = value.substring(0, value.indexOf(':'));
-          long counter = Long.parseLong(value.substring(value.indexOf(':') + 1));
-          long expected = expectedNext.getOrDefault(key, 0L);
-          if (counter != expected) {
-            outOfOrder.add(value + " (expected " + expected + ")");
-          }
-          expectedNext.put(key, counter + 1);
-        }
-        assertThat(outOfOrder).as("records out of order, duplicated or missing").isEmpty();
+        KeyedCounters order = KeyedCounters.check(sink.records());
+        assertThat(order.violations()).as("records out of order, duplicated or missing").isEmpty();
         assertThat(sink.size()).isEqualTo(total);
         for (int k = 0; k < KEYS; k++) {
-          assertThat(expectedNext.get("key-" + k)).isEqualTo(next[k]);
+          assertThat(order.nextCounter("key-" + k)).isEqualTo(next[k]);
         }
       } finally {
         pipeline.stop(); // a no-op after the stop above; stops it when an assertion failed
