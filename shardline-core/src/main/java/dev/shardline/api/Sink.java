@@ -14,8 +14,8 @@ import java.io.Serializable;
  * dev.shardline.api.function}: key, topic or stream per record); every SDK client, Kafka producer,
  * thread, executor, meter registry or open file is made in {@link #createWriter} (and {@link
  * TransactionalSink#createCommitter}) and closed with what it was made for. {@link
- * Serializability#requireSerializable} checks a sink before it is shipped and names the field that
- * cannot be serialized.
+ * dev.shardline.config.Serializability#requireSerializable} checks a sink before it is shipped and
+ * names the field that cannot be serialized.
  *
  * @param <T> the records it accepts
  */

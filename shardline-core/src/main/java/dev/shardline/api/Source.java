@@ -14,9 +14,10 @@ import java.io.Serializable;
  * formats ({@code DeserializationSchema}) and serializable functions ({@code
  * dev.shardline.api.function}); every SDK client, Kafka client, thread, executor, meter registry or
  * open file is made in {@link #createEnumerator}, {@link #restoreEnumerator} or {@link
- * #createReader} and closed by what it was made for. {@link Serializability#requireSerializable}
- * checks a source before it is shipped and names the field that cannot be serialized. Splits need
- * not be {@code Serializable}: they travel as the bytes of {@link #splitSerializer()}.
+ * #createReader} and closed by what it was made for. {@link
+ * dev.shardline.config.Serializability#requireSerializable} checks a source before it is shipped
+ * and names the field that cannot be serialized. Splits need not be {@code Serializable}: they
+ * travel as the bytes of {@link #splitSerializer()}.
  *
  * @param <T> the records it emits
  * @param <S> its split type

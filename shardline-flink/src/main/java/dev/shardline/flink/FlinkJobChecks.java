@@ -1,7 +1,7 @@
 package dev.shardline.flink;
 
 import dev.shardline.api.UnrecoverableException;
-import dev.shardline.api.function.Serializability;
+import dev.shardline.config.Serializability;
 
 /**
  * What {@link FlinkSource#of} and {@link FlinkSink#of} check when a job is built, so a job that

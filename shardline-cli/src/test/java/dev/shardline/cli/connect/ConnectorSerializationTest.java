@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.shardline.api.Sink;
 import dev.shardline.api.Source;
-import dev.shardline.api.function.Serializability;
 import dev.shardline.cli.connect.SourceType.ConfiguredSource;
 import dev.shardline.config.Configuration;
+import dev.shardline.config.Serializability;
 import dev.shardline.testkit.serial.JavaSerialization;
 import java.nio.file.Path;
 import java.util.List;

@@ -167,7 +167,7 @@ class TransformsTest {
     PipelineRecord input = record("{\"id\":1,\"status\":\"paid\"}");
     for (TransformType type : Transforms.all()) {
       RecordStep step = type.step(configs.get(type.name()));
-      dev.shardline.api.function.Serializability.requireSerializable(step, type.name());
+      dev.shardline.config.Serializability.requireSerializable(step, type.name());
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
         out.writeObject(step);

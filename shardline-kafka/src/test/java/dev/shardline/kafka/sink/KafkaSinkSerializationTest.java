@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.shardline.api.function.Serializability;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
+import dev.shardline.config.Serializability;
 import dev.shardline.format.JsonFormat;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.config.DeliveryGuarantee;

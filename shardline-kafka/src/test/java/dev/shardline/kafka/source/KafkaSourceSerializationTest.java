@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shardline.api.Boundedness;
-import dev.shardline.api.function.Serializability;
 import dev.shardline.config.Configuration;
+import dev.shardline.config.Serializability;
 import dev.shardline.format.JsonFormat;
 import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.config.IsolationLevel;

@@ -60,7 +60,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
  * <p>Serializable, so that it can be shipped to Flink: it holds its {@link Configuration}, its
  * format and its functions only. The functions are {@link SerializableFunction}s (a lambda passed
  * to the builder is serializable as long as what it captures is), and {@code
- * dev.shardline.api.function.Serializability.requireSerializable} names one that is not.
+ * dev.shardline.config.Serializability.requireSerializable} names one that is not.
  *
  * @param <T> the records it writes
  */

@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
 import dev.shardline.api.SinkWriter;
-import dev.shardline.api.function.Serializability;
 import dev.shardline.config.ConfigException;
+import dev.shardline.config.Serializability;
 import dev.shardline.format.JsonFormat;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.testkit.serial.JavaSerialization;

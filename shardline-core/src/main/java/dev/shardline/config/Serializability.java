@@ -1,8 +1,7 @@
-package dev.shardline.api.function;
+package dev.shardline.config;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
-import dev.shardline.config.ConfigException;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.NotSerializableException;

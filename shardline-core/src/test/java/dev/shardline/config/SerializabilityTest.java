@@ -1,9 +1,9 @@
-package dev.shardline.api.function;
+package dev.shardline.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.shardline.config.ConfigException;
+import dev.shardline.api.function.SerializableFunction;
 import java.io.ByteArrayOutputStream;
 import java.io.NotSerializableException;
 import java.io.PrintStream;
