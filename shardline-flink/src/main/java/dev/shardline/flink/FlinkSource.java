@@ -44,11 +44,11 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * <pre>{@code
  * StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
  * env.enableCheckpointing(10_000);
- * KinesisSource<String> kinesis = KinesisSource.builder(StringFormat.utf8()).stream("orders").build();
+ * KinesisSource<byte[]> kinesis = KinesisSource.builder().stream("orders").build();
  * env.fromSource(FlinkSource.of(kinesis), WatermarkStrategy.noWatermarks(), "orders")
  *     .uid("orders-source")
- *     .map(record -> record.value())
- *     .sinkTo(FlinkSink.of(FileSink.forStrings(Path.of("out")).build()));
+ *     .map(record -> new String(record.value(), StandardCharsets.UTF_8))
+ *     .sinkTo(FlinkSink.<String>of(FileSink.lines(Path.of("out")).build()));
  * env.execute("orders");
  * }</pre>
  *
