@@ -193,7 +193,7 @@ public abstract class FlinkSink<T> implements Sink<T> {
             context.getTaskInfo().getNumberOfParallelSubtasks(),
             pipelineName(context),
             sinkId,
-            DeadLetterWriter.create(null, 0, 1, pipelineName(context), null).output(),
+            DeadLetterWriter.notConfigured(),
             FlinkMetrics.registry(context.metricGroup()),
             null,
             null,

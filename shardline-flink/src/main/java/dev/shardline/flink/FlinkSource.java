@@ -15,6 +15,7 @@ import dev.shardline.flink.source.internal.SourceAdapters;
 import dev.shardline.runtime.checkpoint.Checkpoint;
 import dev.shardline.runtime.checkpoint.CheckpointStore;
 import dev.shardline.runtime.checkpoint.StateBlob;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -261,6 +262,8 @@ public final class FlinkSource<T, S extends SourceSplit, E>
 
   @Override
   public SourceReader<T, FlinkSplit<S>> createReader(SourceReaderContext context) {
+    // one registry for the reader and its dead-letter writer: both expose into one metric group
+    MeterRegistry metrics = FlinkMetrics.registry(context.metricGroup());
     DeadLetterWriter deadLetters =
         DeadLetterWriter.create(
             deadLetterSink,
@@ -269,8 +272,8 @@ public final class FlinkSource<T, S extends SourceSplit, E>
             pipelineName != null
                 ? pipelineName
                 : source.identity().replaceAll("[^A-Za-z0-9._-]", "-"),
-            FlinkMetrics.registry(context.metricGroup()));
-    return SourceAdapters.reader(source, context, deadLetters);
+            metrics);
+    return SourceAdapters.reader(source, context, deadLetters, metrics);
   }
 
   @Override

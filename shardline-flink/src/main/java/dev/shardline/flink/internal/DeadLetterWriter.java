@@ -62,6 +62,14 @@ public final class DeadLetterWriter implements AutoCloseable {
     return new DeadLetterWriter(sink, index, parallelism, pipelineName, metrics);
   }
 
+  /** The output of a job without a dead-letter sink (and of the dead-letter writer itself). */
+  public static DeadLetterOutput notConfigured() {
+    return NOT_CONFIGURED;
+  }
+
+  private static final DeadLetterOutput NOT_CONFIGURED =
+      new DeadLetterWriter(null, 0, 1, "", null).output();
+
   /** What the owner's connector sends dead letters to. */
   public DeadLetterOutput output() {
     return new DeadLetterOutput() {
@@ -105,7 +113,7 @@ public final class DeadLetterWriter implements AutoCloseable {
         parallelism,
         pipelineName,
         "dead-letter",
-        DeadLetterWriter.create(null, index, parallelism, pipelineName, metrics).output(),
+        notConfigured(),
         metrics,
         writerTimers,
         writerMailbox,

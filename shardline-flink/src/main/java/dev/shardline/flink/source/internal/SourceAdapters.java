@@ -3,6 +3,7 @@ package dev.shardline.flink.source.internal;
 import dev.shardline.api.SourceSplit;
 import dev.shardline.flink.internal.DeadLetterWriter;
 import dev.shardline.flink.internal.FlinkMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.source.SourceReaderContext;
@@ -33,10 +34,10 @@ public final class SourceAdapters {
   public static <T, S extends SourceSplit> ReaderAdapter<T, S> reader(
       dev.shardline.api.Source<T, S, ?> source,
       SourceReaderContext flinkContext,
-      DeadLetterWriter deadLetters) {
+      DeadLetterWriter deadLetters,
+      MeterRegistry metrics) {
     ReaderContextAdapter context =
-        new ReaderContextAdapter(
-            flinkContext, deadLetters.output(), FlinkMetrics.registry(flinkContext.metricGroup()));
+        new ReaderContextAdapter(flinkContext, deadLetters.output(), metrics);
     return new ReaderAdapter<>(source.createReader(context), deadLetters);
   }
 }
