@@ -17,11 +17,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -33,15 +40,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Crash safety end to end on a real broker: a Kafka → Kafka exactly-once pipeline (and a Kafka →
  * exactly-once file pipeline) in a child JVM is killed with SIGKILL at random moments (each after
- * it completed a checkpoint of its own, so every run made progress), then run until all input is in
- * the output, then stopped with SIGTERM. A read_committed consumer must see every input record
- * exactly once, in the order of its input partition.
+ * it completed checkpoints and committed output of its own, so every run made progress), then run
+ * until all input is in the output, then stopped with SIGTERM. A read_committed consumer must see
+ * every input record exactly once, in the order of its input partition.
  */
 class KafkaExactlyOnceKillIT {
   @RegisterExtension static final LocalKafkaExtension KAFKA = new LocalKafkaExtension();
 
   private static final int PARTITIONS = 6;
   private static final Duration PROGRESS_TIMEOUT = Duration.ofSeconds(60);
+
+  private static final Pattern CHECKPOINT_FILE = Pattern.compile("checkpoint-(\\d+)\\.ckpt");
+  private static final Pattern RESTORED = Pattern.compile("restoring checkpoint (\\d+)");
 
   /** How many log lines assertion messages carry. */
   private static final int LOG_LINES = 60;
@@ -63,19 +73,39 @@ class KafkaExactlyOnceKillIT {
     produceInput(kafka, "eo-in", count);
     Path checkpoints = dir.resolve("checkpoints");
 
+    // the transactions each kill left open, as the broker lists them right after it
+    List<Set<String>> openAfterKill = new ArrayList<>();
     killThreeTimes(
-        kafka, "eo-in", "kafka:eo-out", checkpoints, 25_000, () -> committedEnd(kafka, "eo-out"));
+        kafka,
+        "eo-in",
+        "kafka:eo-out",
+        checkpoints,
+        25_000,
+        () -> committedEnd(kafka, "eo-out"),
+        () -> openAfterKill.add(openTransactions(kafka)));
 
     ChildProcess last = startChild(kafka, "eo-in", "kafka:eo-out", checkpoints, "last", 50_000);
     awaitCommitted(kafka, "eo-out", count, last);
     last.terminate(Duration.ofSeconds(60)); // SIGTERM: a graceful stop with a final checkpoint
     assertThat(log("last")).contains("taking a final checkpoint");
 
-    // the crashes left transactions open, and the next runs aborted them
-    String logs = log("run-kafka-2") + log("run-kafka-3") + log("last");
-    assertThat(logs)
-        .contains("restoring checkpoint")
-        .contains("left open by a writer that stopped");
+    // a transaction a kill left open past the checkpoint the next run restored was never part of a
+    // durable checkpoint: the next run must abort it (by name), and nothing may stay open
+    List<String> runs = List.of("run-kafka-2", "run-kafka-3", "last");
+    for (int kill = 0; kill < 3; kill++) {
+      String next = runs.get(kill);
+      long restored = restoredCheckpoint(fullLog(next));
+      for (String id : openAfterKill.get(kill)) {
+        if (checkpointOf(id) > restored) {
+          assertThat(fullLog(next))
+              .as("run %s (restored checkpoint %d) aborts %s", next, restored, id)
+              .contains("Aborting Kafka transaction " + id + ", left open by a writer");
+        }
+      }
+    }
+    System.out.println(
+        "KafkaExactlyOnceKillIT transactions open after each kill: " + openAfterKill);
+    assertThat(openTransactions(kafka)).as("transactions still open at the end").isEmpty();
 
     Map<Integer, List<ConsumerRecord<byte[], byte[]>>> input =
         KafkaTestData.readAll(kafka, "eo-in", false);
@@ -100,7 +130,13 @@ class KafkaExactlyOnceKillIT {
     Path out = dir.resolve("out");
 
     killThreeTimes(
-        kafka, "file-in", "file:" + out, checkpoints, 10_000, () -> committedLines(out).size());
+        kafka,
+        "file-in",
+        "file:" + out,
+        checkpoints,
+        10_000,
+        () -> committedLines(out).size(),
+        () -> {});
 
     ChildProcess last =
         startChild(kafka, "file-in", "file:" + out, checkpoints, "last-file", 50_000);
@@ -126,9 +162,17 @@ class KafkaExactlyOnceKillIT {
     long get() throws Exception;
   }
 
+  /** What a test looks at right after each kill. */
+  @FunctionalInterface
+  private interface AfterKill {
+    void run() throws Exception;
+  }
+
   /**
-   * Three runs, each killed with SIGKILL at a random moment after it committed output of its own
-   * (so every run made progress, and the kill lands mid-batch, mid-checkpoint or mid-commit).
+   * Three runs, each killed with SIGKILL at a random moment after it completed two checkpoints and
+   * committed output of its own (so every run made progress with its own writers: output committed
+   * at restore, from the run before, does not count), and the kill lands mid-batch, mid-checkpoint
+   * or mid-commit.
    */
   private void killThreeTimes(
       LocalKafka kafka,
@@ -136,24 +180,73 @@ class KafkaExactlyOnceKillIT {
       String output,
       Path checkpoints,
       double rate,
-      Progress progress)
+      Progress progress,
+      AfterKill afterKill)
       throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     System.out.println("KafkaExactlyOnceKillIT " + output + " seed " + seed);
     for (int kill = 1; kill <= 3; kill++) {
       long before = progress.get();
+      long checkpointBefore = newestCheckpoint(checkpoints);
       String name = "run-" + output.substring(0, output.indexOf(':')) + "-" + kill;
       ChildProcess child = startChild(kafka, input, output, checkpoints, name, rate);
       child.await(
-          "run " + kill + " to commit output",
+          "run " + kill + " to take two checkpoints and commit output",
           PROGRESS_TIMEOUT,
           Duration.ofMillis(20),
-          () -> progress.get() > before);
+          () -> newestCheckpoint(checkpoints) >= checkpointBefore + 2 && progress.get() > before);
       Thread.sleep(random.nextInt(800));
       assertThat(child.isAlive()).as("run %d still running: %s", kill, log(name)).isTrue();
       child.kill();
+      afterKill.run();
     }
+  }
+
+  /** The id of the newest checkpoint in the directory, 0 if none. */
+  private static long newestCheckpoint(Path checkpoints) throws Exception {
+    if (!Files.isDirectory(checkpoints)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(checkpoints)) {
+      return files
+          .map(f -> CHECKPOINT_FILE.matcher(f.getFileName().toString()))
+          .filter(Matcher::matches)
+          .mapToLong(m -> Long.parseLong(m.group(1)))
+          .max()
+          .orElse(0);
+    }
+  }
+
+  /** The ongoing transactions on the broker (only this test's sink makes any). */
+  private static Set<String> openTransactions(LocalKafka kafka) throws Exception {
+    Set<String> open = new TreeSet<>();
+    for (TransactionListing listing :
+        kafka
+            .adminClient()
+            .listTransactions(
+                new ListTransactionsOptions().filterStates(List.of(TransactionState.ONGOING)))
+            .all()
+            .get(30, TimeUnit.SECONDS)) {
+      open.add(listing.transactionalId());
+    }
+    return open;
+  }
+
+  /** The checkpoint of a transactional id {@code <prefix>-<writer>-<checkpoint>}. */
+  private static long checkpointOf(String transactionalId) {
+    return Long.parseLong(transactionalId.substring(transactionalId.lastIndexOf('-') + 1));
+  }
+
+  /** The checkpoint a run's log says it restored. */
+  private static long restoredCheckpoint(String log) {
+    Matcher m = RESTORED.matcher(log);
+    assertThat(m.find()).as("a restore in %s", log).isTrue();
+    return Long.parseLong(m.group(1));
+  }
+
+  private String fullLog(String name) throws Exception {
+    return Files.readString(dir.resolve(name + ".log"), UTF_8);
   }
 
   /** The sum of the topic's last stable offsets: grows when transactions commit. */
