@@ -319,7 +319,9 @@ public final class KinesisShardReader<T>
     }
 
     @Override
-    public void delivered(ShardReadState shard) {
+    public void delivered(ShardReadState shard, boolean endOfShard, long millisBehindLatest) {
+      shard.millisBehindLatest = millisBehindLatest;
+      shard.endOfShard = endOfShard;
       if (!shard.buffer.isEmpty()) {
         shard.phase = Phase.BUFFERED;
         buffered.add(shard);

@@ -245,12 +245,8 @@ final class PollingShardFetcher implements ShardFetcher {
     shard.failures = 0;
     shard.throttledInARow = 0;
     Long behind = response.millisBehindLatest();
-    shard.millisBehindLatest = behind == null ? -1 : behind;
     long bytes = batches.buffer(shard, response.records());
     shard.iterator = response.nextShardIterator();
-    if (shard.iterator == null) {
-      shard.endOfShard = true;
-    }
     // pacing: start to start at least the call interval; longer when caught up or over budget
     boolean idle = response.records().isEmpty() && (behind == null || behind == 0);
     long next =
@@ -259,7 +255,7 @@ final class PollingShardFetcher implements ShardFetcher {
             : shard.lastCallStartNanos + settings.callInterval().toNanos();
     long budget = (long) (bytes * 1e9 / settings.bytesPerSecond());
     shard.dueNanos = Math.max(next, now + budget);
-    batches.delivered(shard);
+    batches.delivered(shard, shard.iterator == null, behind == null ? -1 : behind);
   }
 
   private void onFailure(ShardReadState shard, String call, Throwable error, long now) {

@@ -62,11 +62,14 @@ interface ShardFetcher extends AutoCloseable {
     long buffer(ShardReadState shard, List<Record> records);
 
     /**
-     * The batch last buffered for the shard is complete ({@link ShardReadState#endOfShard} set if
-     * it was the shard's last): the reader emits it, then ends the shard or calls {@link
-     * #fetchNext}.
+     * The batch last buffered for the shard is complete: the reader emits it, then ends the shard
+     * or calls {@link #fetchNext}.
+     *
+     * @param endOfShard whether it was the shard's last (the shard is closed and read to its end)
+     * @param millisBehindLatest how far the batch is behind the shard's newest record, -1 if
+     *     unknown
      */
-    void delivered(ShardReadState shard);
+    void delivered(ShardReadState shard, boolean endOfShard, long millisBehindLatest);
 
     /** Whether the shard is still the reader's (not ended, reader not closed). */
     boolean isCurrent(ShardReadState shard);
