@@ -4,21 +4,16 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 
 import dev.shardline.api.InputStatus;
 import dev.shardline.api.ReaderOutput;
-import dev.shardline.api.RetriableException;
-import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
-import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.RecordDecoder;
 import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.config.AwsRegion;
-import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
 import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.KinesisRecord;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.PendingRecord;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
@@ -28,57 +23,39 @@ import dev.shardline.kinesis.source.split.ShardsEndedEvent;
 import dev.shardline.kinesis.source.split.ShardsFinishedEvent;
 import dev.shardline.metrics.MetricNames;
 import dev.shardline.metrics.MetricTags;
-import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
- * Reads the shards one worker owns, with asynchronous GetShardIterator/GetRecords calls through a
- * {@link KinesisProxy}: no thread per shard, {@link #pollNext} never blocks. Call results are
- * queued by whatever thread completes them and applied on the worker's thread inside {@code
+ * Reads the shards one worker owns: one core of buffering, emitting, resharding order and
+ * checkpoints, with the fetching behind a {@link ShardFetcher} ({@link PollingShardFetcher}:
+ * GetRecords through a {@link KinesisProxy}). {@link #pollNext} never blocks: what the fetcher's
+ * calls complete on other threads is queued and applied on the worker's thread inside {@code
  * pollNext}.
  *
- * <p>Per shard: at most one call in flight, calls at least {@code reader.getRecords.interval} apart
- * (start to start), {@code reader.idleInterval} apart while the shard is caught up, and after an
- * answer of n bytes at least n / {@code reader.maxBytesPerSecondPerShard}. Across shards: at most
- * {@code reader.maxConcurrentRequests} calls in flight, granted in the order shards became due, and
- * records emitted round-robin, so a busy shard cannot starve the others.
- *
- * <p>Errors: throttling backs off (doubling, ±50% jitter) without limit and is counted; an expired
- * iterator is replaced by one after the last emitted record (before any, at the starting position,
- * where LATEST has been pinned to AT_TIMESTAMP of the shard's start); server errors, timeouts and
- * broken connections back off and fail the reader after {@code retry.maxAttempts} attempts in a
- * row; any other error fails the reader at once, naming the stream and shard.
+ * <p>Per shard, one fetched batch at a time is buffered, and the next one fetched only once it has
+ * been emitted. Across shards, records are emitted round-robin, so a busy shard cannot starve the
+ * others. Each shard's records go through its own split output, released when the shard ends.
  *
  * <p>Resharding order: a shard read to its end is reported at once with a {@link ShardsEndedEvent},
  * stays in checkpoints as finished, and once a checkpoint holding it has completed is reported with
@@ -96,8 +73,7 @@ public final class KinesisShardReader<T>
 
   private final SourceReaderContext context;
   private final ReaderSettings settings;
-  private final Function<Configuration, KinesisProxy> proxyFactory;
-  private final Configuration config;
+  private final ShardFetcher fetcher;
   private final RecordDecoder<T> decoder;
   private final String sourceIdentity;
   private final Time time;
@@ -105,27 +81,15 @@ public final class KinesisShardReader<T>
   private final Counter aggregatesDropped;
   private final Counter aggregatedRecordsDropped;
   private final MessageDigest md5 = HashKey.newMd5();
-  private final String region;
 
-  private KinesisProxy proxy;
   private final Map<String, ShardReadState> shards = new LinkedHashMap<>();
   private final Map<String, EndedSplit> endedSplits = new LinkedHashMap<>();
-  private final PriorityQueue<ShardReadState> due =
-      new PriorityQueue<>(
-          Comparator.comparingLong((ShardReadState s) -> s.dueNanos)
-              .thenComparingLong(s -> s.dueOrder));
   private final ArrayDeque<ShardReadState> buffered = new ArrayDeque<>();
   // shards ended since the last emit: their outputs (watermarks on Flink) are released at the next
   private final ArrayDeque<String> endedOutputs = new ArrayDeque<>();
   private final Queue<Runnable> completions = new ConcurrentLinkedQueue<>();
-  private final Map<String, Duration> retentionByStream = new HashMap<>();
-  private final Map<String, List<ShardReadState>> awaitingRetention = new HashMap<>();
   private final Emitter<T> emitter = new Emitter<>();
   private volatile CompletableFuture<Void> available = new CompletableFuture<>();
-  private CompletableFuture<Void> wakeupFor;
-  private long wakeupAtNanos;
-  private long dueCounter;
-  private int inFlight;
   private boolean noMoreSplits;
   private RuntimeException failure;
   private boolean closed;
@@ -145,11 +109,10 @@ public final class KinesisShardReader<T>
       String sourceIdentity,
       Function<Configuration, KinesisProxy> proxyFactory) {
     this.context = checkNotNull(context, "context");
-    this.config = checkNotNull(config, "config");
+    checkNotNull(config, "config");
     this.settings = ReaderSettings.from(config);
     this.decoder = checkNotNull(decoder, "decoder");
     this.sourceIdentity = checkNotNull(sourceIdentity, "sourceIdentity");
-    this.proxyFactory = checkNotNull(proxyFactory, "proxyFactory");
     this.time = context.time();
     this.metrics = context.metrics();
     MetricTags tags = MetricTags.empty().source(sourceIdentity);
@@ -163,14 +126,19 @@ public final class KinesisShardReader<T>
             .description("User records inside the aggregates dropped")
             .tags(tags)
             .register(metrics);
-    this.region = AwsRegion.fromConfiguration(config).describe();
+    this.fetcher =
+        new PollingShardFetcher(
+            new Batches(),
+            settings,
+            config,
+            checkNotNull(proxyFactory, "proxyFactory"),
+            time,
+            AwsRegion.fromConfiguration(config).describe());
   }
 
   @Override
   public void start() {
-    if (proxy == null) {
-      proxy = proxyFactory.apply(config);
-    }
+    fetcher.start();
   }
 
   @Override
@@ -196,7 +164,7 @@ public final class KinesisShardReader<T>
       }
       registerMeters(shard);
       shards.put(shard.splitId, shard);
-      makeDue(shard, time.nanoseconds());
+      fetcher.add(shard);
       LOG.info(
           "Reader {} reads {} from {}",
           context.readerIndex(),
@@ -238,13 +206,13 @@ public final class KinesisShardReader<T>
       throw failure;
     }
     applyCompletions();
-    issueCalls();
+    fetcher.fetch();
     emit(output);
-    issueCalls();
+    fetcher.fetch();
     if (failure != null) {
       throw failure;
     }
-    if (!buffered.isEmpty() || !completions.isEmpty() || callReadyNow()) {
+    if (!buffered.isEmpty() || !completions.isEmpty() || fetcher.readyNow()) {
       return InputStatus.MORE_AVAILABLE;
     }
     if (noMoreSplits && shards.isEmpty()) {
@@ -255,7 +223,7 @@ public final class KinesisShardReader<T>
 
   @Override
   public CompletableFuture<Void> isAvailable() {
-    if (failure != null || !buffered.isEmpty() || !completions.isEmpty() || callReadyNow()) {
+    if (failure != null || !buffered.isEmpty() || !completions.isEmpty() || fetcher.readyNow()) {
       return AVAILABLE;
     }
     CompletableFuture<Void> future = available;
@@ -267,7 +235,7 @@ public final class KinesisShardReader<T>
       future.complete(null);
       return future;
     }
-    scheduleWakeup(future);
+    fetcher.wakeUpWhenDue(future);
     return future;
   }
 
@@ -314,9 +282,7 @@ public final class KinesisShardReader<T>
     for (ShardReadState shard : shards.values()) {
       removeMeters(shard);
     }
-    if (proxy != null) {
-      proxy.close();
-    }
+    fetcher.close();
   }
 
   /** The splits this reader reads now, for tests and diagnostics. */
@@ -324,166 +290,74 @@ public final class KinesisShardReader<T>
     return List.copyOf(shards.keySet());
   }
 
-  // ---------------------------------------------------------------- calls
+  // ---------------------------------------------------------------- fetched batches
 
-  private void issueCalls() {
-    long now = time.nanoseconds();
-    while (inFlight < settings.maxConcurrentRequests() && failure == null) {
-      ShardReadState shard = due.peek();
-      if (shard == null || shard.dueNanos > now) {
-        return;
-      }
-      due.poll();
-      if (shard.iterator == null) {
-        if (shard.checkRetention && !checkRetention(shard)) {
-          continue;
+  /** The reader's side of its fetcher: buffers the batches it delivers, on the reader's thread. */
+  private final class Batches implements ShardFetcher.Batches {
+    @Override
+    public long buffer(ShardReadState shard, List<Record> records) {
+      long bytes = 0;
+      if (!records.isEmpty()) {
+        ShardPosition resumeFrom = shard.position();
+        ShardPosition insideAggregate = resumeFrom.isInsideAggregate() ? resumeFrom : null;
+        Instant received = null;
+        for (Record record : records) {
+          byte[] data = record.data().asByteArrayUnsafe();
+          bytes += data.length + record.partitionKey().length();
+          Instant arrival = record.approximateArrivalTimestamp();
+          if (arrival == null) {
+            if (received == null) {
+              received = Instant.ofEpochMilli(time.milliseconds());
+            }
+            arrival = received;
+          }
+          bufferRecord(shard, record, data, arrival, insideAggregate);
         }
-        requestIterator(shard, now);
+      }
+      shard.bytes.increment(bytes);
+      return bytes;
+    }
+
+    @Override
+    public void delivered(ShardReadState shard, boolean endOfShard, long millisBehindLatest) {
+      shard.millisBehindLatest = millisBehindLatest;
+      shard.endOfShard = endOfShard;
+      if (!shard.buffer.isEmpty()) {
+        shard.phase = Phase.BUFFERED;
+        buffered.add(shard);
+      } else if (shard.endOfShard) {
+        shardEnded(shard);
       } else {
-        requestRecords(shard, now);
+        fetcher.fetchNext(shard);
       }
     }
-  }
 
-  private void requestIterator(ShardReadState shard, long now) {
-    ShardPosition p = shard.position();
-    ShardIteratorType type;
-    String sequence = p.sequenceNumber();
-    Instant timestamp = p.timestamp();
-    if (shard.latestOnFirstCall) {
-      // the first call of a split that arrived at LATEST; anything after it uses the pinned time
-      shard.latestOnFirstCall = false;
-      p = ShardPosition.latest();
-      timestamp = null;
+    @Override
+    public boolean isCurrent(ShardReadState shard) {
+      return !closed && shards.get(shard.splitId) == shard;
     }
-    switch (p.kind()) {
-      case LATEST -> type = ShardIteratorType.LATEST;
-      case TRIM_HORIZON -> type = ShardIteratorType.TRIM_HORIZON;
-      case AT_TIMESTAMP -> type = ShardIteratorType.AT_TIMESTAMP;
-      case AT_SEQUENCE_NUMBER -> type = ShardIteratorType.AT_SEQUENCE_NUMBER;
-      case AFTER_SEQUENCE_NUMBER ->
-          // inside an aggregate: read it again and skip the user records already emitted
-          type =
-              p.isInsideAggregate()
-                  ? ShardIteratorType.AT_SEQUENCE_NUMBER
-                  : ShardIteratorType.AFTER_SEQUENCE_NUMBER;
-      default -> throw new IllegalStateException("Unhandled position " + p);
-    }
-    startCall(shard, now);
-    CompletableFuture<String> call;
-    try {
-      call =
-          proxy.getShardIterator(
-              shard.split.stream(), shard.split.shardId(), type, sequence, timestamp);
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
-    }
-    ShardPosition asked = p;
-    call.whenComplete(
-        (iterator, error) -> complete(() -> onIterator(shard, asked, iterator, error)));
-  }
 
-  private void requestRecords(ShardReadState shard, long now) {
-    startCall(shard, now);
-    shard.calls.increment();
-    String iterator = shard.iterator;
-    CompletableFuture<GetRecordsResponse> call;
-    try {
-      call = proxy.getRecords(shard.split.stream(), iterator, settings.maxRecordsPerCall());
-    } catch (RuntimeException e) {
-      call = CompletableFuture.failedFuture(e);
+    @Override
+    public void fail(RuntimeException error) {
+      KinesisShardReader.this.fail(error);
     }
-    call.whenComplete((response, error) -> complete(() -> onRecords(shard, response, error)));
-  }
 
-  private void startCall(ShardReadState shard, long now) {
-    shard.phase = Phase.IN_FLIGHT;
-    shard.lastCallStartNanos = now;
-    inFlight++;
-  }
+    @Override
+    public boolean failed() {
+      return failure != null;
+    }
 
-  private void complete(Runnable onReaderThread) {
-    completions.add(onReaderThread);
-    available.complete(null);
+    @Override
+    public void onReaderThread(Runnable action) {
+      completions.add(action);
+      available.complete(null);
+    }
   }
 
   private void applyCompletions() {
     Runnable completion;
     while ((completion = completions.poll()) != null && failure == null) {
       completion.run();
-    }
-  }
-
-  private void onIterator(
-      ShardReadState shard, ShardPosition asked, String iterator, Throwable error) {
-    inFlight--;
-    if (!isCurrent(shard)) {
-      return;
-    }
-    long now = time.nanoseconds();
-    if (error == null) {
-      shard.iterator = iterator;
-      shard.failures = 0;
-      shard.throttledInARow = 0;
-      makeDue(shard, now);
-      return;
-    }
-    onFailure(shard, "GetShardIterator from " + asked, error, now);
-  }
-
-  private void onRecords(ShardReadState shard, GetRecordsResponse response, Throwable error) {
-    inFlight--;
-    if (!isCurrent(shard)) {
-      return;
-    }
-    long now = time.nanoseconds();
-    if (error != null) {
-      onFailure(shard, "GetRecords", error, now);
-      return;
-    }
-    shard.failures = 0;
-    shard.throttledInARow = 0;
-    Long behind = response.millisBehindLatest();
-    shard.millisBehindLatest = behind == null ? -1 : behind;
-    long bytes = 0;
-    List<Record> records = response.records();
-    if (!records.isEmpty()) {
-      ShardPosition resumeFrom = shard.position();
-      ShardPosition insideAggregate = resumeFrom.isInsideAggregate() ? resumeFrom : null;
-      Instant received = null;
-      for (Record record : records) {
-        byte[] data = record.data().asByteArrayUnsafe();
-        bytes += data.length + record.partitionKey().length();
-        Instant arrival = record.approximateArrivalTimestamp();
-        if (arrival == null) {
-          if (received == null) {
-            received = Instant.ofEpochMilli(time.milliseconds());
-          }
-          arrival = received;
-        }
-        bufferRecord(shard, record, data, arrival, insideAggregate);
-      }
-    }
-    shard.bytes.increment(bytes);
-    shard.iterator = response.nextShardIterator();
-    if (shard.iterator == null) {
-      shard.endOfShard = true;
-    }
-    // pacing: start to start at least the call interval; longer when caught up or over budget
-    boolean idle = response.records().isEmpty() && (behind == null || behind == 0);
-    long next =
-        idle
-            ? now + settings.idleInterval().toNanos()
-            : shard.lastCallStartNanos + settings.callInterval().toNanos();
-    long budget = (long) (bytes * 1e9 / settings.bytesPerSecond());
-    shard.dueNanos = Math.max(next, now + budget);
-    if (!shard.buffer.isEmpty()) {
-      shard.phase = Phase.BUFFERED;
-      buffered.add(shard);
-    } else if (shard.endOfShard) {
-      shardEnded(shard);
-    } else {
-      queueDue(shard);
     }
   }
 
@@ -572,205 +446,6 @@ public final class KinesisShardReader<T>
         && sub <= insideAggregate.subSequenceNumber();
   }
 
-  private void onFailure(ShardReadState shard, String call, Throwable error, long now) {
-    String where = "stream " + shard.split.stream() + " shard " + shard.split.shardId();
-    if (failsForGood(call + " on " + where, shard.split.stream(), error)) {
-      return;
-    }
-    KinesisErrors.Kind kind = KinesisErrors.classify(error);
-    switch (kind) {
-      case THROTTLED -> {
-        shard.throttled.increment();
-        Duration wait = settings.backoff().delay(shard.throttledInARow++, random());
-        LOG.debug("{} on {} throttled; retrying in {}", call, where, wait);
-        retryLater(shard, now, wait);
-      }
-      case EXPIRED_ITERATOR -> {
-        shard.renewals.increment();
-        shard.iterator = null;
-        if (++shard.failures > settings.maxAttempts()) {
-          fail(
-              new ShardlineException(
-                  "The shard iterator of "
-                      + where
-                      + " expired "
-                      + shard.failures
-                      + " times in a row; last error: "
-                      + KinesisErrors.describe(error),
-                  KinesisErrors.unwrap(error)));
-          return;
-        }
-        LOG.info(
-            "Shard iterator of {} expired; getting a new one from {}", where, shard.position());
-        makeDue(shard, now);
-      }
-      case TRANSIENT -> {
-        if (++shard.failures >= settings.maxAttempts()) {
-          fail(
-              new RetriableException(
-                  call
-                      + " on "
-                      + where
-                      + " failed "
-                      + shard.failures
-                      + " times in a row; last error: "
-                      + KinesisErrors.describe(error)
-                      + ". Check that Kinesis is reachable ("
-                      + "awsRegion, clientConfigProperties) and healthy",
-                  KinesisErrors.unwrap(error)));
-          return;
-        }
-        Duration wait = settings.backoff().delay(shard.failures - 1, random());
-        LOG.warn(
-            "{} on {} failed (attempt {} of {}), retrying in {}: {}",
-            call,
-            where,
-            shard.failures,
-            settings.maxAttempts(),
-            wait,
-            KinesisErrors.describe(error));
-        retryLater(shard, now, wait);
-      }
-      case FATAL ->
-          fail(
-              new ShardlineException(
-                  call
-                      + " on "
-                      + where
-                      + " failed: "
-                      + KinesisErrors.describe(error)
-                      + (KinesisErrors.unwrap(error) instanceof ResourceNotFoundException
-                          ? ". Check that the stream exists in the configured region"
-                          : ""),
-                  KinesisErrors.unwrap(error)));
-      default -> throw new IllegalStateException("Unhandled error kind " + kind);
-    }
-  }
-
-  /**
-   * Fails the reader with errors that end it whatever the retry budget: Kinesis unreachable for
-   * longer than unreachableTimeout (as is: it names the endpoint), or an error no restart can fix
-   * (a missing stream, refused credentials).
-   */
-  private boolean failsForGood(String operation, String stream, Throwable error) {
-    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
-    if (unreachable != null) {
-      fail(unreachable);
-      return true;
-    }
-    UnrecoverableException unrecoverable =
-        KinesisErrors.unrecoverable(error, operation, stream, region);
-    if (unrecoverable != null) {
-      fail(unrecoverable);
-      return true;
-    }
-    return false;
-  }
-
-  private void retryLater(ShardReadState shard, long now, Duration wait) {
-    shard.dueNanos = now + wait.toNanos();
-    queueDue(shard);
-  }
-
-  private static double random() {
-    return ThreadLocalRandom.current().nextDouble();
-  }
-
-  // ---------------------------------------------------------------- retention
-
-  /** Whether the shard may get its iterator now; false while the retention is being fetched. */
-  private boolean checkRetention(ShardReadState shard) {
-    String stream = shard.split.stream();
-    Duration retention = retentionByStream.get(stream);
-    if (retention == null) {
-      List<ShardReadState> waiting = awaitingRetention.get(stream);
-      shard.phase = Phase.AWAITING_RETENTION;
-      if (waiting != null) {
-        waiting.add(shard);
-        return false;
-      }
-      waiting = new ArrayList<>();
-      waiting.add(shard);
-      awaitingRetention.put(stream, waiting);
-      CompletableFuture<StreamDescriptionSummary> call;
-      try {
-        call = proxy.describeStreamSummary(stream);
-      } catch (RuntimeException e) {
-        call = CompletableFuture.failedFuture(e);
-      }
-      call.whenComplete((summary, error) -> complete(() -> onRetention(stream, summary, error)));
-      return false;
-    }
-    shard.checkRetention = false;
-    long arrival = shard.position().arrivalMillis();
-    long age = time.milliseconds() - arrival;
-    if (arrival < 0 || age <= retention.toMillis()) {
-      return true;
-    }
-    String message =
-        "The position of stream "
-            + stream
-            + " shard "
-            + shard.split.shardId()
-            + " to resume from ("
-            + shard.position()
-            + ", a record that arrived at "
-            + Instant.ofEpochMilli(arrival)
-            + ") is older than the stream's retention period of "
-            + retention.toHours()
-            + "h: the records after it may have been deleted.";
-    if (settings.pastRetention() == PastRetentionPolicy.FAIL) {
-      fail(
-          new ShardlineException(
-              message
-                  + " Set restore.pastRetention: trim-horizon to restart this shard at its oldest"
-                  + " record (accepting that records may be lost), or restore a newer"
-                  + " checkpoint"));
-      return false;
-    }
-    LOG.error(
-        "{} restore.pastRetention is trim-horizon: restarting it at its oldest record; RECORDS"
-            + " MAY HAVE BEEN LOST",
-        message);
-    shard.position(ShardPosition.trimHorizon());
-    return true;
-  }
-
-  private void onRetention(String stream, StreamDescriptionSummary summary, Throwable error) {
-    List<ShardReadState> waiting = awaitingRetention.remove(stream);
-    if (error != null) {
-      if (failsForGood("DescribeStreamSummary on stream " + stream, stream, error)) {
-        return;
-      }
-      KinesisErrors.Kind kind = KinesisErrors.classify(error);
-      if (kind == KinesisErrors.Kind.FATAL) {
-        fail(
-            new ShardlineException(
-                "DescribeStreamSummary on stream "
-                    + stream
-                    + " failed: "
-                    + KinesisErrors.describe(error),
-                KinesisErrors.unwrap(error)));
-        return;
-      }
-      // try again with the next due shard
-      long now = time.nanoseconds();
-      for (ShardReadState shard : waiting) {
-        if (isCurrent(shard)) {
-          retryLater(shard, now, settings.backoff().delay(0, random()));
-        }
-      }
-      return;
-    }
-    retentionByStream.put(stream, Duration.ofHours(summary.retentionPeriodHours()));
-    long now = time.nanoseconds();
-    for (ShardReadState shard : waiting) {
-      if (isCurrent(shard)) {
-        makeDue(shard, now);
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- emitting
 
   private void emit(ReaderOutput<KinesisRecord<T>> output) {
@@ -805,7 +480,7 @@ public final class KinesisShardReader<T>
       } else if (shard.endOfShard) {
         shardEnded(shard);
       } else {
-        queueDue(shard);
+        fetcher.fetchNext(shard);
       }
     }
     emitter.output = null;
@@ -848,50 +523,10 @@ public final class KinesisShardReader<T>
     endedOutputs.add(shard.splitId);
   }
 
-  // ---------------------------------------------------------------- scheduling
-
-  private void makeDue(ShardReadState shard, long at) {
-    shard.dueNanos = at;
-    queueDue(shard);
-  }
-
-  private void queueDue(ShardReadState shard) {
-    shard.phase = Phase.WAITING;
-    shard.dueOrder = dueCounter++;
-    due.add(shard);
-  }
-
-  private boolean callReadyNow() {
-    ShardReadState next = due.peek();
-    return next != null
-        && inFlight < settings.maxConcurrentRequests()
-        && next.dueNanos <= time.nanoseconds();
-  }
-
-  private void scheduleWakeup(CompletableFuture<Void> future) {
-    ShardReadState next = due.peek();
-    if (next == null || inFlight >= settings.maxConcurrentRequests()) {
-      return; // a completion will wake us up
-    }
-    long at = next.dueNanos;
-    if (wakeupFor == future && wakeupAtNanos <= at) {
-      return;
-    }
-    wakeupFor = future;
-    wakeupAtNanos = at;
-    long delay = Math.max(0, at - time.nanoseconds());
-    // completed on the JDK's delay-scheduler thread itself: the default executor hands the task on
-    // to the common pool, which on a machine with 2 cores or fewer is a new thread per task
-    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
-        .execute(() -> future.complete(null));
-  }
+  // ---------------------------------------------------------------- state
 
   private void signal() {
     available.complete(null);
-  }
-
-  private boolean isCurrent(ShardReadState shard) {
-    return !closed && shards.get(shard.splitId) == shard;
   }
 
   private void fail(RuntimeException error) {

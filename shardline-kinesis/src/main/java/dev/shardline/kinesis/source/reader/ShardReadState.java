@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** One shard a reader reads: position, iterator, buffered records, pacing. Reader thread only. */
+/**
+ * One shard a reader reads: position, buffered records, meters (the reader's core), and the polling
+ * fetcher's iterator and pacing. Reader thread only.
+ */
 final class ShardReadState {
   /** Where the shard is in its cycle. */
   enum Phase {
@@ -35,10 +38,12 @@ final class ShardReadState {
   private String emittedSequence;
   private long emittedSubSequence;
   private long emittedArrivalMillis;
-  String iterator;
   final ArrayDeque<PendingRecord> buffer = new ArrayDeque<>();
   boolean endOfShard;
   Phase phase = Phase.WAITING;
+
+  // the polling fetcher's (PollingShardFetcher): a fan-out fetcher keeps its own per-shard state
+  String iterator;
   long dueNanos;
   long dueOrder;
   long lastCallStartNanos = Long.MIN_VALUE;

@@ -1,0 +1,498 @@
+package dev.shardline.kinesis.source.reader;
+
+import dev.shardline.api.RetriableException;
+import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
+import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
+import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.kinesis.source.proxy.KinesisProxy;
+import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
+import dev.shardline.kinesis.source.split.ShardPosition;
+import dev.shardline.retry.ServerUnreachableException;
+import dev.shardline.time.Time;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+
+/**
+ * Fetches a reader's shards by polling, with asynchronous GetShardIterator/GetRecords calls through
+ * a {@link KinesisProxy}: no thread per shard, nothing blocks. Call results are handed back to the
+ * reader's thread ({@link ShardFetcher.Batches#onReaderThread}).
+ *
+ * <p>Per shard: at most one call in flight, calls at least {@code reader.getRecords.interval} apart
+ * (start to start), {@code reader.idleInterval} apart while the shard is caught up, and after an
+ * answer of n bytes at least n / {@code reader.maxBytesPerSecondPerShard}; the next call only once
+ * the reader has emitted the batch before. Across shards: at most {@code
+ * reader.maxConcurrentRequests} calls in flight, granted in the order shards became due.
+ *
+ * <p>Errors: throttling backs off (doubling, ±50% jitter) without limit and is counted; an expired
+ * iterator is replaced by one after the last emitted record (before any, at the starting position,
+ * where LATEST has been pinned to AT_TIMESTAMP of the shard's start); server errors, timeouts and
+ * broken connections back off and fail the reader after {@code retry.maxAttempts} attempts in a
+ * row; any other error fails the reader at once, naming the stream and shard.
+ *
+ * <p>Before a shard's first call from a restored position, the stream's retention period is fetched
+ * (DescribeStreamSummary, once per stream) and a position past it fails the reader or restarts the
+ * shard at TRIM_HORIZON ({@code restore.pastRetention}).
+ *
+ * <p>Not thread-safe: every method is called from the reader's thread.
+ */
+final class PollingShardFetcher implements ShardFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(PollingShardFetcher.class);
+
+  private final ShardFetcher.Batches batches;
+  private final ReaderSettings settings;
+  private final Function<Configuration, KinesisProxy> proxyFactory;
+  private final Configuration config;
+  private final Time time;
+  private final String region;
+
+  private KinesisProxy proxy;
+  private final PriorityQueue<ShardReadState> due =
+      new PriorityQueue<>(
+          Comparator.comparingLong((ShardReadState s) -> s.dueNanos)
+              .thenComparingLong(s -> s.dueOrder));
+  private final Map<String, Duration> retentionByStream = new HashMap<>();
+  private final Map<String, List<ShardReadState>> awaitingRetention = new HashMap<>();
+  private CompletableFuture<Void> wakeupFor;
+  private long wakeupAtNanos;
+  private long dueCounter;
+  private int inFlight;
+
+  /**
+   * A fetcher.
+   *
+   * @param batches the reader it fetches for
+   * @param proxyFactory creates the proxy at {@link #start()}
+   * @param region the configured region, for error messages
+   */
+  PollingShardFetcher(
+      ShardFetcher.Batches batches,
+      ReaderSettings settings,
+      Configuration config,
+      Function<Configuration, KinesisProxy> proxyFactory,
+      Time time,
+      String region) {
+    this.batches = batches;
+    this.settings = settings;
+    this.config = config;
+    this.proxyFactory = proxyFactory;
+    this.time = time;
+    this.region = region;
+  }
+
+  @Override
+  public void start() {
+    if (proxy == null) {
+      proxy = proxyFactory.apply(config);
+    }
+  }
+
+  @Override
+  public void add(ShardReadState shard) {
+    makeDue(shard, time.nanoseconds());
+  }
+
+  @Override
+  public void fetchNext(ShardReadState shard) {
+    queueDue(shard);
+  }
+
+  @Override
+  public void fetch() {
+    issueCalls();
+  }
+
+  @Override
+  public boolean readyNow() {
+    return callReadyNow();
+  }
+
+  @Override
+  public void wakeUpWhenDue(CompletableFuture<Void> future) {
+    scheduleWakeup(future);
+  }
+
+  @Override
+  public void close() {
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- calls
+  private void issueCalls() {
+    long now = time.nanoseconds();
+    while (inFlight < settings.maxConcurrentRequests() && !batches.failed()) {
+      ShardReadState shard = due.peek();
+      if (shard == null || shard.dueNanos > now) {
+        return;
+      }
+      due.poll();
+      if (shard.iterator == null) {
+        if (shard.checkRetention && !checkRetention(shard)) {
+          continue;
+        }
+        requestIterator(shard, now);
+      } else {
+        requestRecords(shard, now);
+      }
+    }
+  }
+
+  private void requestIterator(ShardReadState shard, long now) {
+    ShardPosition p = shard.position();
+    ShardIteratorType type;
+    String sequence = p.sequenceNumber();
+    Instant timestamp = p.timestamp();
+    if (shard.latestOnFirstCall) {
+      // the first call of a split that arrived at LATEST; anything after it uses the pinned time
+      shard.latestOnFirstCall = false;
+      p = ShardPosition.latest();
+      timestamp = null;
+    }
+    switch (p.kind()) {
+      case LATEST -> type = ShardIteratorType.LATEST;
+      case TRIM_HORIZON -> type = ShardIteratorType.TRIM_HORIZON;
+      case AT_TIMESTAMP -> type = ShardIteratorType.AT_TIMESTAMP;
+      case AT_SEQUENCE_NUMBER -> type = ShardIteratorType.AT_SEQUENCE_NUMBER;
+      case AFTER_SEQUENCE_NUMBER ->
+          // inside an aggregate: read it again and skip the user records already emitted
+          type =
+              p.isInsideAggregate()
+                  ? ShardIteratorType.AT_SEQUENCE_NUMBER
+                  : ShardIteratorType.AFTER_SEQUENCE_NUMBER;
+      default -> throw new IllegalStateException("Unhandled position " + p);
+    }
+    startCall(shard, now);
+    CompletableFuture<String> call;
+    try {
+      call =
+          proxy.getShardIterator(
+              shard.split.stream(), shard.split.shardId(), type, sequence, timestamp);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    ShardPosition asked = p;
+    call.whenComplete(
+        (iterator, error) ->
+            batches.onReaderThread(() -> onIterator(shard, asked, iterator, error)));
+  }
+
+  private void requestRecords(ShardReadState shard, long now) {
+    startCall(shard, now);
+    shard.calls.increment();
+    String iterator = shard.iterator;
+    CompletableFuture<GetRecordsResponse> call;
+    try {
+      call = proxy.getRecords(shard.split.stream(), iterator, settings.maxRecordsPerCall());
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    call.whenComplete(
+        (response, error) -> batches.onReaderThread(() -> onRecords(shard, response, error)));
+  }
+
+  private void startCall(ShardReadState shard, long now) {
+    shard.phase = Phase.IN_FLIGHT;
+    shard.lastCallStartNanos = now;
+    inFlight++;
+  }
+
+  private void onIterator(
+      ShardReadState shard, ShardPosition asked, String iterator, Throwable error) {
+    inFlight--;
+    if (!batches.isCurrent(shard)) {
+      return;
+    }
+    long now = time.nanoseconds();
+    if (error == null) {
+      shard.iterator = iterator;
+      shard.failures = 0;
+      shard.throttledInARow = 0;
+      makeDue(shard, now);
+      return;
+    }
+    onFailure(shard, "GetShardIterator from " + asked, error, now);
+  }
+
+  private void onRecords(ShardReadState shard, GetRecordsResponse response, Throwable error) {
+    inFlight--;
+    if (!batches.isCurrent(shard)) {
+      return;
+    }
+    long now = time.nanoseconds();
+    if (error != null) {
+      onFailure(shard, "GetRecords", error, now);
+      return;
+    }
+    shard.failures = 0;
+    shard.throttledInARow = 0;
+    Long behind = response.millisBehindLatest();
+    long bytes = batches.buffer(shard, response.records());
+    shard.iterator = response.nextShardIterator();
+    // pacing: start to start at least the call interval; longer when caught up or over budget
+    boolean idle = response.records().isEmpty() && (behind == null || behind == 0);
+    long next =
+        idle
+            ? now + settings.idleInterval().toNanos()
+            : shard.lastCallStartNanos + settings.callInterval().toNanos();
+    long budget = (long) (bytes * 1e9 / settings.bytesPerSecond());
+    shard.dueNanos = Math.max(next, now + budget);
+    batches.delivered(shard, shard.iterator == null, behind == null ? -1 : behind);
+  }
+
+  private void onFailure(ShardReadState shard, String call, Throwable error, long now) {
+    String where = "stream " + shard.split.stream() + " shard " + shard.split.shardId();
+    if (failsForGood(call + " on " + where, shard.split.stream(), error)) {
+      return;
+    }
+    KinesisErrors.Kind kind = KinesisErrors.classify(error);
+    switch (kind) {
+      case THROTTLED -> {
+        shard.throttled.increment();
+        Duration wait = settings.backoff().delay(shard.throttledInARow++, random());
+        LOG.debug("{} on {} throttled; retrying in {}", call, where, wait);
+        retryLater(shard, now, wait);
+      }
+      case EXPIRED_ITERATOR -> {
+        shard.renewals.increment();
+        shard.iterator = null;
+        if (++shard.failures > settings.maxAttempts()) {
+          batches.fail(
+              new ShardlineException(
+                  "The shard iterator of "
+                      + where
+                      + " expired "
+                      + shard.failures
+                      + " times in a row; last error: "
+                      + KinesisErrors.describe(error),
+                  KinesisErrors.unwrap(error)));
+          return;
+        }
+        LOG.info(
+            "Shard iterator of {} expired; getting a new one from {}", where, shard.position());
+        makeDue(shard, now);
+      }
+      case TRANSIENT -> {
+        if (++shard.failures >= settings.maxAttempts()) {
+          batches.fail(
+              new RetriableException(
+                  call
+                      + " on "
+                      + where
+                      + " failed "
+                      + shard.failures
+                      + " times in a row; last error: "
+                      + KinesisErrors.describe(error)
+                      + ". Check that Kinesis is reachable ("
+                      + "awsRegion, clientConfigProperties) and healthy",
+                  KinesisErrors.unwrap(error)));
+          return;
+        }
+        Duration wait = settings.backoff().delay(shard.failures - 1, random());
+        LOG.warn(
+            "{} on {} failed (attempt {} of {}), retrying in {}: {}",
+            call,
+            where,
+            shard.failures,
+            settings.maxAttempts(),
+            wait,
+            KinesisErrors.describe(error));
+        retryLater(shard, now, wait);
+      }
+      case FATAL ->
+          batches.fail(
+              new ShardlineException(
+                  call
+                      + " on "
+                      + where
+                      + " failed: "
+                      + KinesisErrors.describe(error)
+                      + (KinesisErrors.unwrap(error) instanceof ResourceNotFoundException
+                          ? ". Check that the stream exists in the configured region"
+                          : ""),
+                  KinesisErrors.unwrap(error)));
+      default -> throw new IllegalStateException("Unhandled error kind " + kind);
+    }
+  }
+
+  /**
+   * Fails the reader with errors that end it whatever the retry budget: Kinesis unreachable for
+   * longer than unreachableTimeout (as is: it names the endpoint), or an error no restart can fix
+   * (a missing stream, refused credentials).
+   */
+  private boolean failsForGood(String operation, String stream, Throwable error) {
+    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
+    if (unreachable != null) {
+      batches.fail(unreachable);
+      return true;
+    }
+    UnrecoverableException unrecoverable =
+        KinesisErrors.unrecoverable(error, operation, stream, region);
+    if (unrecoverable != null) {
+      batches.fail(unrecoverable);
+      return true;
+    }
+    return false;
+  }
+
+  private void retryLater(ShardReadState shard, long now, Duration wait) {
+    shard.dueNanos = now + wait.toNanos();
+    queueDue(shard);
+  }
+
+  private static double random() {
+    return ThreadLocalRandom.current().nextDouble();
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /** Whether the shard may get its iterator now; false while the retention is being fetched. */
+  private boolean checkRetention(ShardReadState shard) {
+    String stream = shard.split.stream();
+    Duration retention = retentionByStream.get(stream);
+    if (retention == null) {
+      List<ShardReadState> waiting = awaitingRetention.get(stream);
+      shard.phase = Phase.AWAITING_RETENTION;
+      if (waiting != null) {
+        waiting.add(shard);
+        return false;
+      }
+      waiting = new ArrayList<>();
+      waiting.add(shard);
+      awaitingRetention.put(stream, waiting);
+      CompletableFuture<StreamDescriptionSummary> call;
+      try {
+        call = proxy.describeStreamSummary(stream);
+      } catch (RuntimeException e) {
+        call = CompletableFuture.failedFuture(e);
+      }
+      call.whenComplete(
+          (summary, error) -> batches.onReaderThread(() -> onRetention(stream, summary, error)));
+      return false;
+    }
+    shard.checkRetention = false;
+    long arrival = shard.position().arrivalMillis();
+    long age = time.milliseconds() - arrival;
+    if (arrival < 0 || age <= retention.toMillis()) {
+      return true;
+    }
+    String message =
+        "The position of stream "
+            + stream
+            + " shard "
+            + shard.split.shardId()
+            + " to resume from ("
+            + shard.position()
+            + ", a record that arrived at "
+            + Instant.ofEpochMilli(arrival)
+            + ") is older than the stream's retention period of "
+            + retention.toHours()
+            + "h: the records after it may have been deleted.";
+    if (settings.pastRetention() == PastRetentionPolicy.FAIL) {
+      batches.fail(
+          new ShardlineException(
+              message
+                  + " Set restore.pastRetention: trim-horizon to restart this shard at its oldest"
+                  + " record (accepting that records may be lost), or restore a newer"
+                  + " checkpoint"));
+      return false;
+    }
+    LOG.error(
+        "{} restore.pastRetention is trim-horizon: restarting it at its oldest record; RECORDS"
+            + " MAY HAVE BEEN LOST",
+        message);
+    shard.position(ShardPosition.trimHorizon());
+    return true;
+  }
+
+  private void onRetention(String stream, StreamDescriptionSummary summary, Throwable error) {
+    List<ShardReadState> waiting = awaitingRetention.remove(stream);
+    if (error != null) {
+      if (failsForGood("DescribeStreamSummary on stream " + stream, stream, error)) {
+        return;
+      }
+      KinesisErrors.Kind kind = KinesisErrors.classify(error);
+      if (kind == KinesisErrors.Kind.FATAL) {
+        batches.fail(
+            new ShardlineException(
+                "DescribeStreamSummary on stream "
+                    + stream
+                    + " failed: "
+                    + KinesisErrors.describe(error),
+                KinesisErrors.unwrap(error)));
+        return;
+      }
+      // try again with the next due shard
+      long now = time.nanoseconds();
+      for (ShardReadState shard : waiting) {
+        if (batches.isCurrent(shard)) {
+          retryLater(shard, now, settings.backoff().delay(0, random()));
+        }
+      }
+      return;
+    }
+    retentionByStream.put(stream, Duration.ofHours(summary.retentionPeriodHours()));
+    long now = time.nanoseconds();
+    for (ShardReadState shard : waiting) {
+      if (batches.isCurrent(shard)) {
+        makeDue(shard, now);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- scheduling
+
+  private void makeDue(ShardReadState shard, long at) {
+    shard.dueNanos = at;
+    queueDue(shard);
+  }
+
+  private void queueDue(ShardReadState shard) {
+    shard.phase = Phase.WAITING;
+    shard.dueOrder = dueCounter++;
+    due.add(shard);
+  }
+
+  private boolean callReadyNow() {
+    ShardReadState next = due.peek();
+    return next != null
+        && inFlight < settings.maxConcurrentRequests()
+        && next.dueNanos <= time.nanoseconds();
+  }
+
+  private void scheduleWakeup(CompletableFuture<Void> future) {
+    ShardReadState next = due.peek();
+    if (next == null || inFlight >= settings.maxConcurrentRequests()) {
+      return; // a completion will wake us up
+    }
+    long at = next.dueNanos;
+    if (wakeupFor == future && wakeupAtNanos <= at) {
+      return;
+    }
+    wakeupFor = future;
+    wakeupAtNanos = at;
+    long delay = Math.max(0, at - time.nanoseconds());
+    // completed on the JDK's delay-scheduler thread itself: the default executor hands the task on
+    // to the common pool, which on a machine with 2 cores or fewer is a new thread per task
+    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
+        .execute(() -> future.complete(null));
+  }
+}
