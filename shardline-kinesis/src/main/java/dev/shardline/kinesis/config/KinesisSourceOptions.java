@@ -73,6 +73,31 @@ public final class KinesisSourceOptions {
     UNIFORM
   }
 
+  /** How a reader gets its shards' records. */
+  public enum ReaderType {
+    /**
+     * GetRecords calls, paced per shard; every polling consumer of a stream shares the shard's 2
+     * MiB/s and 5 calls/s.
+     */
+    POLLING,
+    /**
+     * Enhanced fan-out: SubscribeToShard pushes records to a registered stream consumer, which has
+     * 2 MiB/s per shard of its own.
+     */
+    FAN_OUT
+  }
+
+  /** Who registers and deregisters the fan-out stream consumer. */
+  public enum ConsumerLifecycle {
+    /**
+     * The pipeline: registered at start when missing (waited for until ACTIVE), deregistered when
+     * the pipeline ends for good (finished, or stopped with a final checkpoint).
+     */
+    MANAGED,
+    /** The user: it must exist (by name or ARN); the pipeline never registers or deregisters it. */
+    USER
+  }
+
   public static final ConfigOption<List<String>> STREAMS =
       ConfigOptions.key("streams")
           .stringListType()
@@ -183,6 +208,54 @@ public final class KinesisSourceOptions {
           .withDescription(
               "The most Kinesis calls one reader has in flight; shards wait their turn in the"
                   + " order they became due.");
+
+  public static final ConfigOption<ReaderType> READER_TYPE =
+      ConfigOptions.key("reader.type")
+          .enumType(ReaderType.class)
+          .defaultValue(ReaderType.POLLING)
+          .withDescription(
+              "How readers get records: polling (GetRecords) or fan-out (enhanced fan-out:"
+                  + " SubscribeToShard with a stream consumer of its own, over HTTP/2 unless"
+                  + " clientConfigProperties.protocol says HTTP1_1).");
+
+  public static final ConfigOption<String> FAN_OUT_CONSUMER_NAME =
+      ConfigOptions.key("reader.fanOut.consumerName")
+          .stringType()
+          .noDefaultValue()
+          .withValidator(
+              Validator.of(
+                  "must be a consumer name of 1 to 128 letters, digits, _ . or -",
+                  n -> STREAM_NAME.matcher(n).matches()))
+          .withDescription(
+              "The name of the stream consumer fan-out reads with (one per stream, the same name"
+                  + " on each). Required for reader.type fan-out unless reader.fanOut.consumerArn"
+                  + " is given.");
+
+  public static final ConfigOption<String> FAN_OUT_CONSUMER_ARN =
+      ConfigOptions.key("reader.fanOut.consumerArn")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The ARN of an existing stream consumer to read with (one stream only); implies"
+                  + " reader.fanOut.consumerLifecycle user.");
+
+  public static final ConfigOption<ConsumerLifecycle> FAN_OUT_CONSUMER_LIFECYCLE =
+      ConfigOptions.key("reader.fanOut.consumerLifecycle")
+          .enumType(ConsumerLifecycle.class)
+          .defaultValue(ConsumerLifecycle.MANAGED)
+          .withDescription(
+              "Who owns the stream consumer: managed (the pipeline registers it at start when"
+                  + " missing and deregisters it when it ends for good) or user (it must exist;"
+                  + " never registered or deregistered).");
+
+  public static final ConfigOption<Duration> FAN_OUT_REGISTRATION_TIMEOUT =
+      ConfigOptions.key("reader.fanOut.registrationTimeout")
+          .durationType()
+          .defaultValue(Duration.ofMinutes(2))
+          .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withDescription(
+              "How long readers wait for the stream consumer to become ACTIVE"
+                  + " (DescribeStreamConsumer, with backoff) before the source fails.");
 
   public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF =
       ConfigOptions.key("retry.initialBackoff")

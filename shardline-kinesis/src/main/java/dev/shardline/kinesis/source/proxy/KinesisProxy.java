@@ -2,10 +2,14 @@ package dev.shardline.kinesis.source.proxy;
 
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
+import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * The Kinesis calls the source makes, asynchronously: the seam between the source's logic and the
@@ -43,6 +47,37 @@ public interface KinesisProxy extends AutoCloseable {
 
   /** GetRecords: at most {@code limit} records from {@code shardIterator}. */
   CompletableFuture<GetRecordsResponse> getRecords(String stream, String shardIterator, int limit);
+
+  /** RegisterStreamConsumer: registers {@code consumerName} on the stream. */
+  default CompletableFuture<Consumer> registerStreamConsumer(
+      String streamArn, String consumerName) {
+    return noFanOut("RegisterStreamConsumer");
+  }
+
+  /** DescribeStreamConsumer, by ARN ({@code consumerArn} not null) or by stream ARN and name. */
+  default CompletableFuture<ConsumerDescription> describeStreamConsumer(
+      String streamArn, String consumerName, String consumerArn) {
+    return noFanOut("DescribeStreamConsumer");
+  }
+
+  /** DeregisterStreamConsumer, by ARN. */
+  default CompletableFuture<Void> deregisterStreamConsumer(String consumerArn) {
+    return noFanOut("DeregisterStreamConsumer");
+  }
+
+  /**
+   * SubscribeToShard: the events go to {@code handler}'s subscriber; the future completes when the
+   * subscription ends (normally after at most 5 minutes) or fails.
+   */
+  default CompletableFuture<Void> subscribeToShard(
+      SubscribeToShardRequest request, SubscribeToShardResponseHandler handler) {
+    return noFanOut("SubscribeToShard");
+  }
+
+  private static <T> CompletableFuture<T> noFanOut(String call) {
+    return CompletableFuture.failedFuture(
+        new UnsupportedOperationException(call + " is not implemented by this proxy"));
+  }
 
   /** Releases the client; calls in flight fail. */
   @Override

@@ -28,15 +28,22 @@ import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.model.Consumer;
+import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerRequest;
+import software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerResponse;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorRequest;
 import software.amazon.awssdk.services.kinesis.model.GetShardIteratorResponse;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
+import software.amazon.awssdk.services.kinesis.model.RegisterStreamConsumerResponse;
 import software.amazon.awssdk.services.kinesis.model.ShardFilterType;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
  * {@link KinesisProxy} over the AWS SDK v2 {@link KinesisAsyncClient} with the Netty HTTP client:
@@ -296,6 +303,43 @@ public final class SdkKinesisProxy implements KinesisProxy {
       return response;
     }
     return explainCborErrors(response.thenApply(SdkKinesisProxy::checkCborTimestamps));
+  }
+
+  @Override
+  public CompletableFuture<Consumer> registerStreamConsumer(String streamArn, String consumerName) {
+    return watched(
+        client
+            .registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName))
+            .thenApply(RegisterStreamConsumerResponse::consumer));
+  }
+
+  @Override
+  public CompletableFuture<ConsumerDescription> describeStreamConsumer(
+      String streamArn, String consumerName, String consumerArn) {
+    DescribeStreamConsumerRequest.Builder request = DescribeStreamConsumerRequest.builder();
+    if (consumerArn != null) {
+      request.consumerARN(consumerArn);
+    } else {
+      request.streamARN(streamArn).consumerName(consumerName);
+    }
+    return watched(
+        client
+            .describeStreamConsumer(request.build())
+            .thenApply(DescribeStreamConsumerResponse::consumerDescription));
+  }
+
+  @Override
+  public CompletableFuture<Void> deregisterStreamConsumer(String consumerArn) {
+    return watched(
+        client
+            .deregisterStreamConsumer(b -> b.consumerARN(consumerArn))
+            .thenApply(r -> (Void) null));
+  }
+
+  @Override
+  public CompletableFuture<Void> subscribeToShard(
+      SubscribeToShardRequest request, SubscribeToShardResponseHandler handler) {
+    return watched(client.subscribeToShard(request, handler));
   }
 
   /**
