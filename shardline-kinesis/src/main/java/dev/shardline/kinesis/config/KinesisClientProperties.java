@@ -27,7 +27,8 @@ import java.util.stream.Collectors;
  *   <tr><td>apiCallTimeout (RequestTimeout)</td><td>a whole call</td><td>none</td></tr>
  *   <tr><td>apiCallAttemptTimeout</td><td>one attempt of a call</td><td>none</td></tr>
  *   <tr><td>eventLoopThreads</td><td>Netty I/O threads</td><td>2</td></tr>
- *   <tr><td>protocol</td><td>HTTP1_1 or HTTP2</td><td>HTTP1_1</td></tr>
+ *   <tr><td>protocol</td><td>HTTP1_1 or HTTP2</td><td>HTTP2 for the source's reader.type
+ *   fan-out, else HTTP1_1</td></tr>
  *   <tr><td>cborEnabled</td><td>CBOR (true) or JSON (false) on the wire</td><td>true</td></tr>
  * </table>
  *

@@ -23,6 +23,12 @@ public final class KinesisMetricNames {
   public static final String GET_RECORDS_CALLS = "shardline.kinesis.getrecords.calls";
 
   /**
+   * Counter: SubscribeToShard calls after a shard's first (fan-out), per shard: subscriptions that
+   * ended after their 5 minutes, dropped connections, refused or silent subscriptions.
+   */
+  public static final String RESUBSCRIPTIONS = "shardline.kinesis.fanout.resubscriptions";
+
+  /**
    * Counter: KPL aggregates dropped whole because a user record inside does not belong to the shard
    * they were read from (its hash key is outside the shard's range), as the KCL drops them; tagged
    * {@code source} only, and kept when shards finish. Such an aggregate was put by a producer whose

@@ -9,6 +9,8 @@ import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.AwsOptions;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisClientProperties;
+import dev.shardline.kinesis.config.KinesisSourceOptions;
+import dev.shardline.kinesis.config.KinesisSourceOptions.ReaderType;
 import dev.shardline.retry.ServerReachability;
 import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
@@ -188,7 +190,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
               .readTimeout(properties.readTimeout())
               .writeTimeout(properties.readTimeout())
               .eventLoopGroup(eventLoops)
-              .protocol(properties.http2() ? Protocol.HTTP2 : Protocol.HTTP1_1)
+              .protocol(http2(config, properties) ? Protocol.HTTP2 : Protocol.HTTP1_1)
               .build();
     } catch (RuntimeException e) {
       shutDown(eventLoops);
@@ -229,6 +231,21 @@ public final class SdkKinesisProxy implements KinesisProxy {
       shutDown(eventLoops);
       throw e;
     }
+  }
+
+  /**
+   * Whether the client speaks HTTP/2: as {@code clientConfigProperties.protocol} says, else HTTP/2
+   * for a fan-out source (AWS serves SubscribeToShard over HTTP/2 only) and HTTP/1.1 otherwise.
+   */
+  static boolean http2(Configuration config, KinesisClientProperties properties) {
+    boolean given =
+        config.get(AwsOptions.CLIENT_CONFIG_PROPERTIES).keySet().stream()
+            .anyMatch(k -> k.equalsIgnoreCase("protocol"));
+    if (given) {
+      return properties.http2();
+    }
+    return config.getOptional(KinesisSourceOptions.READER_TYPE).orElse(ReaderType.POLLING)
+        == ReaderType.FAN_OUT;
   }
 
   /** A proxy over a client built elsewhere; closing the proxy closes the client. */

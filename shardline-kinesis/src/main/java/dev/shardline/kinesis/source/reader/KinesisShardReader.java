@@ -12,6 +12,8 @@ import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.config.AwsRegion;
+import dev.shardline.kinesis.config.KinesisSourceOptions;
+import dev.shardline.kinesis.config.KinesisSourceOptions.ReaderType;
 import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.KinesisRecord;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
@@ -48,10 +50,10 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 
 /**
  * Reads the shards one worker owns: one core of buffering, emitting, resharding order and
- * checkpoints, with the fetching behind a {@link ShardFetcher} ({@link PollingShardFetcher}:
- * GetRecords through a {@link KinesisProxy}). {@link #pollNext} never blocks: what the fetcher's
- * calls complete on other threads is queued and applied on the worker's thread inside {@code
- * pollNext}.
+ * checkpoints, with the fetching behind a {@link ShardFetcher}: {@link PollingShardFetcher}
+ * (GetRecords) or {@link FanOutShardFetcher} (SubscribeToShard), as {@code reader.type} says, both
+ * through a {@link KinesisProxy}. {@link #pollNext} never blocks: what the fetcher's calls complete
+ * on other threads is queued and applied on the worker's thread inside {@code pollNext}.
  *
  * <p>Per shard, one fetched batch at a time is buffered, and the next one fetched only once it has
  * been emitted. Across shards, records are emitted round-robin, so a busy shard cannot starve the
@@ -126,14 +128,19 @@ public final class KinesisShardReader<T>
             .description("User records inside the aggregates dropped")
             .tags(tags)
             .register(metrics);
+    checkNotNull(proxyFactory, "proxyFactory");
+    String region = AwsRegion.fromConfiguration(config).describe();
     this.fetcher =
-        new PollingShardFetcher(
-            new Batches(),
-            settings,
-            config,
-            checkNotNull(proxyFactory, "proxyFactory"),
-            time,
-            AwsRegion.fromConfiguration(config).describe());
+        config.get(KinesisSourceOptions.READER_TYPE) == ReaderType.FAN_OUT
+            ? new FanOutShardFetcher(
+                new Batches(),
+                settings,
+                config,
+                proxyFactory,
+                proxy -> ConsumerArns.forReader(proxy, config, time),
+                time,
+                region)
+            : new PollingShardFetcher(new Batches(), settings, config, proxyFactory, time, region);
   }
 
   @Override
@@ -545,12 +552,10 @@ public final class KinesisShardReader<T>
     shard.bytes = counter(shard, MetricNames.SOURCE_BYTES, tags, "Bytes of Kinesis records read");
     shard.throttled =
         counter(shard, KinesisMetricNames.THROTTLED_CALLS, tags, "Calls refused for a quota");
-    shard.renewals =
-        counter(shard, KinesisMetricNames.ITERATOR_RENEWALS, tags, "Expired iterators replaced");
-    shard.calls = counter(shard, KinesisMetricNames.GET_RECORDS_CALLS, tags, "GetRecords calls");
+    shard.meters.addAll(fetcher.registerMeters(shard, tags, metrics));
     shard.meters.add(
         Gauge.builder(MetricNames.SOURCE_LAG_MILLIS, shard, s -> s.millisBehindLatest)
-            .description("MillisBehindLatest of the last GetRecords answer")
+            .description("MillisBehindLatest of the last GetRecords answer or fan-out event")
             .tags(tags)
             .register(metrics));
   }

@@ -2,15 +2,18 @@ package dev.shardline.kinesis.source.reader;
 
 import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
-import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
+import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.kinesis.source.split.ShardPosition;
-import dev.shardline.retry.ServerUnreachableException;
+import dev.shardline.metrics.MetricTags;
 import dev.shardline.time.Time;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,7 +30,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
@@ -105,6 +107,21 @@ final class PollingShardFetcher implements ShardFetcher {
   }
 
   @Override
+  public List<Meter> registerMeters(ShardReadState shard, MetricTags tags, MeterRegistry registry) {
+    shard.renewals =
+        Counter.builder(KinesisMetricNames.ITERATOR_RENEWALS)
+            .description("Expired iterators replaced")
+            .tags(tags)
+            .register(registry);
+    shard.calls =
+        Counter.builder(KinesisMetricNames.GET_RECORDS_CALLS)
+            .description("GetRecords calls")
+            .tags(tags)
+            .register(registry);
+    return List.of(shard.renewals, shard.calls);
+  }
+
+  @Override
   public void add(ShardReadState shard) {
     makeDue(shard, time.nanoseconds());
   }
@@ -157,39 +174,21 @@ final class PollingShardFetcher implements ShardFetcher {
   }
 
   private void requestIterator(ShardReadState shard, long now) {
-    ShardPosition p = shard.position();
-    ShardIteratorType type;
-    String sequence = p.sequenceNumber();
-    Instant timestamp = p.timestamp();
-    if (shard.latestOnFirstCall) {
-      // the first call of a split that arrived at LATEST; anything after it uses the pinned time
-      shard.latestOnFirstCall = false;
-      p = ShardPosition.latest();
-      timestamp = null;
-    }
-    switch (p.kind()) {
-      case LATEST -> type = ShardIteratorType.LATEST;
-      case TRIM_HORIZON -> type = ShardIteratorType.TRIM_HORIZON;
-      case AT_TIMESTAMP -> type = ShardIteratorType.AT_TIMESTAMP;
-      case AT_SEQUENCE_NUMBER -> type = ShardIteratorType.AT_SEQUENCE_NUMBER;
-      case AFTER_SEQUENCE_NUMBER ->
-          // inside an aggregate: read it again and skip the user records already emitted
-          type =
-              p.isInsideAggregate()
-                  ? ShardIteratorType.AT_SEQUENCE_NUMBER
-                  : ShardIteratorType.AFTER_SEQUENCE_NUMBER;
-      default -> throw new IllegalStateException("Unhandled position " + p);
-    }
+    ShardReadState.StartAt at = shard.startAt();
     startCall(shard, now);
     CompletableFuture<String> call;
     try {
       call =
           proxy.getShardIterator(
-              shard.split.stream(), shard.split.shardId(), type, sequence, timestamp);
+              shard.split.stream(),
+              shard.split.shardId(),
+              at.type(),
+              at.sequence(),
+              at.timestamp());
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
-    ShardPosition asked = p;
+    ShardPosition asked = at.position();
     call.whenComplete(
         (iterator, error) ->
             batches.onReaderThread(() -> onIterator(shard, asked, iterator, error)));
@@ -333,24 +332,8 @@ final class PollingShardFetcher implements ShardFetcher {
     }
   }
 
-  /**
-   * Fails the reader with errors that end it whatever the retry budget: Kinesis unreachable for
-   * longer than unreachableTimeout (as is: it names the endpoint), or an error no restart can fix
-   * (a missing stream, refused credentials).
-   */
   private boolean failsForGood(String operation, String stream, Throwable error) {
-    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
-    if (unreachable != null) {
-      batches.fail(unreachable);
-      return true;
-    }
-    UnrecoverableException unrecoverable =
-        KinesisErrors.unrecoverable(error, operation, stream, region);
-    if (unrecoverable != null) {
-      batches.fail(unrecoverable);
-      return true;
-    }
-    return false;
+    return FetchErrors.failsForGood(batches, operation, stream, region, error);
   }
 
   private void retryLater(ShardReadState shard, long now, Duration wait) {

@@ -1,5 +1,8 @@
 package dev.shardline.kinesis.source.reader;
 
+import dev.shardline.metrics.MetricTags;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kinesis.model.Record;
@@ -7,9 +10,9 @@ import software.amazon.awssdk.services.kinesis.model.Record;
 /**
  * How a {@link KinesisShardReader} gets its shards' records: the seam between fetching (polling
  * with GetShardIterator/GetRecords in {@link PollingShardFetcher}; later fan-out with
- * SubscribeToShard) and the reader's one core of buffering, emitting, resharding order and
- * checkpoints. The fetcher owns its calls, their pacing and their retries; the reader owns the
- * shards, their positions and what has been emitted.
+ * SubscribeToShard in {@link FanOutShardFetcher}) and the reader's one core of buffering, emitting,
+ * resharding order and checkpoints. The fetcher owns its calls, their pacing and their retries; the
+ * reader owns the shards, their positions and what has been emitted.
  *
  * <p>A fetcher delivers one batch of a shard at a time to its {@link Batches} and fetches the
  * shard's next batch only when the reader asks ({@link #fetchNext}), once the batch before has been
@@ -19,6 +22,12 @@ import software.amazon.awssdk.services.kinesis.model.Record;
  * back to it with {@link Batches#onReaderThread}.
  */
 interface ShardFetcher extends AutoCloseable {
+
+  /**
+   * Registers the fetcher's own meters of a shard newly assigned to the reader (before {@link
+   * #add}); the reader removes them when the shard leaves it.
+   */
+  List<Meter> registerMeters(ShardReadState shard, MetricTags tags, MeterRegistry registry);
 
   /** Opens the connections; called once by the reader's {@code start}, before any shard. */
   void start();

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * One shard a reader reads: position, buffered records, meters (the reader's core), and the polling
@@ -104,6 +105,45 @@ final class ShardReadState {
     position = newPosition;
     emittedSequence = null;
   }
+
+  /**
+   * Where the shard's next GetShardIterator or SubscribeToShard starts: at {@link #position()},
+   * except that the first call of a split that arrived at LATEST asks for LATEST.
+   */
+  StartAt startAt() {
+    ShardPosition p = position();
+    String sequence = p.sequenceNumber();
+    Instant timestamp = p.timestamp();
+    if (latestOnFirstCall) {
+      // the first call of a split that arrived at LATEST; anything after it uses the pinned time
+      latestOnFirstCall = false;
+      p = ShardPosition.latest();
+      timestamp = null;
+    }
+    ShardIteratorType type =
+        switch (p.kind()) {
+          case LATEST -> ShardIteratorType.LATEST;
+          case TRIM_HORIZON -> ShardIteratorType.TRIM_HORIZON;
+          case AT_TIMESTAMP -> ShardIteratorType.AT_TIMESTAMP;
+          case AT_SEQUENCE_NUMBER -> ShardIteratorType.AT_SEQUENCE_NUMBER;
+          // inside an aggregate: read it again and skip the user records already emitted
+          case AFTER_SEQUENCE_NUMBER ->
+              p.isInsideAggregate()
+                  ? ShardIteratorType.AT_SEQUENCE_NUMBER
+                  : ShardIteratorType.AFTER_SEQUENCE_NUMBER;
+        };
+    return new StartAt(p, type, sequence, timestamp);
+  }
+
+  /**
+   * Where a call starts reading a shard.
+   *
+   * @param position the position asked for (LATEST on the first call of a split at LATEST)
+   * @param sequence for AT/AFTER_SEQUENCE_NUMBER, otherwise null
+   * @param timestamp for AT_TIMESTAMP, otherwise null
+   */
+  record StartAt(
+      ShardPosition position, ShardIteratorType type, String sequence, Instant timestamp) {}
 
   /** {@code record} was emitted (all of it, or up to this user record of an aggregate). */
   void emitted(PendingRecord record) {

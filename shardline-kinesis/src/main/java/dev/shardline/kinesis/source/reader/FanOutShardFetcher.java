@@ -1,0 +1,617 @@
+package dev.shardline.kinesis.source.reader;
+
+import dev.shardline.api.ShardlineException;
+import dev.shardline.api.UnrecoverableException;
+import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.source.KinesisMetricNames;
+import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.kinesis.source.proxy.KinesisProxy;
+import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
+import dev.shardline.metrics.MetricTags;
+import dev.shardline.time.Time;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.math.BigInteger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
+import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
+import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
+import software.amazon.awssdk.services.kinesis.model.StartingPosition;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
+import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+
+/**
+ * Fetches a reader's shards with enhanced fan-out: one SubscribeToShard subscription per shard,
+ * through a {@link KinesisProxy}, with the stream consumer's ARN from {@code consumerArns}. Events
+ * are handed back to the reader's thread ({@link ShardFetcher.Batches#onReaderThread}).
+ *
+ * <p><b>Backpressure.</b> A subscription is asked for one event at a time, and for the next only
+ * once the reader has emitted the one before ({@link #fetchNext}): at most one event per shard is
+ * buffered, and a slow downstream holds the server back instead of filling the heap.
+ *
+ * <p><b>Subscriptions.</b> A subscription ends after at most 5 minutes, or when the connection
+ * drops: the shard is subscribed again after its last event ({@code ContinuationSequenceNumber},
+ * AFTER_SEQUENCE_NUMBER), else from its position, and at most once a second per shard (AWS's
+ * quota). Records at or before the position a subscription started after are skipped, whatever the
+ * server sends. A subscription with an event asked for and nothing heard for {@link #SILENCE} is
+ * cancelled and made again (FLINK-38814: a reader must never wait forever on a dead subscription).
+ *
+ * <p><b>End of shard.</b> The last event of a closed shard carries its child shards and no
+ * continuation: the shard is delivered as ended and never subscribed again (FLINK-39540); the
+ * reader's core finishes it in a checkpoint before its children are read.
+ *
+ * <p><b>Errors.</b> Throttling ({@code LimitExceededException}) backs off without limit and is
+ * counted; a consumer not ACTIVE ({@code ResourceInUseException}), server errors, timeouts and
+ * broken connections back off and fail the reader after {@code retry.maxAttempts} failures in a
+ * row, naming the shard; an error no retry can fix fails it at once.
+ *
+ * <p>Not thread-safe: every method is called from the reader's thread; subscriber callbacks only
+ * queue their signal for it.
+ */
+final class FanOutShardFetcher implements ShardFetcher {
+  private static final Logger LOG = LoggerFactory.getLogger(FanOutShardFetcher.class);
+
+  /** AWS allows one SubscribeToShard per second per consumer and shard. */
+  static final Duration SUBSCRIBE_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * A subscription with an event asked for that hears nothing for this long is dead. AWS and
+   * kinesis-local send an event at least every few seconds, with no records when there are none.
+   */
+  static final Duration SILENCE = Duration.ofSeconds(35);
+
+  /** How long closing waits for cancelled subscriptions to end. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(1);
+
+  private final ShardFetcher.Batches batches;
+  private final ReaderSettings settings;
+  private final Function<Configuration, KinesisProxy> proxyFactory;
+  private final Configuration config;
+  private final Function<KinesisProxy, Function<String, CompletableFuture<String>>> arnLookup;
+  private final Time time;
+  private final String region;
+
+  private KinesisProxy proxy;
+  private Function<String, CompletableFuture<String>> consumerArns;
+  private final Map<String, String> arnByStream = new HashMap<>();
+  private final Map<String, List<FanOutShard>> awaitingArn = new HashMap<>();
+  private final Map<String, FanOutShard> shards = new LinkedHashMap<>();
+  private CompletableFuture<Void> wakeupFor;
+  private long wakeupAtNanos;
+
+  /**
+   * A fetcher.
+   *
+   * @param batches the reader it fetches for
+   * @param proxyFactory creates the proxy at {@link #start()}
+   * @param arnLookup given the proxy, finds the ARN of the stream consumer of each stream, once it
+   *     is ACTIVE
+   * @param region the configured region, for error messages
+   */
+  FanOutShardFetcher(
+      ShardFetcher.Batches batches,
+      ReaderSettings settings,
+      Configuration config,
+      Function<Configuration, KinesisProxy> proxyFactory,
+      Function<KinesisProxy, Function<String, CompletableFuture<String>>> arnLookup,
+      Time time,
+      String region) {
+    this.batches = batches;
+    this.settings = settings;
+    this.config = config;
+    this.proxyFactory = proxyFactory;
+    this.arnLookup = arnLookup;
+    this.time = time;
+    this.region = region;
+  }
+
+  @Override
+  public void start() {
+    if (proxy == null) {
+      proxy = proxyFactory.apply(config);
+      consumerArns = arnLookup.apply(proxy);
+      // restored splits may be added before the start
+      for (FanOutShard fs : List.copyOf(shards.values())) {
+        add(fs.shard);
+      }
+    }
+  }
+
+  @Override
+  public List<Meter> registerMeters(ShardReadState shard, MetricTags tags, MeterRegistry registry) {
+    FanOutShard fs = shards.computeIfAbsent(shard.splitId, id -> new FanOutShard(shard));
+    fs.resubscriptions =
+        Counter.builder(KinesisMetricNames.RESUBSCRIPTIONS)
+            .description("SubscribeToShard calls after the shard's first")
+            .tags(tags)
+            .register(registry);
+    return List.of(fs.resubscriptions);
+  }
+
+  @Override
+  public void add(ShardReadState shard) {
+    FanOutShard fs = shards.computeIfAbsent(shard.splitId, id -> new FanOutShard(shard));
+    if (consumerArns == null) {
+      return; // added again at the start
+    }
+    String stream = shard.split.stream();
+    String arn = arnByStream.get(stream);
+    if (arn != null) {
+      fs.dueNanos = time.nanoseconds();
+      shard.phase = Phase.WAITING;
+      return;
+    }
+    shard.phase = Phase.AWAITING_RETENTION;
+    List<FanOutShard> waiting = awaitingArn.get(stream);
+    if (waiting != null) {
+      waiting.add(fs);
+      return;
+    }
+    waiting = new ArrayList<>();
+    waiting.add(fs);
+    awaitingArn.put(stream, waiting);
+    CompletableFuture<String> lookup;
+    try {
+      lookup = consumerArns.apply(stream);
+    } catch (RuntimeException e) {
+      lookup = CompletableFuture.failedFuture(e);
+    }
+    lookup.whenComplete(
+        (consumerArn, error) -> batches.onReaderThread(() -> onArn(stream, consumerArn, error)));
+  }
+
+  private void onArn(String stream, String consumerArn, Throwable error) {
+    List<FanOutShard> waiting = awaitingArn.remove(stream);
+    if (error != null) {
+      Throwable cause = KinesisErrors.unwrap(error);
+      batches.fail(
+          cause instanceof ShardlineException known
+              ? known
+              : new ShardlineException(
+                  "Cannot find the fan-out stream consumer of stream "
+                      + stream
+                      + ": "
+                      + KinesisErrors.describe(error),
+                  cause));
+      return;
+    }
+    arnByStream.put(stream, consumerArn);
+    long now = time.nanoseconds();
+    for (FanOutShard fs : waiting) {
+      if (batches.isCurrent(fs.shard)) {
+        fs.dueNanos = now;
+        fs.shard.phase = Phase.WAITING;
+      }
+    }
+  }
+
+  @Override
+  public void fetchNext(ShardReadState shard) {
+    FanOutShard fs = shards.get(shard.splitId);
+    if (fs == null) {
+      return;
+    }
+    fs.holding = false;
+    Sub sub = fs.current;
+    if (sub != null && sub.subscription != null && !sub.over) {
+      demand(fs, sub);
+    }
+  }
+
+  @Override
+  public void fetch() {
+    if (batches.failed()) {
+      return;
+    }
+    long now = time.nanoseconds();
+    for (FanOutShard fs : shards.values()) {
+      if (fs.ended || !batches.isCurrent(fs.shard)) {
+        continue;
+      }
+      Sub sub = fs.current;
+      if (sub == null) {
+        if (fs.dueNanos >= 0 && fs.dueNanos <= now && arnByStream.containsKey(stream(fs))) {
+          subscribe(fs, now);
+        }
+      } else if (!sub.over && sub.silentSince(now) > SILENCE.toNanos()) {
+        sub.cancel();
+        onSubscriptionEnd(
+            fs,
+            sub,
+            new ShardlineException(
+                "no event for " + SILENCE.toSeconds() + " s on a live subscription"),
+            now);
+      }
+    }
+    removeGone();
+  }
+
+  @Override
+  public boolean readyNow() {
+    long now = time.nanoseconds();
+    for (FanOutShard fs : shards.values()) {
+      if (fs.current == null
+          && !fs.ended
+          && fs.dueNanos >= 0
+          && fs.dueNanos <= now
+          && arnByStream.containsKey(stream(fs))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void wakeUpWhenDue(CompletableFuture<Void> future) {
+    long now = time.nanoseconds();
+    long at = Long.MAX_VALUE;
+    for (FanOutShard fs : shards.values()) {
+      if (fs.ended) {
+        continue;
+      }
+      Sub sub = fs.current;
+      if (sub == null) {
+        if (fs.dueNanos >= 0 && arnByStream.containsKey(stream(fs))) {
+          at = Math.min(at, fs.dueNanos);
+        }
+      } else if (!sub.over && sub.awaiting) {
+        at = Math.min(at, sub.lastHeardNanos + SILENCE.toNanos() + 1);
+      }
+    }
+    if (at == Long.MAX_VALUE || (wakeupFor == future && wakeupAtNanos <= at)) {
+      return;
+    }
+    wakeupFor = future;
+    wakeupAtNanos = at;
+    long delay = Math.max(0, at - now);
+    // completed on the JDK's delay-scheduler thread itself (see PollingShardFetcher)
+    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
+        .execute(() -> future.complete(null));
+  }
+
+  @Override
+  public void close() {
+    List<CompletableFuture<Void>> ending = new ArrayList<>();
+    for (FanOutShard fs : shards.values()) {
+      if (fs.current != null) {
+        fs.current.cancel();
+        if (fs.current.call != null) {
+          ending.add(fs.current.call);
+        }
+      }
+    }
+    shards.clear();
+    // let the cancelled subscriptions close their connections before the I/O threads end
+    try {
+      CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
+          .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception endedWithAnError) {
+      // cancelled subscriptions end with errors; only their ending matters here
+    }
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- subscriptions
+
+  private void subscribe(FanOutShard fs, long now) {
+    ShardReadState shard = fs.shard;
+    StartingPosition.Builder start = StartingPosition.builder();
+    String after;
+    if (fs.continuation != null) {
+      start.type(ShardIteratorType.AFTER_SEQUENCE_NUMBER).sequenceNumber(fs.continuation);
+      after = fs.continuation;
+    } else {
+      ShardReadState.StartAt at = shard.startAt();
+      start.type(at.type()).sequenceNumber(at.sequence()).timestamp(at.timestamp());
+      after = at.type() == ShardIteratorType.AFTER_SEQUENCE_NUMBER ? at.sequence() : null;
+    }
+    Sub sub = new Sub(fs, after == null ? null : new BigInteger(after), now);
+    fs.current = sub;
+    fs.lastSubscribeNanos = now;
+    fs.dueNanos = -1;
+    shard.phase = Phase.IN_FLIGHT;
+    if (fs.subscriptions++ > 0 && fs.resubscriptions != null) {
+      fs.resubscriptions.increment();
+    }
+    SubscribeToShardRequest request =
+        SubscribeToShardRequest.builder()
+            .consumerARN(arnByStream.get(stream(fs)))
+            .shardId(shard.split.shardId())
+            .startingPosition(start.build())
+            .build();
+    SubscribeToShardResponseHandler handler =
+        SubscribeToShardResponseHandler.builder()
+            .onEventStream(publisher -> publisher.subscribe(sub))
+            .onError(error -> {})
+            .build();
+    CompletableFuture<Void> call;
+    try {
+      call = proxy.subscribeToShard(request, handler);
+    } catch (RuntimeException e) {
+      call = CompletableFuture.failedFuture(e);
+    }
+    sub.call = call;
+    LOG.debug("Subscribed to {} from {}", shard.splitId, start.build());
+    call.whenComplete(
+        (ignored, error) ->
+            batches.onReaderThread(() -> onSubscriptionEnd(fs, sub, error, time.nanoseconds())));
+  }
+
+  /** Asks the subscription for one more event, unless the reader still holds the last one. */
+  private void demand(FanOutShard fs, Sub sub) {
+    if (fs.holding || sub.awaiting || sub.over || sub.subscription == null) {
+      return;
+    }
+    sub.awaiting = true;
+    sub.lastHeardNanos = time.nanoseconds();
+    sub.subscription.request(1);
+  }
+
+  private void onSubscribed(FanOutShard fs, Sub sub) {
+    if (fs.current != sub || sub.over) {
+      sub.cancel();
+      return;
+    }
+    sub.lastHeardNanos = time.nanoseconds();
+    demand(fs, sub);
+  }
+
+  private void onEvent(FanOutShard fs, Sub sub, SubscribeToShardEvent event) {
+    if (fs.current != sub || sub.over || !batches.isCurrent(fs.shard)) {
+      return;
+    }
+    sub.awaiting = false;
+    sub.lastHeardNanos = time.nanoseconds();
+    fs.failures = 0;
+    fs.throttledInARow = 0;
+    List<Record> records = sub.skipSeen(event.records());
+    boolean end =
+        event.continuationSequenceNumber() == null
+            || (event.hasChildShards() && !event.childShards().isEmpty());
+    if (!end) {
+      fs.continuation = event.continuationSequenceNumber();
+    }
+    Long behind = event.millisBehindLatest();
+    batches.buffer(fs.shard, records);
+    if (end) {
+      fs.ended = true;
+      sub.over = true;
+      sub.cancel();
+      LOG.info(
+          "Subscription to stream {} shard {} ended with the shard (children {})",
+          fs.shard.split.stream(),
+          fs.shard.split.shardId(),
+          event.hasChildShards()
+              ? event.childShards().stream().map(ChildShard::shardId).toList()
+              : List.of());
+    } else {
+      fs.holding = true;
+    }
+    batches.delivered(fs.shard, end, behind == null ? -1 : behind);
+  }
+
+  /**
+   * The subscription ended: normally (after at most 5 minutes), with an error, or cancelled. Unless
+   * the shard ended or the reader lets it go, it is subscribed again.
+   */
+  private void onSubscriptionEnd(FanOutShard fs, Sub sub, Throwable error, long now) {
+    if (sub.endHandled) {
+      return;
+    }
+    sub.endHandled = true;
+    sub.over = true;
+    if (fs.current != sub) {
+      return;
+    }
+    fs.current = null;
+    if (fs.ended || !batches.isCurrent(fs.shard) || batches.failed()) {
+      return;
+    }
+    long earliest = fs.lastSubscribeNanos + SUBSCRIBE_INTERVAL.toNanos();
+    if (error == null) {
+      LOG.debug("Subscription to {} completed; subscribing again", fs.shard.splitId);
+      fs.dueNanos = Math.max(now, earliest);
+      fs.shard.phase = Phase.WAITING;
+      return;
+    }
+    String where = "stream " + fs.shard.split.stream() + " shard " + fs.shard.split.shardId();
+    String call = "SubscribeToShard on " + where;
+    Throwable cause = KinesisErrors.unwrap(error);
+    if (!(cause instanceof ResourceInUseException)
+        && !(cause instanceof ResourceNotFoundException)
+        && FetchErrors.failsForGood(batches, call, fs.shard.split.stream(), region, error)) {
+      return;
+    }
+    KinesisErrors.Kind kind =
+        cause instanceof ResourceInUseException || cause instanceof ResourceNotFoundException
+            ? KinesisErrors.Kind.TRANSIENT
+            : KinesisErrors.classify(error);
+    Duration wait;
+    switch (kind) {
+      case THROTTLED -> {
+        fs.shard.throttled.increment();
+        wait = settings.backoff().delay(fs.throttledInARow++, random());
+        LOG.debug("{} throttled; subscribing again in {}", call, wait);
+      }
+      case TRANSIENT, EXPIRED_ITERATOR -> {
+        if (++fs.failures >= settings.maxAttempts()) {
+          batches.fail(
+              new UnrecoverableException(
+                  call
+                      + " failed "
+                      + fs.failures
+                      + " times in a row; last error: "
+                      + KinesisErrors.describe(error)
+                      + ". Check that the stream consumer exists and is ACTIVE"
+                      + " (reader.fanOut.consumerName / consumerArn) and that Kinesis is"
+                      + " reachable (awsRegion, clientConfigProperties)",
+                  cause));
+          return;
+        }
+        wait = settings.backoff().delay(fs.failures - 1, random());
+        LOG.warn(
+            "{} failed (attempt {} of {}), subscribing again in {}: {}",
+            call,
+            fs.failures,
+            settings.maxAttempts(),
+            wait,
+            KinesisErrors.describe(error));
+      }
+      default -> {
+        batches.fail(
+            new ShardlineException(call + " failed: " + KinesisErrors.describe(error), cause));
+        return;
+      }
+    }
+    fs.dueNanos = Math.max(now + wait.toNanos(), earliest);
+    fs.shard.phase = Phase.WAITING;
+  }
+
+  /** Forgets the shards that ended or that the reader let go, cancelling what they still hold. */
+  private void removeGone() {
+    shards
+        .values()
+        .removeIf(
+            fs -> {
+              if (!fs.ended && batches.isCurrent(fs.shard)) {
+                return false;
+              }
+              if (fs.current != null) {
+                fs.current.cancel();
+              }
+              return true;
+            });
+  }
+
+  private static String stream(FanOutShard fs) {
+    return fs.shard.split.stream();
+  }
+
+  private static double random() {
+    return ThreadLocalRandom.current().nextDouble();
+  }
+
+  /** A shard's fan-out state. Reader thread only. */
+  private static final class FanOutShard {
+    final ShardReadState shard;
+    Sub current;
+    String continuation;
+    long dueNanos = -1;
+    long lastSubscribeNanos = Long.MIN_VALUE / 2;
+    int subscriptions;
+    int failures;
+    int throttledInARow;
+    // the reader holds the last event's records (not yet all emitted): ask for no more
+    boolean holding;
+    boolean ended;
+    Counter resubscriptions;
+
+    FanOutShard(ShardReadState shard) {
+      this.shard = shard;
+    }
+  }
+
+  /**
+   * One SubscribeToShard subscription: its Reactive Streams subscriber, which hands every signal to
+   * the reader's thread. The reader's side fields are reader thread only.
+   */
+  private final class Sub implements Subscriber<SubscribeToShardEventStream> {
+    final FanOutShard fs;
+    // the subscription started after this sequence number: records up to it are not read again
+    BigInteger skipThrough;
+    volatile Subscription subscription;
+    CompletableFuture<Void> call;
+    volatile boolean cancelled;
+    boolean awaiting;
+    // no more events wanted (the shard ended, or the subscription was given up)
+    boolean over;
+    // its end was handled (it ends once, whichever of the subscriber or the call says so first)
+    boolean endHandled;
+    long lastHeardNanos;
+
+    Sub(FanOutShard fs, BigInteger skipThrough, long now) {
+      this.fs = fs;
+      this.skipThrough = skipThrough;
+      this.lastHeardNanos = now;
+    }
+
+    long silentSince(long now) {
+      return awaiting || subscription == null ? now - lastHeardNanos : 0;
+    }
+
+    List<Record> skipSeen(List<Record> records) {
+      if (skipThrough == null || records.isEmpty()) {
+        return records;
+      }
+      int from = 0;
+      while (from < records.size()
+          && new BigInteger(records.get(from).sequenceNumber()).compareTo(skipThrough) <= 0) {
+        from++;
+      }
+      if (from > 0) {
+        LOG.debug("Skipped {} records of {} at or before {}", from, fs.shard.splitId, skipThrough);
+      }
+      if (from < records.size()) {
+        skipThrough = null;
+      }
+      return from == 0 ? records : records.subList(from, records.size());
+    }
+
+    void cancel() {
+      cancelled = true;
+      Subscription s = subscription;
+      if (s != null) {
+        s.cancel();
+      }
+    }
+
+    @Override
+    public void onSubscribe(Subscription s) {
+      subscription = s;
+      if (cancelled) {
+        s.cancel();
+        return;
+      }
+      batches.onReaderThread(() -> onSubscribed(fs, this));
+    }
+
+    @Override
+    public void onNext(SubscribeToShardEventStream event) {
+      if (event instanceof SubscribeToShardEvent e) {
+        batches.onReaderThread(() -> onEvent(fs, this, e));
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      batches.onReaderThread(() -> onSubscriptionEnd(fs, this, t, time.nanoseconds()));
+    }
+
+    @Override
+    public void onComplete() {
+      batches.onReaderThread(() -> onSubscriptionEnd(fs, this, null, time.nanoseconds()));
+    }
+  }
+}

@@ -1,0 +1,37 @@
+package dev.shardline.kinesis.source.reader;
+
+import dev.shardline.api.UnrecoverableException;
+import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.retry.ServerUnreachableException;
+
+/** The errors either fetcher fails its reader with whatever its retry budget. */
+final class FetchErrors {
+  private FetchErrors() {}
+
+  /**
+   * Fails the reader with errors that end it whatever the retry budget: Kinesis unreachable for
+   * longer than unreachableTimeout (as is: it names the endpoint), or an error no restart can fix
+   * (a missing stream, refused credentials).
+   *
+   * @return whether the reader was failed
+   */
+  static boolean failsForGood(
+      ShardFetcher.Batches batches,
+      String operation,
+      String stream,
+      String region,
+      Throwable error) {
+    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
+    if (unreachable != null) {
+      batches.fail(unreachable);
+      return true;
+    }
+    UnrecoverableException unrecoverable =
+        KinesisErrors.unrecoverable(error, operation, stream, region);
+    if (unrecoverable != null) {
+      batches.fail(unrecoverable);
+      return true;
+    }
+    return false;
+  }
+}
