@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -236,7 +237,8 @@ final class FanOutShardFetcher implements ShardFetcher {
         onSubscriptionEnd(
             fs,
             sub,
-            new ShardlineException(
+            // a timeout, retried as one
+            new TimeoutException(
                 "no event for " + SILENCE.toSeconds() + " s on a live subscription"),
             now);
       }
