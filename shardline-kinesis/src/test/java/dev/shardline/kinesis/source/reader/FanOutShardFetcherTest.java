@@ -17,6 +17,7 @@ import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.split.KinesisShardSplit;
 import dev.shardline.kinesis.source.split.ShardPosition;
 import dev.shardline.kinesis.source.split.ShardsEndedEvent;
+import dev.shardline.kinesis.source.split.ShardsFinishedEvent;
 import dev.shardline.kinesis.testing.TestReaderContext;
 import dev.shardline.time.ManualTime;
 import java.math.BigInteger;
@@ -138,6 +139,48 @@ class FanOutShardFetcherTest {
     assertThat(context.events).contains(new ShardsEndedEvent(List.of(STREAM + "/" + SHARD)));
     List<KinesisShardSplit> state = reader.snapshotState(1);
     assertThat(state).singleElement().satisfies(s -> assertThat(s.finished()).isTrue());
+  }
+
+  @Test
+  void flink37627_checkpointsTakenWhileAShardEndsRestoreWithNothingLostOrReadAgain()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(List.of(split(ShardPosition.trimHorizon())));
+    poll(reader);
+    kinesis.only().push(event(records(1, 2), "2"));
+    poll(reader);
+    List<KinesisShardSplit> beforeTheEnd = reader.snapshotState(1);
+    kinesis.only().push(endOfShard(records(3, 3)));
+    poll(reader);
+    List<KinesisShardSplit> atTheEnd = reader.snapshotState(2);
+    reader.close();
+    assertThat(output).containsExactly("1", "2", "3");
+    assertThat(atTheEnd).singleElement().satisfies(s -> assertThat(s.finished()).isTrue());
+
+    // restored from before the end: the rest of the shard, then its end
+    output.clear();
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> early = reader(b -> b);
+    early.addSplits(beforeTheEnd);
+    poll(early);
+    FakeSubscription resumed = kinesis.subscriptions.get(1);
+    assertThat(resumed.request.startingPosition().sequenceNumber()).isEqualTo("2");
+    resumed.push(endOfShard(records(3, 3)));
+    poll(early);
+    assertThat(output).containsExactly("3");
+    assertThat(early.snapshotState(3))
+        .singleElement()
+        .satisfies(s -> assertThat(s.finished()).isTrue());
+    early.close();
+
+    // restored from the end: the shard is finished, never subscribed, and the enumerator told
+    output.clear();
+    context.events.clear();
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> late = reader(b -> b);
+    late.addSplits(atTheEnd);
+    pollFor(late, Duration.ofSeconds(5));
+    assertThat(kinesis.subscriptions).hasSize(2);
+    assertThat(output).isEmpty();
+    assertThat(context.events).contains(new ShardsFinishedEvent(List.of(STREAM + "/" + SHARD)));
   }
 
   @Test
@@ -281,6 +324,16 @@ class FanOutShardFetcherTest {
               .build());
     }
     return records;
+  }
+
+  /** The last event of a closed shard: its children, no continuation. */
+  private static SubscribeToShardEvent endOfShard(List<Record> records) {
+    return SubscribeToShardEvent.builder()
+        .records(records)
+        .millisBehindLatest(0L)
+        .childShards(
+            ChildShard.builder().shardId("shardId-000000000001").parentShards(SHARD).build())
+        .build();
   }
 
   private static SubscribeToShardEvent event(List<Record> records, String continuation) {
