@@ -59,6 +59,8 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * continuation: the shard is delivered as ended and never subscribed again (FLINK-39540); the
  * reader's core finishes it in a checkpoint before its children are read.
  *
+ * <p>Before a shard's first subscription from a restored position, its {@link RetentionCheck}.
+ *
  * <p><b>Errors.</b> Throttling ({@code LimitExceededException}) backs off without limit and is
  * counted; a consumer not ACTIVE ({@code ResourceInUseException}), server errors, timeouts and
  * broken connections back off and fail the reader after {@code retry.maxAttempts} failures in a
@@ -89,6 +91,7 @@ final class FanOutShardFetcher implements ShardFetcher {
   private final Function<KinesisProxy, Function<String, CompletableFuture<String>>> arnLookup;
   private final Time time;
   private final String region;
+  private final RetentionCheck retention;
 
   private KinesisProxy proxy;
   private Function<String, CompletableFuture<String>> consumerArns;
@@ -122,6 +125,23 @@ final class FanOutShardFetcher implements ShardFetcher {
     this.arnLookup = arnLookup;
     this.time = time;
     this.region = region;
+    this.retention =
+        new RetentionCheck(
+            batches,
+            settings,
+            time,
+            region,
+            ready -> due(ready, time.nanoseconds()),
+            failed ->
+                due(failed, time.nanoseconds() + settings.backoff().delay(0, random()).toNanos()));
+  }
+
+  private void due(ShardReadState shard, long atNanos) {
+    FanOutShard fs = shards.get(shard.splitId);
+    if (fs != null) {
+      fs.dueNanos = atNanos;
+      shard.phase = Phase.WAITING;
+    }
   }
 
   @Override
@@ -230,6 +250,10 @@ final class FanOutShardFetcher implements ShardFetcher {
       Sub sub = fs.current;
       if (sub == null) {
         if (fs.dueNanos >= 0 && fs.dueNanos <= now && arnByStream.containsKey(stream(fs))) {
+          if (fs.shard.checkRetention && !retention.mayStart(proxy, fs.shard)) {
+            fs.dueNanos = -1; // handed back by the check
+            continue;
+          }
           subscribe(fs, now);
         }
       } else if (!sub.over && sub.silentSince(now) > SILENCE.toNanos()) {

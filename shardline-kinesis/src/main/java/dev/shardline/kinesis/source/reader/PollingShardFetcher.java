@@ -3,7 +3,6 @@ package dev.shardline.kinesis.source.reader;
 import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.config.Configuration;
-import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
 import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
@@ -15,12 +14,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
@@ -30,7 +25,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
  * Fetches a reader's shards by polling, with asynchronous GetShardIterator/GetRecords calls through
@@ -49,9 +43,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
  * broken connections back off and fail the reader after {@code retry.maxAttempts} attempts in a
  * row; any other error fails the reader at once, naming the stream and shard.
  *
- * <p>Before a shard's first call from a restored position, the stream's retention period is fetched
- * (DescribeStreamSummary, once per stream) and a position past it fails the reader or restarts the
- * shard at TRIM_HORIZON ({@code restore.pastRetention}).
+ * <p>Before a shard's first call from a restored position, its {@link RetentionCheck}.
  *
  * <p>Not thread-safe: every method is called from the reader's thread.
  */
@@ -70,8 +62,7 @@ final class PollingShardFetcher implements ShardFetcher {
       new PriorityQueue<>(
           Comparator.comparingLong((ShardReadState s) -> s.dueNanos)
               .thenComparingLong(s -> s.dueOrder));
-  private final Map<String, Duration> retentionByStream = new HashMap<>();
-  private final Map<String, List<ShardReadState>> awaitingRetention = new HashMap<>();
+  private final RetentionCheck retention;
   private CompletableFuture<Void> wakeupFor;
   private long wakeupAtNanos;
   private long dueCounter;
@@ -97,6 +88,15 @@ final class PollingShardFetcher implements ShardFetcher {
     this.proxyFactory = proxyFactory;
     this.time = time;
     this.region = region;
+    this.retention =
+        new RetentionCheck(
+            batches,
+            settings,
+            time,
+            region,
+            ready -> makeDue(ready, time.nanoseconds()),
+            failed ->
+                retryLater(failed, time.nanoseconds(), settings.backoff().delay(0, random())));
   }
 
   @Override
@@ -163,7 +163,7 @@ final class PollingShardFetcher implements ShardFetcher {
       }
       due.poll();
       if (shard.iterator == null) {
-        if (shard.checkRetention && !checkRetention(shard)) {
+        if (shard.checkRetention && !retention.mayStart(proxy, shard)) {
           continue;
         }
         requestIterator(shard, now);
@@ -343,102 +343,6 @@ final class PollingShardFetcher implements ShardFetcher {
 
   private static double random() {
     return ThreadLocalRandom.current().nextDouble();
-  }
-
-  // ---------------------------------------------------------------- retention
-
-  /** Whether the shard may get its iterator now; false while the retention is being fetched. */
-  private boolean checkRetention(ShardReadState shard) {
-    String stream = shard.split.stream();
-    Duration retention = retentionByStream.get(stream);
-    if (retention == null) {
-      List<ShardReadState> waiting = awaitingRetention.get(stream);
-      shard.phase = Phase.AWAITING_RETENTION;
-      if (waiting != null) {
-        waiting.add(shard);
-        return false;
-      }
-      waiting = new ArrayList<>();
-      waiting.add(shard);
-      awaitingRetention.put(stream, waiting);
-      CompletableFuture<StreamDescriptionSummary> call;
-      try {
-        call = proxy.describeStreamSummary(stream);
-      } catch (RuntimeException e) {
-        call = CompletableFuture.failedFuture(e);
-      }
-      call.whenComplete(
-          (summary, error) -> batches.onReaderThread(() -> onRetention(stream, summary, error)));
-      return false;
-    }
-    shard.checkRetention = false;
-    long arrival = shard.position().arrivalMillis();
-    long age = time.milliseconds() - arrival;
-    if (arrival < 0 || age <= retention.toMillis()) {
-      return true;
-    }
-    String message =
-        "The position of stream "
-            + stream
-            + " shard "
-            + shard.split.shardId()
-            + " to resume from ("
-            + shard.position()
-            + ", a record that arrived at "
-            + Instant.ofEpochMilli(arrival)
-            + ") is older than the stream's retention period of "
-            + retention.toHours()
-            + "h: the records after it may have been deleted.";
-    if (settings.pastRetention() == PastRetentionPolicy.FAIL) {
-      batches.fail(
-          new ShardlineException(
-              message
-                  + " Set restore.pastRetention: trim-horizon to restart this shard at its oldest"
-                  + " record (accepting that records may be lost), or restore a newer"
-                  + " checkpoint"));
-      return false;
-    }
-    LOG.error(
-        "{} restore.pastRetention is trim-horizon: restarting it at its oldest record; RECORDS"
-            + " MAY HAVE BEEN LOST",
-        message);
-    shard.position(ShardPosition.trimHorizon());
-    return true;
-  }
-
-  private void onRetention(String stream, StreamDescriptionSummary summary, Throwable error) {
-    List<ShardReadState> waiting = awaitingRetention.remove(stream);
-    if (error != null) {
-      if (failsForGood("DescribeStreamSummary on stream " + stream, stream, error)) {
-        return;
-      }
-      KinesisErrors.Kind kind = KinesisErrors.classify(error);
-      if (kind == KinesisErrors.Kind.FATAL) {
-        batches.fail(
-            new ShardlineException(
-                "DescribeStreamSummary on stream "
-                    + stream
-                    + " failed: "
-                    + KinesisErrors.describe(error),
-                KinesisErrors.unwrap(error)));
-        return;
-      }
-      // try again with the next due shard
-      long now = time.nanoseconds();
-      for (ShardReadState shard : waiting) {
-        if (batches.isCurrent(shard)) {
-          retryLater(shard, now, settings.backoff().delay(0, random()));
-        }
-      }
-      return;
-    }
-    retentionByStream.put(stream, Duration.ofHours(summary.retentionPeriodHours()));
-    long now = time.nanoseconds();
-    for (ShardReadState shard : waiting) {
-      if (batches.isCurrent(shard)) {
-        makeDue(shard, now);
-      }
-    }
   }
 
   // ---------------------------------------------------------------- scheduling

@@ -251,6 +251,19 @@ class FanOutShardFetcherTest {
   }
 
   @Test
+  void aRestoredPositionPastTheStreamsRetentionFailsTheReaderBeforeAnySubscription()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    long dayAndAHourAgo = time.milliseconds() - Duration.ofHours(25).toMillis();
+    reader.addSplits(List.of(split(ShardPosition.afterRecord("5", -1, dayAndAHourAgo))));
+
+    assertThatThrownBy(() -> pollFor(reader, Duration.ofSeconds(1)))
+        .hasMessageContaining("shard " + SHARD)
+        .hasMessageContaining("older than the stream's retention period of 24h");
+    assertThat(kinesis.subscriptions).isEmpty();
+  }
+
+  @Test
   void aServerErrorOnAnEventStreamIsResubscribedFromTheLastEvent() throws Exception {
     SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
     reader.addSplits(List.of(split(ShardPosition.trimHorizon())));
@@ -376,7 +389,8 @@ class FanOutShardFetcherTest {
 
     @Override
     public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
-      throw new UnsupportedOperationException();
+      return CompletableFuture.completedFuture(
+          StreamDescriptionSummary.builder().streamName(stream).retentionPeriodHours(24).build());
     }
 
     @Override
