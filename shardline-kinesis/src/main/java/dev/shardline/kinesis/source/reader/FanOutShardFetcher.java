@@ -298,7 +298,8 @@ final class FanOutShardFetcher implements ShardFetcher {
         if (fs.dueNanos >= 0 && arnByStream.containsKey(stream(fs))) {
           at = Math.min(at, fs.dueNanos);
         }
-      } else if (!sub.over && sub.awaiting) {
+      } else if (!sub.over && (sub.awaiting || sub.subscription == null)) {
+        // the silence check of a subscription that waits for an event or for its stream
         at = Math.min(at, sub.lastHeardNanos + SILENCE.toNanos() + 1);
       }
     }
