@@ -103,18 +103,20 @@ class KinesisQuotaProxyFanOutIT {
     // Given
     String consumer = activeConsumer(STREAM, "quota");
     Subscription first = subscribe(consumer, SHARD, ShardIteratorType.LATEST);
-    awaitTrue(() -> !first.events.isEmpty(), "the first event");
+    long firstCall = System.nanoTime();
 
     // When: another call within the second
     Subscription refused = subscribe(consumer, SHARD, ShardIteratorType.LATEST);
 
     // Then
     assertThat(failure(refused)).isInstanceOf(LimitExceededException.class);
+    assertThat(System.nanoTime() - firstCall).isLessThan(Duration.ofSeconds(1).toNanos());
     assertThat(PROXY.get().counters().throttledSubscribeCalls(STREAM, SHARD)).isEqualTo(1);
+    awaitTrue(() -> !first.events.isEmpty(), "the first event");
     assertThat(first.done).isNotDone();
 
     // When: a second later, the new subscription wins and the old one ends
-    Thread.sleep(1_100);
+    Thread.sleep(Math.max(0, 1_100 - (System.nanoTime() - firstCall) / 1_000_000));
     Subscription second = subscribe(consumer, SHARD, ShardIteratorType.LATEST);
 
     // Then
@@ -208,6 +210,7 @@ class KinesisQuotaProxyFanOutIT {
 
   private static final class Subscription {
     final List<SubscribeToShardEvent> events = new CopyOnWriteArrayList<>();
+    final CompletableFuture<org.reactivestreams.Subscription> stream = new CompletableFuture<>();
     CompletableFuture<Void> done;
 
     List<String> data() {
@@ -220,8 +223,9 @@ class KinesisQuotaProxyFanOutIT {
       return data;
     }
 
+    /** Cancels the event stream, as a reader does, which closes the connection. */
     void cancel() {
-      done.cancel(true);
+      stream.join().cancel();
     }
   }
 
@@ -232,10 +236,32 @@ class KinesisQuotaProxyFanOutIT {
         client.subscribeToShard(
             b -> b.consumerARN(consumerArn).shardId(shardId).startingPosition(p -> p.type(type)),
             SubscribeToShardResponseHandler.builder()
-                .subscriber(
-                    SubscribeToShardResponseHandler.Visitor.builder()
-                        .onSubscribeToShardEvent(subscription.events::add)
-                        .build())
+                .onEventStream(
+                    publisher ->
+                        publisher.subscribe(
+                            new org.reactivestreams.Subscriber<>() {
+                              @Override
+                              public void onSubscribe(org.reactivestreams.Subscription s) {
+                                subscription.stream.complete(s);
+                                s.request(Long.MAX_VALUE);
+                              }
+
+                              @Override
+                              public void onNext(
+                                  software.amazon.awssdk.services.kinesis.model
+                                          .SubscribeToShardEventStream
+                                      event) {
+                                if (event instanceof SubscribeToShardEvent e) {
+                                  subscription.events.add(e);
+                                }
+                              }
+
+                              @Override
+                              public void onError(Throwable t) {}
+
+                              @Override
+                              public void onComplete() {}
+                            }))
                 .build());
     return subscription;
   }

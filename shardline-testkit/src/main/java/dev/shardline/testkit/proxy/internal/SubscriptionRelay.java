@@ -151,7 +151,10 @@ public final class SubscriptionRelay {
                           + " to shard "
                           + key.shard().shardId()
                           + " took over (KinesisQuotaProxy)");
-              client.write(content(EventStreamCodec.encode(taken)));
+              client
+                  .writeAndFlush(content(EventStreamCodec.encode(taken)))
+                  .addListener(
+                      w -> LOG.debug("takeover message written: {}", w.isSuccess(), w.cause()));
               endClientStream();
             }
           });
