@@ -151,10 +151,7 @@ public final class SubscriptionRelay {
                           + " to shard "
                           + key.shard().shardId()
                           + " took over (KinesisQuotaProxy)");
-              client
-                  .writeAndFlush(content(EventStreamCodec.encode(taken)))
-                  .addListener(
-                      w -> LOG.debug("takeover message written: {}", w.isSuccess(), w.cause()));
+              client.write(content(EventStreamCodec.encode(taken)));
               endClientStream();
             }
           });
@@ -271,6 +268,8 @@ public final class SubscriptionRelay {
               && book.endedWithin(key, TAKEOVER_WINDOW)
               && System.nanoTime() < retryUntil) {
             // kinesis-local has not yet noticed the subscription the proxy ended
+            LOG.debug(
+                "The upstream still holds an ended subscription of {}; subscribing again", key);
             Channel stale = upstreamChannel;
             upstreamChannel = null;
             stale.close();
