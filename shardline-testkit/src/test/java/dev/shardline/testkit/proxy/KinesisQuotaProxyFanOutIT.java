@@ -149,7 +149,7 @@ class KinesisQuotaProxyFanOutIT {
   }
 
   @Test
-  void aDroppedSubscriptionFailsAndANewOneGoesOn() throws Exception {
+  void aDroppedSubscriptionEndsWithoutAFinalEventAndANewOneGoesOn() throws Exception {
     // Given
     String consumer = activeConsumer(STREAM, "dropped");
     Subscription subscription = subscribe(consumer, SHARD, ShardIteratorType.LATEST);
