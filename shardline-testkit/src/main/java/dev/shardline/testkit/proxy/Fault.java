@@ -26,6 +26,12 @@ public final class Fault {
     /** HTTP 400, {@code LimitExceededException}. */
     LIMIT_EXCEEDED,
     /**
+     * HTTP 400, {@code ResourceInUseException}: AWS's answer to a SubscribeToShard while the
+     * consumer is not ACTIVE yet (also armed per shard by {@link Faults#refuseSubscriptions(String,
+     * String, int)}).
+     */
+    RESOURCE_IN_USE,
+    /**
      * HTTP 400, {@code ExpiredIteratorException}; {@link Operation#GET_RECORDS} only. The iterator
      * itself stays valid on the server.
      */
@@ -43,7 +49,9 @@ public final class Fault {
     SLOW_RESPONSE,
     /**
      * The connection is closed without an answer; the request does not reach the server. The SDK
-     * raises an {@code SdkClientException} caused by an {@code IOException}.
+     * raises an {@code SdkClientException} caused by an {@code IOException}. Also what {@link
+     * Faults#dropSubscriptions(String, String)} does to a SubscribeToShard stream mid-way (counted
+     * under this kind).
      */
     DROP_CONNECTION
   }
@@ -57,6 +65,9 @@ public final class Fault {
 
   /** HTTP 400 {@code LimitExceededException}. */
   public static final Fault LIMIT_EXCEEDED = new Fault(Kind.LIMIT_EXCEEDED, Duration.ZERO);
+
+  /** HTTP 400 {@code ResourceInUseException}. */
+  public static final Fault RESOURCE_IN_USE = new Fault(Kind.RESOURCE_IN_USE, Duration.ZERO);
 
   /** HTTP 400 {@code ExpiredIteratorException}, for {@link Operation#GET_RECORDS} only. */
   public static final Fault EXPIRED_ITERATOR = new Fault(Kind.EXPIRED_ITERATOR, Duration.ZERO);

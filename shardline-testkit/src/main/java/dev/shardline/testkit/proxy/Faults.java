@@ -1,6 +1,9 @@
 package dev.shardline.testkit.proxy;
 
+import dev.shardline.testkit.proxy.internal.CounterBook;
 import dev.shardline.testkit.proxy.internal.FaultSchedule;
+import dev.shardline.testkit.proxy.internal.ShardRef;
+import dev.shardline.testkit.proxy.internal.Subscriptions;
 import java.util.Objects;
 
 /**
@@ -20,9 +23,13 @@ import java.util.Objects;
  */
 public final class Faults {
   private final FaultSchedule schedule;
+  private final Subscriptions subscriptions;
+  private final CounterBook counters;
 
-  Faults(FaultSchedule schedule) {
+  Faults(FaultSchedule schedule, Subscriptions subscriptions, CounterBook counters) {
     this.schedule = schedule;
+    this.subscriptions = subscriptions;
+    this.counters = counters;
   }
 
   /**
@@ -54,14 +61,50 @@ public final class Faults {
     schedule.arm(null, times, fault);
   }
 
-  /** How many injections are armed and not yet used. */
-  public int pending() {
-    return schedule.pending();
+  /**
+   * Drops, now, every SubscribeToShard stream the proxy relays for the shard (of any consumer):
+   * both connections close mid-stream without a final chunk, as in a network drop (the SDK's
+   * subscriber gets {@code exceptionOccurred}, an {@code IOException} or {@code
+   * SdkClientException}). Each counts as an injected {@link Fault.Kind#DROP_CONNECTION}.
+   *
+   * @return how many subscriptions were dropped (0 when none was active)
+   */
+  public int dropSubscriptions(String stream, String shardId) {
+    int dropped = subscriptions.drop(shard(stream, shardId));
+    for (int i = 0; i < dropped; i++) {
+      counters.injected(Fault.Kind.DROP_CONNECTION);
+    }
+    return dropped;
   }
 
-  /** Disarms every fault. */
+  /**
+   * The next {@code times} SubscribeToShard calls on the shard (of any consumer) are answered HTTP
+   * 400 {@code ResourceInUseException}, AWS's answer while a consumer is not ACTIVE yet; they do
+   * not reach the server nor count against the subscribe quota. Counted as injected {@link
+   * Fault.Kind#RESOURCE_IN_USE}; included in {@link #pending()}, disarmed by {@link #clear()}.
+   *
+   * @throws IllegalArgumentException when {@code times} is not positive
+   */
+  public void refuseSubscriptions(String stream, String shardId, int times) {
+    requirePositive(times);
+    subscriptions.refuseNext(shard(stream, shardId), times);
+  }
+
+  /** How many injections are armed and not yet used (subscription refusals included). */
+  public int pending() {
+    return schedule.pending() + subscriptions.pendingRefusals();
+  }
+
+  /** Disarms every fault (subscription refusals included). */
   public void clear() {
     schedule.clear();
+    subscriptions.clearRefusals();
+  }
+
+  private static ShardRef shard(String stream, String shardId) {
+    return new ShardRef(
+        Objects.requireNonNull(stream, "stream cannot be null"),
+        Objects.requireNonNull(shardId, "shardId cannot be null"));
   }
 
   private static void requirePositive(int times) {

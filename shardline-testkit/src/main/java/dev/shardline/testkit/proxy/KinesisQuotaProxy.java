@@ -13,6 +13,9 @@ import dev.shardline.testkit.proxy.internal.ProxyServer;
 import dev.shardline.testkit.proxy.internal.QuotaBook;
 import dev.shardline.testkit.proxy.internal.RequestProcessor;
 import dev.shardline.testkit.proxy.internal.ShardMapCache;
+import dev.shardline.testkit.proxy.internal.ShardRef;
+import dev.shardline.testkit.proxy.internal.SubscriptionRelay;
+import dev.shardline.testkit.proxy.internal.Subscriptions;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -47,10 +50,14 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *       of record data per second (a call that goes over still returns its data; calls after it are
  *       throttled until the budget recovers). Shards are known by the iterators the proxy saw in
  *       GetShardIterator and GetRecords answers; an iterator it never saw passes unthrottled.
+ *   <li><b>Enhanced fan-out</b> (SubscribeToShard over HTTP/1.1): the event stream is relayed event
+ *       by event as the server sends it. At most 1 call per second per consumer and shard (else
+ *       HTTP 400 {@code LimitExceededException}); a new subscription of a consumer and shard takes
+ *       over the old one, which ends with a {@code ResourceInUseException}; a closed shard's
+ *       subscription ends with {@code ChildShards} as on AWS (see {@link
+ *       Builder#endClosedShardSubscriptions}).
  *   <li><b>Faults</b>: see {@link #faults()} and {@link Fault}.
  *   <li><b>Everything else</b> passes through unchanged, in the client's protocol (JSON or CBOR).
- *       SubscribeToShard (enhanced fan-out, HTTP/2) is not proxied: point fan-out clients at the
- *       upstream server.
  * </ul>
  *
  * <p>Example:
@@ -84,6 +91,7 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
   private final NettyUpstream upstream;
   private final ProxyServer server;
   private final QuotaBook quotaBook;
+  private final Subscriptions subscriptions;
   private final Faults faults;
   private final ProxyCounters counters;
   private final Object clientLock = new Object();
@@ -105,21 +113,33 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
       CounterBook counterBook = new CounterBook();
       FaultSchedule schedule = new FaultSchedule();
       this.quotaBook = new QuotaBook(builder.quotas, builder.clock);
+      this.subscriptions = new Subscriptions(builder.clock);
       this.upstream =
           new NettyUpstream(
               eventLoops, upstreamUri, builder.upstreamMaxIdle, builder.upstreamTimeout);
+      ShardMapCache shardMaps =
+          new ShardMapCache(upstream, builder.shardMapTtl, builder.clock, counterBook);
       RequestProcessor processor =
           new RequestProcessor(
               upstream,
               schedule,
               counterBook,
               quotaBook,
-              new ShardMapCache(upstream, builder.shardMapTtl, builder.clock, counterBook),
+              shardMaps,
               new IteratorRegistry(builder.clock),
+              subscriptions,
               builder.accountId());
-      this.server = ProxyServer.start(eventLoops, processor);
+      SubscriptionRelay relay =
+          new SubscriptionRelay(
+              upstreamUri,
+              subscriptions,
+              counterBook,
+              shardMaps,
+              upstream,
+              builder.endClosedShardSubscriptions);
+      this.server = ProxyServer.start(eventLoops, processor, relay);
       this.endpoint = URI.create("http://127.0.0.1:" + server.port());
-      this.faults = new Faults(schedule);
+      this.faults = new Faults(schedule, subscriptions, counterBook);
       this.counters = new ProxyCounters(counterBook);
     } catch (RuntimeException e) {
       eventLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -219,6 +239,16 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
    */
   public void resetQuotas() {
     quotaBook.reset();
+    subscriptions.resetQuota();
+  }
+
+  /**
+   * How many SubscribeToShard streams of the shard the proxy relays now (0 or 1 per consumer: a new
+   * subscription of a consumer takes over its old one). A subscription counts from the moment the
+   * proxy admitted its call until it ends.
+   */
+  public int activeSubscriptions(String stream, String shardId) {
+    return subscriptions.activeCount(new ShardRef(stream, shardId));
   }
 
   /**
@@ -282,6 +312,7 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
     private Duration upstreamMaxIdle = Duration.ofSeconds(2);
     private int eventLoopThreads = 2;
     private LongSupplier clock = System::nanoTime;
+    private boolean endClosedShardSubscriptions = true;
 
     private Builder() {}
 
@@ -383,6 +414,21 @@ public final class KinesisQuotaProxy implements KinesisEndpoint {
      */
     public Builder nanoClock(LongSupplier clock) {
       this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+      return this;
+    }
+
+    /**
+     * Whether the proxy ends the SubscribeToShard stream of a closed shard as AWS does (default
+     * true): kinesis-local never does, it keeps sending empty events on a parent shard after a
+     * split or merge. When on, an event without records on a shard that ListShards (of the
+     * upstream, cached like the shard maps, see {@link #shardMapTtl}) shows closed with children,
+     * and after which GetRecords finds no record past its {@code ContinuationSequenceNumber}, is
+     * replaced by AWS's final event: no {@code ContinuationSequenceNumber}, {@code ChildShards}
+     * (each child's ShardId, ParentShards, HashKeyRange), {@code MillisBehindLatest} 0; then the
+     * stream ends. A shard is never ended while records of it are undelivered.
+     */
+    public Builder endClosedShardSubscriptions(boolean endClosedShardSubscriptions) {
+      this.endClosedShardSubscriptions = endClosedShardSubscriptions;
       return this;
     }
 

@@ -97,6 +97,52 @@ public final class ProxyCounters {
     return book.shardMapRefreshes();
   }
 
+  /**
+   * SubscribeToShard streams the proxy started relaying to a client (the server answered with an
+   * event stream), on every shard.
+   */
+  public long subscriptionsOpened() {
+    return book.subscriptionsOpened(null);
+  }
+
+  /** {@link #subscriptionsOpened()} of one shard. */
+  public long subscriptionsOpened(String stream, String shardId) {
+    return book.subscriptionsOpened(new ShardRef(stream, shardId));
+  }
+
+  /**
+   * {@code SubscribeToShardEvent} messages forwarded to clients (the proxy's own final {@code
+   * ChildShards} events included), on every shard.
+   */
+  public long subscribeEventsForwarded() {
+    return book.subscribeEventsForwarded(null);
+  }
+
+  /** {@link #subscribeEventsForwarded()} of one shard. */
+  public long subscribeEventsForwarded(String stream, String shardId) {
+    return book.subscribeEventsForwarded(new ShardRef(stream, shardId));
+  }
+
+  /** SubscribeToShard calls answered 400 LimitExceededException (over 1 per second). */
+  public long throttledSubscribeCalls() {
+    return book.throttledSubscribeCalls(null);
+  }
+
+  /** {@link #throttledSubscribeCalls()} of one shard. */
+  public long throttledSubscribeCalls(String stream, String shardId) {
+    return book.throttledSubscribeCalls(new ShardRef(stream, shardId));
+  }
+
+  /** Subscriptions of closed shards the proxy ended with a final {@code ChildShards} event. */
+  public long subscriptionsEndedWithChildShards() {
+    return book.subscriptionsEndedWithChildShards(null);
+  }
+
+  /** {@link #subscriptionsEndedWithChildShards()} of one shard. */
+  public long subscriptionsEndedWithChildShards(String stream, String shardId) {
+    return book.subscriptionsEndedWithChildShards(new ShardRef(stream, shardId));
+  }
+
   /** Sets every counter back to zero. Quotas and armed faults are left as they are. */
   public void reset() {
     book.reset();

@@ -3,7 +3,9 @@ package dev.shardline.testkit.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.shardline.testkit.proxy.internal.CounterBook;
 import dev.shardline.testkit.proxy.internal.FaultSchedule;
+import dev.shardline.testkit.proxy.internal.Subscriptions;
 import java.net.URI;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -40,7 +42,8 @@ class KinesisQuotaProxyTest {
 
   @Test
   void anExpiredIteratorCanOnlyBeArmedForGetRecords() {
-    Faults faults = new Faults(new FaultSchedule());
+    Faults faults =
+        new Faults(new FaultSchedule(), new Subscriptions(System::nanoTime), new CounterBook());
 
     assertThatThrownBy(() -> faults.failNext(Operation.PUT_RECORDS, 1, Fault.EXPIRED_ITERATOR))
         .isInstanceOf(IllegalArgumentException.class)

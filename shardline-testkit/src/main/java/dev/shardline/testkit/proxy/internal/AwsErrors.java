@@ -15,6 +15,7 @@ public final class AwsErrors {
   public static final String THROUGHPUT_EXCEEDED = "ProvisionedThroughputExceededException";
   public static final String EXPIRED_ITERATOR = "ExpiredIteratorException";
   public static final String LIMIT_EXCEEDED = "LimitExceededException";
+  public static final String RESOURCE_IN_USE = "ResourceInUseException";
   public static final String INTERNAL_FAILURE = "InternalFailure";
   public static final String SERVICE_UNAVAILABLE = "ServiceUnavailable";
 
@@ -51,6 +52,17 @@ public final class AwsErrors {
         + " under account "
         + account
         + ".";
+  }
+
+  /**
+   * What the proxy says when SubscribeToShard goes over its quota (1 call/s per consumer, shard).
+   */
+  public static String subscribeThrottledMessage(SubscriptionKey key) {
+    return "Rate exceeded for consumer "
+        + key.consumerArn()
+        + " and shard "
+        + key.shard().shardId()
+        + ": at most 1 SubscribeToShard per second";
   }
 
   /** What AWS says when GetRecords goes over a shard's quota. */

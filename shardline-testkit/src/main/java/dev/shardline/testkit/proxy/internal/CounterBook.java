@@ -15,6 +15,11 @@ public final class CounterBook {
   private final Map<ShardRef, LongAdder> throttledGetRecordsCalls = new ConcurrentHashMap<>();
   private final Map<Fault.Kind, LongAdder> faults = new ConcurrentHashMap<>();
   private final LongAdder shardMapRefreshes = new LongAdder();
+  private final Map<ShardRef, LongAdder> subscriptionsOpened = new ConcurrentHashMap<>();
+  private final Map<ShardRef, LongAdder> subscribeEventsForwarded = new ConcurrentHashMap<>();
+  private final Map<ShardRef, LongAdder> throttledSubscribeCalls = new ConcurrentHashMap<>();
+  private final Map<ShardRef, LongAdder> subscriptionsEndedWithChildShards =
+      new ConcurrentHashMap<>();
 
   public void forwarded(Operation operation) {
     increment(forwarded, operation, 1);
@@ -42,6 +47,40 @@ public final class CounterBook {
 
   public void shardMapRefreshed() {
     shardMapRefreshes.increment();
+  }
+
+  public void subscriptionOpened(ShardRef shard) {
+    increment(subscriptionsOpened, shard, 1);
+  }
+
+  public void subscribeEventForwarded(ShardRef shard) {
+    increment(subscribeEventsForwarded, shard, 1);
+  }
+
+  public void throttledSubscribeCall(ShardRef shard) {
+    increment(throttledSubscribeCalls, shard, 1);
+  }
+
+  public void subscriptionEndedWithChildShards(ShardRef shard) {
+    increment(subscriptionsEndedWithChildShards, shard, 1);
+  }
+
+  public long subscriptionsOpened(ShardRef shard) {
+    return shard == null ? sum(subscriptionsOpened) : get(subscriptionsOpened, shard);
+  }
+
+  public long subscribeEventsForwarded(ShardRef shard) {
+    return shard == null ? sum(subscribeEventsForwarded) : get(subscribeEventsForwarded, shard);
+  }
+
+  public long throttledSubscribeCalls(ShardRef shard) {
+    return shard == null ? sum(throttledSubscribeCalls) : get(throttledSubscribeCalls, shard);
+  }
+
+  public long subscriptionsEndedWithChildShards(ShardRef shard) {
+    return shard == null
+        ? sum(subscriptionsEndedWithChildShards)
+        : get(subscriptionsEndedWithChildShards, shard);
   }
 
   public long forwarded(Operation operation, boolean total) {
@@ -80,6 +119,10 @@ public final class CounterBook {
     throttledGetRecordsCalls.clear();
     faults.clear();
     shardMapRefreshes.reset();
+    subscriptionsOpened.clear();
+    subscribeEventsForwarded.clear();
+    throttledSubscribeCalls.clear();
+    subscriptionsEndedWithChildShards.clear();
   }
 
   private static <K> void increment(Map<K, LongAdder> counters, K key, long by) {

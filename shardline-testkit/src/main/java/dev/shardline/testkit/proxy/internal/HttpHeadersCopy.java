@@ -25,11 +25,16 @@ final class HttpHeadersCopy {
 
   /** Copies {@code from} into {@code to} without hop-by-hop headers, and sets Content-Length. */
   static void copyEndToEnd(HttpHeaders from, HttpHeaders to, int contentLength) {
+    copyEndToEnd(from, to);
+    to.set("Content-Length", contentLength);
+  }
+
+  /** Copies {@code from} into {@code to} without hop-by-hop headers (nor Content-Length). */
+  static void copyEndToEnd(HttpHeaders from, HttpHeaders to) {
     for (Map.Entry<String, String> header : from) {
       if (!HOP_BY_HOP.contains(header.getKey().toLowerCase(Locale.ROOT))) {
         to.add(header.getKey(), header.getValue());
       }
     }
-    to.set("Content-Length", contentLength);
   }
 }

@@ -150,7 +150,7 @@ public final class NettyUpstream implements Upstream, AutoCloseable {
               }
             });
     channel
-        .writeAndFlush(toNetty(request))
+        .writeAndFlush(toNetty(request, uri))
         .addListener(
             written -> {
               if (!written.isSuccess()) {
@@ -193,7 +193,8 @@ public final class NettyUpstream implements Upstream, AutoCloseable {
     return null;
   }
 
-  private FullHttpRequest toNetty(ProxyRequest request) {
+  /** {@code request} as Netty sends it to the server at {@code uri}. */
+  static FullHttpRequest toNetty(ProxyRequest request, URI uri) {
     HttpHeaders headers = new DefaultHttpHeaders();
     HttpHeadersCopy.copyEndToEnd(request.headers(), headers, request.body().length);
     if (!headers.contains("Host")) {

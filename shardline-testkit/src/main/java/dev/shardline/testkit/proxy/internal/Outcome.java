@@ -14,6 +14,13 @@ public sealed interface Outcome {
     }
   }
 
+  /** Relay the SubscribeToShard event stream of {@code key} (the request is admitted). */
+  record Subscribe(SubscriptionKey key) implements Outcome {
+    public Subscribe {
+      Objects.requireNonNull(key, "key cannot be null");
+    }
+  }
+
   /** Close the connection without an answer. */
   record Drop() implements Outcome {}
 

@@ -53,7 +53,8 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /** Binds a free port on 127.0.0.1 and starts serving. */
-  public static ProxyServer start(EventLoopGroup group, RequestProcessor processor) {
+  public static ProxyServer start(
+      EventLoopGroup group, RequestProcessor processor, SubscriptionRelay relay) {
     ChannelGroup channels =
         new DefaultChannelGroup("kinesis-quota-proxy", GlobalEventExecutor.INSTANCE);
     ServerBootstrap bootstrap =
@@ -71,7 +72,7 @@ public final class ProxyServer implements AutoCloseable {
                         .pipeline()
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                        .addLast(new ClientExchange(processor));
+                        .addLast(new ClientExchange(processor, relay));
                   }
                 });
     Channel server =
@@ -90,11 +91,38 @@ public final class ProxyServer implements AutoCloseable {
     channels.close().awaitUninterruptibly(Duration.ofSeconds(10).toMillis());
   }
 
+  /** Writes {@code response} whole; then reads the next request, or closes. */
+  static void write(ChannelHandlerContext ctx, ProxyResponse response, boolean keepAlive) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    FullHttpResponse answer =
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            HttpResponseStatus.valueOf(response.status()),
+            Unpooled.wrappedBuffer(response.body()));
+    HttpHeadersCopy.copyEndToEnd(response.headers(), answer.headers(), response.body().length);
+    boolean keepOpen = keepAlive && !"close".equalsIgnoreCase(response.headers().get("Connection"));
+    HttpUtil.setKeepAlive(answer, keepOpen);
+    if (keepOpen) {
+      ctx.writeAndFlush(answer)
+          .addListener(
+              written -> {
+                ctx.channel().config().setAutoRead(true);
+                ctx.read();
+              });
+    } else {
+      ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
   private static final class ClientExchange extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final RequestProcessor processor;
+    private final SubscriptionRelay relay;
 
-    ClientExchange(RequestProcessor processor) {
+    ClientExchange(RequestProcessor processor, SubscriptionRelay relay) {
       this.processor = processor;
+      this.relay = relay;
     }
 
     @Override
@@ -120,16 +148,24 @@ public final class ProxyServer implements AutoCloseable {
           .process(proxied)
           .whenComplete(
               (outcome, error) ->
-                  ctx.executor().execute(() -> carryOut(ctx, outcome, error, keepAlive)));
+                  ctx.executor().execute(() -> carryOut(ctx, proxied, outcome, error, keepAlive)));
     }
 
-    private static void carryOut(
-        ChannelHandlerContext ctx, Outcome outcome, Throwable error, boolean keepAlive) {
+    private void carryOut(
+        ChannelHandlerContext ctx,
+        ProxyRequest request,
+        Outcome outcome,
+        Throwable error,
+        boolean keepAlive) {
       if (error != null) {
         LOG.error("KinesisQuotaProxy could not process a request", error);
         ctx.close();
       } else if (outcome instanceof Outcome.Drop) {
         ctx.close();
+      } else if (outcome instanceof Outcome.Subscribe subscribe) {
+        if (ctx.channel().isActive()) {
+          relay.start(ctx, request, subscribe.key(), keepAlive);
+        }
       } else if (outcome instanceof Outcome.Respond) {
         Outcome.Respond respond = (Outcome.Respond) outcome;
         if (respond.delay().isZero()) {
@@ -143,32 +179,6 @@ public final class ProxyServer implements AutoCloseable {
         }
       }
       // Outcome.Hold: no answer; the connection stays open, not reading, until someone closes it.
-    }
-
-    private static void write(
-        ChannelHandlerContext ctx, ProxyResponse response, boolean keepAlive) {
-      if (!ctx.channel().isActive()) {
-        return;
-      }
-      FullHttpResponse answer =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1,
-              HttpResponseStatus.valueOf(response.status()),
-              Unpooled.wrappedBuffer(response.body()));
-      HttpHeadersCopy.copyEndToEnd(response.headers(), answer.headers(), response.body().length);
-      boolean keepOpen =
-          keepAlive && !"close".equalsIgnoreCase(response.headers().get("Connection"));
-      HttpUtil.setKeepAlive(answer, keepOpen);
-      if (keepOpen) {
-        ctx.writeAndFlush(answer)
-            .addListener(
-                written -> {
-                  ctx.channel().config().setAutoRead(true);
-                  ctx.read();
-                });
-      } else {
-        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
-      }
     }
 
     @Override

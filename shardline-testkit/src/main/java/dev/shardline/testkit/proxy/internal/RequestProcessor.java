@@ -31,6 +31,7 @@ public final class RequestProcessor {
   private final QuotaBook quotas;
   private final ShardMapCache shardMaps;
   private final IteratorRegistry iterators;
+  private final Subscriptions subscriptions;
   private final String account;
 
   public RequestProcessor(
@@ -40,6 +41,7 @@ public final class RequestProcessor {
       QuotaBook quotas,
       ShardMapCache shardMaps,
       IteratorRegistry iterators,
+      Subscriptions subscriptions,
       String account) {
     this.upstream = upstream;
     this.faults = faults;
@@ -47,6 +49,7 @@ public final class RequestProcessor {
     this.quotas = quotas;
     this.shardMaps = shardMaps;
     this.iterators = iterators;
+    this.subscriptions = subscriptions;
     this.account = account;
   }
 
@@ -75,14 +78,7 @@ public final class RequestProcessor {
       case GET_SHARD_ITERATOR:
         return respondWith(getShardIterator(request));
       case SUBSCRIBE_TO_SHARD:
-        return CompletableFuture.completedFuture(
-            Outcome.respond(
-                AwsErrors.error(
-                    protocolOf(request),
-                    400,
-                    "InvalidArgumentException",
-                    "KinesisQuotaProxy does not proxy SubscribeToShard (enhanced fan-out, an HTTP/2"
-                        + " event stream): point the fan-out client at the upstream endpoint")));
+        return subscribeToShard(request);
       case CREATE_STREAM:
       case DELETE_STREAM:
       case SPLIT_SHARD:
@@ -111,6 +107,10 @@ public final class RequestProcessor {
       case LIMIT_EXCEEDED:
         return answer(
             AwsErrors.error(protocol, 400, AwsErrors.LIMIT_EXCEEDED, "Rate exceeded" + INJECTED));
+      case RESOURCE_IN_USE:
+        return answer(
+            AwsErrors.error(
+                protocol, 400, AwsErrors.RESOURCE_IN_USE, "Resource in use" + INJECTED));
       case EXPIRED_ITERATOR:
         return answer(
             AwsErrors.error(
@@ -390,6 +390,46 @@ public final class RequestProcessor {
                   }
                   return response;
                 }));
+  }
+
+  // ---- enhanced fan-out
+
+  /**
+   * A refusal armed for the shard, the call quota (1 per second per consumer and shard), else the
+   * event stream is relayed. A body without consumer ARN or shard is relayed unchecked, for the
+   * server to answer.
+   */
+  private CompletableFuture<Outcome> subscribeToShard(ProxyRequest request) {
+    Optional<SubscriptionKey> parsed =
+        request.protocol().flatMap(p -> parse(p, request)).flatMap(SubscriptionKey::of);
+    if (parsed.isEmpty()) {
+      return respondWith(forward(request, Operation.SUBSCRIBE_TO_SHARD));
+    }
+    SubscriptionKey key = parsed.get();
+    if (subscriptions.takeRefusal(key.shard())) {
+      counters.injected(Fault.Kind.RESOURCE_IN_USE);
+      return answer(
+          AwsErrors.error(
+              protocolOf(request),
+              400,
+              AwsErrors.RESOURCE_IN_USE,
+              "Consumer "
+                  + key.consumerArn()
+                  + " is not ACTIVE; cannot subscribe to "
+                  + key.shard().shardId()
+                  + INJECTED));
+    }
+    if (!subscriptions.admit(key)) {
+      counters.throttledSubscribeCall(key.shard());
+      return answer(
+          AwsErrors.error(
+              protocolOf(request),
+              400,
+              AwsErrors.LIMIT_EXCEEDED,
+              AwsErrors.subscribeThrottledMessage(key)));
+    }
+    counters.forwarded(Operation.SUBSCRIBE_TO_SHARD);
+    return CompletableFuture.completedFuture(new Outcome.Subscribe(key));
   }
 
   // ---- stream and shard changes

@@ -118,15 +118,15 @@ public final class ShardMapCache {
       return current.map();
     }
     counters.shardMapRefreshed();
-    List<ShardMap.OpenShard> open = new ArrayList<>();
-    listPage(stream, headersFrom(clientHeaders), null, open)
+    List<ShardMap.Lineage> listed = new ArrayList<>();
+    listPage(stream, headersFrom(clientHeaders), null, listed)
         .whenComplete(
             (done, error) -> {
               if (error != null) {
                 entries.remove(stream.name(), mine);
                 listing.completeExceptionally(error);
               } else {
-                ShardMap map = ShardMap.of(open);
+                ShardMap map = ShardMap.ofListed(listed);
                 noteListed(stream.name(), map);
                 listing.complete(map);
               }
@@ -144,7 +144,7 @@ public final class ShardMapCache {
   }
 
   private CompletableFuture<Void> listPage(
-      StreamId stream, HttpHeaders headers, String nextToken, List<ShardMap.OpenShard> open) {
+      StreamId stream, HttpHeaders headers, String nextToken, List<ShardMap.Lineage> listed) {
     ObjectNode body = WireProtocol.JSON.newObject();
     if (nextToken != null) {
       body.put("NextToken", nextToken);
@@ -163,19 +163,19 @@ public final class ShardMapCache {
             response -> {
               String next;
               try {
-                next = collectOpenShards(stream, response, open);
+                next = collectShards(stream, response, listed);
               } catch (IOException e) {
                 throw new CompletionException(e);
               }
               return next == null
                   ? CompletableFuture.completedFuture(null)
-                  : listPage(stream, headers, next, open);
+                  : listPage(stream, headers, next, listed);
             });
   }
 
-  /** Adds the page's open shards; the next page's token, or null after the last page. */
-  private static String collectOpenShards(
-      StreamId stream, ProxyResponse response, List<ShardMap.OpenShard> open) throws IOException {
+  /** Adds the page's shards; the next page's token, or null after the last page. */
+  private static String collectShards(
+      StreamId stream, ProxyResponse response, List<ShardMap.Lineage> listed) throws IOException {
     if (response.status() != 200) {
       throw new IOException(
           "ListShards of stream "
@@ -190,15 +190,15 @@ public final class ShardMapCache {
     if (shards != null) {
       for (JsonNode shard : shards) {
         JsonNode ending = shard.path("SequenceNumberRange").get("EndingSequenceNumber");
-        if (ending != null && !ending.isNull()) {
-          continue; // closed
-        }
         JsonNode range = shard.path("HashKeyRange");
-        open.add(
-            new ShardMap.OpenShard(
+        listed.add(
+            new ShardMap.Lineage(
                 shard.path("ShardId").asText(),
+                StreamId.text(shard.get("ParentShardId")),
+                StreamId.text(shard.get("AdjacentParentShardId")),
                 new BigInteger(range.path("StartingHashKey").asText()),
-                new BigInteger(range.path("EndingHashKey").asText())));
+                new BigInteger(range.path("EndingHashKey").asText()),
+                ending != null && !ending.isNull()));
       }
     }
     String next = StreamId.text(page.get("NextToken"));

@@ -36,6 +36,7 @@ class RequestProcessorTest {
         new QuotaBook(quotas, clock),
         new ShardMapCache(upstream, Duration.ofSeconds(5), clock, counters),
         new IteratorRegistry(clock),
+        new Subscriptions(clock),
         "000000000000");
   }
 
