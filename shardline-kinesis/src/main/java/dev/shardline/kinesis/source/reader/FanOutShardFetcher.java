@@ -410,6 +410,7 @@ final class FanOutShardFetcher implements ShardFetcher {
       return;
     }
     sub.awaiting = false;
+    sub.events++;
     sub.lastHeardNanos = time.nanoseconds();
     fs.failures = 0;
     fs.throttledInARow = 0;
@@ -457,6 +458,11 @@ final class FanOutShardFetcher implements ShardFetcher {
       return;
     }
     long earliest = fs.lastSubscribeNanos + SUBSCRIBE_INTERVAL.toNanos();
+    if (error == null && sub.events == 0) {
+      // a subscription that ends at once, again and again, must not read nothing forever: an end
+      // before any event counts as a failure (over HTTP/1.1 a dropped connection can look so)
+      error = new TimeoutException("the subscription ended before its first event");
+    }
     if (error == null) {
       LOG.debug("Subscription to {} completed; subscribing again", fs.shard.splitId);
       fs.dueNanos = Math.max(now, earliest);
@@ -572,6 +578,7 @@ final class FanOutShardFetcher implements ShardFetcher {
     CompletableFuture<Void> call;
     volatile boolean cancelled;
     boolean awaiting;
+    int events;
     // no more events wanted (the shard ended, or the subscription was given up)
     boolean over;
     // its end was handled (it ends once, whichever of the subscriber or the call says so first)

@@ -220,6 +220,27 @@ class FanOutShardFetcherTest {
   }
 
   @Test
+  void flink38814_subscriptionsThatEndBeforeTheirFirstEventFailTheReaderInTheEnd()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader =
+        reader(b -> b.option(KinesisSourceOptions.RETRY_MAX_ATTEMPTS, 3));
+    reader.addSplits(List.of(split(ShardPosition.trimHorizon())));
+
+    assertThatThrownBy(
+            () -> {
+              for (int i = 0; i < 100; i++) {
+                poll(reader);
+                kinesis.subscriptions.get(kinesis.subscriptions.size() - 1).complete();
+                pollFor(reader, Duration.ofSeconds(2));
+              }
+            })
+        .isInstanceOf(UnrecoverableException.class)
+        .hasMessageContaining("shard " + SHARD)
+        .hasMessageContaining("ended before its first event");
+    assertThat(kinesis.subscriptions).hasSize(3);
+  }
+
+  @Test
   void flink38814_aSilentSubscriptionIsGivenUpAndMadeAgain() throws Exception {
     SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
     reader.addSplits(List.of(split(ShardPosition.trimHorizon())));
