@@ -152,9 +152,14 @@ class KinesisFanOutIT {
   }
 
   static void registerActive(KinesisClient client, String name) throws Exception {
+    registerActive(client, STREAM, name);
+  }
+
+  /** Registers the stream consumer {@code name} on {@code stream} and waits until it is ACTIVE. */
+  static void registerActive(KinesisClient client, String stream, String name) throws Exception {
     String streamArn =
         client
-            .describeStreamSummary(b -> b.streamName(STREAM))
+            .describeStreamSummary(b -> b.streamName(stream))
             .streamDescriptionSummary()
             .streamARN();
     client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name));
