@@ -24,6 +24,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -51,7 +52,10 @@ class KinesisFanOutKillIT {
   private static final Duration POLL = Duration.ofMillis(20);
   private static final Pattern PART = Pattern.compile("part-.*-(\\d{5,})-(\\d{20})\\.txt");
 
-  @TempDir Path dir;
+  // kept when the test fails: the runs' logs are in it
+  @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+  Path dir;
+
   private final List<ChildProcess> children = new ArrayList<>();
 
   @AfterEach
