@@ -31,15 +31,15 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * Exactly once and in key order across crashes, reading with enhanced fan-out: about 4,000 records
+ * Exactly once and in key order across crashes, reading with enhanced fan-out: about 3,000 records
  * of 40 keyed counters on a 3-shard kinesis-local stream (1,200 written before the first run, the
  * rest while the killed runs go on), read by a pipeline (fan-out source over HTTP/1.1 →
  * exactly-once file sink) in a child JVM that is killed with SIGKILL three times, each time after a
  * checkpoint of its own and records committed of its own, at a random moment after them; then run
- * until every record is committed and stopped with SIGTERM. Each restart subscribes to shards whose
- * subscriptions the killed run still held on the server (kinesis-local answers
- * ResourceInUseException until it lets them go). The committed parts, in checkpoint order, hold
- * each key's counters 0, 1, 2, ... once.
+ * until every record is committed and stopped with SIGTERM. Each restart subscribes to the shards
+ * the killed run had subscribed to (while kinesis-local still holds a killed run's subscription it
+ * answers ResourceInUseException, which the reader backs off). The committed parts, in checkpoint
+ * order, hold each key's counters 0, 1, 2, ... once.
  */
 @Timeout(180)
 class KinesisFanOutKillIT {
@@ -47,7 +47,7 @@ class KinesisFanOutKillIT {
   private static final String CONSUMER = "kill-consumer";
   private static final int KEYS = 40;
   // one record per key a round: 1,200 before the first run, then a round every 350 ms until the
-  // third kill (about 4,000 records in all here), at most 6,000
+  // third kill (about 3,000 records in all here), at most 6,000
   private static final int ROUNDS_BEFORE = 30;
   private static final int MAX_ROUNDS = 150;
   private static final Duration ROUND_PAUSE = Duration.ofMillis(350);
