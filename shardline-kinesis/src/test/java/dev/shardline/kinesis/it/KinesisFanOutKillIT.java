@@ -31,8 +31,8 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
- * Exactly once and in key order across crashes, reading with enhanced fan-out: about 3,000 records
- * of 40 keyed counters on a 3-shard kinesis-local stream (1,200 written before the first run, the
+ * Exactly once and in key order across crashes, reading with enhanced fan-out: about 3,500 records
+ * of 40 keyed counters on a 3-shard kinesis-local stream (2,000 written before the first run, the
  * rest while the killed runs go on), read by a pipeline (fan-out source over HTTP/1.1 →
  * exactly-once file sink) in a child JVM that is killed with SIGKILL three times, each time after a
  * checkpoint of its own and records committed of its own, at a random moment after them; then run
@@ -46,9 +46,9 @@ class KinesisFanOutKillIT {
   private static final String STREAM = "fanout-kill";
   private static final String CONSUMER = "kill-consumer";
   private static final int KEYS = 40;
-  // one record per key a round: 1,200 before the first run, then a round every 350 ms until the
-  // third kill (about 3,000 records in all here), at most 6,000
-  private static final int ROUNDS_BEFORE = 30;
+  // one record per key a round: 2,000 before the first run, then a round every 350 ms until the
+  // third kill (about 3,500 records in all here), at most 6,000
+  private static final int ROUNDS_BEFORE = 50;
   private static final int MAX_ROUNDS = 150;
   private static final Duration ROUND_PAUSE = Duration.ofMillis(350);
   private static final Duration POLL = Duration.ofMillis(20);
