@@ -327,6 +327,7 @@ final class FanOutShardFetcher implements ShardFetcher {
     }
     shards.clear();
     // let the cancelled subscriptions close their connections before the I/O threads end
+    long start = System.nanoTime();
     try {
       CompletableFuture.allOf(ending.toArray(CompletableFuture[]::new))
           .get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
@@ -335,6 +336,11 @@ final class FanOutShardFetcher implements ShardFetcher {
     } catch (Exception endedWithAnError) {
       // cancelled subscriptions end with errors; only their ending matters here
     }
+    LOG.debug(
+        "Cancelled {} subscriptions; {} ended within {} ms",
+        ending.size(),
+        ending.stream().filter(CompletableFuture::isDone).count(),
+        (System.nanoTime() - start) / 1_000_000);
     if (proxy != null) {
       proxy.close();
     }
