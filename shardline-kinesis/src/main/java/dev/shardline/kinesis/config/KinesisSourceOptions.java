@@ -260,8 +260,9 @@ public final class KinesisSourceOptions {
           .defaultValue(Duration.ofMinutes(2))
           .withValidator(Validators.greaterThan(Duration.ZERO))
           .withDescription(
-              "How long readers wait for the stream consumer to become ACTIVE"
-                  + " (DescribeStreamConsumer, with backoff) before the source fails.");
+              "How long the enumerator and readers wait for the stream consumer to become ACTIVE"
+                  + " (DescribeStreamConsumer, with backoff) before the source fails; also the"
+                  + " longest the end of a pipeline waits to deregister a managed consumer.");
 
   public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF =
       ConfigOptions.key("retry.initialBackoff")
