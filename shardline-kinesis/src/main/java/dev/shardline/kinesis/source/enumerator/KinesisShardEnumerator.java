@@ -275,7 +275,7 @@ public final class KinesisShardEnumerator
                     + " yourself (aws kinesis deregister-stream-consumer) if it is not needed",
                 config.get(KinesisSourceOptions.FAN_OUT_CONSUMER_NAME),
                 stream,
-                KinesisErrors.describe(cause));
+                KinesisErrors.describeAnswer(cause));
           }
         });
   }

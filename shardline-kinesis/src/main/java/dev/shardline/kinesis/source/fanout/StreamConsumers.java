@@ -261,7 +261,7 @@ public final class StreamConsumers implements AutoCloseable {
                     + " given by reader.fanOut.consumerArn does not exist at "
                     + region
                     + " ("
-                    + KinesisErrors.describe(error)
+                    + KinesisErrors.describeAnswer(error)
                     + "). Register it, or fix reader.fanOut.consumerArn (or give"
                     + " reader.fanOut.consumerName with reader.fanOut.consumerLifecycle managed)",
                 error));
@@ -306,7 +306,7 @@ public final class StreamConsumers implements AutoCloseable {
           error -> {
             if (error instanceof ResourceInUseException) {
               // registered meanwhile, or still being deleted: see which
-              lastState = "RegisterStreamConsumer: " + KinesisErrors.describe(error);
+              lastState = "RegisterStreamConsumer: " + KinesisErrors.describeAnswer(error);
               describe();
             } else {
               fail(error, REGISTER);
@@ -369,7 +369,7 @@ public final class StreamConsumers implements AutoCloseable {
               } else if (cause instanceof ResourceInUseException && operation.equals(REGISTER)) {
                 failed.accept(cause); // says which: registered meanwhile, or being deleted
               } else if (backsOff(cause)) {
-                lastState = operation + ": " + KinesisErrors.describe(cause);
+                lastState = operation + ": " + KinesisErrors.describeAnswer(cause);
                 later(again);
               } else {
                 failed.accept(cause);
@@ -422,7 +422,7 @@ public final class StreamConsumers implements AutoCloseable {
                   + " at "
                   + region
                   + " failed: "
-                  + KinesisErrors.describe(cause),
+                  + KinesisErrors.describeAnswer(cause),
               cause));
     }
   }
@@ -456,7 +456,7 @@ public final class StreamConsumers implements AutoCloseable {
             + " does not support enhanced fan-out ("
             + operation
             + ": "
-            + KinesisErrors.describe(cause)
+            + KinesisErrors.describeAnswer(cause)
             + "). Set reader.type polling, or use a server with fan-out",
         cause);
   }
