@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.api.Boundedness;
-import dev.shardline.api.InputStatus;
-import dev.shardline.api.ReaderOutput;
 import dev.shardline.api.Source;
 import dev.shardline.api.SourceReader;
 import dev.shardline.api.SourceReaderContext;
@@ -18,7 +16,6 @@ import dev.shardline.state.VersionedSerializer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -155,38 +152,7 @@ class PipelineEndedNotificationTest {
 
     @Override
     public SourceReader<T, S> createReader(SourceReaderContext context) {
-      SourceReader<T, S> inner = delegate.createReader(context);
-      return new SourceReader<>() {
-        @Override
-        public void start() {
-          inner.start();
-        }
-
-        @Override
-        public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
-          return inner.pollNext(output);
-        }
-
-        @Override
-        public CompletableFuture<Void> isAvailable() {
-          return inner.isAvailable();
-        }
-
-        @Override
-        public void addSplits(List<S> splits) {
-          inner.addSplits(splits);
-        }
-
-        @Override
-        public void notifyNoMoreSplits() {
-          inner.notifyNoMoreSplits();
-        }
-
-        @Override
-        public List<S> snapshotState(long checkpointId) throws Exception {
-          return inner.snapshotState(checkpointId);
-        }
-
+      return new ForwardingSourceReader<>(delegate.createReader(context)) {
         @Override
         public void close() throws Exception {
           events.add("reader close");
@@ -205,37 +171,15 @@ class PipelineEndedNotificationTest {
       return delegate.enumeratorStateSerializer();
     }
 
-    private final class Enumerator implements SplitEnumerator<S, E> {
-      private final SplitEnumerator<S, E> inner;
-
+    private final class Enumerator extends ForwardingSplitEnumerator<S, E> {
       Enumerator(SplitEnumerator<S, E> inner) {
-        this.inner = inner;
+        super(inner);
       }
 
       @Override
       public void start() {
         events.add("enumerator start");
         inner.start();
-      }
-
-      @Override
-      public void addReader(int readerId) {
-        inner.addReader(readerId);
-      }
-
-      @Override
-      public void addSplitsBack(List<S> splits, int readerId) {
-        inner.addSplitsBack(splits, readerId);
-      }
-
-      @Override
-      public E snapshotState(long checkpointId) throws Exception {
-        return inner.snapshotState(checkpointId);
-      }
-
-      @Override
-      public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        inner.notifyCheckpointComplete(checkpointId);
       }
 
       @Override

@@ -93,7 +93,8 @@ public final class KinesisSourceOptions {
   public enum ConsumerLifecycle {
     /**
      * The pipeline: registered at start when missing (waited for until ACTIVE), deregistered when
-     * the pipeline ends for good (finished, or stopped with a final checkpoint).
+     * the pipeline ends for good (finished, or stopped); kept across restarts after a failure, and
+     * when the pipeline fails for good.
      */
     MANAGED,
     /** The user: it must exist (by name or ARN); the pipeline never registers or deregisters it. */

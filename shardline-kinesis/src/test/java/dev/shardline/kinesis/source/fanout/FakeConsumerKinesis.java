@@ -178,8 +178,7 @@ public final class FakeConsumerKinesis implements KinesisProxy {
     }
     FakeConsumer c = consumers.get(key);
     if (c == null) {
-      return CompletableFuture.failedFuture(
-          ResourceNotFoundException.builder().message("Consumer " + key + " not found").build());
+      return notFound(key);
     }
     ConsumerStatus answered = c.status;
     if (c.status != ConsumerStatus.ACTIVE && --c.describesLeft <= 0) {
@@ -208,12 +207,16 @@ public final class FakeConsumerKinesis implements KinesisProxy {
     }
     FakeConsumer c = consumers.get(key);
     if (c == null) {
-      return CompletableFuture.failedFuture(
-          ResourceNotFoundException.builder().message("Consumer " + key + " not found").build());
+      return notFound(key);
     }
     c.status = ConsumerStatus.DELETING;
     c.describesLeft = describesWhileDeleting;
     return CompletableFuture.completedFuture(null);
+  }
+
+  private static <T> CompletableFuture<T> notFound(String key) {
+    return CompletableFuture.failedFuture(
+        ResourceNotFoundException.builder().message("Consumer " + key + " not found").build());
   }
 
   private static String streamOf(String streamArn) {
