@@ -97,7 +97,11 @@ public final class StreamConsumers implements AutoCloseable {
   private final Time time;
   private final Delay delay;
   private final Map<String, CompletableFuture<String>> arns = new ConcurrentHashMap<>();
+  // the last call of each stream's wait for ACTIVE, which a deregistration lets settle first
+  private final Map<String, CompletableFuture<?>> activationCalls = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  // deregistering: waits for ACTIVE stop, so none registers the consumer again afterwards
+  private volatile boolean ending;
 
   StreamConsumers(KinesisProxy proxy, Configuration config, Role role, Time time, Delay delay) {
     this.proxy = checkNotNull(proxy, "proxy");
@@ -164,17 +168,29 @@ public final class StreamConsumers implements AutoCloseable {
    * Deregisters the stream's managed consumer (completes at once for a user's). Completes when
    * Kinesis accepted the deregistration (the consumer is DELETING) or the consumer was gone
    * already; fails after {@code reader.fanOut.registrationTimeout} of backing off, or at once on an
-   * error no retry fixes.
+   * error no retry fixes. It is the end: this instance's waits for ACTIVE stop (their futures fail
+   * with a {@link CancellationException}) after their call in flight, which the deregistration lets
+   * settle first, so none registers the consumer again.
    */
   public CompletableFuture<Void> deregister(String stream) {
     checkNotNull(stream, "stream");
     if (!managed()) {
       return CompletableFuture.completedFuture(null);
     }
-    return new Wait(stream, Goal.DEREGISTERED).start().thenApply(arn -> null);
+    ending = true;
+    // a RegisterStreamConsumer still in flight would register the consumer after it is looked up
+    CompletableFuture<?> inFlight =
+        activationCalls.getOrDefault(stream, CompletableFuture.completedFuture(null));
+    return inFlight
+        .handle((ok, error) -> null)
+        .thenCompose(settled -> new Wait(stream, Goal.DEREGISTERED).start())
+        .thenApply(arn -> null);
   }
 
-  /** Stops every wait: pending futures fail with a {@link CancellationException}. */
+  /**
+   * Stops every wait: pending futures fail with a {@link CancellationException} (a call in flight
+   * is not cancelled, its answer is ignored).
+   */
   @Override
   public void close() {
     closed = true;
@@ -354,10 +370,13 @@ public final class StreamConsumers implements AutoCloseable {
         Consumer<T> answered,
         Consumer<Throwable> failed,
         Runnable again) {
+      if (goal == Goal.ACTIVE) {
+        activationCalls.put(stream, call);
+      }
       call.whenComplete(
           (answer, error) -> {
-            if (closed) {
-              result.completeExceptionally(new CancellationException("closed"));
+            if (stopped()) {
+              result.completeExceptionally(new CancellationException("stopped"));
             } else if (error == null) {
               answered.accept(answer);
             } else {
@@ -378,6 +397,11 @@ public final class StreamConsumers implements AutoCloseable {
           });
     }
 
+    /** Closed, or a wait for ACTIVE while the consumer is being deregistered. */
+    boolean stopped() {
+      return closed || (goal == Goal.ACTIVE && ending);
+    }
+
     /** Runs {@code next} after the next backoff delay, or fails when that passes the deadline. */
     void later(Runnable next) {
       Duration wait = backoff.delay(retries++);
@@ -389,8 +413,8 @@ public final class StreamConsumers implements AutoCloseable {
           .after(wait)
           .whenComplete(
               (ok, error) -> {
-                if (closed) {
-                  result.completeExceptionally(new CancellationException("closed"));
+                if (stopped()) {
+                  result.completeExceptionally(new CancellationException("stopped"));
                 } else {
                   next.run();
                 }

@@ -35,6 +35,9 @@ class StreamConsumersTest {
   private final ManualTime time = new ManualTime();
   private final List<Duration> waits = new ArrayList<>();
   private FakeConsumerKinesis kinesis;
+  // when set, waits end only when the test completes them
+  private boolean holdWaits;
+  private final java.util.Deque<CompletableFuture<Void>> heldWaits = new java.util.ArrayDeque<>();
 
   @BeforeEach
   void streams() {
@@ -59,6 +62,11 @@ class StreamConsumersTest {
         wait -> {
           waits.add(wait);
           time.advance(wait);
+          if (holdWaits) {
+            CompletableFuture<Void> held = new CompletableFuture<>();
+            heldWaits.add(held);
+            return held;
+          }
           return CompletableFuture.completedFuture(null);
         });
   }
@@ -105,10 +113,10 @@ class StreamConsumersTest {
 
     assertThat(consumers.activeConsumerArn("orders").join()).contains("/consumer/app:");
     assertThat(waits).hasSize(5);
-    // exponential up to retry.maxBackoff: the fifth wait is around 16 x 200 ms, capped at 2 s
-    assertThat(waits.get(4))
-        .isLessThanOrEqualTo(MAX)
-        .isGreaterThanOrEqualTo(Duration.ofMillis(1600));
+    // exponential up to retry.maxBackoff: the fifth is 16 x 200 ms capped at 2 s, then spread by
+    // ±50% and capped again, so from 1 s to 2 s (the first is at most 300 ms)
+    assertThat(waits).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(MAX));
+    assertThat(waits.get(4)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
   }
 
   @Test
@@ -280,5 +288,28 @@ class StreamConsumersTest {
     // and a success is cached
     consumers.activeConsumerArn("orders").join();
     assertThat(kinesis.calls()).filteredOn(c -> c.startsWith("DESCRIBE orders")).hasSize(2);
+  }
+
+  @Test
+  void aDeregistrationDuringTheWaitForActiveIsNotUndoneByThatWait() {
+    // Regression: the enumerator's wait for ACTIVE went on after the pipeline ended, saw the
+    // consumer DELETING, then gone, and registered it again: a managed consumer outlived its
+    // pipeline.
+    holdWaits = true;
+    StreamConsumers consumers =
+        consumers(Role.ENUMERATOR, Map.of("reader.fanOut.consumerName", "app"));
+    CompletableFuture<String> active = consumers.activeConsumerArn("orders");
+    assertThat(kinesis.calls()).last().isEqualTo("REGISTER orders/app"); // then waits, CREATING
+
+    CompletableFuture<Void> deregistered = consumers.deregister("orders");
+    while (!heldWaits.isEmpty()) {
+      heldWaits.poll().complete(null);
+    }
+
+    deregistered.join();
+    assertThat(active).isCompletedExceptionally();
+    assertThat(kinesis.calls()).filteredOn(c -> c.startsWith("REGISTER")).hasSize(1);
+    assertThat(kinesis.calls()).last().isEqualTo("DEREGISTER orders/app");
+    assertThat(kinesis.status("orders", "app")).isEqualTo(ConsumerStatus.DELETING);
   }
 }
