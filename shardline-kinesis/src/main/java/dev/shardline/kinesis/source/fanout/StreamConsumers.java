@@ -99,6 +99,8 @@ public final class StreamConsumers implements AutoCloseable {
   private final Map<String, CompletableFuture<String>> arns = new ConcurrentHashMap<>();
   // the last call of each stream's wait for ACTIVE, which a deregistration lets settle first
   private final Map<String, CompletableFuture<?>> activationCalls = new ConcurrentHashMap<>();
+  // the results of the waits not completed yet, which close() completes at once
+  private final java.util.Set<CompletableFuture<String>> pending = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
   // deregistering: waits for ACTIVE stop, so none registers the consumer again afterwards
   private volatile boolean ending;
@@ -188,12 +190,24 @@ public final class StreamConsumers implements AutoCloseable {
   }
 
   /**
-   * Stops every wait: pending futures fail with a {@link CancellationException} (a call in flight
-   * is not cancelled, its answer is ignored).
+   * Forgets the stream's cached consumer ARN, which proved stale (SubscribeToShard answered
+   * ResourceNotFoundException: the consumer was deleted): the next {@link #activeConsumerArn} looks
+   * it up again (and the enumerator's instance registers it again when managed).
+   */
+  public void forget(String stream) {
+    arns.remove(checkNotNull(stream, "stream"));
+  }
+
+  /**
+   * Stops every wait: pending futures fail at once with a {@link CancellationException} (a call in
+   * flight is not cancelled, its answer is ignored).
    */
   @Override
   public void close() {
     closed = true;
+    for (CompletableFuture<String> result : pending) {
+      result.completeExceptionally(new CancellationException("closed"));
+    }
   }
 
   // ---------------------------------------------------------------- the waits
@@ -217,9 +231,17 @@ public final class StreamConsumers implements AutoCloseable {
       this.stream = stream;
       this.goal = goal;
       this.deadlineNanos = time.nanoseconds() + timeout.toNanos();
+      pending.add(result);
+      result.whenComplete((ok, error) -> pending.remove(result));
+      if (closed) {
+        result.completeExceptionally(new CancellationException("closed"));
+      }
     }
 
     CompletableFuture<String> start() {
+      if (result.isDone()) {
+        return result; // closed
+      }
       if (consumerArn != null) {
         describe();
       } else {

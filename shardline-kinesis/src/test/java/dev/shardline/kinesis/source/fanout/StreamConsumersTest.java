@@ -312,4 +312,30 @@ class StreamConsumersTest {
     assertThat(kinesis.calls()).last().isEqualTo("DEREGISTER orders/app");
     assertThat(kinesis.status("orders", "app")).isEqualTo(ConsumerStatus.DELETING);
   }
+
+  @Test
+  void closeEndsAPendingWaitAtOnce() {
+    holdWaits = true;
+    kinesis.addConsumer("orders", "app", ConsumerStatus.CREATING);
+    StreamConsumers consumers = consumers(Role.READER, Map.of("reader.fanOut.consumerName", "app"));
+    CompletableFuture<String> active = consumers.activeConsumerArn("orders");
+    assertThat(active).isNotDone(); // backing off while CREATING
+
+    consumers.close();
+
+    assertThat(failureOf(active)).isInstanceOf(java.util.concurrent.CancellationException.class);
+  }
+
+  @Test
+  void aForgottenArnIsLookedUpAgain() {
+    String first = kinesis.addConsumer("orders", "app", ConsumerStatus.ACTIVE);
+    StreamConsumers consumers = consumers(Role.READER, Map.of("reader.fanOut.consumerName", "app"));
+    assertThat(consumers.activeConsumerArn("orders").join()).isEqualTo(first);
+    // deleted and registered again behind the source's back
+    String second = kinesis.addConsumer("orders", "app", ConsumerStatus.ACTIVE);
+
+    consumers.forget("orders");
+
+    assertThat(consumers.activeConsumerArn("orders").join()).isEqualTo(second);
+  }
 }
