@@ -39,6 +39,21 @@ public interface SplitEnumerator<S extends SourceSplit, E> extends AutoCloseable
   /** Checkpoint {@code checkpointId} is durable. */
   default void notifyCheckpointComplete(long checkpointId) throws Exception {}
 
+  /**
+   * The pipeline ended for good: every reader reached the end of its input, or the pipeline was
+   * stopped on request, and its readers are closed already. Release what outlives a run and must
+   * not outlive the pipeline (Kinesis: a stream consumer the pipeline registered). Called once, on
+   * the enumerator's thread, right before {@link #close()}; never before a close that a restart
+   * follows (a failure restored from the last checkpoint), nor when the pipeline fails.
+   *
+   * <p>The embedded runner calls it when a run finishes or stops. Flink cannot tell a job's end
+   * from a failover that recreates the enumerator, so its adapter calls it before every close of
+   * the enumerator (as Flink's own Kinesis connector deregisters its consumer at close); what it
+   * releases must therefore be recreated by {@link #start()}. It may block briefly (a bounded wait
+   * on a final call); a failure here is logged and never fails the stop.
+   */
+  default void notifyPipelineEnded() throws Exception {}
+
   @Override
   default void close() throws Exception {}
 }

@@ -1,8 +1,6 @@
 package dev.shardline.runtime;
 
 import dev.shardline.api.Boundedness;
-import dev.shardline.api.InputStatus;
-import dev.shardline.api.ReaderOutput;
 import dev.shardline.api.Source;
 import dev.shardline.api.SourceEvent;
 import dev.shardline.api.SourceReader;
@@ -12,11 +10,9 @@ import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
 import dev.shardline.state.VersionedSerializer;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -79,33 +75,12 @@ final class NotificationRecordingSource<T, S extends SourceSplit, E> implements 
     return delegate.enumeratorStateSerializer();
   }
 
-  private final class Enumerator implements SplitEnumerator<S, E> {
-    private final SplitEnumerator<S, E> inner;
+  private final class Enumerator extends ForwardingSplitEnumerator<S, E> {
     private final SplitEnumeratorContext<S> context;
 
     Enumerator(SplitEnumerator<S, E> inner, SplitEnumeratorContext<S> context) {
-      this.inner = inner;
+      super(inner);
       this.context = context;
-    }
-
-    @Override
-    public void start() {
-      inner.start();
-    }
-
-    @Override
-    public void addReader(int readerId) {
-      inner.addReader(readerId);
-    }
-
-    @Override
-    public void addSplitsBack(List<S> splits, int readerId) {
-      inner.addSplitsBack(splits, readerId);
-    }
-
-    @Override
-    public E snapshotState(long checkpointId) throws Exception {
-      return inner.snapshotState(checkpointId);
     }
 
     @Override
@@ -113,45 +88,14 @@ final class NotificationRecordingSource<T, S extends SourceSplit, E> implements 
       inner.notifyCheckpointComplete(checkpointId);
       context.registeredReaders().forEach(r -> context.sendEventToReader(r, CHECKPOINT_DONE));
     }
-
-    @Override
-    public void close() throws Exception {
-      inner.close();
-    }
   }
 
-  private final class Reader implements SourceReader<T, S> {
-    private final SourceReader<T, S> inner;
+  private final class Reader extends ForwardingSourceReader<T, S> {
     private final int index;
 
     Reader(SourceReader<T, S> inner, int index) {
-      this.inner = inner;
+      super(inner);
       this.index = index;
-    }
-
-    @Override
-    public void start() {
-      inner.start();
-    }
-
-    @Override
-    public InputStatus pollNext(ReaderOutput<T> output) throws Exception {
-      return inner.pollNext(output);
-    }
-
-    @Override
-    public CompletableFuture<Void> isAvailable() {
-      return inner.isAvailable();
-    }
-
-    @Override
-    public void addSplits(List<S> splits) {
-      inner.addSplits(splits);
-    }
-
-    @Override
-    public void notifyNoMoreSplits() {
-      inner.notifyNoMoreSplits();
     }
 
     @Override
@@ -168,21 +112,11 @@ final class NotificationRecordingSource<T, S extends SourceSplit, E> implements 
     }
 
     @Override
-    public List<S> snapshotState(long checkpointId) throws Exception {
-      return inner.snapshotState(checkpointId);
-    }
-
-    @Override
     public void notifyCheckpointComplete(long checkpointId) throws Exception {
       synchronized (notified) {
         notified.computeIfAbsent(index, i -> new TreeSet<>()).add(checkpointId);
       }
       inner.notifyCheckpointComplete(checkpointId);
-    }
-
-    @Override
-    public void close() throws Exception {
-      inner.close();
     }
   }
 }

@@ -11,11 +11,13 @@ import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
 import dev.shardline.format.BadDataOptions;
 import dev.shardline.format.FormatOptions;
+import dev.shardline.kinesis.config.internal.ConsumerArn;
 import dev.shardline.kinesis.config.internal.InstantType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -91,7 +93,8 @@ public final class KinesisSourceOptions {
   public enum ConsumerLifecycle {
     /**
      * The pipeline: registered at start when missing (waited for until ACTIVE), deregistered when
-     * the pipeline ends for good (finished, or stopped with a final checkpoint).
+     * the pipeline ends for good (finished, or stopped); kept across restarts after a failure, and
+     * when the pipeline fails for good.
      */
     MANAGED,
     /** The user: it must exist (by name or ARN); the pipeline never registers or deregisters it. */
@@ -235,6 +238,10 @@ public final class KinesisSourceOptions {
       ConfigOptions.key("reader.fanOut.consumerArn")
           .stringType()
           .noDefaultValue()
+          .withValidator(
+              Validator.of(
+                  "must be a Kinesis stream consumer ARN, " + ConsumerArn.FORM,
+                  arn -> ConsumerArn.parse(arn).isPresent()))
           .withDescription(
               "The ARN of an existing stream consumer to read with (one stream only); implies"
                   + " reader.fanOut.consumerLifecycle user.");
@@ -254,8 +261,9 @@ public final class KinesisSourceOptions {
           .defaultValue(Duration.ofMinutes(2))
           .withValidator(Validators.greaterThan(Duration.ZERO))
           .withDescription(
-              "How long readers wait for the stream consumer to become ACTIVE"
-                  + " (DescribeStreamConsumer, with backoff) before the source fails.");
+              "How long the enumerator and readers wait for the stream consumer to become ACTIVE"
+                  + " (DescribeStreamConsumer, with backoff) before the source fails; also the"
+                  + " longest the end of a pipeline waits to deregister a managed consumer.");
 
   public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF =
       ConfigOptions.key("retry.initialBackoff")
@@ -344,6 +352,84 @@ public final class KinesisSourceOptions {
       throw new ConfigException(
           RETRY_MAX_BACKOFF.key(),
           "retry.maxBackoff must be at least retry.initialBackoff; raise it or lower the other");
+    }
+    checkFanOut(config);
+  }
+
+  private static final List<ConfigOption<?>> FAN_OUT_OPTIONS =
+      List.of(
+          FAN_OUT_CONSUMER_NAME,
+          FAN_OUT_CONSUMER_ARN,
+          FAN_OUT_CONSUMER_LIFECYCLE,
+          FAN_OUT_REGISTRATION_TIMEOUT);
+
+  private static void checkFanOut(Configuration config) {
+    if (config.get(READER_TYPE) != ReaderType.FAN_OUT) {
+      for (ConfigOption<?> option : FAN_OUT_OPTIONS) {
+        if (config.contains(option)) {
+          throw new ConfigException(
+              option.key(),
+              option.key()
+                  + " applies only to reader.type fan-out, but reader.type is "
+                  + config.get(READER_TYPE).name().toLowerCase(java.util.Locale.ROOT)
+                  + "; set reader.type: fan-out, or remove it");
+        }
+      }
+      return;
+    }
+    Optional<String> name = config.getOptional(FAN_OUT_CONSUMER_NAME);
+    Optional<String> arnText = config.getOptional(FAN_OUT_CONSUMER_ARN);
+    if (name.isEmpty() && arnText.isEmpty()) {
+      throw new ConfigException(
+          FAN_OUT_CONSUMER_NAME.key(),
+          "reader.type fan-out needs reader.fanOut.consumerName (e.g. consumerName: my-app; the"
+              + " pipeline registers it unless reader.fanOut.consumerLifecycle is user) or"
+              + " reader.fanOut.consumerArn (a consumer you registered)");
+    }
+    if (arnText.isEmpty()) {
+      return;
+    }
+    // the option's validator has checked the form
+    ConsumerArn arn = ConsumerArn.parse(arnText.get()).orElseThrow();
+    List<String> streams = config.get(STREAMS);
+    if (streams.size() > 1) {
+      throw new ConfigException(
+          FAN_OUT_CONSUMER_ARN.key(),
+          "reader.fanOut.consumerArn is the consumer of one stream, but streams lists "
+              + streams.size()
+              + " ("
+              + String.join(", ", streams)
+              + "); read one stream, or use reader.fanOut.consumerName (the same consumer name"
+              + " on each stream) instead");
+    }
+    if (!arn.stream().equals(streams.get(0))) {
+      throw new ConfigException(
+          FAN_OUT_CONSUMER_ARN.key(),
+          "reader.fanOut.consumerArn is a consumer of stream "
+              + arn.stream()
+              + ", but the source reads stream "
+              + streams.get(0)
+              + "; give the ARN of a consumer of "
+              + streams.get(0)
+              + ", or fix streams");
+    }
+    if (name.isPresent() && !name.get().equals(arn.consumerName())) {
+      throw new ConfigException(
+          FAN_OUT_CONSUMER_NAME.key(),
+          "reader.fanOut.consumerName is "
+              + name.get()
+              + ", but reader.fanOut.consumerArn is the consumer named "
+              + arn.consumerName()
+              + "; set only one of them");
+    }
+    if (config.contains(FAN_OUT_CONSUMER_LIFECYCLE)
+        && config.get(FAN_OUT_CONSUMER_LIFECYCLE) == ConsumerLifecycle.MANAGED) {
+      throw new ConfigException(
+          FAN_OUT_CONSUMER_LIFECYCLE.key(),
+          "A consumer given by reader.fanOut.consumerArn is yours: the pipeline never registers"
+              + " or deregisters it, so reader.fanOut.consumerLifecycle cannot be managed;"
+              + " remove reader.fanOut.consumerLifecycle (or set it to user), or give"
+              + " reader.fanOut.consumerName instead of the ARN for a managed consumer");
     }
   }
 }

@@ -280,6 +280,51 @@ public final class KinesisSource<T>
       return this;
     }
 
+    /**
+     * Reads with enhanced fan-out through the stream consumer {@code consumerName} on each stream
+     * (options {@code reader.type: fan-out}, {@code reader.fanOut.consumerName}). By default the
+     * pipeline manages it: registers it at start when missing and deregisters it when the pipeline
+     * ends for good; {@link #consumerLifecycle} {@code USER} uses one you registered. Default:
+     * polling.
+     */
+    public Builder<T> fanOut(String consumerName) {
+      config.set(KinesisSourceOptions.READER_TYPE, KinesisSourceOptions.ReaderType.FAN_OUT);
+      config.set(
+          KinesisSourceOptions.FAN_OUT_CONSUMER_NAME, checkNotNull(consumerName, "consumerName"));
+      return this;
+    }
+
+    /**
+     * Reads the one stream with enhanced fan-out through an existing stream consumer, given by its
+     * ARN (options {@code reader.type: fan-out}, {@code reader.fanOut.consumerArn}); the pipeline
+     * never registers nor deregisters it.
+     */
+    public Builder<T> fanOutWithConsumerArn(String consumerArn) {
+      config.set(KinesisSourceOptions.READER_TYPE, KinesisSourceOptions.ReaderType.FAN_OUT);
+      config.set(
+          KinesisSourceOptions.FAN_OUT_CONSUMER_ARN, checkNotNull(consumerArn, "consumerArn"));
+      return this;
+    }
+
+    /**
+     * Who owns the fan-out stream consumer (option {@code reader.fanOut.consumerLifecycle});
+     * default managed.
+     */
+    public Builder<T> consumerLifecycle(KinesisSourceOptions.ConsumerLifecycle lifecycle) {
+      config.set(
+          KinesisSourceOptions.FAN_OUT_CONSUMER_LIFECYCLE, checkNotNull(lifecycle, "lifecycle"));
+      return this;
+    }
+
+    /**
+     * How long to wait for the fan-out stream consumer to become ACTIVE (option {@code
+     * reader.fanOut.registrationTimeout}); default 2 minutes.
+     */
+    public Builder<T> consumerRegistrationTimeout(Duration timeout) {
+      config.set(KinesisSourceOptions.FAN_OUT_REGISTRATION_TIMEOUT, timeout);
+      return this;
+    }
+
     /** A Kinesis client setting (option {@code clientConfigProperties.<key>}). */
     public Builder<T> clientProperty(String key, String value) {
       Map<String, String> properties =

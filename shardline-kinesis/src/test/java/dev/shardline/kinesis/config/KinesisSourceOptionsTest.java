@@ -160,4 +160,182 @@ class KinesisSourceOptionsTest {
     assertThat(properties.cbor()).isFalse();
     assertThat(config.get(BadDataOptions.POLICY)).isEqualTo(BadDataPolicy.FAIL);
   }
+
+  private static final String ORDERS_CONSUMER_ARN =
+      "arn:aws:kinesis:us-east-1:123456789012:stream/orders/consumer/billing:1767225600";
+
+  @Test
+  void theFanOutBuilderMethodsAndYamlAreTheSameOptions() {
+    KinesisSource<?> built =
+        KinesisSource.builder().stream("orders")
+            .fanOut("billing")
+            .consumerLifecycle(KinesisSourceOptions.ConsumerLifecycle.USER)
+            .consumerRegistrationTimeout(Duration.ofSeconds(30))
+            .build();
+    KinesisSource<?> fromYaml =
+        KinesisSource.fromConfiguration(
+            Map.of(
+                "streams",
+                List.of("orders"),
+                "reader",
+                Map.of(
+                    "type",
+                    "fan-out",
+                    "fanOut",
+                    Map.of(
+                        "consumerName",
+                        "billing",
+                        "consumerLifecycle",
+                        "user",
+                        "registrationTimeout",
+                        "30s"))));
+    for (var option : KinesisSourceOptions.ALL.options()) {
+      assertThat(built.configuration().getOptional(option))
+          .as(option.key())
+          .isEqualTo(fromYaml.configuration().getOptional(option));
+    }
+    KinesisSource<?> byArn =
+        KinesisSource.builder().stream("orders").fanOutWithConsumerArn(ORDERS_CONSUMER_ARN).build();
+    KinesisSource<?> byArnFromYaml =
+        KinesisSource.fromConfiguration(
+            Map.of(
+                "streams",
+                "orders",
+                "reader.type",
+                "fan-out",
+                "reader.fanOut.consumerArn",
+                ORDERS_CONSUMER_ARN));
+    for (var option : KinesisSourceOptions.ALL.options()) {
+      assertThat(byArn.configuration().getOptional(option))
+          .as(option.key())
+          .isEqualTo(byArnFromYaml.configuration().getOptional(option));
+    }
+  }
+
+  private static Map<String, Object> fanOut(Object... keyValues) {
+    Map<String, Object> map = new java.util.HashMap<>();
+    map.put("streams", "orders");
+    map.put("reader.type", "fan-out");
+    for (int i = 0; i < keyValues.length; i += 2) {
+      map.put((String) keyValues[i], keyValues[i + 1]);
+    }
+    return map;
+  }
+
+  @Test
+  void fanOutNeedsAConsumerNameOrArn() {
+    assertThatThrownBy(() -> KinesisSource.fromConfiguration(fanOut()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("reader.type fan-out needs reader.fanOut.consumerName")
+        .hasMessageContaining("or reader.fanOut.consumerArn");
+  }
+
+  @Test
+  void fanOutOptionsWithPollingAreRefused() {
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    Map.of("streams", "orders", "reader.fanOut.consumerName", "billing")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining(
+            "reader.fanOut.consumerName applies only to reader.type fan-out, but reader.type is"
+                + " polling; set reader.type: fan-out, or remove it");
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    Map.of(
+                        "streams",
+                        "orders",
+                        "reader.type",
+                        "polling",
+                        "reader.fanOut.registrationTimeout",
+                        "1m")))
+        .hasMessageContaining("reader.fanOut.registrationTimeout applies only to reader.type");
+  }
+
+  @Test
+  void aConsumerNameTooLongOrWithBadCharactersIsRefusedNamingTheOption() {
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    fanOut("reader.fanOut.consumerName", "x".repeat(129))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("for option \"reader.fanOut.consumerName\"")
+        .hasMessageContaining("must be a consumer name of 1 to 128 letters, digits, _ . or -");
+    assertThatThrownBy(
+            () -> KinesisSource.fromConfiguration(fanOut("reader.fanOut.consumerName", "my app!")))
+        .hasMessageStartingWith(
+            "Invalid value \"my app!\" for option \"reader.fanOut.consumerName\": must be a"
+                + " consumer name");
+  }
+
+  @Test
+  void aConsumerArnMustBeAKinesisConsumerArnOfTheOneStreamRead() {
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    fanOut(
+                        "reader.fanOut.consumerArn",
+                        "arn:aws:kinesis:us-east-1:123456789012:stream/orders")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("for option \"reader.fanOut.consumerArn\"")
+        .hasMessageContaining(
+            "must be a Kinesis stream consumer ARN,"
+                + " arn:<partition>:kinesis:<region>:<account>:stream/<stream>/consumer/<name>");
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    fanOut(
+                        "reader.fanOut.consumerArn",
+                        ORDERS_CONSUMER_ARN.replace("stream/orders", "stream/payments"))))
+        .hasMessageContaining(
+            "reader.fanOut.consumerArn is a consumer of stream payments, but the source reads"
+                + " stream orders");
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    fanOut(
+                        "streams",
+                        List.of("orders", "audit"),
+                        "reader.fanOut.consumerArn",
+                        ORDERS_CONSUMER_ARN)))
+        .hasMessageContaining(
+            "reader.fanOut.consumerArn is the consumer of one stream, but streams lists 2"
+                + " (orders, audit)")
+        .hasMessageContaining("use reader.fanOut.consumerName");
+  }
+
+  @Test
+  void aConsumerArnIsTheUsersSoItCannotBeManaged() {
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    fanOut(
+                        "reader.fanOut.consumerArn",
+                        ORDERS_CONSUMER_ARN,
+                        "reader.fanOut.consumerLifecycle",
+                        "managed")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("reader.fanOut.consumerLifecycle cannot be managed");
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    fanOut(
+                        "reader.fanOut.consumerArn",
+                        ORDERS_CONSUMER_ARN,
+                        "reader.fanOut.consumerName",
+                        "other")))
+        .hasMessageContaining(
+            "reader.fanOut.consumerName is other, but reader.fanOut.consumerArn is the consumer"
+                + " named billing");
+    // the same name, and lifecycle user, are consistent
+    KinesisSource.fromConfiguration(
+        fanOut(
+            "reader.fanOut.consumerArn",
+            ORDERS_CONSUMER_ARN,
+            "reader.fanOut.consumerName",
+            "billing",
+            "reader.fanOut.consumerLifecycle",
+            "user"));
+  }
 }

@@ -219,6 +219,9 @@ public final class Execution {
     }
     try {
       stopWorkers(!end.isWithoutFinalCheckpoint());
+      // the readers are closed: what the pipeline holds until its end goes now; a failed run
+      // (above) skips this, as a restart would need it again
+      notifyPipelineEnded();
     } finally {
       closeCoordinatorSide();
     }
@@ -434,6 +437,17 @@ public final class Execution {
       timerScheduler.shutdownNow();
     }
     workers.stop(drain);
+  }
+
+  private void notifyPipelineEnded() {
+    try {
+      enumerator.notifyPipelineEnded();
+    } catch (Exception e) {
+      LOG.warn(
+          "Pipeline '{}': the split enumerator failed to release what it held until the end",
+          spec.name(),
+          e);
+    }
   }
 
   private void closeCoordinatorSide() {

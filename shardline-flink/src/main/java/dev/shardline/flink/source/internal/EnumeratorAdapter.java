@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.apache.flink.api.connector.source.SourceEvent;
 import org.apache.flink.api.connector.source.SplitEnumerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A connector's {@link dev.shardline.api.SplitEnumerator} as Flink's {@link SplitEnumerator}. The
@@ -19,6 +21,7 @@ import org.apache.flink.api.connector.source.SplitEnumerator;
  */
 public final class EnumeratorAdapter<S extends SourceSplit, E>
     implements SplitEnumerator<FlinkSplit<S>, E> {
+  private static final Logger LOG = LoggerFactory.getLogger(EnumeratorAdapter.class);
   private final dev.shardline.api.SplitEnumerator<S, E> enumerator;
   private Map<Integer, List<S>> seededSplits;
 
@@ -78,8 +81,20 @@ public final class EnumeratorAdapter<S extends SourceSplit, E>
     }
   }
 
+  /**
+   * Flink closes the enumerator when the job ends and also when a global failover recreates it, and
+   * does not say which: the connector's {@link
+   * dev.shardline.api.SplitEnumerator#notifyPipelineEnded} is called before every close (Flink's
+   * own Kinesis connector deregisters its consumer at close too); a restarted enumerator sets up
+   * again what it released. A failure there is logged, never fails the close.
+   */
   @Override
   public void close() throws IOException {
+    try {
+      enumerator.notifyPipelineEnded();
+    } catch (Exception e) {
+      LOG.warn("The split enumerator failed to release what it held until the end", e);
+    }
     try {
       enumerator.close();
     } catch (IOException | RuntimeException e) {

@@ -15,6 +15,7 @@ import dev.shardline.kinesis.config.KinesisSourceOptions.StartupPositionType;
 import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.kinesis.source.enumerator.KinesisEnumeratorState.StreamState;
 import dev.shardline.kinesis.source.enumerator.KinesisEnumeratorState.TrackedShard;
+import dev.shardline.kinesis.source.fanout.StreamConsumers;
 import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.split.KinesisShardSplit;
@@ -38,6 +39,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +62,12 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * filter are handled too), every {@code discovery.interval}, and at once when a reader reports a
  * shard ended. Shards found after the first listing are read from TRIM_HORIZON: they hold only
  * records newer than the start.
+ *
+ * <p>With {@code reader.type fan-out} it also owns the stream consumers' lifecycle ({@link
+ * StreamConsumers}): at {@link #start()} it registers a managed consumer that is missing (or checks
+ * that a user's exists) and waits until it is ACTIVE, off its thread, failing the source when that
+ * cannot be; at {@link #notifyPipelineEnded()} (the pipeline finished or was stopped, never before
+ * a restart) it deregisters a managed one. Readers get the consumer's ARN themselves.
  *
  * <p>All methods run on the enumerator's thread; ListShards runs through {@link
  * SplitEnumeratorContext#callAsync}.
@@ -115,6 +126,7 @@ public final class KinesisShardEnumerator
       };
   private volatile Map<String, String> listFrom = Map.of();
   private KinesisProxy proxy;
+  private StreamConsumers consumers; // with reader.type fan-out
   private RetryExecutor retry;
   private boolean discoveredOnce;
   private boolean extraDiscoveryPending;
@@ -186,6 +198,86 @@ public final class KinesisShardEnumerator
                 .build(),
             context.time());
     context.callAsync(this::discover, this::onDiscovery, Duration.ZERO, discoveryInterval);
+    if (config.get(KinesisSourceOptions.READER_TYPE) == KinesisSourceOptions.ReaderType.FAN_OUT) {
+      startConsumers();
+    }
+  }
+
+  // ---------------------------------------------------------------- fan-out stream consumers
+
+  private void startConsumers() {
+    consumers = StreamConsumers.create(proxy, config, StreamConsumers.Role.ENUMERATOR);
+    Map<String, CompletableFuture<String>> arns = new LinkedHashMap<>();
+    for (String stream : trackers.keySet()) {
+      arns.put(stream, consumers.activeConsumerArn(stream));
+    }
+    // StreamConsumers never blocks; this waits on a callAsync thread only to hand the outcome
+    // back to this thread, where a failure fails the source
+    context.callAsync(
+        () -> {
+          CompletableFuture.allOf(arns.values().toArray(CompletableFuture[]::new)).get();
+          Map<String, String> done = new LinkedHashMap<>();
+          arns.forEach((stream, arn) -> done.put(stream, arn.join()));
+          return done;
+        },
+        this::onConsumersActive,
+        Duration.ZERO,
+        Duration.ZERO);
+  }
+
+  private void onConsumersActive(Map<String, String> arns, Throwable error) {
+    if (consumers == null) {
+      return; // closed meanwhile
+    }
+    if (error == null) {
+      LOG.info("Fan-out stream consumer(s) ACTIVE: {}", arns);
+      return;
+    }
+    Throwable cause = error instanceof ExecutionException ? error.getCause() : error;
+    if (cause instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    throw new ShardlineException(
+        "Waiting for the fan-out stream consumer(s) failed: " + KinesisErrors.describe(cause),
+        cause);
+  }
+
+  /**
+   * Deregisters managed stream consumers: the pipeline ended for good. Waits for the calls at most
+   * {@code reader.fanOut.registrationTimeout} (with backoff on throttling); a failure is logged.
+   */
+  @Override
+  public void notifyPipelineEnded() {
+    if (consumers == null || !consumers.managed()) {
+      return;
+    }
+    Duration timeout = config.get(KinesisSourceOptions.FAN_OUT_REGISTRATION_TIMEOUT);
+    Map<String, CompletableFuture<Void>> calls = new LinkedHashMap<>();
+    trackers.keySet().forEach(stream -> calls.put(stream, consumers.deregister(stream)));
+    try {
+      // each call gives up by itself after the timeout; the extra second covers its last request
+      CompletableFuture.allOf(calls.values().toArray(CompletableFuture[]::new))
+          .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // told per stream below
+    }
+    calls.forEach(
+        (stream, call) -> {
+          if (!call.isDone() || call.isCompletedExceptionally()) {
+            Throwable cause =
+                call.isDone()
+                    ? call.handle((ok, error) -> error).join()
+                    : new TimeoutException("no answer within " + timeout);
+            LOG.warn(
+                "Could not deregister the stream consumer {} of stream {}: {}. Deregister it"
+                    + " yourself (aws kinesis deregister-stream-consumer) if it is not needed",
+                config.get(KinesisSourceOptions.FAN_OUT_CONSUMER_NAME),
+                stream,
+                KinesisErrors.describeAnswer(cause));
+          }
+        });
   }
 
   @Override
@@ -266,6 +358,10 @@ public final class KinesisShardEnumerator
 
   @Override
   public void close() {
+    if (consumers != null) {
+      consumers.close();
+      consumers = null;
+    }
     if (proxy != null) {
       proxy.close();
     }

@@ -158,14 +158,18 @@ public final class KinesisErrors {
    * the SDK's request ids and status line ("Stream orders under account 1234 not found
    * (ResourceNotFoundException)"); other errors as {@link #describe}.
    */
-  static String describeAnswer(Throwable error) {
+  public static String describeAnswer(Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof software.amazon.awssdk.awscore.exception.AwsServiceException aws
-        && aws.awsErrorDetails() != null
-        && aws.awsErrorDetails().errorMessage() != null) {
+        && aws.awsErrorDetails() != null) {
       String code = aws.awsErrorDetails().errorCode();
-      return aws.awsErrorDetails().errorMessage().replace('\n', ' ').strip()
-          + (code == null ? "" : " (" + code + ")");
+      String message = aws.awsErrorDetails().errorMessage();
+      if (message != null) {
+        return message.replace('\n', ' ').strip() + (code == null ? "" : " (" + code + ")");
+      }
+      if (code != null) {
+        return code; // an answer with no message, e.g. kinesalite's UnknownOperationException
+      }
     }
     return describe(error);
   }
