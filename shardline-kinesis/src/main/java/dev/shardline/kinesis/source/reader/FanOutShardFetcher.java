@@ -4,6 +4,7 @@ import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.kinesis.source.KinesisMetricNames;
+import dev.shardline.kinesis.source.fanout.StreamConsumers;
 import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
@@ -88,13 +89,13 @@ final class FanOutShardFetcher implements ShardFetcher {
   private final ReaderSettings settings;
   private final Function<Configuration, KinesisProxy> proxyFactory;
   private final Configuration config;
-  private final Function<KinesisProxy, Function<String, CompletableFuture<String>>> arnLookup;
+  private final Function<KinesisProxy, StreamConsumers> consumersFactory;
   private final Time time;
   private final String region;
   private final RetentionCheck retention;
 
   private KinesisProxy proxy;
-  private Function<String, CompletableFuture<String>> consumerArns;
+  private StreamConsumers consumers;
   private final Map<String, String> arnByStream = new HashMap<>();
   private final Map<String, List<FanOutShard>> awaitingArn = new HashMap<>();
   private final Map<String, FanOutShard> shards = new LinkedHashMap<>();
@@ -106,8 +107,8 @@ final class FanOutShardFetcher implements ShardFetcher {
    *
    * @param batches the reader it fetches for
    * @param proxyFactory creates the proxy at {@link #start()}
-   * @param arnLookup given the proxy, finds the ARN of the stream consumer of each stream, once it
-   *     is ACTIVE
+   * @param consumersFactory given the proxy, the reader's {@link StreamConsumers}: the ARN of the
+   *     stream consumer of each stream, once it is ACTIVE
    * @param region the configured region, for error messages
    */
   FanOutShardFetcher(
@@ -115,14 +116,14 @@ final class FanOutShardFetcher implements ShardFetcher {
       ReaderSettings settings,
       Configuration config,
       Function<Configuration, KinesisProxy> proxyFactory,
-      Function<KinesisProxy, Function<String, CompletableFuture<String>>> arnLookup,
+      Function<KinesisProxy, StreamConsumers> consumersFactory,
       Time time,
       String region) {
     this.batches = batches;
     this.settings = settings;
     this.config = config;
     this.proxyFactory = proxyFactory;
-    this.arnLookup = arnLookup;
+    this.consumersFactory = consumersFactory;
     this.time = time;
     this.region = region;
     this.retention =
@@ -148,7 +149,7 @@ final class FanOutShardFetcher implements ShardFetcher {
   public void start() {
     if (proxy == null) {
       proxy = proxyFactory.apply(config);
-      consumerArns = arnLookup.apply(proxy);
+      consumers = consumersFactory.apply(proxy);
       // restored splits may be added before the start
       for (FanOutShard fs : List.copyOf(shards.values())) {
         add(fs.shard);
@@ -170,33 +171,42 @@ final class FanOutShardFetcher implements ShardFetcher {
   @Override
   public void add(ShardReadState shard) {
     FanOutShard fs = shards.computeIfAbsent(shard.splitId, id -> new FanOutShard(shard));
-    if (consumerArns == null) {
+    if (consumers == null) {
       return; // added again at the start
     }
-    String stream = shard.split.stream();
-    String arn = arnByStream.get(stream);
-    if (arn != null) {
-      fs.dueNanos = time.nanoseconds();
-      shard.phase = Phase.WAITING;
-      return;
+    fs.dueNanos = time.nanoseconds();
+    shard.phase = Phase.WAITING;
+    hasArn(fs);
+  }
+
+  /**
+   * Whether the consumer ARN of the shard's stream is known; if not, the shard waits for it (its
+   * lookup started when none is under way).
+   */
+  private boolean hasArn(FanOutShard fs) {
+    String stream = stream(fs);
+    if (arnByStream.containsKey(stream)) {
+      return true;
     }
-    shard.phase = Phase.AWAITING_RETENTION;
     List<FanOutShard> waiting = awaitingArn.get(stream);
     if (waiting != null) {
-      waiting.add(fs);
-      return;
+      if (!waiting.contains(fs)) {
+        waiting.add(fs);
+      }
+      return false;
     }
     waiting = new ArrayList<>();
     waiting.add(fs);
     awaitingArn.put(stream, waiting);
     CompletableFuture<String> lookup;
     try {
-      lookup = consumerArns.apply(stream);
+      lookup = consumers.activeConsumerArn(stream);
     } catch (RuntimeException e) {
       lookup = CompletableFuture.failedFuture(e);
     }
     lookup.whenComplete(
         (consumerArn, error) -> batches.onReaderThread(() -> onArn(stream, consumerArn, error)));
+    return false;
   }
 
   private void onArn(String stream, String consumerArn, Throwable error) {
@@ -215,13 +225,6 @@ final class FanOutShardFetcher implements ShardFetcher {
       return;
     }
     arnByStream.put(stream, consumerArn);
-    long now = time.nanoseconds();
-    for (FanOutShard fs : waiting) {
-      if (batches.isCurrent(fs.shard)) {
-        fs.dueNanos = now;
-        fs.shard.phase = Phase.WAITING;
-      }
-    }
   }
 
   @Override
@@ -249,7 +252,7 @@ final class FanOutShardFetcher implements ShardFetcher {
       }
       Sub sub = fs.current;
       if (sub == null) {
-        if (fs.dueNanos >= 0 && fs.dueNanos <= now && arnByStream.containsKey(stream(fs))) {
+        if (fs.dueNanos >= 0 && fs.dueNanos <= now && hasArn(fs)) {
           if (fs.shard.checkRetention && !retention.mayStart(proxy, fs.shard)) {
             fs.dueNanos = -1; // handed back by the check
             continue;
@@ -278,7 +281,7 @@ final class FanOutShardFetcher implements ShardFetcher {
           && !fs.ended
           && fs.dueNanos >= 0
           && fs.dueNanos <= now
-          && arnByStream.containsKey(stream(fs))) {
+          && !waitsForArn(fs)) {
         return true;
       }
     }
@@ -295,7 +298,7 @@ final class FanOutShardFetcher implements ShardFetcher {
       }
       Sub sub = fs.current;
       if (sub == null) {
-        if (fs.dueNanos >= 0 && arnByStream.containsKey(stream(fs))) {
+        if (fs.dueNanos >= 0 && !waitsForArn(fs)) {
           at = Math.min(at, fs.dueNanos);
         }
       } else if (!sub.over && (sub.awaiting || sub.subscription == null)) {
@@ -341,6 +344,9 @@ final class FanOutShardFetcher implements ShardFetcher {
         ending.size(),
         ending.stream().filter(CompletableFuture::isDone).count(),
         (System.nanoTime() - start) / 1_000_000);
+    if (consumers != null) {
+      consumers.close();
+    }
     if (proxy != null) {
       proxy.close();
     }
@@ -478,6 +484,12 @@ final class FanOutShardFetcher implements ShardFetcher {
     String where = "stream " + fs.shard.split.stream() + " shard " + fs.shard.split.shardId();
     String call = "SubscribeToShard on " + where;
     Throwable cause = KinesisErrors.unwrap(error);
+    if (cause instanceof ResourceNotFoundException) {
+      // the consumer may have been deleted: look it up again (the enumerator registers a managed
+      // one again)
+      consumers.forget(stream(fs));
+      arnByStream.remove(stream(fs));
+    }
     if (!(cause instanceof ResourceInUseException)
         && !(cause instanceof ResourceNotFoundException)
         && FetchErrors.failsForGood(batches, call, fs.shard.split.stream(), region, error)) {
@@ -542,6 +554,11 @@ final class FanOutShardFetcher implements ShardFetcher {
               }
               return true;
             });
+  }
+
+  /** Whether the shard waits for its stream's consumer ARN, whose lookup will wake the reader. */
+  private boolean waitsForArn(FanOutShard fs) {
+    return !arnByStream.containsKey(stream(fs)) && awaitingArn.containsKey(stream(fs));
   }
 
   private static String stream(FanOutShard fs) {

@@ -16,6 +16,7 @@ import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.ReaderType;
 import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.KinesisRecord;
+import dev.shardline.kinesis.source.fanout.StreamConsumers;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.PendingRecord;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
@@ -137,7 +138,7 @@ public final class KinesisShardReader<T>
                 settings,
                 config,
                 proxyFactory,
-                proxy -> ConsumerArns.forReader(proxy, config, time),
+                proxy -> StreamConsumers.create(proxy, config, StreamConsumers.Role.READER),
                 time,
                 region)
             : new PollingShardFetcher(new Batches(), settings, config, proxyFactory, time, region);

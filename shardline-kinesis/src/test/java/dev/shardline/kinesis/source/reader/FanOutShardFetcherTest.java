@@ -33,6 +33,8 @@ import org.reactivestreams.Subscription;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.SdkPublisher;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
+import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
+import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
@@ -409,9 +411,25 @@ class FanOutShardFetcherTest {
     }
 
     @Override
+    public CompletableFuture<ConsumerDescription> describeStreamConsumer(
+        String streamArn, String consumerName, String consumerArn) {
+      return CompletableFuture.completedFuture(
+          ConsumerDescription.builder()
+              .consumerARN(ARN)
+              .consumerName("c")
+              .consumerStatus(ConsumerStatus.ACTIVE)
+              .streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/orders")
+              .build());
+    }
+
+    @Override
     public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
       return CompletableFuture.completedFuture(
-          StreamDescriptionSummary.builder().streamName(stream).retentionPeriodHours(24).build());
+          StreamDescriptionSummary.builder()
+              .streamName(stream)
+              .streamARN("arn:aws:kinesis:us-east-1:000000000000:stream/" + stream)
+              .retentionPeriodHours(24)
+              .build());
     }
 
     @Override
