@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fan-out against a server without it: kinesalite answers UnknownOperationException to the stream
  * consumer calls. The pipeline fails at once, however many restarts it may make, naming
- * reader.type.
+ * reader.type; and fan-out's default HTTP/2 against it (it speaks HTTP/1.1 only) fails at once
+ * naming clientConfigProperties.protocol.
  */
 class KinesisFanOutUnsupportedIT {
   @RegisterExtension
@@ -30,7 +31,11 @@ class KinesisFanOutUnsupportedIT {
   @Test
   void fanOutAgainstAServerWithoutItFailsAtOnceNamingReaderType(LocalKinesalite kinesalite) {
     Pipeline pipeline =
-        Pipeline.from(Sources.at(kinesalite, "orders", false).fanOut("app").build())
+        Pipeline.from(
+                Sources.at(kinesalite, "orders", false)
+                    .clientProperty("protocol", "HTTP1_1")
+                    .fanOut("app")
+                    .build())
             .to(new CollectingSink<>(r -> r))
             .name("no-fan-out")
             .checkpointDirectory(dir)
@@ -56,6 +61,7 @@ class KinesisFanOutUnsupportedIT {
     Pipeline pipeline =
         Pipeline.from(
                 Sources.at(kinesalite, "orders", false)
+                    .clientProperty("protocol", "HTTP1_1")
                     .fanOutWithConsumerArn(
                         "arn:aws:kinesis:us-east-1:000000000000:stream/orders/consumer/app:1")
                     .consumerRegistrationTimeout(Duration.ofSeconds(5))
@@ -69,5 +75,23 @@ class KinesisFanOutUnsupportedIT {
     assertThatThrownBy(pipeline::run)
         .isInstanceOf(PipelineFailedException.class)
         .hasMessageContaining("does not support enhanced fan-out (DescribeStreamConsumer");
+  }
+
+  @Test
+  void fanOutOverHttp2AgainstAServerThatSpeaksOnlyHttp11FailsAtOnceNamingTheProtocolOption(
+      LocalKinesalite kinesalite) {
+    Pipeline pipeline =
+        Pipeline.from(Sources.at(kinesalite, "orders", false).fanOut("app").build())
+            .to(new CollectingSink<>(r -> r))
+            .name("no-http2")
+            .checkpointDirectory(dir.resolve("http2"))
+            .restartPolicy(RestartPolicy.of(3, dev.shardline.retry.Backoff.DEFAULT))
+            .build();
+
+    assertThatThrownBy(pipeline::run)
+        .isInstanceOf(PipelineFailedException.class)
+        .hasMessageContaining("did not answer in HTTP/2")
+        .hasMessageContaining("clientConfigProperties.protocol: HTTP1_1")
+        .satisfies(e -> assertThat(((PipelineFailedException) e).attempts()).isEqualTo(1));
   }
 }

@@ -56,6 +56,9 @@ public final class KinesisErrors {
   /** Classifies {@code error} (wrapped or not). */
   public static Kind classify(Throwable error) {
     Throwable e = unwrap(error);
+    if (isHttp2Refused(e)) {
+      return Kind.FATAL; // the server speaks no HTTP/2: asking again cannot help
+    }
     if (e instanceof ProvisionedThroughputExceededException
         || e instanceof LimitExceededException
         || e instanceof KmsThrottlingException) {
@@ -123,6 +126,20 @@ public final class KinesisErrors {
    */
   public static UnrecoverableException unrecoverable(
       Throwable error, String operation, String streams, String region) {
+    if (isHttp2Refused(error)) {
+      return new UnrecoverableException(
+          "Kinesis at "
+              + region
+              + " did not answer in HTTP/2 ("
+              + operation
+              + ": "
+              + describe(error)
+              + "). The client speaks HTTP/2 for reader.type fan-out (AWS serves SubscribeToShard"
+              + " over HTTP/2 only) or when clientConfigProperties.protocol is HTTP2; for a"
+              + " server that speaks HTTP/1.1 only (kinesalite; kinesis-local over TLS) set"
+              + " clientConfigProperties.protocol: HTTP1_1",
+          unwrap(error));
+    }
     KinesisErrorClassifier.Classified classified = KinesisErrorClassifier.ofException(error);
     String cause = operation + ": " + describeAnswer(error);
     return switch (classified.kind()) {
@@ -151,6 +168,21 @@ public final class KinesisErrors {
               unwrap(error));
       default -> null;
     };
+  }
+
+  /**
+   * Whether {@code error} (wrapped or not) says the server did not speak HTTP/2 to a client that
+   * does (Netty's {@code Http2Exception}: the first frame was not SETTINGS, an HTTP/1.1 answer).
+   */
+  public static boolean isHttp2Refused(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String message = String.valueOf(t.getMessage());
+      if (t.getClass().getName().endsWith("Http2Exception")
+          || message.contains("First received frame was not SETTINGS")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
