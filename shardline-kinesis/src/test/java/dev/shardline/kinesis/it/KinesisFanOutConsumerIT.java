@@ -28,12 +28,13 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  * The fan-out stream consumer's lifecycle against kinesis-local (which serves
  * RegisterStreamConsumer and SubscribeToShard over HTTP/1.1): a managed consumer is registered at
  * start, ACTIVE while the pipeline reads, and deregistered after a final stop; a user's consumer is
- * used and kept.
+ * used and kept; two pipelines with a consumer each read everything from one stream.
  */
 class KinesisFanOutConsumerIT {
   @RegisterExtension static final LocalKinesisExtension KINESIS = new LocalKinesisExtension();
 
   private static final AtomicInteger STREAMS = new AtomicInteger();
+  private static final AtomicInteger RECORDS = new AtomicInteger();
 
   @TempDir Path dir;
 
@@ -63,6 +64,62 @@ class KinesisFanOutConsumerIT {
         Duration.ofSeconds(10),
         () -> status(kinesis, stream, "managed-app") == null,
         () -> "consumer: " + status(kinesis, stream, "managed-app"));
+  }
+
+  @Test
+  void twoPipelinesWithTwoConsumersOnOneStreamEachReadEverything(LocalKinesis kinesis)
+      throws Exception {
+    String stream = newStream(kinesis);
+    String streamArn =
+        kinesis
+            .client()
+            .describeStreamSummary(b -> b.streamName(stream))
+            .streamDescriptionSummary()
+            .streamARN();
+    kinesis.client().registerStreamConsumer(b -> b.streamARN(streamArn).consumerName("billing"));
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> status(kinesis, stream, "billing") == ConsumerStatus.ACTIVE,
+        () -> "consumer: " + status(kinesis, stream, "billing"));
+    put(kinesis, stream, 20);
+    CollectingSink<KinesisRecord<byte[]>, String> managed =
+        new CollectingSink<>(r -> new String(r.value(), UTF_8));
+    CollectingSink<KinesisRecord<byte[]>, String> user =
+        new CollectingSink<>(r -> new String(r.value(), UTF_8));
+    Pipeline first = pipeline(source(kinesis, stream).fanOut("analytics").build(), managed);
+    Pipeline second =
+        pipeline(
+            source(kinesis, stream)
+                .fanOut("billing")
+                .consumerLifecycle(ConsumerLifecycle.USER)
+                .build(),
+            user);
+
+    first.start();
+    second.start();
+    try {
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> managed.size() >= 20 && user.size() >= 20,
+          () -> managed.size() + " and " + user.size() + " of 20 read");
+      put(kinesis, stream, 20); // read by both while both run
+      Await.until(
+          Duration.ofSeconds(30),
+          () -> managed.size() >= 40 && user.size() >= 40,
+          () -> managed.size() + " and " + user.size() + " of 40 read");
+    } finally {
+      first.stop();
+      second.stop();
+    }
+
+    assertThat(managed.records()).hasSize(40).doesNotHaveDuplicates();
+    assertThat(user.records()).hasSize(40).containsExactlyInAnyOrderElementsOf(managed.records());
+    // the pipeline's own consumer is gone after its final stop; the user's stays
+    Await.until(
+        Duration.ofSeconds(10),
+        () -> status(kinesis, stream, "analytics") == null,
+        () -> "consumer analytics: " + status(kinesis, stream, "analytics"));
+    assertThat(status(kinesis, stream, "billing")).isEqualTo(ConsumerStatus.ACTIVE);
   }
 
   @Test
@@ -177,7 +234,7 @@ class KinesisFanOutConsumerIT {
 
   private static void put(LocalKinesis kinesis, String stream, int count) {
     for (int i = 0; i < count; i++) {
-      int n = i;
+      int n = RECORDS.getAndIncrement(); // distinct values across puts
       kinesis
           .client()
           .putRecord(
