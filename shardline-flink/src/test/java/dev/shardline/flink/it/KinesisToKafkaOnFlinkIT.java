@@ -9,6 +9,7 @@ import dev.shardline.format.StringFormat;
 import dev.shardline.kafka.config.DeliveryGuarantee;
 import dev.shardline.kafka.sink.KafkaSink;
 import dev.shardline.kinesis.config.AwsCredentials;
+import dev.shardline.kinesis.config.KinesisSourceOptions.ReaderType;
 import dev.shardline.kinesis.source.KinesisRecord;
 import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
@@ -16,6 +17,7 @@ import dev.shardline.testkit.kafka.LocalKafka;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.kinesis.Resharding;
 import dev.shardline.testkit.order.KeyedCounters;
+import dev.shardline.testkit.proxy.KinesisQuotaProxy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +29,9 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -40,7 +43,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * the stream is split (2 to 3 shards), scaled with UpdateShardCount (to 4) and merged (to 3), read
  * by a job at parallelism 3 that fails once in between and restarts from its last checkpoint,
  * written to Kafka exactly once keyed by the partition key: read_committed, every record is there
- * once and each key's counters are in order.
+ * once and each key's counters are in order. With either reader type: polling, and enhanced fan-out
+ * through the quota proxy (subscriptions end with ChildShards; fan-out starts again after the
+ * failover, FLINK-37908).
  */
 class KinesisToKafkaOnFlinkIT {
   private static final String STREAM = "reshard";
@@ -56,8 +61,9 @@ class KinesisToKafkaOnFlinkIT {
               .setNumberSlotsPerTaskManager(3)
               .build());
 
-  @Test
-  void reshardingWithAFailoverKeepsEveryKeysOrderExactlyOnce() throws Exception {
+  @ParameterizedTest(name = "reader.type {0}")
+  @EnumSource(ReaderType.class)
+  void reshardingWithAFailoverKeepsEveryKeysOrderExactlyOnce(ReaderType type) throws Exception {
     FAILED.set(false);
     try (LocalKinesis kinesis =
             LocalKinesis.builder()
@@ -66,16 +72,25 @@ class KinesisToKafkaOnFlinkIT {
                 .updateShardCountDuration(Duration.ofMillis(300))
                 .mergeShardsDuration(Duration.ofMillis(300))
                 .start();
+        // for fan-out: as AWS does, the proxy ends a closed shard's subscription with its children
+        KinesisQuotaProxy proxy = KinesisQuotaProxy.builder().upstream(kinesis).start();
         LocalKafka kafka = LocalKafka.builder().start()) {
       kafka.createTopic(TOPIC, 4);
       StreamExecutionEnvironment env = FlinkJobs.environment(3, 500, null);
-      KinesisSource<byte[]> source =
+      KinesisSource.Builder<byte[]> builder =
           KinesisSource.builder().stream(STREAM)
               .endpoint(kinesis.endpoint(), kinesis.region().id())
               .credentials(AwsCredentials.basic("testkit", "testkit"))
               .discoveryInterval(Duration.ofSeconds(1))
-              .startingPosition(StartingPosition.earliest())
-              .build();
+              .startingPosition(StartingPosition.earliest());
+      if (type == ReaderType.FAN_OUT) {
+        // a consumer the job registers, and deregisters when it ends
+        builder
+            .endpoint(proxy.endpoint(), kinesis.region().id())
+            .clientProperty("protocol", "HTTP1_1")
+            .fanOut("flink-app");
+      }
+      KinesisSource<byte[]> source = builder.build();
       KafkaSink<String> sink =
           KafkaSink.builder(StringFormat.utf8())
               .bootstrapServers(kafka.bootstrapServers())
@@ -120,6 +135,12 @@ class KinesisToKafkaOnFlinkIT {
           read = FlinkJobs.topicValues(kafka, TOPIC, true);
         }
         assertThat(FAILED).as("the injected failure happened").isTrue();
+        if (type == ReaderType.FAN_OUT) {
+          // FLINK-37908: fan-out started again after the failover
+          assertThat(proxy.counters().subscriptionsEndedWithChildShards())
+              .as("parents' subscriptions ended with their children")
+              .isGreaterThanOrEqualTo(3);
+        }
         assertThat(read).as("records read_committed").hasSize((int) total);
 
         KeyedCounters order = KeyedCounters.check(read);

@@ -3,21 +3,26 @@ package dev.shardline.kinesis.it;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardline.kinesis.config.KinesisSourceOptions.ConsumerLifecycle;
+import dev.shardline.kinesis.config.KinesisSourceOptions.ReaderType;
 import dev.shardline.kinesis.source.KinesisRecord;
+import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.kinesis.Resharding;
 import dev.shardline.testkit.order.KeyedCounters;
+import dev.shardline.testkit.proxy.KinesisQuotaProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
@@ -28,7 +33,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  * Resharding under load on kinesis-local: 50 partition keys with per-key counters are written
  * continuously while the stream goes from 2 to 3 open shards (an explicit SplitShard), then to 4
  * (UpdateShardCount, which splits one more) and then to 3 (MergeShards), read by 3 readers: every
- * record arrives once, and each key's counters arrive in order.
+ * record arrives once, and each key's counters arrive in order. With either reader type: polling,
+ * and enhanced fan-out through the quota proxy (which ends a closed shard's subscription with its
+ * ChildShards, as AWS does and kinesis-local does not).
  */
 class KinesisSourceReshardingIT {
   private static final String STREAM = "reshard";
@@ -36,22 +43,33 @@ class KinesisSourceReshardingIT {
 
   @TempDir Path dir;
 
-  @Test
-  void splitsAndMergesUnderLoadKeepEveryKeysOrder() throws Exception {
+  @ParameterizedTest(name = "reader.type {0}")
+  @EnumSource(ReaderType.class)
+  void splitsAndMergesUnderLoadKeepEveryKeysOrder(ReaderType type) throws Exception {
     try (LocalKinesis kinesis =
-        LocalKinesis.builder()
-            .initialStream(STREAM, 2)
-            .splitShardDuration(Duration.ofMillis(300))
-            .updateShardCountDuration(Duration.ofMillis(300))
-            .mergeShardsDuration(Duration.ofMillis(300))
-            .start()) {
+            LocalKinesis.builder()
+                .initialStream(STREAM, 2)
+                .splitShardDuration(Duration.ofMillis(300))
+                .updateShardCountDuration(Duration.ofMillis(300))
+                .mergeShardsDuration(Duration.ofMillis(300))
+                .start();
+        // for fan-out: as AWS does, the proxy ends a closed shard's subscription with its children
+        KinesisQuotaProxy proxy = KinesisQuotaProxy.builder().upstream(kinesis).start()) {
       CollectingSink<KinesisRecord<byte[]>, String> sink =
           new CollectingSink<>(r -> new String(r.value(), UTF_8));
+      KinesisSource.Builder<byte[]> source =
+          Sources.at(kinesis, STREAM, true).startingPosition(StartingPosition.earliest());
+      if (type == ReaderType.FAN_OUT) {
+        KinesisFanOutIT.registerActive(kinesis.client(), STREAM, "reshard-consumer");
+        source =
+            Sources.at(proxy, STREAM, true)
+                .startingPosition(StartingPosition.earliest())
+                .clientProperty("protocol", "HTTP1_1")
+                .fanOut("reshard-consumer")
+                .consumerLifecycle(ConsumerLifecycle.USER);
+      }
       Pipeline pipeline =
-          Pipeline.from(
-                  Sources.at(kinesis, STREAM, true)
-                      .startingPosition(StartingPosition.earliest())
-                      .build())
+          Pipeline.from(source.build())
               .to(sink)
               .name("resharding")
               .parallelism(3)
@@ -116,6 +134,11 @@ class KinesisSourceReshardingIT {
             () -> sink.size() >= total,
             () -> sink.size() + " of " + total + " records read");
         pipeline.stop();
+        if (type == ReaderType.FAN_OUT) {
+          assertThat(proxy.counters().subscriptionsEndedWithChildShards())
+              .as("parents' subscriptions ended with their children")
+              .isGreaterThanOrEqualTo(3);
+        }
 
         KeyedCounters order = KeyedCounters.check(sink.records());
         assertThat(order.violations()).as("records out of order, duplicated or missing").isEmpty();
