@@ -51,7 +51,9 @@ final class ArrivalStamps {
     return new Factory(id);
   }
 
-  /** When the event holding {@code sequenceNumber} reached the client ({@code nanoTime}), or null. */
+  /**
+   * When the event holding {@code sequenceNumber} reached the client ({@code nanoTime}), or null.
+   */
   Long arrivalNanos(String sequenceNumber) {
     return arrivalNanosBySequence.get(sequenceNumber);
   }
@@ -98,7 +100,8 @@ final class ArrivalStamps {
   }
 
   /** The SDK proxy, with each subscription's events stamped on their way to the fetcher. */
-  private record StampingProxy(KinesisProxy delegate, ArrivalStamps stamps) implements KinesisProxy {
+  private record StampingProxy(KinesisProxy delegate, ArrivalStamps stamps)
+      implements KinesisProxy {
     @Override
     public CompletableFuture<Void> subscribeToShard(
         SubscribeToShardRequest request, SubscribeToShardResponseHandler handler) {

@@ -1,11 +1,11 @@
 package dev.shardline.bench.kinesis.source;
 
+import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.ToIntFunction;
-import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -90,8 +90,8 @@ final class BareGetRecordsLoop {
   }
 
   /**
-   * As {@link #drainAsync(KinesisAsyncClient, String, long)}, counting each record as {@code
-   * count} says (e.g. {@link #userRecords}) until {@code expected}.
+   * As {@link #drainAsync(KinesisAsyncClient, String, long)}, counting each record as {@code count}
+   * says (e.g. {@link #userRecords}) until {@code expected}.
    */
   static Drained drainAsync(
       KinesisAsyncClient client, String stream, long expected, ToIntFunction<Record> count) {

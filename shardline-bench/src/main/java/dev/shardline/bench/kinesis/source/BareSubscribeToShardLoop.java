@@ -24,7 +24,10 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
 final class BareSubscribeToShardLoop {
   private BareSubscribeToShardLoop() {}
 
-  /** Reads every shard of {@code stream} with the consumer {@code consumerArn} until {@code expected} user records. */
+  /**
+   * Reads every shard of {@code stream} with the consumer {@code consumerArn} until {@code
+   * expected} user records.
+   */
   static BareGetRecordsLoop.Drained drain(
       KinesisAsyncClient client, String stream, String consumerArn, long expected)
       throws Exception {
@@ -48,6 +51,36 @@ final class BareSubscribeToShardLoop {
       }
     }
     return new BareGetRecordsLoop.Drained(records.get(), bytes.get(), events.get());
+  }
+
+  /**
+   * Subscribes every shard of {@code stream} at LATEST and keeps the subscriptions (made again when
+   * they end) until the returned handle is closed; {@code events} counts the events.
+   */
+  static AutoCloseable subscribeAtLatest(
+      KinesisAsyncClient client, String stream, String consumerArn, AtomicLong events) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    List<ShardSubscriber> subscribers = new ArrayList<>();
+    for (var shard : client.listShards(b -> b.streamName(stream)).join().shards()) {
+      ShardSubscriber s =
+          new ShardSubscriber(
+              client,
+              consumerArn,
+              shard.shardId(),
+              Long.MAX_VALUE,
+              new AtomicLong(),
+              new AtomicLong(),
+              events,
+              done);
+      subscribers.add(s);
+      s.subscribe(StartingPosition.builder().type(ShardIteratorType.LATEST).build());
+    }
+    return () -> {
+      done.complete(null);
+      for (ShardSubscriber s : subscribers) {
+        s.cancel();
+      }
+    };
   }
 
   private static final class ShardSubscriber implements Subscriber<SubscribeToShardEventStream> {

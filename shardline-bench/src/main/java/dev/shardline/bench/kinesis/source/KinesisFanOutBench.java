@@ -1,5 +1,6 @@
 package dev.shardline.bench.kinesis.source;
 
+import dev.shardline.api.Sink;
 import dev.shardline.kinesis.aggregation.RecordAggregator;
 import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
@@ -10,7 +11,6 @@ import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
-import dev.shardline.api.Sink;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
@@ -39,9 +40,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
  * The Kinesis source's two reader types, polling and enhanced fan-out, side by side in one run
- * against one kinesis-local (the testkit's {@link LocalKinesis}, fan-out served over HTTP/1.1:
- * over plain-text HTTP/2 it delivers each event one tick late), each on the embedded runtime's
- * {@code Pipeline} at parallelism 1 into a sink that only measures:
+ * against one kinesis-local (the testkit's {@link LocalKinesis}, fan-out served over HTTP/1.1: over
+ * plain-text HTTP/2 it delivers each event one tick late), each on the embedded runtime's {@code
+ * Pipeline} at parallelism 1 into a sink that only measures:
  *
  * <ol>
  *   <li><b>latency</b>: 4 shards, a producer putting 20 records/s per shard (PutRecords of one
@@ -53,14 +54,14 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  *   <li><b>drain</b>: a 4-shard stream pre-filled with {@code drainRecords} user records of 100
  *       bytes in KPL aggregates (kinesis-local writes only ~900 records/s), read from TRIM_HORIZON
  *       by a bare SDK GetRecords loop and a bare SubscribeToShard loop (both de-aggregating) and by
- *       the source with each reader type: CPU-s per million user records, 2 rounds (the first
- *       warms the JIT);
+ *       the source with each reader type: CPU-s per million user records, 2 rounds (the first warms
+ *       the JIT);
  *   <li><b>heap</b>: heap used after GC with a pipeline at LATEST on a 5-shard and on a {@code
  *       heapShards}-shard stream, every shard subscribed (fan-out) or polled, against none: per
  *       shard;
  *   <li><b>idle</b>: CPU of a pipeline at LATEST on an empty stream of 4 and of {@code idleShards}
- *       shards, in {@code windows} windows of {@code idleSeconds} after a 10 s warm-up, as a share of
- *       one core.
+ *       shards, in {@code windows} windows of {@code idleSeconds} after a 10 s warm-up, as a share
+ *       of one core.
  * </ol>
  *
  * <p>Fan-out sources use a stream consumer the harness registers itself (lifecycle {@code user},
@@ -80,6 +81,7 @@ public final class KinesisFanOutBench {
   private static final int RECORD_BYTES = 100;
   private static final int USER_RECORDS_PER_AGGREGATE = 500;
   private static final String FAN_OUT_CONNECTIONS = "250";
+
   /** The KCL 3.5.1 figures of issue 12 (fan-out over HTTP/1.1 against kinesis-local). */
   private static final String KCL_LATENCY = "525 / 1,235 ms";
 
@@ -103,8 +105,7 @@ public final class KinesisFanOutBench {
         Locale.ROOT,
         "Kinesis fan-out vs polling against kinesis-local over HTTP/1.1; %s%n",
         BenchSupport.machine());
-    try (LocalKinesis kinesis =
-        LocalKinesis.builder().shardLimit(500).logLevel("WARN").start()) {
+    try (LocalKinesis kinesis = LocalKinesis.builder().shardLimit(500).logLevel("WARN").start()) {
       if (parts.contains("latency")) {
         for (ReaderType type : ReaderType.values()) {
           latency(kinesis, type, latencySeconds);
@@ -133,8 +134,7 @@ public final class KinesisFanOutBench {
 
   // ---------------------------------------------------------------- latency
 
-  private static void latency(LocalKinesis kinesis, ReaderType type, int seconds)
-      throws Exception {
+  private static void latency(LocalKinesis kinesis, ReaderType type, int seconds) throws Exception {
     String stream = "latency-" + name(type);
     kinesis.createStream(stream, LATENCY_SHARDS);
     ArrivalStamps stamps = type == ReaderType.FAN_OUT ? new ArrivalStamps() : null;
@@ -236,8 +236,7 @@ public final class KinesisFanOutBench {
         figures.duplicates.sum(),
         slowPuts,
         failed ? "; THE PIPELINE FAILED" : "");
-    System.out.printf(
-        Locale.ROOT, "  put answer -> sink: %s%n", percentiles(total));
+    System.out.printf(Locale.ROOT, "  put answer -> sink: %s%n", percentiles(total));
     if (stamps != null) {
       System.out.printf(
           Locale.ROOT,
@@ -245,7 +244,9 @@ public final class KinesisFanOutBench {
           percentiles(reader),
           figures.unstamped.sum());
       System.out.printf(
-          Locale.ROOT, "  put answer -> event at the client (the server): %s%n", percentiles(server));
+          Locale.ROOT,
+          "  put answer -> event at the client (the server): %s%n",
+          percentiles(server));
       stamps.release();
     }
     double cpu = cpuEnd.cpuSecondsSince(cpuStart);
@@ -308,8 +309,14 @@ public final class KinesisFanOutBench {
           source.put(type, drainSource(kinesis, stream, type, userRecords));
         }
         if (round == 2) {
-          row("CPU-s per million user records (drain)", ReaderType.POLLING, cpu(source, ReaderType.POLLING));
-          row("CPU-s per million user records (drain)", ReaderType.FAN_OUT, cpu(source, ReaderType.FAN_OUT));
+          row(
+              "CPU-s per million user records (drain)",
+              ReaderType.POLLING,
+              cpu(source, ReaderType.POLLING));
+          row(
+              "CPU-s per million user records (drain)",
+              ReaderType.FAN_OUT,
+              cpu(source, ReaderType.FAN_OUT));
           row(
               "  bare SDK loop, same records",
               ReaderType.POLLING,
@@ -353,8 +360,8 @@ public final class KinesisFanOutBench {
 
   /**
    * Puts {@code userRecords} user records of {@link #RECORD_BYTES} bytes into the stream's shards
-   * in turn, {@link #USER_RECORDS_PER_AGGREGATE} to a KPL aggregate (explicit hash key: the
-   * shard's first).
+   * in turn, {@link #USER_RECORDS_PER_AGGREGATE} to a KPL aggregate (explicit hash key: the shard's
+   * first).
    */
   private static void fillAggregated(KinesisClient client, String stream, long userRecords) {
     List<Shard> shards = client.listShards(b -> b.streamName(stream)).shards();
@@ -440,6 +447,43 @@ public final class KinesisFanOutBench {
         "heap per shard (KiB), " + small + " vs " + shards + " shards",
         type,
         String.format(Locale.ROOT, "%.1f", perShard / 1024));
+    if (type == ReaderType.FAN_OUT) {
+      // the same subscriptions with nothing around them: how much of it is the SDK's
+      long bareSmall = heapWithBareSubscriptions(kinesis, smallStream, small);
+      long bareLarge = heapWithBareSubscriptions(kinesis, largeStream, shards);
+      double barePerShard = (bareLarge - bareSmall) / (double) (shards - small);
+      System.out.printf(
+          Locale.ROOT,
+          "heap, bare SDK SubscribeToShard subscriptions: with %d shards %,d KiB; with %d shards"
+              + " %,d KiB: %.1f KiB per shard%n",
+          small,
+          bareSmall >> 10,
+          shards,
+          bareLarge >> 10,
+          barePerShard / 1024);
+      row(
+          "  bare SDK subscriptions, same shards",
+          type,
+          String.format(Locale.ROOT, "%.1f", barePerShard / 1024));
+    }
+  }
+
+  private static long heapWithBareSubscriptions(LocalKinesis kinesis, String stream, int shards)
+      throws Exception {
+    String consumerArn = register(kinesis.client(), stream);
+    KinesisAsyncClient client = bareClient(kinesis);
+    AtomicLong events = new AtomicLong();
+    try (AutoCloseable subscriptions =
+        BareSubscribeToShardLoop.subscribeAtLatest(client, stream, consumerArn, events)) {
+      if (!BenchSupport.await(() -> events.get() >= 2L * shards, Duration.ofSeconds(90))) {
+        throw new IllegalStateException(
+            "bare subscriptions: " + events.get() + " events in 90 s on " + shards + " shards");
+      }
+      Thread.sleep(3_000);
+      return heapAfterGc();
+    } finally {
+      client.close();
+    }
   }
 
   private static long heapWith(LocalKinesis kinesis, ReaderType type, String stream, int shards)
@@ -520,8 +564,7 @@ public final class KinesisFanOutBench {
             100 * cpu / wall,
             stamps == null
                 ? ""
-                : String.format(
-                    Locale.ROOT, "; %.1f empty events/s", (eventsNow - events) / wall),
+                : String.format(Locale.ROOT, "; %.1f empty events/s", (eventsNow - events) / wall),
             CpuSample.loadAverage());
         System.out.print(end.breakdownSince(start));
         shares.add(String.format(Locale.ROOT, "%.1f", 100 * cpu / wall));
@@ -597,7 +640,8 @@ public final class KinesisFanOutBench {
             .streamDescriptionSummary()
             .streamARN();
     String arn =
-        client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
+        client
+            .registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
             .consumer()
             .consumerARN();
     if (!BenchSupport.await(
@@ -637,6 +681,7 @@ public final class KinesisFanOutBench {
         .httpClient(
             NettyNioAsyncHttpClient.builder()
                 .protocol(Protocol.HTTP1_1)
+                .maxConcurrency(Integer.parseInt(FAN_OUT_CONNECTIONS))
                 .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
                 .build())
         .asyncConfiguration(

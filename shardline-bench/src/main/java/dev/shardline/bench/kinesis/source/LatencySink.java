@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A sink that notes when each record reached it: the record's value is its id (ASCII digits, as
  * {@link KinesisFanOutBench}'s producer writes it), and its receipt time ({@code nanoTime}) is kept
- * by id; with {@link ArrivalStamps}, also the time from its fan-out event's arrival at the client to
- * its receipt. Thread-safe. Serializable as every sink is; its figures live in this JVM, found by
- * id.
+ * by id; with {@link ArrivalStamps}, also the time from its fan-out event's arrival at the client
+ * to its receipt. Thread-safe. Serializable as every sink is; its figures live in this JVM, found
+ * by id.
  */
 final class LatencySink implements Sink<KinesisRecord<byte[]>>, Serializable {
   private static final long serialVersionUID = 1L;
@@ -34,7 +34,9 @@ final class LatencySink implements Sink<KinesisRecord<byte[]>>, Serializable {
     transient ArrivalStamps stamps;
   }
 
-  /** @param stamps the fan-out event arrival times to measure from, or null */
+  /**
+   * @param stamps the fan-out event arrival times to measure from, or null
+   */
   LatencySink(ArrivalStamps stamps) {
     Figures figures = new Figures();
     figures.stamps = stamps;
