@@ -86,7 +86,7 @@ final class BareGetRecordsLoop {
    * chained on the SDK's I/O threads, until {@code expected} records.
    */
   static Drained drainAsync(KinesisAsyncClient client, String stream, long expected) {
-    return drainAsync(client, stream, expected, record -> 1);
+    return drainAsync(client, stream, expected, record -> 1, LIMIT);
   }
 
   /**
@@ -119,6 +119,7 @@ final class BareGetRecordsLoop {
                                     r.shardIterator(),
                                     expected,
                                     count,
+                                    limit,
                                     records,
                                     bytes,
                                     calls))));
@@ -131,11 +132,12 @@ final class BareGetRecordsLoop {
       String iterator,
       long expected,
       ToIntFunction<Record> count,
+      int limit,
       AtomicLong records,
       AtomicLong bytes,
       AtomicLong calls) {
     return client
-        .getRecords(b -> b.shardIterator(iterator).limit(LIMIT))
+        .getRecords(b -> b.shardIterator(iterator).limit(limit))
         .thenCompose(
             response -> {
               calls.incrementAndGet();
@@ -151,7 +153,7 @@ final class BareGetRecordsLoop {
                 return CompletableFuture.completedFuture(null);
               }
               return readShard(
-                  client, response.nextShardIterator(), expected, count, records, bytes, calls);
+                  client, response.nextShardIterator(), expected, count, limit, records, bytes, calls);
             });
   }
 }

@@ -23,8 +23,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
@@ -80,6 +82,11 @@ public final class KinesisFanOutBench {
   private static final Duration WARM_UP = Duration.ofSeconds(10);
   private static final int RECORD_BYTES = 100;
   private static final int USER_RECORDS_PER_AGGREGATE = 500;
+  /**
+   * GetRecords limit of the drain (aggregates of ~53 KB: ~1 MiB answers), for the bare loop and the
+   * polling source: kinesis-local takes over 30 s (the read timeout) to answer 10 MB.
+   */
+  private static final int DRAIN_MAX_RECORDS = 20;
   private static final String FAN_OUT_CONNECTIONS = "250";
 
   /** The KCL 3.5.1 figures of issue 12 (fan-out over HTTP/1.1 against kinesis-local). */
@@ -92,7 +99,7 @@ public final class KinesisFanOutBench {
 
   public static void main(String[] args) throws Exception {
     int latencySeconds = args.length > 0 ? Integer.parseInt(args[0]) : 60;
-    long drainRecords = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 400_000;
+    long drainRecords = args.length > 1 ? Long.parseLong(args[1].replace("_", "")) : 200_000;
     int heapShards = args.length > 2 ? Integer.parseInt(args[2]) : 50;
     int idleShards = args.length > 3 ? Integer.parseInt(args[3]) : 100;
     int idleSeconds = args.length > 4 ? Integer.parseInt(args[4]) : 30;
@@ -144,12 +151,15 @@ public final class KinesisFanOutBench {
         pipeline(kinesis, stream, type, StartingPosition.latest(), stamps, sink, checkpoints);
     pipeline.start();
     awaitReading(pipeline, stamps, LATENCY_SHARDS);
-    KinesisClient client = kinesis.client();
+    // asynchronous puts on their own schedule: a slow answer delays no later put
+    KinesisAsyncClient producer = bareClient(kinesis);
     List<String> hashKeys =
-        client.listShards(b -> b.streamName(stream)).shards().stream()
+        producer.listShards(b -> b.streamName(stream)).join().shards().stream()
             .map(s -> s.hashKeyRange().startingHashKey())
             .toList();
     Map<Long, Long> answers = new ConcurrentHashMap<>();
+    List<Long> putRoundTrips = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<CompletableFuture<?>> puts = new ArrayList<>();
     long tick = 1_000_000_000L / RECORDS_PER_SECOND_PER_SHARD;
     long started = System.nanoTime();
     long measureFrom = started + WARM_UP.toNanos();
@@ -157,12 +167,14 @@ public final class KinesisFanOutBench {
     long next = started;
     long id = 0;
     long firstMeasured = -1;
-    long slowPuts = 0;
+    long lateTicks = 0;
     CpuSample cpuStart = null;
+    SchedStat schedStart = null;
     while (System.nanoTime() < measureTo) {
       if (firstMeasured < 0 && System.nanoTime() >= measureFrom) {
         firstMeasured = id;
         cpuStart = CpuSample.take();
+        schedStart = SchedStat.take();
       }
       List<PutRecordsRequestEntry> batch = new ArrayList<>(hashKeys.size());
       long[] ids = new long[hashKeys.size()];
@@ -175,23 +187,35 @@ public final class KinesisFanOutBench {
                 .data(SdkBytes.fromString(Long.toString(ids[i]), StandardCharsets.US_ASCII))
                 .build());
       }
-      PutRecordsResponse response = client.putRecords(b -> b.streamName(stream).records(batch));
-      long answered = System.nanoTime();
-      for (int i = 0; i < ids.length; i++) {
-        if (response.records().get(i).errorCode() == null) {
-          answers.put(ids[i], answered);
-        }
-      }
+      long sent = System.nanoTime();
+      puts.add(
+          producer
+              .putRecords(b -> b.streamName(stream).records(batch))
+              .thenAccept(
+                  response -> {
+                    long answered = System.nanoTime();
+                    putRoundTrips.add(answered - sent);
+                    for (int i = 0; i < ids.length; i++) {
+                      if (response.records().get(i).errorCode() == null) {
+                        answers.put(ids[i], answered);
+                      }
+                    }
+                  }));
       next += tick;
       long wait = next - System.nanoTime();
       if (wait > 0) {
         Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
       } else {
-        slowPuts++;
+        lateTicks++;
       }
     }
     long lastId = id;
     CpuSample cpuEnd = CpuSample.take();
+    SchedStat schedEnd = SchedStat.take();
+    for (CompletableFuture<?> put : puts) {
+      put.exceptionally(e -> null).join();
+    }
+    producer.close();
     LatencySink.Figures figures = sink.figures();
     // the last records: one more fan-out tick, or poll
     BenchSupport.await(
@@ -225,7 +249,7 @@ public final class KinesisFanOutBench {
     System.out.printf(
         Locale.ROOT,
         "latency, %s: %d shards, %d records/s per shard, %d s measured after %d s (%,d records;"
-            + " %d not delivered, %d duplicates, %d puts behind their tick%s)%n",
+            + " %d not delivered, %d duplicates, %d ticks late%s)%n",
         label,
         LATENCY_SHARDS,
         RECORDS_PER_SECOND_PER_SHARD,
@@ -234,7 +258,7 @@ public final class KinesisFanOutBench {
         lastId - firstMeasured,
         lost,
         figures.duplicates.sum(),
-        slowPuts,
+        lateTicks,
         failed ? "; THE PIPELINE FAILED" : "");
     System.out.printf(Locale.ROOT, "  put answer -> sink: %s%n", percentiles(total));
     if (stamps != null) {
@@ -258,6 +282,7 @@ public final class KinesisFanOutBench {
         100 * cpu / cpuEnd.wallSecondsSince(cpuStart),
         CpuSample.loadAverage());
     System.out.print(cpuEnd.breakdownSince(cpuStart));
+    System.out.printf(Locale.ROOT, "  over the window, this JVM's %s%n", schedEnd.since(schedStart));
     sink.release();
     row("put -> sink p50 / p99 (ms)", type, ms(total, 0.50) + " / " + ms(total, 0.99));
     if (stamps != null) {
@@ -282,11 +307,13 @@ public final class KinesisFanOutBench {
         CpuSample start = CpuSample.take();
         BareGetRecordsLoop.Drained polled =
             BareGetRecordsLoop.drainAsync(
-                bare, stream, userRecords, BareGetRecordsLoop::userRecords);
+                bare, stream, userRecords, BareGetRecordsLoop::userRecords, DRAIN_MAX_RECORDS);
         CpuSample end = CpuSample.take();
         KinesisDrainBench.Measured bareGet =
             KinesisDrainBench.report(
-                "bare SDK GetRecords loop (async, all shards at once, de-aggregating)",
+                "bare SDK GetRecords loop (async, all shards at once, de-aggregating, "
+                    + DRAIN_MAX_RECORDS
+                    + " records per call)",
                 polled.records(),
                 start,
                 null,
@@ -342,7 +369,15 @@ public final class KinesisFanOutBench {
     CountingSink sink = new CountingSink(false);
     Path checkpoints = BenchSupport.tempDirectory();
     Pipeline pipeline =
-        pipeline(kinesis, stream, type, StartingPosition.earliest(), null, sink, checkpoints);
+        pipeline(
+            kinesis,
+            stream,
+            type,
+            StartingPosition.earliest(),
+            null,
+            sink,
+            checkpoints,
+            b -> b.option(KinesisSourceOptions.GET_RECORDS_MAX, DRAIN_MAX_RECORDS));
     CpuSample start = CpuSample.take();
     pipeline.start();
     CpuSample first;
@@ -595,6 +630,19 @@ public final class KinesisFanOutBench {
       Sink<KinesisRecord<byte[]>> sink,
       Path checkpoints)
       throws Exception {
+    return pipeline(kinesis, stream, type, start, stamps, sink, checkpoints, b -> b);
+  }
+
+  private static Pipeline pipeline(
+      LocalKinesis kinesis,
+      String stream,
+      ReaderType type,
+      StartingPosition start,
+      ArrivalStamps stamps,
+      Sink<KinesisRecord<byte[]>> sink,
+      Path checkpoints,
+      UnaryOperator<KinesisSource.Builder<byte[]>> options)
+      throws Exception {
     KinesisSource.Builder<byte[]> source =
         KinesisSource.builder().stream(stream)
             .endpoint(kinesis.endpoint(), kinesis.region().id())
@@ -611,7 +659,7 @@ public final class KinesisFanOutBench {
     if (stamps != null) {
       source.proxyFactory(stamps.proxyFactory());
     }
-    return Pipeline.from(source.build())
+    return Pipeline.from(options.apply(source).build())
         .to(sink)
         .name("kinesis-" + name(type))
         .parallelism(1)
@@ -705,7 +753,7 @@ public final class KinesisFanOutBench {
     }
     return String.format(
         Locale.ROOT,
-        "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, min %.2f ms (%,d records)",
+        "p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms, min %.2f ms (n = %,d)",
         msD(nanos, 0.50),
         msD(nanos, 0.90),
         msD(nanos, 0.99),
