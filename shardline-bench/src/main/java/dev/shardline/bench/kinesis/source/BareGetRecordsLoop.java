@@ -91,10 +91,15 @@ final class BareGetRecordsLoop {
 
   /**
    * As {@link #drainAsync(KinesisAsyncClient, String, long)}, counting each record as {@code count}
-   * says (e.g. {@link #userRecords}) until {@code expected}.
+   * says (e.g. {@link #userRecords}) until {@code expected}, at most {@code limit} records per
+   * call.
    */
   static Drained drainAsync(
-      KinesisAsyncClient client, String stream, long expected, ToIntFunction<Record> count) {
+      KinesisAsyncClient client,
+      String stream,
+      long expected,
+      ToIntFunction<Record> count,
+      int limit) {
     AtomicLong records = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     AtomicLong calls = new AtomicLong();
@@ -153,7 +158,14 @@ final class BareGetRecordsLoop {
                 return CompletableFuture.completedFuture(null);
               }
               return readShard(
-                  client, response.nextShardIterator(), expected, count, limit, records, bytes, calls);
+                  client,
+                  response.nextShardIterator(),
+                  expected,
+                  count,
+                  limit,
+                  records,
+                  bytes,
+                  calls);
             });
   }
 }

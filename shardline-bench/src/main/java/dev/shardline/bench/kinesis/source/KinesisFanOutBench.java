@@ -82,11 +82,13 @@ public final class KinesisFanOutBench {
   private static final Duration WARM_UP = Duration.ofSeconds(10);
   private static final int RECORD_BYTES = 100;
   private static final int USER_RECORDS_PER_AGGREGATE = 500;
+
   /**
    * GetRecords limit of the drain (aggregates of ~53 KB: ~1 MiB answers), for the bare loop and the
    * polling source: kinesis-local takes over 30 s (the read timeout) to answer 10 MB.
    */
   private static final int DRAIN_MAX_RECORDS = 20;
+
   private static final String FAN_OUT_CONNECTIONS = "250";
 
   /** The KCL 3.5.1 figures of issue 12 (fan-out over HTTP/1.1 against kinesis-local). */
@@ -282,7 +284,8 @@ public final class KinesisFanOutBench {
         100 * cpu / cpuEnd.wallSecondsSince(cpuStart),
         CpuSample.loadAverage());
     System.out.print(cpuEnd.breakdownSince(cpuStart));
-    System.out.printf(Locale.ROOT, "  over the window, this JVM's %s%n", schedEnd.since(schedStart));
+    System.out.printf(
+        Locale.ROOT, "  over the window, this JVM's %s%n", schedEnd.since(schedStart));
     sink.release();
     row("put -> sink p50 / p99 (ms)", type, ms(total, 0.50) + " / " + ms(total, 0.99));
     if (stamps != null) {
