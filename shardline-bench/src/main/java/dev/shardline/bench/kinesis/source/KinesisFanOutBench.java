@@ -296,6 +296,45 @@ public final class KinesisFanOutBench {
     }
   }
 
+  /**
+   * The records the reader delayed most, with the wall-clock time they reached the sink (to match
+   * with a JFR recording's GC pauses and safepoints) and how many records of the same moment (the
+   * same event: within 1 ms) were as late.
+   */
+  private static void printSlowest(LatencySink.Figures figures, long from, long to) {
+    long nowNanos = System.nanoTime();
+    long nowMillis = System.currentTimeMillis();
+    List<Long> ids = new ArrayList<>();
+    for (long i = from; i < to; i++) {
+      if (figures.readerNanosById.containsKey(i)) {
+        ids.add(i);
+      }
+    }
+    ids.sort(
+        (a, b) -> Long.compare(figures.readerNanosById.get(b), figures.readerNanosById.get(a)));
+    StringBuilder out =
+        new StringBuilder("  slowest events for the reader (added ms @ sink time):");
+    long lastReceipt = Long.MIN_VALUE;
+    int shown = 0;
+    for (long i : ids) {
+      long receipt = figures.receiptNanosById.get(i);
+      if (Math.abs(receipt - lastReceipt) < 1_000_000) {
+        continue; // the same event
+      }
+      lastReceipt = receipt;
+      java.time.LocalTime at =
+          java.time.Instant.ofEpochMilli(nowMillis - (nowNanos - receipt) / 1_000_000)
+              .atZone(java.time.ZoneOffset.UTC)
+              .toLocalTime();
+      out.append(
+          String.format(Locale.ROOT, " %.1f @ %s;", figures.readerNanosById.get(i) / 1e6, at));
+      if (++shown == 8) {
+        break;
+      }
+    }
+    System.out.println(out);
+  }
+
   // ---------------------------------------------------------------- drain
 
   private static void drain(LocalKinesis kinesis, long userRecords) throws Exception {
