@@ -273,6 +273,7 @@ public final class KinesisFanOutBench {
           Locale.ROOT,
           "  put answer -> event at the client (the server): %s%n",
           percentiles(server));
+      printSlowest(figures, firstMeasured, lastId);
       stamps.release();
     }
     double cpu = cpuEnd.cpuSecondsSince(cpuStart);
