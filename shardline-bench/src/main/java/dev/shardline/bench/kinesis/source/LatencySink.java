@@ -23,7 +23,6 @@ final class LatencySink implements Sink<KinesisRecord<byte[]>>, Serializable {
   private static final Map<String, Figures> FIGURES = new ConcurrentHashMap<>();
 
   private final String id = UUID.randomUUID().toString();
-  private final String stampsId;
 
   /** What the sink saw. */
   static final class Figures {
@@ -31,7 +30,7 @@ final class LatencySink implements Sink<KinesisRecord<byte[]>>, Serializable {
     final Map<Long, Long> readerNanosById = new ConcurrentHashMap<>();
     final LongAdder duplicates = new LongAdder();
     final LongAdder unstamped = new LongAdder();
-    transient ArrivalStamps stamps;
+    ArrivalStamps stamps;
   }
 
   /**
@@ -41,7 +40,6 @@ final class LatencySink implements Sink<KinesisRecord<byte[]>>, Serializable {
     Figures figures = new Figures();
     figures.stamps = stamps;
     FIGURES.put(id, figures);
-    this.stampsId = stamps == null ? null : "stamped";
   }
 
   Figures figures() {
@@ -55,7 +53,7 @@ final class LatencySink implements Sink<KinesisRecord<byte[]>>, Serializable {
   @Override
   public SinkWriter<KinesisRecord<byte[]>> createWriter(SinkContext context) {
     Figures figures = figures();
-    ArrivalStamps stamps = stampsId == null ? null : figures.stamps;
+    ArrivalStamps stamps = figures.stamps;
     return new SinkWriter<>() {
       @Override
       public void write(KinesisRecord<byte[]> record) {
