@@ -27,12 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.Protocol;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
@@ -768,22 +764,10 @@ public final class KinesisFanOutBench {
 
   /** An async client set up as the source sets up its own, over HTTP/1.1. */
   private static KinesisAsyncClient bareClient(LocalKinesis kinesis) {
-    return KinesisAsyncClient.builder()
-        .httpClient(
-            NettyNioAsyncHttpClient.builder()
-                .protocol(Protocol.HTTP1_1)
-                .maxConcurrency(Integer.parseInt(FAN_OUT_CONNECTIONS))
-                .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
-                .build())
-        .asyncConfiguration(
-            a ->
-                a.advancedOption(
-                    SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .endpointOverride(kinesis.endpoint())
-        .region(kinesis.region())
-        .credentialsProvider(kinesis.credentials())
-        .build();
+    return BenchSupport.asyncClient(
+        kinesis,
+        http ->
+            http.protocol(Protocol.HTTP1_1).maxConcurrency(Integer.parseInt(FAN_OUT_CONNECTIONS)));
   }
 
   private static String name(ReaderType type) {
