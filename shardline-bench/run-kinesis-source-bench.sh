@@ -4,6 +4,7 @@
 #   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [windows [shards]]]
 #   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
 #   shardline-bench/run-kinesis-source-bench.sh flink   [records [rounds [shards [idleSeconds [windows [all|embedded|flink]]]]]]
+#   shardline-bench/run-kinesis-source-bench.sh fanout  [latencySeconds [drainRecords [heapShards [idleShards [idleSeconds [windows [all|latency,drain,heap,idle]]]]]]]
 # Extra JVM options (e.g. -XX:StartFlightRecording=...) go in JAVA_OPTS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +13,8 @@ case "${1:-}" in
   startup) main=dev.shardline.bench.kinesis.source.KinesisStartupIdleBench ;;
   quota) main=dev.shardline.bench.kinesis.source.KinesisQuotaShareBench ;;
   flink) main=dev.shardline.bench.kinesis.source.FlinkKinesisDrainBench ;;
-  *) echo "usage: $0 drain|startup|quota|flink [arguments]" >&2; exit 2 ;;
+  fanout) main=dev.shardline.bench.kinesis.source.KinesisFanOutBench ;;
+  *) echo "usage: $0 drain|startup|quota|flink|fanout [arguments]" >&2; exit 2 ;;
 esac
 shift
 if [[ -z "${SKIP_BUILD:-}" ]]; then

@@ -1,9 +1,11 @@
 package dev.shardline.bench.kinesis.source;
 
+import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
@@ -13,12 +15,27 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 /**
  * The baseline: the least a program can do to read a stream with the SDK. From TRIM_HORIZON,
  * GetRecords with the largest limit, no pacing, no checkpoints, no decoding; it only touches each
- * record's data (its length) so that nothing is optimized away.
+ * record's data (its length) so that nothing is optimized away. Records are counted as Kinesis
+ * records, or as user records ({@link #userRecords}: KPL aggregates de-aggregated, as a program
+ * reading aggregates must).
  */
 final class BareGetRecordsLoop {
   private static final int LIMIT = 10_000;
 
   private BareGetRecordsLoop() {}
+
+  /**
+   * Counts a record as the user records it holds: a KPL aggregate de-aggregated, any other record
+   * as one.
+   */
+  static int userRecords(Record record) {
+    byte[] data = record.data().asByteArrayUnsafe();
+    if (!RecordDeaggregator.hasMagic(data)) {
+      return 1;
+    }
+    // de-aggregating copies each user record's data out of the aggregate
+    return RecordDeaggregator.deaggregate(data).map(List::size).orElse(1);
+  }
 
   /** What a drain read. */
   record Drained(long records, long bytes, long calls) {}
@@ -69,6 +86,20 @@ final class BareGetRecordsLoop {
    * chained on the SDK's I/O threads, until {@code expected} records.
    */
   static Drained drainAsync(KinesisAsyncClient client, String stream, long expected) {
+    return drainAsync(client, stream, expected, record -> 1, LIMIT);
+  }
+
+  /**
+   * As {@link #drainAsync(KinesisAsyncClient, String, long)}, counting each record as {@code count}
+   * says (e.g. {@link #userRecords}) until {@code expected}, at most {@code limit} records per
+   * call.
+   */
+  static Drained drainAsync(
+      KinesisAsyncClient client,
+      String stream,
+      long expected,
+      ToIntFunction<Record> count,
+      int limit) {
     AtomicLong records = new AtomicLong();
     AtomicLong bytes = new AtomicLong();
     AtomicLong calls = new AtomicLong();
@@ -89,7 +120,14 @@ final class BareGetRecordsLoop {
                         .thenCompose(
                             r ->
                                 readShard(
-                                    client, r.shardIterator(), expected, records, bytes, calls))));
+                                    client,
+                                    r.shardIterator(),
+                                    expected,
+                                    count,
+                                    limit,
+                                    records,
+                                    bytes,
+                                    calls))));
     CompletableFuture.allOf(shards.toArray(CompletableFuture[]::new)).join();
     return new Drained(records.get(), bytes.get(), calls.get());
   }
@@ -98,25 +136,36 @@ final class BareGetRecordsLoop {
       KinesisAsyncClient client,
       String iterator,
       long expected,
+      ToIntFunction<Record> count,
+      int limit,
       AtomicLong records,
       AtomicLong bytes,
       AtomicLong calls) {
     return client
-        .getRecords(b -> b.shardIterator(iterator).limit(LIMIT))
+        .getRecords(b -> b.shardIterator(iterator).limit(limit))
         .thenCompose(
             response -> {
               calls.incrementAndGet();
               long size = 0;
+              long read = 0;
               for (Record record : response.records()) {
                 size += record.data().asByteBuffer().remaining();
+                read += count.applyAsInt(record);
               }
               bytes.addAndGet(size);
-              long total = records.addAndGet(response.records().size());
+              long total = records.addAndGet(read);
               if (response.records().isEmpty() || total >= expected) {
                 return CompletableFuture.completedFuture(null);
               }
               return readShard(
-                  client, response.nextShardIterator(), expected, records, bytes, calls);
+                  client,
+                  response.nextShardIterator(),
+                  expected,
+                  count,
+                  limit,
+                  records,
+                  bytes,
+                  calls);
             });
   }
 }

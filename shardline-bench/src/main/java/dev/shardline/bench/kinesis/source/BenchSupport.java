@@ -9,6 +9,12 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 
 /** What the Kinesis source harnesses share. */
 final class BenchSupport {
@@ -25,6 +31,30 @@ final class BenchSupport {
         .endpoint(endpoint.endpoint(), endpoint.region().id())
         .credentials(AwsCredentials.basic("testkit", "testkit"))
         .clientProperty("cborEnabled", "false");
+  }
+
+  /**
+   * An asynchronous client set up as the source sets up its own (SdkKinesisProxy): Netty with 2
+   * event-loop threads, no SDK retries, futures completed on the I/O thread; {@code http} adds to
+   * the Netty client (e.g. its protocol).
+   */
+  static KinesisAsyncClient asyncClient(
+      KinesisEndpoint endpoint, UnaryOperator<NettyNioAsyncHttpClient.Builder> http) {
+    return KinesisAsyncClient.builder()
+        .httpClient(
+            http.apply(
+                    NettyNioAsyncHttpClient.builder()
+                        .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2)))
+                .build())
+        .asyncConfiguration(
+            a ->
+                a.advancedOption(
+                    SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
+        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+        .endpointOverride(endpoint.endpoint())
+        .region(endpoint.region())
+        .credentialsProvider(endpoint.credentials())
+        .build();
   }
 
   /** One line about the machine, for every report. */

@@ -15,11 +15,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
@@ -255,24 +251,8 @@ public final class KinesisDrainBench {
         .build();
   }
 
-  /**
-   * The asynchronous client as the source builds its own (SdkKinesisProxy): Netty with 2 event-loop
-   * threads, no SDK retries, futures completed on the I/O thread.
-   */
+  /** The asynchronous client as the source builds its own. */
   private static KinesisAsyncClient asyncClient(LocalKinesalite kinesalite) {
-    return KinesisAsyncClient.builder()
-        .httpClient(
-            NettyNioAsyncHttpClient.builder()
-                .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
-                .build())
-        .asyncConfiguration(
-            a ->
-                a.advancedOption(
-                    SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
-        .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-        .endpointOverride(kinesalite.endpoint())
-        .region(kinesalite.region())
-        .credentialsProvider(kinesalite.credentials())
-        .build();
+    return BenchSupport.asyncClient(kinesalite, http -> http);
   }
 }

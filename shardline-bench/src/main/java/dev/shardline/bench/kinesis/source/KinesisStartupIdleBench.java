@@ -18,11 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
-import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
@@ -269,21 +265,7 @@ public final class KinesisStartupIdleBench {
    */
   private static void bareIdleLoop(KinesisEndpoint kinesalite, int idleSeconds, int windows)
       throws Exception {
-    KinesisAsyncClient client =
-        KinesisAsyncClient.builder()
-            .httpClient(
-                NettyNioAsyncHttpClient.builder()
-                    .eventLoopGroupBuilder(SdkEventLoopGroup.builder().numberOfThreads(2))
-                    .build())
-            .asyncConfiguration(
-                a ->
-                    a.advancedOption(
-                        SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
-            .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
-            .endpointOverride(kinesalite.endpoint())
-            .region(kinesalite.region())
-            .credentialsProvider(kinesalite.credentials())
-            .build();
+    KinesisAsyncClient client = BenchSupport.asyncClient(kinesalite, http -> http);
     List<AtomicReference<String>> iterators = new ArrayList<>();
     for (Shard shard : client.listShards(b -> b.streamName(IDLE_STREAM)).join().shards()) {
       iterators.add(
