@@ -99,8 +99,7 @@ final class FanOutShardFetcher implements ShardFetcher {
   private final Map<String, String> arnByStream = new HashMap<>();
   private final Map<String, List<FanOutShard>> awaitingArn = new HashMap<>();
   private final Map<String, FanOutShard> shards = new LinkedHashMap<>();
-  private CompletableFuture<Void> wakeupFor;
-  private long wakeupAtNanos;
+  private final WakeUp wakeUp = new WakeUp();
 
   /**
    * A fetcher.
@@ -306,15 +305,9 @@ final class FanOutShardFetcher implements ShardFetcher {
         at = Math.min(at, sub.lastHeardNanos + SILENCE.toNanos() + 1);
       }
     }
-    if (at == Long.MAX_VALUE || (wakeupFor == future && wakeupAtNanos <= at)) {
-      return;
+    if (at != Long.MAX_VALUE) {
+      wakeUp.at(at, now, future);
     }
-    wakeupFor = future;
-    wakeupAtNanos = at;
-    long delay = Math.max(0, at - now);
-    // completed on the JDK's delay-scheduler thread itself (see PollingShardFetcher)
-    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
-        .execute(() -> future.complete(null));
   }
 
   @Override

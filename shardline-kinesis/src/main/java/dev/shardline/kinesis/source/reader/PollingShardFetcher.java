@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,8 +62,7 @@ final class PollingShardFetcher implements ShardFetcher {
           Comparator.comparingLong((ShardReadState s) -> s.dueNanos)
               .thenComparingLong(s -> s.dueOrder));
   private final RetentionCheck retention;
-  private CompletableFuture<Void> wakeupFor;
-  private long wakeupAtNanos;
+  private final WakeUp wakeUp = new WakeUp();
   private long dueCounter;
   private int inFlight;
 
@@ -370,16 +368,6 @@ final class PollingShardFetcher implements ShardFetcher {
     if (next == null || inFlight >= settings.maxConcurrentRequests()) {
       return; // a completion will wake us up
     }
-    long at = next.dueNanos;
-    if (wakeupFor == future && wakeupAtNanos <= at) {
-      return;
-    }
-    wakeupFor = future;
-    wakeupAtNanos = at;
-    long delay = Math.max(0, at - time.nanoseconds());
-    // completed on the JDK's delay-scheduler thread itself: the default executor hands the task on
-    // to the common pool, which on a machine with 2 cores or fewer is a new thread per task
-    CompletableFuture.delayedExecutor(delay, TimeUnit.NANOSECONDS, Runnable::run)
-        .execute(() -> future.complete(null));
+    wakeUp.at(next.dueNanos, time.nanoseconds(), future);
   }
 }
