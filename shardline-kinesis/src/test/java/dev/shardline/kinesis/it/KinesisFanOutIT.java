@@ -19,12 +19,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * Enhanced fan-out against kinesis-local (over HTTP/1.1, which it serves fan-out on): a pipeline
@@ -45,7 +43,7 @@ class KinesisFanOutIT {
     try (LocalKinesis kinesis = LocalKinesis.builder().initialStream(STREAM, 3).start()) {
       KinesisClient client = kinesis.client();
       registerActive(client, "it-consumer");
-      long[] next = new long[KEYS];
+      AtomicLong next = new AtomicLong();
       put(client, next, 25);
 
       CollectingSink<KinesisRecord<byte[]>, String> first = new CollectingSink<>(FanOut::value);
@@ -96,7 +94,7 @@ class KinesisFanOutIT {
         KinesisQuotaProxy proxy = KinesisQuotaProxy.builder().upstream(kinesis).start()) {
       KinesisClient client = kinesis.client();
       registerActive(client, "it-consumer");
-      long[] next = new long[KEYS];
+      AtomicLong next = new AtomicLong();
       put(client, next, 10);
       CollectingSink<KinesisRecord<byte[]>, String> sink = new CollectingSink<>(FanOut::value);
       Pipeline pipeline = pipeline(proxy, sink, ReaderType.FAN_OUT);
@@ -131,7 +129,7 @@ class KinesisFanOutIT {
     try (LocalKinesis kinesis = LocalKinesis.builder().initialStream(STREAM, 2).start()) {
       KinesisClient client = kinesis.client();
       registerActive(client, "it-consumer");
-      long[] next = new long[KEYS];
+      AtomicLong next = new AtomicLong();
       List<String> all = new ArrayList<>();
       int expected = 0;
       for (ReaderType type :
@@ -191,40 +189,13 @@ class KinesisFanOutIT {
   }
 
   static void registerActive(KinesisClient client, String name) throws Exception {
-    registerActive(client, STREAM, name);
+    FanOutStreams.registerActive(client, STREAM, name);
   }
 
-  /** Registers the stream consumer {@code name} on {@code stream} and waits until it is ACTIVE. */
-  static void registerActive(KinesisClient client, String stream, String name) throws Exception {
-    String streamArn =
-        client
-            .describeStreamSummary(b -> b.streamName(stream))
-            .streamDescriptionSummary()
-            .streamARN();
-    client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(name));
-    Await.until(
-        Duration.ofSeconds(30),
-        () ->
-            client
-                    .describeStreamConsumer(b -> b.streamARN(streamArn).consumerName(name))
-                    .consumerDescription()
-                    .consumerStatus()
-                == ConsumerStatus.ACTIVE,
-        () -> "consumer " + name + " ACTIVE");
-  }
-
-  private static void put(KinesisClient client, long[] next, int perKey) {
-    for (int round = 0; round < perKey; round++) {
-      List<PutRecordsRequestEntry> batch = new ArrayList<>();
-      for (int k = 0; k < KEYS; k++) {
-        batch.add(
-            PutRecordsRequestEntry.builder()
-                .partitionKey("key-" + k)
-                .data(SdkBytes.fromUtf8String("key-" + k + ":" + next[k]++))
-                .build());
-      }
-      assertThat(client.putRecords(b -> b.streamName(STREAM).records(batch)).failedRecordCount())
-          .isZero();
+  /** Writes {@code rounds} more rounds of every key's counter. */
+  private static void put(KinesisClient client, AtomicLong round, int rounds) {
+    for (int i = 0; i < rounds; i++) {
+      FanOutStreams.putRound(client, STREAM, KEYS, round.getAndIncrement());
     }
   }
 

@@ -26,9 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
 /**
  * Exactly once and in key order across crashes, reading with enhanced fan-out: about 3,500 records
@@ -72,10 +70,10 @@ class KinesisFanOutKillIT {
     System.out.println("KinesisFanOutKillIT seed " + seed);
     try (LocalKinesis kinesis = LocalKinesis.builder().initialStream(STREAM, 3).start()) {
       KinesisClient client = kinesis.client();
-      registerActive(client);
+      FanOutStreams.registerActive(client, STREAM, CONSUMER);
       AtomicInteger rounds = new AtomicInteger();
       for (int round = 0; round < ROUNDS_BEFORE; round++) {
-        putRound(client, rounds.getAndIncrement());
+        FanOutStreams.putRound(client, STREAM, KEYS, rounds.getAndIncrement());
       }
       Path checkpoints = dir.resolve("checkpoints");
       Path output = dir.resolve("out");
@@ -88,7 +86,7 @@ class KinesisFanOutKillIT {
               () -> {
                 try {
                   while (writing.get() && rounds.get() < MAX_ROUNDS) {
-                    putRound(client, rounds.getAndIncrement());
+                    FanOutStreams.putRound(client, STREAM, KEYS, rounds.getAndIncrement());
                     Thread.sleep(ROUND_PAUSE.toMillis());
                   }
                 } catch (Throwable t) {
@@ -127,7 +125,7 @@ class KinesisFanOutKillIT {
       }
       assertThat(writeFailure.get()).as("the writer's failure").isNull();
       // written while no run is up: the last run always has records of its own to read
-      putRound(client, rounds.getAndIncrement());
+      FanOutStreams.putRound(client, STREAM, KEYS, rounds.getAndIncrement());
       count = rounds.get() * KEYS;
       assertThat(committedCount(output))
           .as("the killed runs committed part of the output")
@@ -153,41 +151,6 @@ class KinesisFanOutKillIT {
             .isEqualTo(rounds.get());
       }
       assertThat(inProgressParts(output)).isEmpty();
-    }
-  }
-
-  private static void registerActive(KinesisClient client) throws Exception {
-    String streamArn =
-        client
-            .describeStreamSummary(b -> b.streamName(STREAM))
-            .streamDescriptionSummary()
-            .streamARN();
-    client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(CONSUMER));
-    Await.until(
-        Duration.ofSeconds(30),
-        () ->
-            client
-                    .describeStreamConsumer(b -> b.streamARN(streamArn).consumerName(CONSUMER))
-                    .consumerDescription()
-                    .consumerStatus()
-                == software.amazon.awssdk.services.kinesis.model.ConsumerStatus.ACTIVE,
-        () -> "consumer " + CONSUMER + " ACTIVE");
-  }
-
-  /** Writes counter {@code round} of every key, in one request. */
-  private static void putRound(KinesisClient client, int round) {
-    List<PutRecordsRequestEntry> batch = new ArrayList<>();
-    for (int k = 0; k < KEYS; k++) {
-      batch.add(
-          PutRecordsRequestEntry.builder()
-              .partitionKey("key-" + k)
-              .data(SdkBytes.fromUtf8String("key-" + k + ":" + round))
-              .build());
-    }
-    Integer failed =
-        client.putRecords(b -> b.streamName(STREAM).records(batch)).failedRecordCount();
-    if (failed != null && failed > 0) {
-      throw new IllegalStateException(failed + " records of round " + round + " failed");
     }
   }
 

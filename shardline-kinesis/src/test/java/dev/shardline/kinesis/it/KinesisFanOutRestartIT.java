@@ -30,10 +30,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
-import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.Shard;
 
 /**
@@ -62,10 +59,10 @@ class KinesisFanOutRestartIT {
     try (LocalKinesis kinesis = LocalKinesis.builder().initialStream(STREAM, 3).start()) {
       // Given a 3-shard stream with a registered consumer and 600 keyed counters in it
       KinesisClient client = kinesis.client();
-      registerActive(client);
+      FanOutStreams.registerActive(client, STREAM, CONSUMER);
       AtomicInteger rounds = new AtomicInteger();
       for (int round = 0; round < ROUNDS_BEFORE; round++) {
-        putRound(client, rounds.getAndIncrement());
+        FanOutStreams.putRound(client, STREAM, KEYS, rounds.getAndIncrement());
       }
       // and a pipeline reading it with fan-out whose map step throws once, at the first record
       // after the failure is armed
@@ -111,7 +108,7 @@ class KinesisFanOutRestartIT {
               () -> {
                 try {
                   while (writing.get()) {
-                    putRound(client, rounds.getAndIncrement());
+                    FanOutStreams.putRound(client, STREAM, KEYS, rounds.getAndIncrement());
                     Thread.sleep(200);
                   }
                 } catch (Throwable t) {
@@ -231,40 +228,5 @@ class KinesisFanOutRestartIT {
 
   private static long counter(String record) {
     return Long.parseLong(record.substring(record.lastIndexOf(':') + 1));
-  }
-
-  private static void registerActive(KinesisClient client) throws Exception {
-    String streamArn =
-        client
-            .describeStreamSummary(b -> b.streamName(STREAM))
-            .streamDescriptionSummary()
-            .streamARN();
-    client.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(CONSUMER));
-    Await.until(
-        Duration.ofSeconds(30),
-        () ->
-            client
-                    .describeStreamConsumer(b -> b.streamARN(streamArn).consumerName(CONSUMER))
-                    .consumerDescription()
-                    .consumerStatus()
-                == ConsumerStatus.ACTIVE,
-        () -> "consumer " + CONSUMER + " ACTIVE");
-  }
-
-  /** Writes counter {@code round} of every key, in one request. */
-  private static void putRound(KinesisClient client, int round) {
-    List<PutRecordsRequestEntry> batch = new ArrayList<>();
-    for (int k = 0; k < KEYS; k++) {
-      batch.add(
-          PutRecordsRequestEntry.builder()
-              .partitionKey("key-" + k)
-              .data(SdkBytes.fromUtf8String("key-" + k + ":" + round))
-              .build());
-    }
-    Integer failed =
-        client.putRecords(b -> b.streamName(STREAM).records(batch)).failedRecordCount();
-    if (failed != null && failed > 0) {
-      throw new IllegalStateException(failed + " records of round " + round + " failed");
-    }
   }
 }

@@ -60,7 +60,7 @@ class KinesisSourceReshardingIT {
       KinesisSource.Builder<byte[]> source =
           Sources.at(kinesis, STREAM, true).startingPosition(StartingPosition.earliest());
       if (type == ReaderType.FAN_OUT) {
-        KinesisFanOutIT.registerActive(kinesis.client(), STREAM, "reshard-consumer");
+        FanOutStreams.registerActive(kinesis.client(), STREAM, "reshard-consumer");
         source =
             Sources.at(proxy, STREAM, true)
                 .startingPosition(StartingPosition.earliest())
