@@ -1,23 +1,17 @@
 package dev.shardline.bench.kinesis.source;
 
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.source.proxy.ForwardingKinesisProxy;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.proxy.KinesisProxyFactory;
 import dev.shardline.kinesis.source.proxy.SdkKinesisProxy;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import software.amazon.awssdk.core.async.SdkPublisher;
-import software.amazon.awssdk.services.kinesis.model.Consumer;
-import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
-import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEventStream;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
@@ -100,84 +94,42 @@ final class ArrivalStamps {
   }
 
   /** The SDK proxy, with each subscription's events stamped on their way to the fetcher. */
-  private record StampingProxy(KinesisProxy delegate, ArrivalStamps stamps)
-      implements KinesisProxy {
+  private static final class StampingProxy extends ForwardingKinesisProxy {
+    private final ArrivalStamps stamps;
+
+    StampingProxy(KinesisProxy delegate, ArrivalStamps stamps) {
+      super(delegate);
+      this.stamps = stamps;
+    }
+
     @Override
     public CompletableFuture<Void> subscribeToShard(
         SubscribeToShardRequest request, SubscribeToShardResponseHandler handler) {
       String shardId = request.shardId();
-      return delegate.subscribeToShard(
-          request,
-          new SubscribeToShardResponseHandler() {
-            @Override
-            public void responseReceived(SubscribeToShardResponse response) {
-              handler.responseReceived(response);
-            }
+      return delegate()
+          .subscribeToShard(
+              request,
+              new SubscribeToShardResponseHandler() {
+                @Override
+                public void responseReceived(SubscribeToShardResponse response) {
+                  handler.responseReceived(response);
+                }
 
-            @Override
-            public void onEventStream(SdkPublisher<SubscribeToShardEventStream> publisher) {
-              handler.onEventStream(publisher.map(event -> stamps.stamp(shardId, event)));
-            }
+                @Override
+                public void onEventStream(SdkPublisher<SubscribeToShardEventStream> publisher) {
+                  handler.onEventStream(publisher.map(event -> stamps.stamp(shardId, event)));
+                }
 
-            @Override
-            public void exceptionOccurred(Throwable throwable) {
-              handler.exceptionOccurred(throwable);
-            }
+                @Override
+                public void exceptionOccurred(Throwable throwable) {
+                  handler.exceptionOccurred(throwable);
+                }
 
-            @Override
-            public void complete() {
-              handler.complete();
-            }
-          });
-    }
-
-    @Override
-    public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
-      return delegate.describeStreamSummary(stream);
-    }
-
-    @Override
-    public CompletableFuture<ListShardsResponse> listShards(
-        String stream, String afterShardId, String nextToken) {
-      return delegate.listShards(stream, afterShardId, nextToken);
-    }
-
-    @Override
-    public CompletableFuture<String> getShardIterator(
-        String stream,
-        String shardId,
-        ShardIteratorType type,
-        String sequenceNumber,
-        Instant timestamp) {
-      return delegate.getShardIterator(stream, shardId, type, sequenceNumber, timestamp);
-    }
-
-    @Override
-    public CompletableFuture<GetRecordsResponse> getRecords(
-        String stream, String shardIterator, int limit) {
-      return delegate.getRecords(stream, shardIterator, limit);
-    }
-
-    @Override
-    public CompletableFuture<Consumer> registerStreamConsumer(
-        String streamArn, String consumerName) {
-      return delegate.registerStreamConsumer(streamArn, consumerName);
-    }
-
-    @Override
-    public CompletableFuture<ConsumerDescription> describeStreamConsumer(
-        String streamArn, String consumerName, String consumerArn) {
-      return delegate.describeStreamConsumer(streamArn, consumerName, consumerArn);
-    }
-
-    @Override
-    public CompletableFuture<Void> deregisterStreamConsumer(String consumerArn) {
-      return delegate.deregisterStreamConsumer(consumerArn);
-    }
-
-    @Override
-    public void close() {
-      delegate.close();
+                @Override
+                public void complete() {
+                  handler.complete();
+                }
+              });
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.shardline.kinesis.source.fanout;
 
+import dev.shardline.kinesis.source.proxy.ForwardingKinesisProxy;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.testing.FakeKinesis;
 import java.time.Instant;
@@ -15,13 +16,10 @@ import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
-import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
-import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 
 /**
@@ -30,7 +28,7 @@ import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
  * scripted errors per call, and a log of calls. Stream calls (ListShards, records) go to a {@link
  * FakeKinesis}. Thread-safe.
  */
-public final class FakeConsumerKinesis implements KinesisProxy {
+public final class FakeConsumerKinesis extends ForwardingKinesisProxy {
   public static final String ACCOUNT = "123456789012";
 
   /** The consumer calls. */
@@ -62,6 +60,7 @@ public final class FakeConsumerKinesis implements KinesisProxy {
   private int creations;
 
   public FakeConsumerKinesis(FakeKinesis streams) {
+    super(streams);
     this.streams = streams;
   }
 
@@ -229,32 +228,5 @@ public final class FakeConsumerKinesis implements KinesisProxy {
     String stream = rest.substring(0, rest.indexOf('/'));
     String name = rest.substring(rest.indexOf("/consumer/") + "/consumer/".length());
     return stream + "/" + name.substring(0, name.lastIndexOf(':'));
-  }
-
-  @Override
-  public CompletableFuture<ListShardsResponse> listShards(
-      String stream, String afterShardId, String nextToken) {
-    return streams.listShards(stream, afterShardId, nextToken);
-  }
-
-  @Override
-  public CompletableFuture<String> getShardIterator(
-      String stream,
-      String shardId,
-      ShardIteratorType type,
-      String sequenceNumber,
-      Instant timestamp) {
-    return streams.getShardIterator(stream, shardId, type, sequenceNumber, timestamp);
-  }
-
-  @Override
-  public CompletableFuture<GetRecordsResponse> getRecords(
-      String stream, String shardIterator, int limit) {
-    return streams.getRecords(stream, shardIterator, limit);
-  }
-
-  @Override
-  public void close() {
-    streams.close();
   }
 }
