@@ -27,8 +27,8 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-/** What the Kinesis source harnesses share. */
-final class BenchSupport {
+/** What the Kinesis source harnesses share (and, for {@link #runChild}, the sink's). */
+public final class BenchSupport {
   private BenchSupport() {}
 
   /** The SDK speaks JSON to kinesalite; set before any client is built (see the testkit). */
@@ -105,15 +105,17 @@ final class BenchSupport {
   }
 
   /**
-   * Runs {@code main} in a fresh JVM ({@code -Xmx1g}, this JVM's class path) with {@code args}, so
-   * it inherits no compiled code or warmed-up state from this one; its standard output is copied to
-   * ours line by line and handed to {@code lines}, its standard error goes to ours. Throws when it
-   * exits with anything but 0.
+   * Runs {@code main} in a fresh JVM ({@code jvmOptions}, this JVM's class path) with {@code args},
+   * so it inherits no compiled code or warmed-up state from this one; its standard output is copied
+   * to ours line by line and handed to {@code lines}, its standard error goes to ours. Throws when
+   * it exits with anything but 0.
    */
-  static void runChild(Class<?> main, List<String> args, Consumer<String> lines) throws Exception {
+  public static void runChild(
+      Class<?> main, List<String> jvmOptions, List<String> args, Consumer<String> lines)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
+    command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());

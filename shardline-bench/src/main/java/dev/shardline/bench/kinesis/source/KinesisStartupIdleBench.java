@@ -84,6 +84,7 @@ public final class KinesisStartupIdleBench {
       LocalKinesalite kinesalite, String mode, int idleSeconds, int windows) throws Exception {
     BenchSupport.runChild(
         KinesisStartupIdleBench.class,
+        List.of("-Xmx1g"),
         List.of(
             "--child",
             mode,
