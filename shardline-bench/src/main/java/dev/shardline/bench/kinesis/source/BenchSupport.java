@@ -108,7 +108,9 @@ public final class BenchSupport {
    * Runs {@code main} in a fresh JVM ({@code jvmOptions}, this JVM's class path) with {@code args},
    * so it inherits no compiled code or warmed-up state from this one; its standard output is copied
    * to ours line by line and handed to {@code lines}, its standard error goes to ours. Throws when
-   * it exits with anything but 0.
+   * it exits with anything but 0. The environment variable {@code CHILD_JAVA_OPTS} adds JVM options
+   * (split at spaces) to every child, e.g. {@code
+   * -XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile} (a directory: a file per JVM).
    */
   public static void runChild(
       Class<?> main, List<String> jvmOptions, List<String> args, Consumer<String> lines)
@@ -116,6 +118,10 @@ public final class BenchSupport {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(jvmOptions);
+    String extra = System.getenv("CHILD_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(main.getName());
