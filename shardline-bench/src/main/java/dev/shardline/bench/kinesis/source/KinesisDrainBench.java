@@ -57,7 +57,10 @@ public final class KinesisDrainBench {
   /** The contenders of the {@code fresh} mode, each run in a JVM of its own. */
   private static final List<String> FRESH = List.of("sync", "async", "shardline");
 
-  /** The line a child prints last: contender, records/s, CPU-s per million records. */
+  /**
+   * The line a child prints last: contender, records/s, CPU-s per million from the start and from
+   * the JVM start.
+   */
   private static final String RESULT = "RESULT ";
 
   public static void main(String[] args) throws Exception {
