@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the benchmark harness (no tests) and runs KinesisSinkBench; arguments are passed on:
 #   shardline-bench/run-kinesis-sink-bench.sh [measureSeconds [warmupSeconds [scenario ...]]]
-# Scenarios: proxy-1k proxy-100 proxy-100-agg kinesalite kinesalite-agg sdk-loop in-memory (default: all).
+# Scenarios: proxy-1k proxy-100 proxy-100-agg kinesalite kinesalite-agg sdk-loop in-memory (default: all),
+# and fresh or fresh:N (N rounds of kinesalite and sdk-loop, each in a fresh JVM, with their ratio).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mvn -B -q -ntp -pl shardline-bench -am -DskipTests package

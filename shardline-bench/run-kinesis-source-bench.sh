@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the benchmark harnesses (no tests) and runs one Kinesis source benchmark:
-#   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards [all|bare|shardline]]]]
+#   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards [all|bare|shardline|fresh]]]]
 #   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [windows [shards]]]
 #   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
 #   shardline-bench/run-kinesis-source-bench.sh flink   [records [rounds [shards [idleSeconds [windows [all|embedded|flink]]]]]]

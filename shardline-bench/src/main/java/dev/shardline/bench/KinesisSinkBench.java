@@ -3,6 +3,7 @@ package dev.shardline.bench;
 import com.sun.management.OperatingSystemMXBean;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
+import dev.shardline.bench.kinesis.source.BenchSupport;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.BytesFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
@@ -27,8 +28,10 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +64,9 @@ import software.amazon.awssdk.services.kinesis.model.Shard;
  *       per million records (kinesalite's node process is not counted).
  *   <li>{@code sdk-loop}: the baseline, a bare SDK PutRecords loop (500 records per request, one
  *       request at a time, synchronous client) against kinesalite, same records.
+ *   <li>{@code fresh} (or {@code fresh:N} for N rounds, default 3): the issue-13 comparison. Each
+ *       round runs {@code kinesalite} (aggregation off) and {@code sdk-loop} each in a fresh JVM
+ *       (the order alternating), then prints the ratio of their CPU per million records.
  *   <li>{@code in-memory}: the sink's own cost: the writer against a Kinesis that answers every
  *       PutRecords at once, in memory (no SDK marshalling, no HTTP), 100-byte records.
  * </ul>
@@ -109,9 +115,64 @@ public final class KinesisSinkBench {
         case "kinesalite-agg" -> kinesalite(scenario, true, warmupSeconds, measureSeconds);
         case "sdk-loop" -> sdkLoop(warmupSeconds, measureSeconds);
         case "in-memory" -> inMemory(measureSeconds);
-        default -> throw new IllegalArgumentException("unknown scenario " + scenario);
+        case "fresh" -> fresh(3, warmupSeconds, measureSeconds);
+        default -> {
+          if (!scenario.startsWith("fresh:")) {
+            throw new IllegalArgumentException("unknown scenario " + scenario);
+          }
+          fresh(Integer.parseInt(scenario.substring(6)), warmupSeconds, measureSeconds);
+        }
       }
     }
+  }
+
+  /** The line {@code kinesalite} and {@code sdk-loop} print last: scenario, records/s, CPU-s/M. */
+  private static final String RESULT = "RESULT ";
+
+  /**
+   * {@code rounds} rounds of {@code kinesalite} (aggregation off) and {@code sdk-loop}, each in a
+   * fresh JVM (this harness's JVM options, the order alternating), and the ratio of their CPU per
+   * million records per round.
+   */
+  private static void fresh(int rounds, int warmup, int measure) throws Exception {
+    List<String> summary = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      System.out.printf(Locale.ROOT, "round %d of %d, each in a fresh JVM%n", round, rounds);
+      Map<String, double[]> measured = new LinkedHashMap<>();
+      List<String> order =
+          round % 2 == 1 ? List.of("kinesalite", "sdk-loop") : List.of("sdk-loop", "kinesalite");
+      for (String scenario : order) {
+        BenchSupport.runChild(
+            KinesisSinkBench.class,
+            List.of("-Xmx1g", "-XX:+UseParallelGC"),
+            List.of(Integer.toString(measure), Integer.toString(warmup), scenario),
+            line -> {
+              if (line.startsWith(RESULT)) {
+                String[] f = line.substring(RESULT.length()).split(" ");
+                measured.put(
+                    f[0], new double[] {Double.parseDouble(f[1]), Double.parseDouble(f[2])});
+              }
+            });
+      }
+      double[] sink = measured.get("kinesalite");
+      double[] loop = measured.get("sdk-loop");
+      String line =
+          String.format(
+              Locale.ROOT,
+              "round %d: CPU-s per million records, sink (aggregation off) %.2f, bare PutRecords"
+                  + " x500 loop %.2f: sink / loop %.2fx; records/s %,.0f / %,.0f (order %s)",
+              round,
+              sink[1],
+              loop[1],
+              sink[1] / loop[1],
+              sink[0],
+              loop[0],
+              String.join(",", order));
+      System.out.println(line);
+      summary.add(line);
+    }
+    System.out.println("summary (target: sink / loop at most 1.2x):");
+    summary.forEach(line -> System.out.println("  " + line));
   }
 
   private static void proxy(
@@ -161,6 +222,13 @@ public final class KinesisSinkBench {
           result.recordsPerSecond(),
           result.kinesisRecordsPerSecond(),
           result.kinesisRecordsPerRequest(),
+          result.cpuSecondsPerMillion());
+      System.out.printf(
+          Locale.ROOT,
+          "%s%s %.1f %.4f%n",
+          RESULT,
+          name,
+          result.recordsPerSecond(),
           result.cpuSecondsPerMillion());
     }
   }
@@ -254,6 +322,8 @@ public final class KinesisSinkBench {
           "sdk-loop",
           records / seconds,
           cpu / (records / 1e6));
+      System.out.printf(
+          Locale.ROOT, "%ssdk-loop %.1f %.4f%n", RESULT, records / seconds, cpu / (records / 1e6));
       List<Shard> shards = client.listShards(b -> b.streamName(STREAM)).shards();
       if (shards.size() != SHARDS) {
         throw new IllegalStateException("expected " + SHARDS + " shards, found " + shards.size());

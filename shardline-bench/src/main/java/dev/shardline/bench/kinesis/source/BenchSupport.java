@@ -2,22 +2,33 @@ package dev.shardline.bench.kinesis.source;
 
 import dev.shardline.kinesis.config.AwsCredentials;
 import dev.shardline.kinesis.source.KinesisSource;
+import dev.shardline.testkit.kinesis.KinesisClients;
 import dev.shardline.testkit.kinesis.KinesisEndpoint;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
 
-/** What the Kinesis source harnesses share. */
-final class BenchSupport {
+/** What the Kinesis source harnesses share (and, for {@link #runChild}, the sink's). */
+public final class BenchSupport {
   private BenchSupport() {}
 
   /** The SDK speaks JSON to kinesalite; set before any client is built (see the testkit). */
@@ -91,5 +102,69 @@ final class BenchSupport {
         Files.deleteIfExists(p);
       }
     }
+  }
+
+  /**
+   * Runs {@code main} in a fresh JVM ({@code jvmOptions}, this JVM's class path) with {@code args},
+   * so it inherits no compiled code or warmed-up state from this one; its standard output is copied
+   * to ours line by line and handed to {@code lines}, its standard error goes to ours. Throws when
+   * it exits with anything but 0. The environment variable {@code CHILD_JAVA_OPTS} adds JVM options
+   * (split at spaces) to every child, e.g. {@code
+   * -XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile} (a directory: a file per JVM).
+   */
+  public static void runChild(
+      Class<?> main, List<String> jvmOptions, List<String> args, Consumer<String> lines)
+      throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    String extra = System.getenv("CHILD_JAVA_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      command.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    command.add("-cp");
+    command.add(System.getProperty("java.class.path"));
+    command.add(main.getName());
+    command.addAll(args);
+    Process child =
+        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line = out.readLine(); line != null; line = out.readLine()) {
+        System.out.println(line);
+        lines.accept(line);
+      }
+    } finally {
+      if (child.waitFor() != 0) {
+        throw new IllegalStateException(
+            "The measuring JVM (" + String.join(" ", args) + ") exited with " + child.exitValue());
+      }
+    }
+  }
+
+  /** The parent's local server, by its endpoint, in a child JVM: it hands out no clients. */
+  record ParentEndpoint(URI endpoint) implements KinesisEndpoint {
+    @Override
+    public Region region() {
+      return Region.US_EAST_1;
+    }
+
+    @Override
+    public AwsCredentialsProvider credentials() {
+      return KinesisClients.dummyCredentials();
+    }
+
+    @Override
+    public KinesisClient client() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public KinesisAsyncClient asyncClient() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void close() {}
   }
 }

@@ -7,12 +7,18 @@ import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.testkit.kinesis.KinesisEndpoint;
 import dev.shardline.testkit.kinesis.LocalKinesalite;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
@@ -34,8 +40,13 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * windows: from the start (the pipeline's start, or the first call of a loop) to the last record,
  * and from the first record to the last.
  *
+ * <p>With {@code fresh} as the contenders, each round runs each of three contenders in a fresh JVM
+ * (the bare sync loop, the bare async loop, the source with the default pacing; the order rotates
+ * from round to round), so every one pays class loading and the JIT as a short run does, and the
+ * round prints the ratios of the source's CPU per million records to each loop's.
+ *
  * <p>A harness, not a test: {@code shardline-bench/run-kinesis-source-bench.sh drain [records
- * [rounds [shards [all|bare|shardline]]]]} (see README.md).
+ * [rounds [shards [all|bare|shardline|fresh]]]]} (see README.md).
  */
 public final class KinesisDrainBench {
   static final String STREAM = "drain";
@@ -43,7 +54,20 @@ public final class KinesisDrainBench {
 
   private KinesisDrainBench() {}
 
+  /** The contenders of the {@code fresh} mode, each run in a JVM of its own. */
+  private static final List<String> FRESH = List.of("sync", "async", "shardline");
+
+  /**
+   * The line a child prints last: contender, records/s, CPU-s per million from the start and from
+   * the JVM start.
+   */
+  private static final String RESULT = "RESULT ";
+
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--child")) {
+      child(args[1], URI.create(args[2]), Long.parseLong(args[3]));
+      return;
+    }
     long records = args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : 1_000_000;
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
     int shards = args.length > 2 ? Integer.parseInt(args[2]) : 4;
@@ -64,6 +88,10 @@ public final class KinesisDrainBench {
         LocalKinesalite.builder().shardLimit(Math.max(10, shards)).start()) {
       kinesalite.createStream(STREAM, shards);
       StreamFiller.fill(kinesalite.asyncClient(), STREAM, records, RECORD_BYTES);
+      if (contenders.equals("fresh")) {
+        freshRounds(kinesalite, records, rounds);
+        return;
+      }
       try (KinesisClient sync = syncClient(kinesalite);
           KinesisAsyncClient async = asyncClient(kinesalite)) {
         for (int round = 1; round <= rounds; round++) {
@@ -98,23 +126,131 @@ public final class KinesisDrainBench {
     }
   }
 
+  /**
+   * Each round: each contender of {@link #FRESH} in a fresh JVM (the order rotating), then the
+   * ratios of the source's CPU per million records to each bare loop's; at the end, all rounds.
+   */
+  private static void freshRounds(LocalKinesalite kinesalite, long records, int rounds)
+      throws Exception {
+    List<String> summary = new ArrayList<>();
+    for (int round = 1; round <= rounds; round++) {
+      System.out.printf(
+          Locale.ROOT, "round %d of %d, each in a fresh JVM (%s)%n", round, rounds, load());
+      Map<String, Measured> measured = new LinkedHashMap<>();
+      for (int i = 0; i < FRESH.size(); i++) {
+        String contender = FRESH.get((i + round - 1) % FRESH.size());
+        BenchSupport.runChild(
+            KinesisDrainBench.class,
+            List.of("-Xmx1g"),
+            List.of("--child", contender, kinesalite.endpoint().toString(), Long.toString(records)),
+            line -> {
+              if (line.startsWith(RESULT)) {
+                String[] f = line.substring(RESULT.length()).split(" ");
+                measured.put(
+                    f[0],
+                    new Measured(
+                        Double.parseDouble(f[1]),
+                        Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3])));
+              }
+            });
+      }
+      Measured sync = measured.get("sync");
+      Measured async = measured.get("async");
+      Measured source = measured.get("shardline");
+      String ratios =
+          String.format(
+              Locale.ROOT,
+              "round %d: CPU-s per million records from the start (the pipeline's start, the"
+                  + " loop's first call): sync loop %.2f, async loop %.2f, shardline %.2f;"
+                  + " shardline / sync loop %.2fx, / async loop %.2fx. From the JVM's start:"
+                  + " %.2f, %.2f, %.2f; shardline / sync loop %.2fx, / async loop %.2fx."
+                  + " Records/s %,.0f / %,.0f / %,.0f (order %s)",
+              round,
+              sync.cpuSecondsPerMillion(),
+              async.cpuSecondsPerMillion(),
+              source.cpuSecondsPerMillion(),
+              source.cpuSecondsPerMillion() / sync.cpuSecondsPerMillion(),
+              source.cpuSecondsPerMillion() / async.cpuSecondsPerMillion(),
+              sync.jvmCpuSecondsPerMillion(),
+              async.jvmCpuSecondsPerMillion(),
+              source.jvmCpuSecondsPerMillion(),
+              source.jvmCpuSecondsPerMillion() / sync.jvmCpuSecondsPerMillion(),
+              source.jvmCpuSecondsPerMillion() / async.jvmCpuSecondsPerMillion(),
+              sync.recordsPerSecond(),
+              async.recordsPerSecond(),
+              source.recordsPerSecond(),
+              String.join(",", measured.keySet()));
+      System.out.println(ratios);
+      summary.add(ratios);
+    }
+    System.out.println("summary (target: shardline / sync loop at most 1.2x):");
+    summary.forEach(line -> System.out.println("  " + line));
+  }
+
+  /**
+   * The measuring JVM of the {@code fresh} mode: drains the parent's stream once with {@code
+   * contender} and prints its figures, then a {@link #RESULT} line for the parent.
+   */
+  private static void child(String contender, URI endpoint, long records) throws Exception {
+    BenchSupport.jsonProtocol();
+    KinesisEndpoint kinesalite = new BenchSupport.ParentEndpoint(endpoint);
+    Measured measured =
+        switch (contender) {
+          case "sync" -> {
+            try (KinesisClient sync = syncClient(kinesalite)) {
+              yield measureLoop(
+                  "bare SDK GetRecords loop, sync client (Apache 5), 1 thread, fresh JVM",
+                  records,
+                  () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
+            }
+          }
+          case "async" -> {
+            try (KinesisAsyncClient async = asyncClient(kinesalite)) {
+              yield measureLoop(
+                  "bare SDK GetRecords loop, async client (Netty), all shards at once, fresh JVM",
+                  records,
+                  () -> BareGetRecordsLoop.drainAsync(async, STREAM, records));
+            }
+          }
+          case "shardline" ->
+              measureSource(
+                  "shardline KinesisSource -> Pipeline (p=1) -> counting sink, default pacing,"
+                      + " fresh JVM",
+                  kinesalite,
+                  records,
+                  1,
+                  b -> b);
+          default -> throw new IllegalArgumentException("unknown contender " + contender);
+        };
+    System.out.printf(
+        Locale.ROOT,
+        "%s%s %.1f %.4f %.4f%n",
+        RESULT,
+        contender,
+        measured.recordsPerSecond(),
+        measured.cpuSecondsPerMillion(),
+        measured.jvmCpuSecondsPerMillion());
+  }
+
   private interface Drain {
     BareGetRecordsLoop.Drained run();
   }
 
-  private static void measureLoop(String label, long expected, Drain drain) {
+  private static Measured measureLoop(String label, long expected, Drain drain) {
     CpuSample start = CpuSample.take();
     BareGetRecordsLoop.Drained drained = drain.run();
     CpuSample end = CpuSample.take();
     if (drained.records() < expected) {
       throw new IllegalStateException(label + ": read " + drained.records() + " of " + expected);
     }
-    report(label, drained.records(), start, null, end);
+    Measured measured = report(label, drained.records(), start, null, end);
     System.out.printf(
         Locale.ROOT,
         "      %,d GetRecords calls, %.0f records per call%n",
         drained.calls(),
         (double) drained.records() / drained.calls());
+    return measured;
   }
 
   /**
@@ -123,7 +259,7 @@ public final class KinesisDrainBench {
    */
   static Measured measureSource(
       String label,
-      LocalKinesalite kinesalite,
+      KinesisEndpoint kinesalite,
       long expected,
       int parallelism,
       UnaryOperator<KinesisSource.Builder<byte[]>> options)
@@ -197,8 +333,13 @@ public final class KinesisDrainBench {
     return first;
   }
 
-  /** What one contender's drain measured, from its start to the last record. */
-  record Measured(double recordsPerSecond, double cpuSecondsPerMillion) {}
+  /**
+   * What one contender's drain measured, from its start to the last record; and the JVM's CPU from
+   * its own start (class loading, building clients, the JIT) to the last record, per million: what
+   * a fresh JVM that does nothing else costs.
+   */
+  record Measured(
+      double recordsPerSecond, double cpuSecondsPerMillion, double jvmCpuSecondsPerMillion) {}
 
   /**
    * Prints one contender's figures: from the start to the last record, and (when {@code first} is
@@ -234,7 +375,13 @@ public final class KinesisDrainBench {
           first.cpuSecondsSince(start));
     }
     System.out.print(end.breakdownSince(start));
-    return new Measured(records / wall, cpu * 1e6 / records);
+    double jvmCpu = end.processCpuNanos() / 1e9;
+    System.out.printf(
+        Locale.ROOT,
+        "    JVM start to last record: CPU %.2f s = %.2f CPU-s per million records%n",
+        jvmCpu,
+        jvmCpu * 1e6 / records);
+    return new Measured(records / wall, cpu * 1e6 / records, jvmCpu * 1e6 / records);
   }
 
   static String load() {
@@ -242,7 +389,7 @@ public final class KinesisDrainBench {
   }
 
   /** The synchronous client a plain program would use: Apache 5, the SDK's defaults. */
-  private static KinesisClient syncClient(LocalKinesalite kinesalite) {
+  private static KinesisClient syncClient(KinesisEndpoint kinesalite) {
     return KinesisClient.builder()
         .httpClient(Apache5HttpClient.builder().build())
         .endpointOverride(kinesalite.endpoint())
@@ -252,7 +399,7 @@ public final class KinesisDrainBench {
   }
 
   /** The asynchronous client as the source builds its own. */
-  private static KinesisAsyncClient asyncClient(LocalKinesalite kinesalite) {
+  private static KinesisAsyncClient asyncClient(KinesisEndpoint kinesalite) {
     return BenchSupport.asyncClient(kinesalite, http -> http);
   }
 }

@@ -17,9 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Shard;
@@ -84,25 +82,16 @@ public final class KinesisStartupIdleBench {
 
   private static void runChild(
       LocalKinesalite kinesalite, String mode, int idleSeconds, int windows) throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child =
-        new ProcessBuilder(
-                java,
-                "-Xmx1g",
-                "-cp",
-                System.getProperty("java.class.path"),
-                KinesisStartupIdleBench.class.getName(),
-                "--child",
-                mode,
-                kinesalite.endpoint().toString(),
-                Integer.toString(idleSeconds),
-                Integer.toString(windows))
-            .inheritIO()
-            .start();
-    int exit = child.waitFor();
-    if (exit != 0) {
-      throw new IllegalStateException("The measuring JVM (" + mode + ") exited with " + exit);
-    }
+    BenchSupport.runChild(
+        KinesisStartupIdleBench.class,
+        List.of("-Xmx1g"),
+        List.of(
+            "--child",
+            mode,
+            kinesalite.endpoint().toString(),
+            Integer.toString(idleSeconds),
+            Integer.toString(windows)),
+        line -> {});
   }
 
   // ------------------------------------------------------------------ the measuring JVM
@@ -110,7 +99,7 @@ public final class KinesisStartupIdleBench {
   private static void child(String mode, URI endpoint, int idleSeconds, int windows)
       throws Exception {
     long mainAtUptime = ManagementFactory.getRuntimeMXBean().getUptime();
-    KinesisEndpoint kinesalite = new Endpoint(endpoint);
+    KinesisEndpoint kinesalite = new BenchSupport.ParentEndpoint(endpoint);
     System.out.printf(
         Locale.ROOT,
         "  measuring JVM (%s): main() reached %d ms after the JVM started%n",
@@ -319,31 +308,5 @@ public final class KinesisStartupIdleBench {
     }
     timer.shutdownNow();
     client.close();
-  }
-
-  /** The kinesalite of the parent, by its endpoint. */
-  private record Endpoint(URI endpoint) implements KinesisEndpoint {
-    @Override
-    public Region region() {
-      return Region.US_EAST_1;
-    }
-
-    @Override
-    public AwsCredentialsProvider credentials() {
-      return KinesisClients.dummyCredentials();
-    }
-
-    @Override
-    public KinesisClient client() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public KinesisAsyncClient asyncClient() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public void close() {}
   }
 }
