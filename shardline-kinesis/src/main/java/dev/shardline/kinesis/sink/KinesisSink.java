@@ -138,15 +138,13 @@ public final class KinesisSink<T> implements Sink<T> {
     Duration requestTimeout = config.get(KinesisSinkOptions.REQUEST_TIMEOUT);
     SdkKinesisSinkClient client;
     if (clientProvider != null) {
-      KinesisAsyncClient provided = clientProvider.create();
       client =
           new SdkKinesisSinkClient(
-              provided, requestTimeout, provided, SdkKinesisProxy.reachability(config));
+              SdkKinesisProxy.of(clientProvider.create(), SdkKinesisProxy.reachability(config)),
+              requestTimeout);
     } else {
       // the proxy's own watch: one per client, so one WARN per outage
-      SdkKinesisProxy proxy = SdkKinesisProxy.create(config);
-      client =
-          new SdkKinesisSinkClient(proxy.client(), requestTimeout, proxy, proxy.reachability());
+      client = new SdkKinesisSinkClient(SdkKinesisProxy.create(config), requestTimeout);
     }
     try {
       return new KinesisSinkWriter<>(

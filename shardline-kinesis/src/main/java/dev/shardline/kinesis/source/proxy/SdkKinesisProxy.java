@@ -19,17 +19,23 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClientBuilder;
+import software.amazon.awssdk.services.kinesis.KinesisClient;
+import software.amazon.awssdk.services.kinesis.KinesisClientBuilder;
 import software.amazon.awssdk.services.kinesis.model.Consumer;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.DescribeStreamConsumerRequest;
@@ -48,10 +54,23 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
 
 /**
- * {@link KinesisProxy} over the AWS SDK v2 {@link KinesisAsyncClient} with the Netty HTTP client:
- * no thread per shard, a few I/O threads for all of them. The SDK's own retries are off (the source
- * backs off per shard and counts throttled calls itself), and futures complete on the I/O thread,
- * as the source only queues the result for its own thread. Thread-safe.
+ * {@link KinesisProxy} over the AWS SDK v2, on one of two transports:
+ *
+ * <ul>
+ *   <li>For polling reads and the sink, over HTTP/1.1 (unless {@code
+ *       clientConfigProperties.protocol} is HTTP2): the synchronous {@link KinesisClient} with the
+ *       Apache 5 HTTP client, its calls run on at most {@code maxConcurrency} threads made as
+ *       needed ({@link BlockingCalls}). It costs less CPU per record than the asynchronous client:
+ *       the answer is parsed as it streams in, where the asynchronous client first gathers it into
+ *       a growing buffer (shardline-bench/README.md, issue 13).
+ *   <li>For a fan-out source (SubscribeToShard streams events; AWS serves it over HTTP/2 only), or
+ *       with {@code protocol: HTTP2}: the {@link KinesisAsyncClient} with the Netty HTTP client, a
+ *       few I/O threads for every shard, over HTTP/2 unless {@code protocol} is HTTP1_1.
+ * </ul>
+ *
+ * <p>The SDK's own retries are off (the source backs off per shard and counts throttled calls
+ * itself), and futures complete on the thread that made the call (an I/O thread), as the source
+ * only queues the result for its own thread. Thread-safe.
  *
  * <p>The wire protocol is CBOR unless {@code clientConfigProperties.cborEnabled} is false (for
  * servers that only speak JSON). The SDK reads that setting from the system property {@code
@@ -80,9 +99,19 @@ public final class SdkKinesisProxy implements KinesisProxy {
    */
   static final Duration EVENT_LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
+  /** The prefix of the names of the threads that make synchronous calls. */
+  static final String CALL_THREAD_NAME = "shardline-kinesis-call";
+
+  /** The asynchronous client (HTTP/2), or null when calls go through {@link #blocking}. */
   private final KinesisAsyncClient client;
+
   private final SdkAsyncHttpClient http;
   private final SdkEventLoopGroup eventLoops;
+
+  /** The synchronous client (HTTP/1.1), or null when calls go through {@link #client}. */
+  private final KinesisClient blocking;
+
+  private final BlockingCalls calls;
   private final boolean cbor;
   private final ServerReachability reachability;
 
@@ -90,11 +119,15 @@ public final class SdkKinesisProxy implements KinesisProxy {
       KinesisAsyncClient client,
       SdkAsyncHttpClient http,
       SdkEventLoopGroup eventLoops,
+      KinesisClient blocking,
+      BlockingCalls calls,
       boolean cbor,
       ServerReachability reachability) {
     this.client = client;
     this.http = http;
     this.eventLoops = eventLoops;
+    this.blocking = blocking;
+    this.calls = calls;
     this.cbor = cbor;
     this.reachability = reachability;
   }
@@ -163,7 +196,13 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   /** Whether the I/O threads have ended (after {@link #close()}). For tests. */
   boolean eventLoopsTerminated() {
-    return eventLoops == null || eventLoops.eventLoopGroup().isTerminated();
+    return (eventLoops == null || eventLoops.eventLoopGroup().isTerminated())
+        && (calls == null || calls.ended());
+  }
+
+  /** Whether calls go through the synchronous client (HTTP/1.1). For tests. */
+  boolean blocking() {
+    return blocking != null;
   }
 
   /**
@@ -177,6 +216,61 @@ public final class SdkKinesisProxy implements KinesisProxy {
     AwsCredentials credentials = AwsCredentials.fromConfiguration(config);
     KinesisClientProperties properties =
         KinesisClientProperties.from(config.get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
+    try {
+      return streaming(config) || http2(config, properties)
+          ? createAsync(config, region, credentials, properties)
+          : createBlocking(config, region, credentials, properties);
+    } catch (SdkClientException e) {
+      throw new ConfigException(
+          AwsOptions.REGION_TYPE.key(),
+          "Cannot create the Kinesis client for "
+              + region.describe()
+              + ": "
+              + e.getMessage()
+              + ". Set awsRegion.type specific with awsRegion.id, or configure the default"
+              + " region (AWS_REGION)");
+    }
+  }
+
+  private static SdkKinesisProxy createBlocking(
+      Configuration config,
+      AwsRegion region,
+      AwsCredentials credentials,
+      KinesisClientProperties properties) {
+    SdkHttpClient http =
+        Apache5HttpClient.builder()
+            .maxConnections(properties.maxConcurrency())
+            .connectionTimeout(properties.connectionTimeout())
+            .socketTimeout(properties.readTimeout())
+            .build();
+    try {
+      KinesisClientBuilder builder =
+          KinesisClient.builder()
+              .httpClient(http)
+              .credentialsProvider(credentials.toProvider())
+              .overrideConfiguration(o -> configure(o, properties));
+      region.region().ifPresent(builder::region);
+      region.endpoint().ifPresent(builder::endpointOverride);
+      KinesisClient blocking = withCborSetting(properties.cbor(), builder::build);
+      return new SdkKinesisProxy(
+          null,
+          null,
+          null,
+          blocking,
+          new BlockingCalls(CALL_THREAD_NAME, properties.maxConcurrency()),
+          properties.cbor(),
+          reachability(config));
+    } catch (RuntimeException e) {
+      http.close();
+      throw e;
+    }
+  }
+
+  private static SdkKinesisProxy createAsync(
+      Configuration config,
+      AwsRegion region,
+      AwsCredentials credentials,
+      KinesisClientProperties properties) {
     // our own event loops, not the client's: the client would close them with Netty's default
     // quiet period of 2 s (each stop and restart waiting 2 s per client); we close them with none
     SdkEventLoopGroup eventLoops =
@@ -205,32 +299,30 @@ public final class SdkKinesisProxy implements KinesisProxy {
                   a ->
                       a.advancedOption(
                           SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
-              .overrideConfiguration(
-                  o -> {
-                    o.retryStrategy(AwsRetryStrategy.doNotRetry());
-                    properties.apiCallTimeout().ifPresent(o::apiCallTimeout);
-                    properties.apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
-                  });
+              .overrideConfiguration(o -> configure(o, properties));
       region.region().ifPresent(builder::region);
       region.endpoint().ifPresent(builder::endpointOverride);
       KinesisAsyncClient client = withCborSetting(properties.cbor(), builder::build);
-      return new SdkKinesisProxy(client, http, eventLoops, properties.cbor(), reachability(config));
-    } catch (SdkClientException e) {
-      http.close();
-      shutDown(eventLoops);
-      throw new ConfigException(
-          AwsOptions.REGION_TYPE.key(),
-          "Cannot create the Kinesis client for "
-              + region.describe()
-              + ": "
-              + e.getMessage()
-              + ". Set awsRegion.type specific with awsRegion.id, or configure the default"
-              + " region (AWS_REGION)");
+      return new SdkKinesisProxy(
+          client, http, eventLoops, null, null, properties.cbor(), reachability(config));
     } catch (RuntimeException e) {
       http.close();
       shutDown(eventLoops);
       throw e;
     }
+  }
+
+  private static void configure(
+      ClientOverrideConfiguration.Builder override, KinesisClientProperties properties) {
+    override.retryStrategy(AwsRetryStrategy.doNotRetry());
+    properties.apiCallTimeout().ifPresent(override::apiCallTimeout);
+    properties.apiCallAttemptTimeout().ifPresent(override::apiCallAttemptTimeout);
+  }
+
+  /** Whether {@code config} is a fan-out source's: its SubscribeToShard streams events. */
+  private static boolean streaming(Configuration config) {
+    return config.getOptional(KinesisSourceOptions.READER_TYPE).orElse(ReaderType.POLLING)
+        == ReaderType.FAN_OUT;
   }
 
   /**
@@ -244,29 +336,40 @@ public final class SdkKinesisProxy implements KinesisProxy {
     if (given) {
       return properties.http2();
     }
-    return config.getOptional(KinesisSourceOptions.READER_TYPE).orElse(ReaderType.POLLING)
-        == ReaderType.FAN_OUT;
-  }
-
-  /** A proxy over a client built elsewhere; closing the proxy closes the client. */
-  public static SdkKinesisProxy of(KinesisAsyncClient client) {
-    return new SdkKinesisProxy(checkNotNull(client, "client"), null, null, false, null);
+    return streaming(config);
   }
 
   /**
-   * The SDK client behind this proxy, for other Kinesis calls made with the same settings (the
-   * Kinesis sink's PutRecords); it stays owned by this proxy and closes with it.
+   * A proxy over a client built elsewhere; closing the proxy closes the client.
+   *
+   * @param reachability watches whether Kinesis answers (see {@link #watch}), or null for no watch
    */
-  public KinesisAsyncClient client() {
-    return client;
+  public static SdkKinesisProxy of(KinesisAsyncClient client, ServerReachability reachability) {
+    return new SdkKinesisProxy(
+        checkNotNull(client, "client"), null, null, null, null, false, reachability);
+  }
+
+  /**
+   * A call through whichever client this proxy has, watched for whether Kinesis answers: for calls
+   * the {@link KinesisProxy} interface does not have (the sink's PutRecords). Both functions make
+   * the same call, one on each client.
+   *
+   * @param onBlocking the call on the synchronous client (run on one of the proxy's threads)
+   * @param onAsync the same call on the asynchronous client
+   */
+  public <T> CompletableFuture<T> call(
+      Function<KinesisClient, T> onBlocking,
+      Function<KinesisAsyncClient, CompletableFuture<T>> onAsync) {
+    return watched(
+        blocking != null ? calls.submit(() -> onBlocking.apply(blocking)) : onAsync.apply(client));
   }
 
   @Override
   public CompletableFuture<StreamDescriptionSummary> describeStreamSummary(String stream) {
-    return watched(
-        client
-            .describeStreamSummary(b -> b.streamName(stream))
-            .thenApply(r -> r.streamDescriptionSummary()));
+    return call(
+            c -> c.describeStreamSummary(b -> b.streamName(stream)),
+            c -> c.describeStreamSummary(b -> b.streamName(stream)))
+        .thenApply(r -> r.streamDescriptionSummary());
   }
 
   @Override
@@ -281,7 +384,8 @@ public final class SdkKinesisProxy implements KinesisProxy {
         request.shardFilter(f -> f.type(ShardFilterType.AFTER_SHARD_ID).shardId(afterShardId));
       }
     }
-    return watched(client.listShards(request.build()));
+    ListShardsRequest built = request.build();
+    return call(c -> c.listShards(built), c -> c.listShards(built));
   }
 
   @Override
@@ -302,20 +406,19 @@ public final class SdkKinesisProxy implements KinesisProxy {
     if (timestamp != null) {
       request.timestamp(timestamp);
     }
+    GetShardIteratorRequest built = request.build();
     return explainCborErrors(
-        watched(
-            client
-                .getShardIterator(request.build())
-                .thenApply(GetShardIteratorResponse::shardIterator)));
+        call(c -> c.getShardIterator(built), c -> c.getShardIterator(built))
+            .thenApply(GetShardIteratorResponse::shardIterator));
   }
 
   @Override
   public CompletableFuture<GetRecordsResponse> getRecords(
       String stream, String shardIterator, int limit) {
+    GetRecordsRequest request =
+        GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build();
     CompletableFuture<GetRecordsResponse> response =
-        watched(
-            client.getRecords(
-                GetRecordsRequest.builder().shardIterator(shardIterator).limit(limit).build()));
+        call(c -> c.getRecords(request), c -> c.getRecords(request));
     if (!cbor) {
       return response;
     }
@@ -324,10 +427,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   @Override
   public CompletableFuture<Consumer> registerStreamConsumer(String streamArn, String consumerName) {
-    return watched(
-        client
-            .registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName))
-            .thenApply(RegisterStreamConsumerResponse::consumer));
+    return call(
+            c -> c.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName)),
+            c -> c.registerStreamConsumer(b -> b.streamARN(streamArn).consumerName(consumerName)))
+        .thenApply(RegisterStreamConsumerResponse::consumer);
   }
 
   @Override
@@ -339,23 +442,26 @@ public final class SdkKinesisProxy implements KinesisProxy {
     } else {
       request.streamARN(streamArn).consumerName(consumerName);
     }
-    return watched(
-        client
-            .describeStreamConsumer(request.build())
-            .thenApply(DescribeStreamConsumerResponse::consumerDescription));
+    DescribeStreamConsumerRequest built = request.build();
+    return call(c -> c.describeStreamConsumer(built), c -> c.describeStreamConsumer(built))
+        .thenApply(DescribeStreamConsumerResponse::consumerDescription);
   }
 
   @Override
   public CompletableFuture<Void> deregisterStreamConsumer(String consumerArn) {
-    return watched(
-        client
-            .deregisterStreamConsumer(b -> b.consumerARN(consumerArn))
-            .thenApply(r -> (Void) null));
+    return call(
+            c -> c.deregisterStreamConsumer(b -> b.consumerARN(consumerArn)),
+            c -> c.deregisterStreamConsumer(b -> b.consumerARN(consumerArn)))
+        .thenApply(r -> (Void) null);
   }
 
   @Override
   public CompletableFuture<Void> subscribeToShard(
       SubscribeToShardRequest request, SubscribeToShardResponseHandler handler) {
+    if (client == null) {
+      // only the asynchronous client streams events; create(..) picks it for a fan-out source
+      throw new IllegalStateException("SubscribeToShard needs the asynchronous client");
+    }
     return watched(client.subscribeToShard(request, handler));
   }
 
@@ -409,11 +515,22 @@ public final class SdkKinesisProxy implements KinesisProxy {
       reachability.stop();
     }
     try {
-      client.close();
+      if (calls != null) {
+        calls.close();
+      }
+      if (blocking != null) {
+        blocking.close();
+      }
+      if (client != null) {
+        client.close();
+      }
       if (http != null) {
         http.close();
       }
     } finally {
+      if (calls != null) {
+        calls.awaitEnd(EVENT_LOOP_SHUTDOWN_TIMEOUT);
+      }
       if (eventLoops != null) {
         shutDown(eventLoops);
       }
