@@ -3,30 +3,35 @@ package dev.shardline.kinesis.source.proxy;
 import static dev.shardline.util.Preconditions.checkArgument;
 
 import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Runs blocking calls (the synchronous SDK client's) on at most {@code limit} threads at once, and
- * answers each with a future. Threads are made only when every running one is busy and the limit
- * allows, and end after a minute without work: a pipeline reading 4 shards has about 4, one reading
- * 1,000 at most {@code limit}, whatever the number of shards. Calls beyond the limit wait in turn.
- * Futures complete on the thread that ran the call. Thread-safe.
+ * answers each with a future. A thread is made only when a call finds no idle thread and the limit
+ * allows, and ends after a minute without work: a pipeline reading 4 shards has at most about 4,
+ * one reading 1,000 at most {@code limit}, whatever the number of shards. Calls beyond the limit
+ * wait in turn. Futures complete on the thread that ran the call. Thread-safe.
  */
 final class BlockingCalls implements AutoCloseable {
   private static final long IDLE_SECONDS = 60;
 
+  private final String name;
   private final int limit;
-  private final ThreadPoolExecutor threads;
-  private final ConcurrentLinkedQueue<Call<?>> waiting = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger running = new AtomicInteger();
+  private final LinkedBlockingQueue<Call<?>> waiting = new LinkedBlockingQueue<>();
+  private final Set<Thread> live = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger threads = new AtomicInteger();
+
+  /** Threads waiting for a call, or about to (counted before a call's future completes). */
+  private final AtomicInteger idle = new AtomicInteger();
+
+  private final AtomicInteger made = new AtomicInteger();
   private volatile boolean closed;
 
   /**
@@ -35,20 +40,8 @@ final class BlockingCalls implements AutoCloseable {
    */
   BlockingCalls(String name, int limit) {
     checkArgument(limit >= 1, "limit must be 1 or more");
+    this.name = name;
     this.limit = limit;
-    AtomicInteger count = new AtomicInteger();
-    this.threads =
-        new ThreadPoolExecutor(
-            0,
-            Integer.MAX_VALUE,
-            IDLE_SECONDS,
-            TimeUnit.SECONDS,
-            new SynchronousQueue<>(),
-            r -> {
-              Thread t = new Thread(r, name + "-" + count.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** {@code call} run on one of the threads; after {@link #close()}, a cancelled future. */
@@ -57,56 +50,66 @@ final class BlockingCalls implements AutoCloseable {
     waiting.add(c);
     if (closed) {
       cancelWaiting();
-    } else {
-      startRunner();
+    } else if (waiting.size() > idle.get()) {
+      startThread();
     }
     return c.result;
   }
 
   /** How many threads exist now. For tests and benchmarks. */
   int threads() {
-    return threads.getPoolSize();
+    return threads.get();
   }
 
   /** Whether every thread has ended after {@link #close()}. */
   boolean ended() {
-    return threads.isTerminated();
+    return closed && threads.get() == 0;
   }
 
-  /** Starts a runner when calls wait and fewer than {@code limit} run. */
-  private void startRunner() {
-    while (!waiting.isEmpty()) {
-      int n = running.get();
+  private void startThread() {
+    while (true) {
+      int n = threads.get();
       if (n >= limit) {
         return;
       }
-      if (running.compareAndSet(n, n + 1)) {
-        try {
-          threads.execute(this::run);
-        } catch (RejectedExecutionException e) {
-          running.decrementAndGet();
-          cancelWaiting();
-        }
-        return;
+      if (threads.compareAndSet(n, n + 1)) {
+        break;
       }
     }
+    idle.incrementAndGet();
+    Thread thread = new Thread(this::run, name + "-" + made.incrementAndGet());
+    thread.setDaemon(true);
+    live.add(thread);
+    thread.start();
   }
 
-  /** A runner: runs waiting calls until none is left. */
+  /** A thread: runs waiting calls, and ends after a minute without one, or when closed. */
   private void run() {
     try {
-      Call<?> call;
-      while (!closed && (call = waiting.poll()) != null) {
-        call.run();
+      while (!closed) {
+        Call<?> call = waiting.poll(IDLE_SECONDS, TimeUnit.SECONDS);
+        if (call == null) {
+          break;
+        }
+        idle.decrementAndGet();
+        call.compute();
+        // idle again before the future completes: a call its caller makes at once, on being
+        // answered, finds this thread instead of making another
+        idle.incrementAndGet();
+        call.publish();
       }
+    } catch (InterruptedException e) {
+      // closing
     } finally {
-      running.decrementAndGet();
+      idle.decrementAndGet();
+      threads.decrementAndGet();
+      live.remove(Thread.currentThread());
     }
-    // a call added while this runner was ending found the limit reached: start one for it
+    // a call added as this thread timed out found it idle: make one for it
     if (closed) {
       cancelWaiting();
-    } else {
-      startRunner();
+    } else if (waiting.size() > idle.get()) {
+      startThread();
     }
   }
 
@@ -125,7 +128,7 @@ final class BlockingCalls implements AutoCloseable {
   public void close() {
     closed = true;
     cancelWaiting();
-    threads.shutdownNow();
+    live.forEach(Thread::interrupt);
   }
 
   /**
@@ -133,8 +136,15 @@ final class BlockingCalls implements AutoCloseable {
    * ends once its client closed its connection); an interrupt is kept.
    */
   void awaitEnd(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
     try {
-      threads.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      for (Thread thread : live) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        thread.join(Math.max(1, left / 1_000_000));
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -143,19 +153,26 @@ final class BlockingCalls implements AutoCloseable {
   private static final class Call<T> {
     final Supplier<T> call;
     final CompletableFuture<T> result = new CompletableFuture<>();
+    T value;
+    Throwable error;
 
     Call(Supplier<T> call) {
       this.call = call;
     }
 
-    void run() {
-      if (result.isDone()) {
-        return;
-      }
+    void compute() {
       try {
-        result.complete(call.get());
+        value = call.get();
       } catch (Throwable t) {
-        result.completeExceptionally(t);
+        error = t;
+      }
+    }
+
+    void publish() {
+      if (error != null) {
+        result.completeExceptionally(error);
+      } else {
+        result.complete(value);
       }
     }
   }
