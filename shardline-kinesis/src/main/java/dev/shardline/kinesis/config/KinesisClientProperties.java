@@ -21,12 +21,15 @@ import java.util.stream.Collectors;
  * <table>
  *   <caption>Keys</caption>
  *   <tr><th>key (aliases)</th><th>meaning</th><th>default</th></tr>
- *   <tr><td>maxConcurrency (MaxConnections)</td><td>connections to Kinesis</td><td>50</td></tr>
+ *   <tr><td>maxConcurrency (MaxConnections)</td><td>connections to Kinesis; for a polling
+ *   source or a sink (the synchronous client) also the most calls at once, each on a thread made
+ *   as needed</td><td>50</td></tr>
  *   <tr><td>connectionTimeout (ConnectTimeout)</td><td>to open a connection</td><td>10s</td></tr>
  *   <tr><td>readTimeout (SocketTimeout)</td><td>between bytes of an answer</td><td>30s</td></tr>
  *   <tr><td>apiCallTimeout (RequestTimeout)</td><td>a whole call</td><td>none</td></tr>
  *   <tr><td>apiCallAttemptTimeout</td><td>one attempt of a call</td><td>none</td></tr>
- *   <tr><td>eventLoopThreads</td><td>Netty I/O threads</td><td>2</td></tr>
+ *   <tr><td>eventLoopThreads</td><td>Netty I/O threads (the asynchronous client: a fan-out
+ *   source, or protocol HTTP2)</td><td>2</td></tr>
  *   <tr><td>protocol</td><td>HTTP1_1 or HTTP2</td><td>HTTP2 for the source's reader.type
  *   fan-out, else HTTP1_1</td></tr>
  *   <tr><td>cborEnabled</td><td>CBOR (true) or JSON (false) on the wire</td><td>true</td></tr>
@@ -126,10 +129,14 @@ public record KinesisClientProperties(
 
   /** The accepted keys for docs: {@code maxConcurrency (MaxConnections), ...}. */
   public static String describeKeys() {
-    return "maxConcurrency (MaxConnections), connectionTimeout (ConnectTimeout), readTimeout"
-        + " (SocketTimeout), apiCallTimeout (RequestTimeout), apiCallAttemptTimeout,"
-        + " eventLoopThreads, protocol (HTTP1_1 or HTTP2), cborEnabled (false for servers that"
-        + " only speak JSON, such as kinesalite)";
+    return "maxConcurrency (MaxConnections; default 50: connections, and for a polling source or"
+        + " a sink also the most calls at once, each on a thread made as needed),"
+        + " connectionTimeout (ConnectTimeout; 10s), readTimeout (SocketTimeout; 30s),"
+        + " apiCallTimeout (RequestTimeout; none), apiCallAttemptTimeout (none),"
+        + " eventLoopThreads (2: the Netty I/O threads of a fan-out source or of protocol HTTP2),"
+        + " protocol (HTTP1_1 or HTTP2; HTTP2 for reader.type fan-out, else HTTP1_1 on the"
+        + " SDK's synchronous client), cborEnabled (true; false for servers that only speak JSON,"
+        + " such as kinesalite)";
   }
 
   private static Map<String, String> aliases() {

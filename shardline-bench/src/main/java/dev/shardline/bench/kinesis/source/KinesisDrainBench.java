@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  *
  * <p>CPU is the process's CPU time ({@code com.sun.management.OperatingSystemMXBean}): every
  * thread, the JIT and the GC; kinesalite runs in its own (node) process and is not counted. Two
- * windows: from the start (the pipeline's start, or the first call of a loop) to the last record,
- * and from the first record to the last.
+ * windows: from the start (the pipeline's start, or the first call of a loop; in the {@code fresh}
+ * mode the loop's start is before it builds its client, as the pipeline's start builds the
+ * source's) to the last record, and from the first record to the last.
  *
  * <p>With {@code fresh} as the contenders, each round runs each of three contenders in a fresh JVM
  * (the bare sync loop, the bare async loop, the source with the default pacing; the order rotates
@@ -162,7 +163,7 @@ public final class KinesisDrainBench {
           String.format(
               Locale.ROOT,
               "round %d: CPU-s per million records from the start (the pipeline's start, the"
-                  + " loop's first call): sync loop %.2f, async loop %.2f, shardline %.2f;"
+                  + " loop's building its client): sync loop %.2f, async loop %.2f, shardline %.2f;"
                   + " shardline / sync loop %.2fx, / async loop %.2fx. From the JVM's start:"
                   + " %.2f, %.2f, %.2f; shardline / sync loop %.2fx, / async loop %.2fx."
                   + " Records/s %,.0f / %,.0f / %,.0f (order %s)",
@@ -198,18 +199,23 @@ public final class KinesisDrainBench {
     Measured measured =
         switch (contender) {
           case "sync" -> {
+            // from before the client is built, as the pipeline's start builds the source's
+            CpuSample start = CpuSample.take();
             try (KinesisClient sync = syncClient(kinesalite)) {
               yield measureLoop(
                   "bare SDK GetRecords loop, sync client (Apache 5), 1 thread, fresh JVM",
                   records,
+                  start,
                   () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
             }
           }
           case "async" -> {
+            CpuSample start = CpuSample.take();
             try (KinesisAsyncClient async = asyncClient(kinesalite)) {
               yield measureLoop(
                   "bare SDK GetRecords loop, async client (Netty), all shards at once, fresh JVM",
                   records,
+                  start,
                   () -> BareGetRecordsLoop.drainAsync(async, STREAM, records));
             }
           }
@@ -238,7 +244,11 @@ public final class KinesisDrainBench {
   }
 
   private static Measured measureLoop(String label, long expected, Drain drain) {
-    CpuSample start = CpuSample.take();
+    return measureLoop(label, expected, CpuSample.take(), drain);
+  }
+
+  /** {@code drain} run and reported, from {@code start}. */
+  private static Measured measureLoop(String label, long expected, CpuSample start, Drain drain) {
     BareGetRecordsLoop.Drained drained = drain.run();
     CpuSample end = CpuSample.take();
     if (drained.records() < expected) {
