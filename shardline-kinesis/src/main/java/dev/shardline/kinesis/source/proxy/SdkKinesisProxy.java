@@ -52,6 +52,7 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StreamDescriptionSummary;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardRequest;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHandler;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * {@link KinesisProxy} over the AWS SDK v2, on one of two transports:
@@ -105,7 +106,9 @@ public final class SdkKinesisProxy implements KinesisProxy {
   /** The asynchronous client (HTTP/2), or null when calls go through {@link #blocking}. */
   private final KinesisAsyncClient client;
 
-  private final SdkAsyncHttpClient http;
+  /** The HTTP client of either SDK client: built here, so closed here (the SDK client does not). */
+  private final SdkAutoCloseable http;
+
   private final SdkEventLoopGroup eventLoops;
 
   /** The synchronous client (HTTP/1.1), or null when calls go through {@link #client}. */
@@ -117,7 +120,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
 
   private SdkKinesisProxy(
       KinesisAsyncClient client,
-      SdkAsyncHttpClient http,
+      SdkAutoCloseable http,
       SdkEventLoopGroup eventLoops,
       KinesisClient blocking,
       BlockingCalls calls,
@@ -254,7 +257,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
       KinesisClient blocking = withCborSetting(properties.cbor(), builder::build);
       return new SdkKinesisProxy(
           null,
-          null,
+          http,
           null,
           blocking,
           new BlockingCalls(CALL_THREAD_NAME, properties.maxConcurrency()),
