@@ -2,7 +2,7 @@
 # Builds the benchmark harnesses (no tests) and runs one Kinesis source benchmark:
 #   shardline-bench/run-kinesis-source-bench.sh drain   [records [rounds [shards [all|bare|shardline|fresh]]]]
 #   shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds [windows [shards]]]
-#   shardline-bench/run-kinesis-source-bench.sh cold    [runs [records [maxRecords [all|term]]]]   (needs shardline-cli/target/shardline.jar)
+#   shardline-bench/run-kinesis-source-bench.sh cold    [runs [records [maxRecords [all|term|run]]]]   (needs shardline-cli/target/shardline.jar)
 #   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
 #   shardline-bench/run-kinesis-source-bench.sh flink   [records [rounds [shards [idleSeconds [windows [all|embedded|flink]]]]]]
 #   shardline-bench/run-kinesis-source-bench.sh fanout  [latencySeconds [drainRecords [heapShards [idleShards [idleSeconds [windows [all|latency,drain,heap,idle]]]]]]]

@@ -104,7 +104,7 @@ public final class KinesisColdStartBench {
         summary("shardline run, stdout sink, SIGINT (Ctrl-C)", interrupted);
         summary("shardline run, Kinesis sink (cold-out), SIGTERM", kinesisSink);
       }
-      for (String client : List.of("sync", "async")) {
+      for (String client : stops.equals("run") ? List.<String>of() : List.of("sync", "async")) {
         List<Map<String, Double>> bare = new ArrayList<>();
         for (int i = 1; i <= runs; i++) {
           bare.add(runBare(client, kinesalite.endpoint(), maxRecords));
