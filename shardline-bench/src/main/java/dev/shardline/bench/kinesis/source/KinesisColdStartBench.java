@@ -87,22 +87,31 @@ public final class KinesisColdStartBench {
       kinesalite.createStream(OUT_STREAM, 4);
       StreamFiller.fill(kinesalite.asyncClient(), STREAM, records, 100);
 
-      List<Run> results = new ArrayList<>();
+      // variants, run in turn (run i of each, then run i+1), so a change of the machine's load
+      // falls on all of them alike
+      Map<String, Variant> variants = variants(maxRecords);
+      Map<String, List<Run>> results = new LinkedHashMap<>();
       for (int i = 1; i <= runs; i++) {
-        Run run = runCommand(jar, dir, kinesalite, maxRecords, false, "TERM", i == 1);
-        results.add(run);
-        System.out.println("  run " + i + ": " + run);
+        for (Variant variant : variants.values()) {
+          Run run =
+              runCommand(jar, dir, kinesalite, variant, false, "TERM", i == 1 && results.isEmpty());
+          results.computeIfAbsent(variant.label(), v -> new ArrayList<>()).add(run);
+          System.out.println("  " + variant.label() + " run " + i + ": " + run);
+        }
       }
-      summary("shardline run, stdout sink, SIGTERM", results);
+      results.forEach(
+          (label, list) ->
+              summary("shardline run [" + variants.get(label) + "], stdout sink, SIGTERM", list));
+      Variant first = variants.values().iterator().next();
       if (stops.equals("all")) {
         List<Run> interrupted = new ArrayList<>();
         List<Run> kinesisSink = new ArrayList<>();
         for (int i = 1; i <= Math.max(1, runs / 2); i++) {
-          interrupted.add(runCommand(jar, dir, kinesalite, maxRecords, false, "INT", false));
-          kinesisSink.add(runCommand(jar, dir, kinesalite, maxRecords, true, "TERM", false));
+          interrupted.add(runCommand(jar, dir, kinesalite, first, false, "INT", false));
+          kinesisSink.add(runCommand(jar, dir, kinesalite, first, true, "TERM", false));
         }
-        summary("shardline run, stdout sink, SIGINT (Ctrl-C)", interrupted);
-        summary("shardline run, Kinesis sink (cold-out), SIGTERM", kinesisSink);
+        summary("shardline run [" + first + "], stdout sink, SIGINT (Ctrl-C)", interrupted);
+        summary("shardline run [" + first + "], Kinesis sink (cold-out), SIGTERM", kinesisSink);
       }
       for (String client : stops.equals("run") ? List.<String>of() : List.of("sync", "async")) {
         List<Map<String, Double>> bare = new ArrayList<>();
@@ -142,19 +151,19 @@ public final class KinesisColdStartBench {
       Path jar,
       Path dir,
       KinesisEndpoint kinesalite,
-      int maxRecords,
+      Variant variant,
       boolean kinesisSink,
       String signal,
       boolean echoLog)
       throws Exception {
     Path checkpoints = Files.createTempDirectory(dir, "checkpoints-");
     Path pipeline = dir.resolve("cold-" + checkpoints.getFileName() + ".yaml");
-    Files.writeString(pipeline, pipelineFile(kinesalite, checkpoints, maxRecords, kinesisSink));
+    Files.writeString(
+        pipeline, pipelineFile(kinesalite, checkpoints, variant.maxRecords(), kinesisSink));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    String opts = System.getenv("SHARDLINE_JAVA_OPTS");
-    if (opts != null && !opts.isBlank()) {
-      command.addAll(List.of(opts.trim().split("\\s+")));
+    if (!variant.javaOptions().isBlank()) {
+      command.addAll(List.of(variant.javaOptions().trim().split("\\s+")));
     }
     command.addAll(
         List.of("-jar", jar.toString(), "run", pipeline.toString(), "--status", "off", "-v"));
@@ -181,7 +190,8 @@ public final class KinesisColdStartBench {
         drain(
             process.getInputStream(),
             line -> {
-              if (!firstLine.isDone()) {
+              // a record (StreamFiller's letters), not what the JVM prints (JFR's start message)
+              if (!firstLine.isDone() && line.contains("klmnopqrstuvwxyz")) {
                 firstLine.complete((System.nanoTime() - start) / 1e6);
               }
             });
@@ -211,6 +221,36 @@ public final class KinesisColdStartBench {
       throw new IllegalStateException("the command exited with " + process.exitValue());
     }
     return new Run(new LinkedHashMap<>(phases), first, stop, process.exitValue(), signal);
+  }
+
+  /** JVM options (as SHARDLINE_JAVA_OPTS) and the source's first-call size of one variant. */
+  record Variant(String label, String javaOptions, int maxRecords) {
+    @Override
+    public String toString() {
+      return label + ": \"" + javaOptions + "\", maxRecords " + maxRecords;
+    }
+  }
+
+  /**
+   * {@code SHARDLINE_JAVA_OPTS} and {@code maxRecords} as one variant, or the variants of {@code
+   * COLD_VARIANTS}: {@code label|java options|maxRecords} separated by {@code ;}, e.g. {@code
+   * plain||10000;cds|-XX:SharedArchiveFile=/tmp/a.jsa|10000} (an empty maxRecords: {@code
+   * maxRecords}).
+   */
+  private static Map<String, Variant> variants(int maxRecords) {
+    Map<String, Variant> variants = new LinkedHashMap<>();
+    String spec = System.getenv("COLD_VARIANTS");
+    if (spec == null || spec.isBlank()) {
+      String opts = System.getenv().getOrDefault("SHARDLINE_JAVA_OPTS", "");
+      variants.put("default", new Variant("default", opts, maxRecords));
+      return variants;
+    }
+    for (String one : spec.split(";")) {
+      String[] parts = one.split("\\|", -1);
+      int max = parts.length > 2 && !parts[2].isBlank() ? Integer.parseInt(parts[2]) : maxRecords;
+      variants.put(parts[0], new Variant(parts[0], parts.length > 1 ? parts[1] : "", max));
+    }
+    return variants;
   }
 
   /** Phase name -> a piece of the command's log line that marks it (at -v). */
