@@ -161,15 +161,22 @@ public final class KinesisColdStartBench {
     Files.writeString(
         pipeline, pipelineFile(kinesalite, checkpoints, variant.maxRecords(), kinesisSink));
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (!variant.javaOptions().isBlank()) {
-      command.addAll(List.of(variant.javaOptions().trim().split("\\s+")));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    if (variant.launcher()) {
+      // as a user runs it: the launcher, its class-data archive, SHARDLINE_JAVA_OPTS
+      command.add(Path.of("shardline").toAbsolutePath().toString());
+      builder.environment().put("SHARDLINE_JAVA_OPTS", variant.javaOptions());
+    } else {
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      if (!variant.javaOptions().isBlank()) {
+        command.addAll(List.of(variant.javaOptions().trim().split("\\s+")));
+      }
+      command.addAll(List.of("-jar", jar.toString()));
     }
-    command.addAll(
-        List.of("-jar", jar.toString(), "run", pipeline.toString(), "--status", "off", "-v"));
+    command.addAll(List.of("run", pipeline.toString(), "--status", "off", "-v"));
 
     long start = System.nanoTime();
-    Process process = new ProcessBuilder(command).start();
+    Process process = builder.start();
     Map<String, Double> phases = Collections.synchronizedMap(new LinkedHashMap<>());
     CompletableFuture<Double> firstLine = new CompletableFuture<>();
     List<String> log = Collections.synchronizedList(new ArrayList<>());
@@ -225,6 +232,11 @@ public final class KinesisColdStartBench {
 
   /** JVM options (as SHARDLINE_JAVA_OPTS) and the source's first-call size of one variant. */
   record Variant(String label, String javaOptions, int maxRecords) {
+    /** A label starting with {@code launcher}: through {@code ./shardline}, options in its env. */
+    boolean launcher() {
+      return label.startsWith("launcher");
+    }
+
     @Override
     public String toString() {
       return label + ": \"" + javaOptions + "\", maxRecords " + maxRecords;
@@ -235,7 +247,9 @@ public final class KinesisColdStartBench {
    * {@code SHARDLINE_JAVA_OPTS} and {@code maxRecords} as one variant, or the variants of {@code
    * COLD_VARIANTS}: {@code label|java options|maxRecords} separated by {@code ;}, e.g. {@code
    * plain||10000;cds|-XX:SharedArchiveFile=/tmp/a.jsa|10000} (an empty maxRecords: {@code
-   * maxRecords}).
+   * maxRecords}). A label that starts with {@code launcher} runs the command through the launcher
+   * {@code ./shardline} (with its class-data archive, which it makes when missing) and passes the
+   * options as {@code SHARDLINE_JAVA_OPTS}; the others run {@code java OPTIONS -jar shardline.jar}.
    */
   private static Map<String, Variant> variants(int maxRecords) {
     Map<String, Variant> variants = new LinkedHashMap<>();
