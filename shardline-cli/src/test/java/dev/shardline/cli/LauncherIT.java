@@ -131,8 +131,7 @@ class LauncherIT {
 
     // -Xshare:on: the JVM exits with an error instead of running without an archive it cannot map
     try (ShardlineProcess second =
-        ShardlineProcess.start(
-            dir, Map.of("SHARDLINE_JAVA_OPTS", "-Xshare:on"), "--version")) {
+        ShardlineProcess.start(dir, Map.of("SHARDLINE_JAVA_OPTS", "-Xshare:on"), "--version")) {
       assertThat(second.awaitExit(TIMEOUT)).isEqualTo(0);
       assertThat(second.output())
           .contains("shardline ")
