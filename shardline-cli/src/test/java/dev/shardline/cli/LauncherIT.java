@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The {@code ./shardline} launcher as a user runs it: a pipeline stopped with SIGTERM takes a final
  * checkpoint and exits 0, a second run resumes where it stopped, metrics are served for Prometheus,
- * and status lines are logged when the output is not a terminal.
+ * status lines are logged when the output is not a terminal, and the class-data archive is made
+ * once per build and used.
  */
 class LauncherIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(90);
@@ -107,6 +109,35 @@ class LauncherIT {
     assertThat(all.stream().mapToLong(Long::longValue).max().orElseThrow())
         .as("every number from 0 to the largest was written: no gap at the restart")
         .isEqualTo(all.size() - 1);
+  }
+
+  @Test
+  void aStaleClassDataArchiveIsRemadeAndTheNextRunMapsIt() throws Exception {
+    Path jar = ShardlineProcess.REPOSITORY.resolve("shardline-cli/target/shardline.jar");
+    Path archive = ShardlineProcess.REPOSITORY.resolve("shardline-cli/target/shardline.jsa");
+    try (ShardlineProcess build = ShardlineProcess.start(dir, Map.of(), "--version")) {
+      assertThat(build.awaitExit(TIMEOUT)).isEqualTo(0); // the jar exists from here on
+    }
+    if (Files.exists(archive)) {
+      // older than the jar: made for another build, which the JVM would refuse
+      Files.setLastModifiedTime(archive, FileTime.fromMillis(0));
+    }
+
+    try (ShardlineProcess first = ShardlineProcess.start(dir, Map.of(), "--version")) {
+      assertThat(first.awaitExit(TIMEOUT)).isEqualTo(0);
+      assertThat(first.output()).contains("making the class-data archive");
+    }
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(Files.getLastModifiedTime(jar));
+
+    // -Xshare:on: the JVM exits with an error instead of running without an archive it cannot map
+    try (ShardlineProcess second =
+        ShardlineProcess.start(dir, Map.of("SHARDLINE_JAVA_OPTS", "-Xshare:on"), "--version")) {
+      assertThat(second.awaitExit(TIMEOUT)).isEqualTo(0);
+      assertThat(second.output())
+          .contains("shardline ")
+          .doesNotContain("making the class-data archive")
+          .doesNotContain("shared archive");
+    }
   }
 
   @Test
