@@ -4,6 +4,7 @@ import com.sun.management.OperatingSystemMXBean;
 import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.bench.kinesis.source.BenchSupport;
+import dev.shardline.bench.kinesis.source.CpuSample;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.BytesFormat;
 import dev.shardline.kinesis.config.AwsCredentials;
@@ -284,8 +285,10 @@ public final class KinesisSinkBench {
       writerThread.start();
       Thread.sleep(warmup * 1000L);
       Sample start = Sample.of(metrics);
+      CpuSample threadsAtStart = CpuSample.take();
       Thread.sleep(measure * 1000L);
       Sample end = Sample.of(metrics);
+      System.out.print(CpuSample.take().breakdownSince(threadsAtStart));
       stop.set(true);
       writerThread.join();
       double seconds = (end.nanos - start.nanos) / 1e9;
@@ -310,11 +313,13 @@ public final class KinesisSinkBench {
       long warmupEnd = System.nanoTime() + warmup * 1_000_000_000L;
       loop(client, values, () -> System.nanoTime() < warmupEnd);
       long cpuStart = cpuNanos();
+      CpuSample threadsAtStart = CpuSample.take();
       long start = System.nanoTime();
       long end = start + measure * 1_000_000_000L;
       long records = loop(client, values, () -> System.nanoTime() < end);
       double seconds = (System.nanoTime() - start) / 1e9;
       double cpu = (cpuNanos() - cpuStart) / 1e9;
+      System.out.print(CpuSample.take().breakdownSince(threadsAtStart));
       System.out.printf(
           Locale.ROOT,
           "%-15s    100 B records: %,9.0f records/s, %.1f CPU-s per million records (bare SDK"

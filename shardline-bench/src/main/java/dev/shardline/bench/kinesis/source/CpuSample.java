@@ -16,20 +16,22 @@ import java.util.TreeMap;
  * {@code com.sun.management.OperatingSystemMXBean}), each live Java thread's CPU time, GC time and
  * the wall clock. The difference of two samples says where a measured stretch spent its CPU.
  */
-record CpuSample(
+public record CpuSample(
     long wallNanos,
     long processCpuNanos,
     Map<Long, ThreadCpu> threads,
     long gcMillis,
     long threadsStarted) {
 
-  record ThreadCpu(String name, long cpuNanos) {}
+  /** One thread's name and CPU time. */
+  public record ThreadCpu(String name, long cpuNanos) {}
 
   private static final com.sun.management.OperatingSystemMXBean OS =
       (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
-  static CpuSample take() {
+  /** A sample now. */
+  public static CpuSample take() {
     long wall = System.nanoTime();
     long process = OS.getProcessCpuTime();
     Map<Long, ThreadCpu> threads = new HashMap<>();
@@ -49,7 +51,7 @@ record CpuSample(
   }
 
   /** Process CPU seconds from {@code earlier} to this sample. */
-  double cpuSecondsSince(CpuSample earlier) {
+  public double cpuSecondsSince(CpuSample earlier) {
     return (processCpuNanos - earlier.processCpuNanos) / 1e9;
   }
 
@@ -64,7 +66,7 @@ record CpuSample(
    * thread accounts for (the JIT compilers, the GC, the VM, and threads that ended in between),
    * with the number of threads started in between.
    */
-  String breakdownSince(CpuSample earlier) {
+  public String breakdownSince(CpuSample earlier) {
     Map<String, Long> byGroup = new TreeMap<>();
     long javaThreads = 0;
     for (Map.Entry<Long, ThreadCpu> e : threads.entrySet()) {
