@@ -150,6 +150,19 @@ class KinesisShardReaderTest {
   }
 
   @Test
+  void anIdleIntervalLongerThanTheDefaultMaximumAndNoMaximumSetKeepsItsFixedPace()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader =
+        reader(b -> b.option(KinesisSourceOptions.IDLE_INTERVAL, Duration.ofSeconds(15)));
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
+
+    pollFor(reader, Duration.ofSeconds(50));
+
+    assertThat(roundedToSeconds(gaps(startsOf(Op.GET_RECORDS, SHARD0))))
+        .containsExactly(15L, 15L, 15L);
+  }
+
+  @Test
   void theFirstGetRecordsOfAShardAsksForFewRecordsAndTheNextOnesForTheFullLimit() throws Exception {
     for (int i = 0; i < 1_200; i++) {
       kinesis.putToShard(STREAM, SHARD0, "k", new byte[] {1});
