@@ -69,34 +69,15 @@ final class BareIdlePolling {
           TimeUnit.MILLISECONDS);
     }
     Thread.sleep(warmUp.toMillis());
-    CpuSample start = CpuSample.take();
-    long callsAtStart = calls.sum();
-    for (int window = 1; window <= windows; window++) {
-      Thread.sleep(idleSeconds * 1_000L);
-      CpuSample end = CpuSample.take();
-      long callsAtEnd = calls.sum();
-      double cpu = end.cpuSecondsSince(start);
-      double wall = end.wallSecondsSince(start);
-      long n = callsAtEnd - callsAtStart;
-      System.out.printf(
-          Locale.ROOT,
-          "  idle, bare SDK loop (GetRecords on each of the %d shards every %d ms, async client),"
-              + " window %d, %.1f s: %.3f CPU-s = %.2f%% of a core; %d calls (%.1f/s, %.2f ms CPU"
-              + " per call) (load average %.2f)%n",
-          iterators.size(),
-          period,
-          window,
-          wall,
-          cpu,
-          100 * cpu / wall,
-          n,
-          n / wall,
-          n == 0 ? 0 : 1000 * cpu / n,
-          CpuSample.loadAverage());
-      System.out.print(end.breakdownSince(start));
-      start = end;
-      callsAtStart = callsAtEnd;
-    }
+    IdleWindows.measure(
+        String.format(
+            Locale.ROOT,
+            "bare SDK loop (GetRecords on each of the %d shards every %d ms, async client)",
+            iterators.size(),
+            period),
+        windows,
+        idleSeconds,
+        calls::sum);
     timer.shutdownNow();
     client.close();
   }

@@ -154,35 +154,11 @@ public final class KinesisShardScaleBench {
     pipeline.start();
     try {
       Thread.sleep(warmUp.toMillis());
-      CpuSample start = CpuSample.take();
-      double callsAtStart = getRecordsCalls(metrics);
-      int shards = calls(metrics).size();
-      for (int window = 1; window <= windows; window++) {
-        Thread.sleep(idleSeconds * 1_000L);
-        CpuSample end = CpuSample.take();
-        double callsAtEnd = getRecordsCalls(metrics);
-        double cpu = end.cpuSecondsSince(start);
-        double wall = end.wallSecondsSince(start);
-        double n = callsAtEnd - callsAtStart;
-        System.out.printf(
-            Locale.ROOT,
-            "  idle, %s, LATEST on %d empty shards, window %d, %.1f s: %.3f CPU-s = %.2f%% of a"
-                + " core; %.0f GetRecords calls (%.1f/s, %.2f ms CPU per call) (load average"
-                + " %.2f)%n",
-            label,
-            shards,
-            window,
-            wall,
-            cpu,
-            100 * cpu / wall,
-            n,
-            n / wall,
-            n == 0 ? 0 : 1000 * cpu / n,
-            CpuSample.loadAverage());
-        System.out.print(end.breakdownSince(start));
-        start = end;
-        callsAtStart = callsAtEnd;
-      }
+      IdleWindows.measure(
+          label + ", LATEST on " + calls(metrics).size() + " empty shards",
+          windows,
+          idleSeconds,
+          () -> getRecordsCalls(metrics));
     } finally {
       pipeline.stop();
       BenchSupport.deleteRecursively(checkpoints);
