@@ -5,6 +5,8 @@
 #   shardline-bench/run-kinesis-source-bench.sh cold    [runs [records [maxRecords [all|term|run]]]]   (needs shardline-cli/target/shardline.jar)
 #   shardline-bench/run-kinesis-source-bench.sh quota   [measureSeconds [recordKiB [maxRecords [shards]]]]
 #   shardline-bench/run-kinesis-source-bench.sh flink   [records [rounds [shards [idleSeconds [windows [all|embedded|flink]]]]]]
+#   shardline-bench/run-kinesis-source-bench.sh scale   idle [shards [idleSeconds [windows [warmUpSeconds [source,fixed,bare,bare10]]]]]
+#   shardline-bench/run-kinesis-source-bench.sh scale   scale [shardCounts]   (e.g. 10,500,1000)
 #   shardline-bench/run-kinesis-source-bench.sh fanout  [latencySeconds [drainRecords [heapShards [idleShards [idleSeconds [windows [all|latency,drain,heap,idle]]]]]]]
 # Extra JVM options (e.g. -XX:StartFlightRecording=...) go in JAVA_OPTS.
 set -euo pipefail
@@ -16,7 +18,8 @@ case "${1:-}" in
   quota) main=dev.shardline.bench.kinesis.source.KinesisQuotaShareBench ;;
   flink) main=dev.shardline.bench.kinesis.source.FlinkKinesisDrainBench ;;
   fanout) main=dev.shardline.bench.kinesis.source.KinesisFanOutBench ;;
-  *) echo "usage: $0 drain|startup|cold|quota|flink|fanout [arguments]" >&2; exit 2 ;;
+  scale) main=dev.shardline.bench.kinesis.source.KinesisShardScaleBench ;;
+  *) echo "usage: $0 drain|startup|cold|quota|flink|fanout|scale [arguments]" >&2; exit 2 ;;
 esac
 shift
 if [[ -z "${SKIP_BUILD:-}" ]]; then

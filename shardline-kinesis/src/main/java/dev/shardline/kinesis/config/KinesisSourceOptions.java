@@ -174,7 +174,10 @@ public final class KinesisSourceOptions {
           .intType()
           .defaultValue(10_000)
           .withValidator(Validators.between(1, 10_000))
-          .withDescription("The most records one GetRecords call returns.");
+          .withDescription(
+              "The most records one GetRecords call returns. The first call on each shard after"
+                  + " it starts (or restarts from a checkpoint) asks for at most 500, so that the"
+                  + " first records arrive without waiting for a large answer.");
 
   public static final ConfigOption<Duration> GET_RECORDS_INTERVAL =
       ConfigOptions.key("reader.getRecords.interval")
@@ -191,8 +194,25 @@ public final class KinesisSourceOptions {
           .defaultValue(Duration.ofSeconds(1))
           .withValidator(Validators.atLeast(Duration.ofMillis(200)))
           .withDescription(
-              "The time between GetRecords calls on a shard that is caught up (no records,"
-                  + " MillisBehindLatest 0).");
+              "The time after a GetRecords call on a shard that is caught up (no records,"
+                  + " MillisBehindLatest 0) before the next one; it doubles with each further"
+                  + " empty answer in a row up to reader.maxIdleInterval, and any record resets"
+                  + " it.");
+
+  public static final ConfigOption<Duration> MAX_IDLE_INTERVAL =
+      ConfigOptions.key("reader.maxIdleInterval")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withValidator(Validators.atLeast(Duration.ofMillis(200)))
+          .withDescription(
+              "The longest time between GetRecords calls on a shard that stays caught up: the"
+                  + " wait starts at reader.idleInterval and doubles with each empty answer in a"
+                  + " row up to this. A record written to a quiet shard is read at most this long"
+                  + " (plus one call) after it arrives; the calls after it are at the busy pace"
+                  + " again. Lower it for a shorter worst-case delay, at the cost of more calls"
+                  + " (CPU on both sides); set it equal to reader.idleInterval for a fixed pace."
+                  + " Must be at least reader.idleInterval; when not set and reader.idleInterval"
+                  + " is longer than the default, reader.idleInterval (a fixed pace).");
 
   public static final ConfigOption<DataSize> SHARD_READ_RATE =
       ConfigOptions.key("reader.maxBytesPerSecondPerShard")
@@ -347,6 +367,16 @@ public final class KinesisSourceOptions {
               + ") must be at least reader.getRecords.interval ("
               + config.get(GET_RECORDS_INTERVAL)
               + ")");
+    }
+    if (config.contains(MAX_IDLE_INTERVAL)
+        && config.get(MAX_IDLE_INTERVAL).compareTo(config.get(IDLE_INTERVAL)) < 0) {
+      throw new ConfigException(
+          MAX_IDLE_INTERVAL.key(),
+          "reader.maxIdleInterval ("
+              + config.get(MAX_IDLE_INTERVAL)
+              + ") must be at least reader.idleInterval ("
+              + config.get(IDLE_INTERVAL)
+              + "); raise it or lower reader.idleInterval");
     }
     if (config.get(RETRY_MAX_BACKOFF).compareTo(config.get(RETRY_INITIAL_BACKOFF)) < 0) {
       throw new ConfigException(

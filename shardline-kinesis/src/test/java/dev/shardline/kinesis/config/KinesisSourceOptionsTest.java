@@ -130,6 +130,25 @@ class KinesisSourceOptionsTest {
                 KinesisSource.fromConfiguration(
                     Map.of("streams", "orders", "discovery.intervall", "1s")))
         .hasMessageContaining("did you mean \"discovery.interval\"");
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    Map.of(
+                        "streams",
+                        "orders",
+                        "reader",
+                        Map.of("idleInterval", "5s", "maxIdleInterval", "2s"))))
+        .hasMessageContaining("reader.maxIdleInterval (PT2S) must be at least reader.idleInterval")
+        .hasMessageContaining("raise it or lower reader.idleInterval");
+  }
+
+  @Test
+  void aLongIdleIntervalWithoutAMaximumStaysAFixedPaceInsteadOfBeingRefused() {
+    // reader.idleInterval: 30s was valid before reader.maxIdleInterval (default 10s) existed
+    Configuration config =
+        KinesisSourceOptions.ALL.read(
+            Map.of("streams", List.of("orders"), "reader", Map.of("idleInterval", "30s")));
+    assertThat(config.get(KinesisSourceOptions.IDLE_INTERVAL)).hasSeconds(30);
   }
 
   @Test

@@ -81,6 +81,7 @@ public final class FakeKinesis implements KinesisProxy {
   private final Map<Op, Deque<Supplier<Throwable>>> failures = new EnumMap<>(Op.class);
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
   private final List<Runnable> held = new ArrayList<>();
+  private final Map<String, List<Integer>> getRecordsLimits = new HashMap<>();
   private long sequence = 1_000_000;
   private int nextIterator;
   private int listShardsPageSize = 100;
@@ -226,6 +227,11 @@ public final class FakeKinesis implements KinesisProxy {
         .toList();
   }
 
+  /** The limit of each GetRecords call on the shard, in order. */
+  public synchronized List<Integer> getRecordsLimits(String shardId) {
+    return List.copyOf(getRecordsLimits.getOrDefault(shardId, List.of()));
+  }
+
   public boolean isClosed() {
     return closed;
   }
@@ -322,6 +328,9 @@ public final class FakeKinesis implements KinesisProxy {
     IteratorState state;
     synchronized (this) {
       state = iterators.get(shardIterator);
+      if (state != null) {
+        getRecordsLimits.computeIfAbsent(state.shardId(), id -> new ArrayList<>()).add(limit);
+      }
     }
     return call(
         Op.GET_RECORDS,

@@ -13,20 +13,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
-import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * Time from start to the first record, and CPU while idle, of the Kinesis source on the real
  * runtime {@code Pipeline} (parallelism 1, default options: checkpoints every 10 s, discovery every
- * 10 s, idle shards polled once a second), against kinesalite.
+ * 10 s, an idle shard polled 1 s after its first empty answer, then less often up to every 10 s),
+ * against kinesalite.
  *
  * <p>The parent starts kinesalite with two 4-shard streams, {@code startup} (1,000 records) and
  * {@code idle} (none), then runs the measurements in a fresh child JVM, so the first start pays
@@ -37,14 +31,15 @@ import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
  *       pipeline.start()} (and from the JVM's start) to the first record in the sink;
  *   <li>warm: the same again in the same JVM;
  *   <li>latest: a pipeline at LATEST on {@code startup}, idle; a record is put 5 times, and the
- *       time from the PutRecord's answer to the record in the sink is reported (an idle shard is
- *       polled once a second);
+ *       time from the PutRecord's answer to the record in the sink is reported (a quiet shard is
+ *       polled 1 s after its last answer with records, then after 2 s, 4 s, ... up to 10 s);
  *   <li>idle: a pipeline at LATEST on the empty {@code idle} stream, after a 5 s warm-up: the JVM's
  *       CPU in {@code windows} (default 4) consecutive windows of {@code idleSeconds} (default 30),
  *       each as a share of one core (the first windows still pay for the JIT: code that runs a few
  *       times a second takes minutes to be compiled); for reference, the same JVM with no pipeline
- *       (10 s), and, in another fresh JVM, a bare SDK loop making the same GetRecords calls (each
- *       shard once a second) over the same windows.
+ *       (10 s), and, in another fresh JVM, a bare SDK loop ({@link BareIdlePolling}) polling each
+ *       shard once a second (the source's pace before its idle wait grew) over the same windows.
+ *       {@link KinesisShardScaleBench} measures idle CPU on 500 shards.
  * </ol>
  *
  * <p>A harness, not a test: {@code shardline-bench/run-kinesis-source-bench.sh startup [idleSeconds
@@ -106,7 +101,13 @@ public final class KinesisStartupIdleBench {
         mode,
         mainAtUptime);
     if (mode.equals("bare")) {
-      bareIdleLoop(kinesalite, idleSeconds, windows);
+      BareIdlePolling.run(
+          kinesalite,
+          IDLE_STREAM,
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(5),
+          idleSeconds,
+          windows);
       return;
     }
     firstRecord("cold (first pipeline of the JVM), TRIM_HORIZON", kinesalite, true);
@@ -245,68 +246,5 @@ public final class KinesisStartupIdleBench {
     }
     pipeline.stop();
     BenchSupport.deleteRecursively(checkpoints);
-  }
-
-  /**
-   * The baseline: the same calls with nothing around them. Every shard of the idle stream gets a
-   * GetRecords once a second (as the source's default {@code reader.idleInterval}), from one
-   * scheduler thread, on an asynchronous client set up as the source sets up its own.
-   */
-  private static void bareIdleLoop(KinesisEndpoint kinesalite, int idleSeconds, int windows)
-      throws Exception {
-    KinesisAsyncClient client = BenchSupport.asyncClient(kinesalite, http -> http);
-    List<AtomicReference<String>> iterators = new ArrayList<>();
-    for (Shard shard : client.listShards(b -> b.streamName(IDLE_STREAM)).join().shards()) {
-      iterators.add(
-          new AtomicReference<>(
-              client
-                  .getShardIterator(
-                      b ->
-                          b.streamName(IDLE_STREAM)
-                              .shardId(shard.shardId())
-                              .shardIteratorType(ShardIteratorType.LATEST))
-                  .join()
-                  .shardIterator()));
-    }
-    ScheduledExecutorService timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "bare-idle-loop");
-              t.setDaemon(true);
-              return t;
-            });
-    for (int i = 0; i < iterators.size(); i++) {
-      AtomicReference<String> iterator = iterators.get(i);
-      timer.scheduleAtFixedRate(
-          () ->
-              client
-                  .getRecords(b -> b.shardIterator(iterator.get()).limit(10_000))
-                  .thenAccept(r -> iterator.set(r.nextShardIterator())),
-          i * 250L,
-          1_000,
-          TimeUnit.MILLISECONDS);
-    }
-    Thread.sleep(5_000);
-    CpuSample start = CpuSample.take();
-    for (int window = 1; window <= windows; window++) {
-      Thread.sleep(idleSeconds * 1_000L);
-      CpuSample end = CpuSample.take();
-      double cpu = end.cpuSecondsSince(start);
-      double wall = end.wallSecondsSince(start);
-      System.out.printf(
-          Locale.ROOT,
-          "  idle, bare SDK loop (GetRecords on each of the %d shards once a second, async client),"
-              + " window %d, %.1f s: %.3f CPU-s = %.2f%% of a core (load average %.2f)%n",
-          iterators.size(),
-          window,
-          wall,
-          cpu,
-          100 * cpu / wall,
-          CpuSample.loadAverage());
-      System.out.print(end.breakdownSince(start));
-      start = end;
-    }
-    timer.shutdownNow();
-    client.close();
   }
 }

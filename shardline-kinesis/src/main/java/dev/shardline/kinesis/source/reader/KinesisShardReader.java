@@ -321,8 +321,10 @@ public final class KinesisShardReader<T>
           }
           bufferRecord(shard, record, data, arrival, insideAggregate);
         }
+        // not for an empty answer: an idle shard's only meter update would be this +0, which on a
+        // composite registry walks every registry (2% of an idle reader's samples on 500 shards)
+        shard.bytes.increment(bytes);
       }
-      shard.bytes.increment(bytes);
       return bytes;
     }
 

@@ -31,10 +31,14 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  * reader's thread ({@link ShardFetcher.Batches#onReaderThread}).
  *
  * <p>Per shard: at most one call in flight, calls at least {@code reader.getRecords.interval} apart
- * (start to start), {@code reader.idleInterval} apart while the shard is caught up, and after an
+ * (start to start); while the shard is caught up (an empty answer, MillisBehindLatest 0), {@code
+ * reader.idleInterval} after the first empty answer, doubling with each further one up to {@code
+ * reader.maxIdleInterval}, back to the busy pace at the first answer with records; and after an
  * answer of n bytes at least n / {@code reader.maxBytesPerSecondPerShard}; the next call only once
- * the reader has emitted the batch before. Across shards: at most {@code
- * reader.maxConcurrentRequests} calls in flight, granted in the order shards became due.
+ * the reader has emitted the batch before. A shard's first GetRecords after it was added asks for
+ * at most {@link ReaderSettings#FIRST_CALL_MAX_RECORDS} records, the later ones for {@code
+ * reader.getRecords.maxRecords}. Across shards: at most {@code reader.maxConcurrentRequests} calls
+ * in flight, granted in the order shards became due.
  *
  * <p>Errors: throttling backs off (doubling, ±50% jitter) without limit and is counted; an expired
  * iterator is replaced by one after the last emitted record (before any, at the starting position,
@@ -198,7 +202,8 @@ final class PollingShardFetcher implements ShardFetcher {
     String iterator = shard.iterator;
     CompletableFuture<GetRecordsResponse> call;
     try {
-      call = proxy.getRecords(shard.split.stream(), iterator, settings.maxRecordsPerCall());
+      int limit = shard.answered ? settings.maxRecordsPerCall() : settings.firstCallMaxRecords();
+      call = proxy.getRecords(shard.split.stream(), iterator, limit);
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
@@ -241,15 +246,24 @@ final class PollingShardFetcher implements ShardFetcher {
     }
     shard.failures = 0;
     shard.throttledInARow = 0;
+    shard.answered = true;
     Long behind = response.millisBehindLatest();
     long bytes = batches.buffer(shard, response.records());
     shard.iterator = response.nextShardIterator();
-    // pacing: start to start at least the call interval; longer when caught up or over budget
+    // pacing: start to start at least the call interval; when caught up the idle wait, which grows
+    // while the shard stays caught up (most of an idle reader's CPU is its calls); over budget
+    // longer
     boolean idle = response.records().isEmpty() && (behind == null || behind == 0);
-    long next =
-        idle
-            ? now + settings.idleInterval().toNanos()
-            : shard.lastCallStartNanos + settings.callInterval().toNanos();
+    long next;
+    if (idle) {
+      next = now + settings.idleWaitNanos(shard.emptyInARow);
+      if (shard.emptyInARow < Integer.MAX_VALUE) {
+        shard.emptyInARow++;
+      }
+    } else {
+      shard.emptyInARow = 0;
+      next = shard.lastCallStartNanos + settings.callInterval().toNanos();
+    }
     long budget = (long) (bytes * 1e9 / settings.bytesPerSecond());
     shard.dueNanos = Math.max(next, now + budget);
     batches.delivered(shard, shard.iterator == null, behind == null ? -1 : behind);

@@ -50,6 +50,10 @@ final class ShardReadState {
   long lastCallStartNanos = Long.MIN_VALUE;
   int failures;
   int throttledInARow;
+  // caught-up answers (no records, MillisBehindLatest 0) in a row: the idle wait grows with them
+  int emptyInARow;
+  // whether a GetRecords call has been answered since the shard was added: the first asks for less
+  boolean answered;
   boolean checkRetention;
 
   /**

@@ -94,7 +94,7 @@ class KinesisShardReaderTest {
   }
 
   @Test
-  void aBusyShardIsCalledAtMostFiveTimesASecondAndAnIdleOneOnceASecond() throws Exception {
+  void aBusyShardIsCalledAtMostFiveTimesASecondAndAnIdleOneOnceASecondAtFirst() throws Exception {
     SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
     reader.addSplits(
         List.of(
@@ -102,7 +102,7 @@ class KinesisShardReaderTest {
             split(SHARD1, ShardPosition.trimHorizon())));
 
     // shard 0 always has new records, shard 1 never
-    for (int step = 0; step < 300; step++) {
+    for (int step = 0; step < 350; step++) {
       kinesis.putToShard(STREAM, SHARD0, "k", new byte[] {1});
       reader.pollNext(collector);
       time.advance(Duration.ofMillis(10));
@@ -111,10 +111,89 @@ class KinesisShardReaderTest {
     List<Long> busy = startsOf(Op.GET_RECORDS, SHARD0);
     List<Long> idle = startsOf(Op.GET_RECORDS, SHARD1);
     assertThat(gaps(busy)).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(200));
-    assertThat(busy).hasSizeBetween(14, 16); // 3 s at 5 per second
-    assertThat(gaps(idle)).allSatisfy(gap -> assertThat(gap).isGreaterThanOrEqualTo(1000));
-    assertThat(idle).hasSizeBetween(3, 4);
+    assertThat(busy).hasSizeBetween(16, 18); // 3.5 s at 5 per second
+    // the idle one: 1 s after its first empty answer, then 2 s (the wait grows)
+    assertThat(idle).hasSize(3);
+    assertThat(gaps(idle).get(0)).isBetween(1000L, 1020L);
+    assertThat(gaps(idle).get(1)).isBetween(2000L, 2020L);
     assertThat(output).hasSizeGreaterThan(250);
+  }
+
+  @Test
+  void anIdleShardIsCalledLessOftenWhileItStaysEmptyAndAtTheBusyPaceAgainAfterARecord()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader =
+        reader(b -> b.option(KinesisSourceOptions.MAX_IDLE_INTERVAL, Duration.ofSeconds(6)));
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
+
+    // caught up for 30 s: 1 s, then doubling, up to the maximum
+    pollFor(reader, Duration.ofSeconds(30));
+    assertThat(roundedToSeconds(gaps(startsOf(Op.GET_RECORDS, SHARD0))))
+        .startsWith(1L, 2L, 4L, 6L, 6L);
+    assertThat(gaps(startsOf(Op.GET_RECORDS, SHARD0)))
+        .allSatisfy(gap -> assertThat(gap).isLessThanOrEqualTo(6_020));
+
+    // a record on the quiet shard is read within the maximum wait
+    int before = startsOf(Op.GET_RECORDS, SHARD0).size();
+    kinesis.putToShard(STREAM, SHARD0, "k", "late".getBytes(UTF_8));
+    long put = time.milliseconds();
+    while (output.isEmpty()) {
+      pollFor(reader, Duration.ofMillis(10));
+    }
+    assertThat(time.milliseconds() - put).isLessThanOrEqualTo(6_020);
+
+    // and the wait starts over: the busy pace, then 1 s, then 2 s
+    pollFor(reader, Duration.ofSeconds(5));
+    List<Long> after = startsOf(Op.GET_RECORDS, SHARD0).subList(before, before + 4);
+    assertThat(gaps(after).get(0)).isBetween(200L, 220L);
+    assertThat(roundedToSeconds(gaps(after).subList(1, 3))).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void anIdleIntervalLongerThanTheDefaultMaximumAndNoMaximumSetKeepsItsFixedPace()
+      throws Exception {
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader =
+        reader(b -> b.option(KinesisSourceOptions.IDLE_INTERVAL, Duration.ofSeconds(15)));
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
+
+    pollFor(reader, Duration.ofSeconds(50));
+
+    assertThat(roundedToSeconds(gaps(startsOf(Op.GET_RECORDS, SHARD0))))
+        .containsExactly(15L, 15L, 15L);
+  }
+
+  @Test
+  void theFirstGetRecordsOfAShardAsksForFewRecordsAndTheNextOnesForTheFullLimit() throws Exception {
+    for (int i = 0; i < 1_200; i++) {
+      kinesis.putToShard(STREAM, SHARD0, "k", new byte[] {1});
+    }
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.trimHorizon())));
+
+    pollFor(reader, Duration.ofSeconds(1));
+
+    assertThat(kinesis.getRecordsLimits(SHARD0)).startsWith(500, 10_000, 10_000);
+    assertThat(output).hasSize(1_200);
+
+    // restarted from a checkpoint, the shard's first call asks for few again
+    List<KinesisShardSplit> checkpoint = reader.snapshotState(1);
+    reader.close();
+    for (int i = 0; i < 600; i++) {
+      kinesis.putToShard(STREAM, SHARD0, "k", new byte[] {2});
+    }
+    int callsBefore = kinesis.getRecordsLimits(SHARD0).size();
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> restarted = reader(b -> b);
+    restarted.addSplits(checkpoint);
+    pollFor(restarted, Duration.ofSeconds(1));
+    List<Integer> limits = kinesis.getRecordsLimits(SHARD0);
+    assertThat(limits.subList(callsBefore, limits.size())).startsWith(500, 10_000);
+
+    // a limit below 500 holds for the first call too
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> small =
+        reader(b -> b.option(KinesisSourceOptions.GET_RECORDS_MAX, 100));
+    small.addSplits(List.of(split(SHARD1, ShardPosition.trimHorizon())));
+    pollFor(small, Duration.ofMillis(500));
+    assertThat(kinesis.getRecordsLimits(SHARD1)).isNotEmpty().containsOnly(100);
   }
 
   @Test
@@ -576,7 +655,8 @@ class KinesisShardReaderTest {
         reader(
             b ->
                 b.option(KinesisSourceOptions.GET_RECORDS_INTERVAL, Duration.ofSeconds(30))
-                    .option(KinesisSourceOptions.IDLE_INTERVAL, Duration.ofSeconds(30)));
+                    .option(KinesisSourceOptions.IDLE_INTERVAL, Duration.ofSeconds(30))
+                    .option(KinesisSourceOptions.MAX_IDLE_INTERVAL, Duration.ofSeconds(30)));
     reader.addSplits(List.of(split(SHARD0, ShardPosition.latest())));
     pollFor(reader, Duration.ofMillis(100));
     assertThat(reader.pollNext(collector)).isEqualTo(InputStatus.NOTHING_AVAILABLE);
@@ -645,6 +725,10 @@ class KinesisShardReaderTest {
 
   private List<Long> startsOf(Op op, String shardId) {
     return kinesis.calls(op, shardId).stream().map(c -> c.nanos() / 1_000_000).toList();
+  }
+
+  private static List<Long> roundedToSeconds(List<Long> millis) {
+    return millis.stream().map(m -> Math.round(m / 1000.0)).toList();
   }
 
   private static List<Long> gaps(List<Long> times) {
