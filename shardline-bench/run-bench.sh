@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Builds the benchmark harness (no tests) and runs PipelineThroughputBench; arguments are passed on:
 #   shardline-bench/run-bench.sh [measureSeconds [warmupSeconds [parallelism ...]]]
+# SKIP_BUILD=1 skips building the harness (tests skipped).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -B -q -ntp -pl shardline-bench -am -DskipTests package
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  mvn -B -q -ntp -pl shardline-bench -am -DskipTests package
+fi
 exec java -Xmx1g -cp "shardline-bench/target/classes:$(cat shardline-bench/target/classpath.txt)" \
   dev.shardline.bench.PipelineThroughputBench "$@"
