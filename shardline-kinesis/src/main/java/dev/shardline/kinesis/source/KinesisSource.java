@@ -64,9 +64,9 @@ import java.util.Map;
  * policy fail, discovery every 10 s). Immutable and thread-safe.
  *
  * <p>Serializable, so that it can be shipped to Flink: it holds its {@link Configuration}, its
- * format, its {@link ShardAssigner} and its {@link KinesisProxyFactory} only; the Kinesis clients
- * are made by the enumerator and each reader ({@link KinesisProxyFactory#create}) and closed by
- * them.
+ * format, its {@link ShardAssigner} and its {@link KinesisProxyFactory} only; the enumerator and
+ * each reader get their Kinesis proxy from it ({@link KinesisProxyFactory#create}) and close it (by
+ * default one SDK client per JVM, shared by the enumerator and readers there).
  *
  * @param <T> the value type
  */

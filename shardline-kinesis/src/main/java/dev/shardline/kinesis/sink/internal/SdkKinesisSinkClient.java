@@ -42,13 +42,17 @@ public final class SdkKinesisSinkClient implements KinesisSinkClient {
    */
   public SdkKinesisSinkClient(SdkKinesisProxy proxy, Duration attemptTimeout) {
     this.proxy = checkNotNull(proxy, "proxy");
-    this.putRecordsOverride =
+    AwsRequestOverrideConfiguration.Builder override =
         // the attempt's timeout only: with no retries it bounds the call too, and each timeout is a
         // task on the SDK's timer thread (two per request cost about 3% of the sink's CPU)
-        AwsRequestOverrideConfiguration.builder()
-            .apiCallAttemptTimeout(attemptTimeout)
-            .addPlugin(NO_RETRIES)
-            .build();
+        AwsRequestOverrideConfiguration.builder().apiCallAttemptTimeout(attemptTimeout);
+    if (!proxy.retriesOff()) {
+      // a client the user gave: its retries off for PutRecords only. A request's plugin makes the
+      // SDK copy the client's configuration for each request, so not for the proxy's own client,
+      // which has them off already
+      override.addPlugin(NO_RETRIES);
+    }
+    this.putRecordsOverride = override.build();
   }
 
   @Override

@@ -115,6 +115,10 @@ public final class SdkKinesisProxy implements KinesisProxy {
   private final KinesisClient blocking;
 
   private final BlockingCalls calls;
+
+  /** Whether the client was built here, so with the SDK's retries off. */
+  private final boolean ownClient;
+
   private final boolean cbor;
   private final ServerReachability reachability;
 
@@ -131,6 +135,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
     this.eventLoops = eventLoops;
     this.blocking = blocking;
     this.calls = calls;
+    this.ownClient = http != null;
     this.cbor = cbor;
     this.reachability = reachability;
   }
@@ -201,6 +206,15 @@ public final class SdkKinesisProxy implements KinesisProxy {
   boolean eventLoopsTerminated() {
     return (eventLoops == null || eventLoops.eventLoopGroup().isTerminated())
         && (calls == null || calls.ended());
+  }
+
+  /**
+   * Whether the SDK's own retries are off for every call: the client was built here ({@link
+   * #create}), not given ({@link #of}). A caller that needs one attempt per call on a given client
+   * turns them off per request.
+   */
+  public boolean retriesOff() {
+    return ownClient;
   }
 
   /** Whether calls go through the synchronous client (HTTP/1.1). For tests. */

@@ -20,8 +20,13 @@ import org.junit.jupiter.api.Timeout;
 class SdkKinesisProxyTest {
 
   private static Configuration config(int port, String unreachableTimeout) {
-    return KinesisSourceOptions.ALL.validate(
-        Configuration.fromMap(
+    return config(port, unreachableTimeout, Map.of());
+  }
+
+  private static Configuration config(
+      int port, String unreachableTimeout, Map<String, Object> more) {
+    Map<String, Object> map =
+        new java.util.HashMap<>(
             Map.of(
                 "streams",
                 List.of("orders"),
@@ -36,7 +41,9 @@ class SdkKinesisProxyTest {
                 "awsCredentials",
                 Map.of("type", "basic", "accessKeyId", "test", "secretAccessKey", "test"),
                 "unreachableTimeout",
-                unreachableTimeout)));
+                unreachableTimeout));
+    map.putAll(more);
+    return KinesisSourceOptions.ALL.validate(Configuration.fromMap(map));
   }
 
   @Test
@@ -66,6 +73,30 @@ class SdkKinesisProxyTest {
         }
       }
       fail("no ServerUnreachableException after 100 calls to a closed port");
+    }
+  }
+
+  @Test
+  void pollingUsesTheSynchronousClientAndFanOutOrHttp2TheAsynchronousOne() {
+    int port = ClosedPorts.pick();
+    try (SdkKinesisProxy p = SdkKinesisProxy.create(config(port, "30s"));
+        SdkKinesisProxy f =
+            SdkKinesisProxy.create(
+                config(
+                    port,
+                    "30s",
+                    Map.of(
+                        KinesisSourceOptions.READER_TYPE.key(),
+                        "fan-out",
+                        "reader.fanOut.consumerName",
+                        "app")));
+        SdkKinesisProxy h =
+            SdkKinesisProxy.create(
+                config(
+                    port, "30s", Map.of("clientConfigProperties", Map.of("protocol", "HTTP2"))))) {
+      assertThat(p.blocking()).isTrue();
+      assertThat(f.blocking()).isFalse();
+      assertThat(h.blocking()).isFalse();
     }
   }
 
