@@ -23,7 +23,8 @@ import java.util.stream.Collectors;
  *   <tr><th>key (aliases)</th><th>meaning</th><th>default</th></tr>
  *   <tr><td>maxConcurrency (MaxConnections)</td><td>connections to Kinesis; for a polling
  *   source or a sink (the synchronous client) also the most calls at once, each on a thread made
- *   as needed</td><td>50</td></tr>
+ *   as needed; a source's enumerator and readers in one JVM share one client, so these
+ *   too</td><td>50</td></tr>
  *   <tr><td>connectionTimeout (ConnectTimeout)</td><td>to open a connection</td><td>10s</td></tr>
  *   <tr><td>readTimeout (SocketTimeout)</td><td>between bytes of an answer</td><td>30s</td></tr>
  *   <tr><td>apiCallTimeout (RequestTimeout)</td><td>a whole call</td><td>none</td></tr>
@@ -130,7 +131,8 @@ public record KinesisClientProperties(
   /** The accepted keys for docs: {@code maxConcurrency (MaxConnections), ...}. */
   public static String describeKeys() {
     return "maxConcurrency (MaxConnections; default 50: connections, and for a polling source or"
-        + " a sink also the most calls at once, each on a thread made as needed),"
+        + " a sink also the most calls at once, each on a thread made as needed; a source's"
+        + " enumerator and readers in one JVM share one client, so these too),"
         + " connectionTimeout (ConnectTimeout; 10s), readTimeout (SocketTimeout; 30s),"
         + " apiCallTimeout (RequestTimeout; none), apiCallAttemptTimeout (none),"
         + " eventLoopThreads (2: the Netty I/O threads of a fan-out source or of protocol HTTP2),"
