@@ -33,6 +33,7 @@ public final class ConfigOption<T> {
   private final String description;
   private final List<Validator<? super T>> validators;
   private final boolean secret;
+  private final List<String> formerKeys;
 
   ConfigOption(
       String key,
@@ -40,13 +41,15 @@ public final class ConfigOption<T> {
       T defaultValue,
       String description,
       List<Validator<? super T>> validators,
-      boolean secret) {
+      boolean secret,
+      List<String> formerKeys) {
     this.key = key;
     this.type = type;
     this.defaultValue = defaultValue;
     this.description = description;
     this.validators = List.copyOf(validators);
     this.secret = secret;
+    this.formerKeys = List.copyOf(formerKeys);
   }
 
   /** The key, dotted camelCase segments, e.g. {@code awsRegion.type}. */
@@ -74,6 +77,14 @@ public final class ConfigOption<T> {
     return secret;
   }
 
+  /**
+   * The keys this option had before it was renamed; a configuration that still uses one is refused
+   * with the new key ({@link OptionSet#unknownKeys}). Empty by default.
+   */
+  public List<String> formerKeys() {
+    return formerKeys;
+  }
+
   /** The rules the value must follow, in words, e.g. {@code "must be at least 1"}; may be empty. */
   public String rules() {
     return validators.stream()
@@ -85,7 +96,13 @@ public final class ConfigOption<T> {
   /** A copy with the description {@code description}. */
   public ConfigOption<T> withDescription(String description) {
     return new ConfigOption<>(
-        key, type, defaultValue, checkNotNull(description, "description"), validators, secret);
+        key,
+        type,
+        defaultValue,
+        checkNotNull(description, "description"),
+        validators,
+        secret,
+        formerKeys);
   }
 
   /**
@@ -105,12 +122,24 @@ public final class ConfigOption<T> {
     }
     List<Validator<? super T>> all = new ArrayList<>(validators);
     all.add(validator);
-    return new ConfigOption<>(key, type, defaultValue, description, all, secret);
+    return new ConfigOption<>(key, type, defaultValue, description, all, secret, formerKeys);
   }
 
   /** A copy marked secret: its value never appears in {@code toString()}, errors or docs. */
   public ConfigOption<T> secret() {
-    return new ConfigOption<>(key, type, defaultValue, description, validators, true);
+    return new ConfigOption<>(key, type, defaultValue, description, validators, true, formerKeys);
+  }
+
+  /**
+   * A copy that names the keys this option had before a rename, so that a configuration still using
+   * one gets "did you mean" with the new key instead of a plain unknown option.
+   */
+  public ConfigOption<T> withFormerKeys(String... keys) {
+    List<String> all = new ArrayList<>(formerKeys);
+    for (String former : keys) {
+      all.add(checkNotNull(former, "key"));
+    }
+    return new ConfigOption<>(key, type, defaultValue, description, validators, secret, all);
   }
 
   /**

@@ -137,12 +137,12 @@ public final class ConfigOptions {
     /** The option, with {@code value} used when the configuration has none. */
     public ConfigOption<T> defaultValue(T value) {
       checkNotNull(value, "value");
-      return new ConfigOption<>(key, type, value, "", List.of(), false);
+      return new ConfigOption<>(key, type, value, "", List.of(), false, List.of());
     }
 
     /** The option, without a default: {@link Configuration#get} fails when it is not set. */
     public ConfigOption<T> noDefaultValue() {
-      return new ConfigOption<>(key, type, null, "", List.of(), false);
+      return new ConfigOption<>(key, type, null, "", List.of(), false, List.of());
     }
   }
 }

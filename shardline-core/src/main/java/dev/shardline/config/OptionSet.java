@@ -125,13 +125,26 @@ public final class OptionSet {
     return false;
   }
 
-  /** The keys of {@code config} that no option here accepts, each with a suggestion if any. */
+  /**
+   * The keys of {@code config} that no option here accepts, each with a suggestion if any: the new
+   * key for a key an option had before it was renamed ({@link ConfigOption#formerKeys}), else the
+   * closest declared key when one is close enough to be a typo.
+   */
   public List<UnknownKey> unknownKeys(Configuration config) {
     checkNotNull(config, "config");
     return config.keys().stream()
         .filter(key -> !accepts(key))
-        .map(key -> new UnknownKey(key, KeySuggester.suggest(key, byKey.keySet())))
+        .map(this::unknown)
         .collect(Collectors.toList());
+  }
+
+  private UnknownKey unknown(String key) {
+    for (ConfigOption<?> option : byKey.values()) {
+      if (option.formerKeys().contains(key)) {
+        return UnknownKey.renamed(key, option.key());
+      }
+    }
+    return new UnknownKey(key, KeySuggester.suggest(key, byKey.keySet()));
   }
 
   /**

@@ -15,25 +15,42 @@ import java.util.Optional;
  * }</pre>
  *
  * @param key the key as given, dotted
- * @param suggestion the closest declared key, when one is close enough to be a typo
+ * @param suggestion the closest declared key, when one is close enough to be a typo, or the new key
+ *     of a renamed option
+ * @param renamed whether {@code key} is the former key of the option named by {@code suggestion}
  */
-public record UnknownKey(String key, Optional<String> suggestion) {
+public record UnknownKey(String key, Optional<String> suggestion, boolean renamed) {
 
   public UnknownKey {
     checkNotNull(key, "key");
     checkNotNull(suggestion, "suggestion");
+    if (renamed && suggestion.isEmpty()) {
+      throw new IllegalArgumentException("A renamed key needs its new key");
+    }
+  }
+
+  /** An unknown key, with the closest declared key if one is close enough to be a typo. */
+  public UnknownKey(String key, Optional<String> suggestion) {
+    this(key, suggestion, false);
+  }
+
+  /** A key that an option had before it was renamed {@code newKey}. */
+  public static UnknownKey renamed(String key, String newKey) {
+    return new UnknownKey(key, Optional.of(checkNotNull(newKey, "newKey")), true);
   }
 
   /**
-   * For a person: {@code Unknown option "flush.maxAgee"; did you mean "flush.maxAge"?}, or a hint
-   * to the option reference when no key is close.
+   * For a person: {@code Unknown option "flush.maxAgee"; did you mean "flush.maxAge"?}, {@code
+   * Unknown option "retry.initialBackoff"; did you mean "retry.backoff.initial"? (the option was
+   * renamed)}, or a hint to the option reference when no key is close.
    */
   public String message() {
     return "Unknown option \""
         + key
         + "\""
         + suggestion
-            .map(s -> "; did you mean \"" + s + "\"?")
+            .map(
+                s -> "; did you mean \"" + s + "\"?" + (renamed ? " (the option was renamed)" : ""))
             .orElse("; remove it, or see the option reference for the keys accepted here");
   }
 }

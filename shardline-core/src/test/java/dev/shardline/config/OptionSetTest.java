@@ -52,6 +52,30 @@ class OptionSetTest {
   }
 
   @Test
+  void aRenamedOptionsFormerKeyIsRefusedWithItsNewKey() {
+    // Given an option renamed from "retry.initialBackoff", whose former key is no typo of its new
+    ConfigOption<String> renamed =
+        ConfigOptions.key("retry.backoff.initial")
+            .stringType()
+            .noDefaultValue()
+            .withFormerKeys("retry.initialBackoff");
+    OptionSet options = OptionSet.of(List.of(renamed), List.of());
+
+    // When a configuration still uses the former key
+    List<UnknownKey> unknown =
+        options.unknownKeys(Configuration.fromMap(Map.of("retry.initialBackoff", "1s")));
+
+    // Then it is refused, naming the new key
+    assertThat(unknown)
+        .containsExactly(UnknownKey.renamed("retry.initialBackoff", "retry.backoff.initial"));
+    assertThatThrownBy(() -> options.read(Map.of("retry.initialBackoff", "1s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "Unknown option \"retry.initialBackoff\"; did you mean \"retry.backoff.initial\"? (the"
+                + " option was renamed)");
+  }
+
+  @Test
   void validateRefusesUnknownKeysNamingEveryOne() {
     assertThatThrownBy(() -> SampleOptions.OPTIONS.read(Map.of("streem", "orders")))
         .isInstanceOf(ConfigException.class)

@@ -147,7 +147,7 @@ class KafkaSourceIT {
     Pipeline pipeline =
         pipeline(
             strings(kafka, "grow")
-                .partitionDiscoveryInterval(Duration.ofMillis(300))
+                .discoveryInterval(Duration.ofMillis(300))
                 .startingOffsets(StartingOffsetsType.EARLIEST)
                 .build(),
             sink,
@@ -181,7 +181,7 @@ class KafkaSourceIT {
             KafkaSource.builder(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topicPattern("pattern-.*")
-                .partitionDiscoveryInterval(Duration.ofMillis(300))
+                .discoveryInterval(Duration.ofMillis(300))
                 .build(),
             sink,
             "pattern");

@@ -164,11 +164,12 @@ public final class KafkaSourceOptions {
                   + " with this timestamp or later (at its end, when the source first starts, if"
                   + " there is none).");
 
-  public static final ConfigOption<Duration> PARTITION_DISCOVERY_INTERVAL =
-      ConfigOptions.key("partitionDiscoveryInterval")
+  public static final ConfigOption<Duration> DISCOVERY_INTERVAL =
+      ConfigOptions.key("discovery.interval")
           .durationType()
           .defaultValue(Duration.ofSeconds(30))
           .withValidator(Validators.atLeast(Duration.ZERO))
+          .withFormerKeys("partitionDiscoveryInterval")
           .withDescription(
               "How often the source lists the topics' partitions to pick up new partitions (and"
                   + " new topics matching topicPattern). 0ms lists them only once, at start.");
@@ -324,14 +325,14 @@ public final class KafkaSourceOptions {
     checkTimestamp(
         config, STOPPING_OFFSETS, stop == StoppingOffsetsType.TIMESTAMP, STOPPING_TIMESTAMP);
     if (stop != StoppingOffsetsType.NONE
-        && config.contains(PARTITION_DISCOVERY_INTERVAL)
-        && !config.get(PARTITION_DISCOVERY_INTERVAL).isZero()) {
+        && config.contains(DISCOVERY_INTERVAL)
+        && !config.get(DISCOVERY_INTERVAL).isZero()) {
       throw new ConfigException(
-          PARTITION_DISCOVERY_INTERVAL.key(),
+          DISCOVERY_INTERVAL.key(),
           "A bounded source (stoppingOffsets.type "
               + stop.name().toLowerCase(java.util.Locale.ROOT)
               + ") lists its partitions once, at the first start, and reads no partition found"
-              + " later; remove partitionDiscoveryInterval");
+              + " later; remove discovery.interval");
     }
     for (String key : config.get(PROPERTIES).keySet()) {
       String fix = RESERVED_CONSUMER_PROPERTIES.get(key);

@@ -57,9 +57,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <ul>
  *   <li><b>Partitions</b> are listed by the enumerator (at start and every {@code
- *       partitionDiscoveryInterval}) and assigned to readers by index; partitions added while
- *       running, and new topics matching {@code topicPattern}, are picked up and read from their
- *       earliest offset.
+ *       discovery.interval}) and assigned to readers by index; partitions added while running, and
+ *       new topics matching {@code topicPattern}, are picked up and read from their earliest
+ *       offset.
  *   <li><b>Readers</b>: one {@code KafkaConsumer} per reader (manually assigned, no group
  *       membership), polled by a fetch thread of the reader's own; the worker thread never blocks.
  *   <li><b>Bounded</b> with {@code stoppingOffsets} (latest or a timestamp): each partition of the
@@ -219,7 +219,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
         topics,
         starting,
         stopping,
-        config.get(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL),
+        config.get(KafkaSourceOptions.DISCOVERY_INTERVAL),
         config.get(KafkaSourceOptions.STARTUP_TIMEOUT),
         config.get(KafkaSourceOptions.UNREACHABLE_TIMEOUT),
         config.get(KafkaSourceOptions.BOOTSTRAP_SERVERS),
@@ -400,9 +400,9 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       return set(KafkaSourceOptions.STOPPING_TIMESTAMP, timestamp.toString());
     }
 
-    /** {@code partitionDiscoveryInterval}; zero lists partitions only once. */
-    public Builder<V> partitionDiscoveryInterval(Duration interval) {
-      return set(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL, interval);
+    /** {@code discovery.interval}; zero lists partitions only once. */
+    public Builder<V> discoveryInterval(Duration interval) {
+      return set(KafkaSourceOptions.DISCOVERY_INTERVAL, interval);
     }
 
     /** {@code messagesPerSecond} for the whole source; 0 for no limit. */

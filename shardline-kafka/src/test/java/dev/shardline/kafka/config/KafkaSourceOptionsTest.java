@@ -49,8 +49,7 @@ class KafkaSourceOptionsTest {
     assertThat(KafkaSourceOptions.metadataFields(config))
         .isEqualTo(EnumSet.of(MetadataField.KEY, MetadataField.OFFSET));
     assertThat(config.get(KafkaSourceOptions.PROPERTIES)).containsEntry("max.poll.records", "2000");
-    assertThat(config.get(KafkaSourceOptions.PARTITION_DISCOVERY_INTERVAL))
-        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.get(KafkaSourceOptions.DISCOVERY_INTERVAL)).isEqualTo(Duration.ofSeconds(30));
     assertThat(config.get(KafkaSourceOptions.MESSAGES_PER_SECOND)).isZero();
     assertThat(config.get(KafkaSourceOptions.STARTUP_TIMEOUT)).isEqualTo(Duration.ofSeconds(60));
     assertThat(KafkaSourceOptions.groupId(config)).isEmpty();
@@ -97,6 +96,15 @@ class KafkaSourceOptionsTest {
             read(minimal(Map.of("topicPattern", "orders-.*")))
                 .get(KafkaSourceOptions.TOPIC_PATTERN))
         .isEqualTo("orders-.*");
+  }
+
+  @Test
+  void theDiscoveryIntervalHasTheKinesisSourcesKeyAndTheFormerOneNamesIt() {
+    assertThat(KafkaSourceOptions.DISCOVERY_INTERVAL.key()).isEqualTo("discovery.interval");
+    assertThatThrownBy(() -> read(minimal(Map.of("partitionDiscoveryInterval", "1s"))))
+        .hasMessage(
+            "Unknown option \"partitionDiscoveryInterval\"; did you mean \"discovery.interval\"?"
+                + " (the option was renamed)");
   }
 
   @Test

@@ -96,24 +96,22 @@ class KafkaSourceStoppingOffsetsOptionsTest {
   @Test
   void aBoundedSourceRefusesPeriodicPartitionDiscovery() {
     assertThatThrownBy(
-            () ->
-                read(Map.of("stoppingOffsets.type", "latest", "partitionDiscoveryInterval", "10s")))
+            () -> read(Map.of("stoppingOffsets.type", "latest", "discovery.interval", "10s")))
         .isInstanceOf(ConfigException.class)
         .hasMessage(
             "A bounded source (stoppingOffsets.type latest) lists its partitions once, at the first"
-                + " start, and reads no partition found later; remove partitionDiscoveryInterval");
+                + " start, and reads no partition found later; remove discovery.interval");
     assertThatThrownBy(
             () ->
                 builder()
                     .stoppingOffsets(StoppingOffsetsType.LATEST)
-                    .partitionDiscoveryInterval(Duration.ofSeconds(5))
+                    .discoveryInterval(Duration.ofSeconds(5))
                     .build())
         .isInstanceOf(ConfigException.class);
     // listing once is what a bounded source does anyway
     assertThat(
             KafkaSourceOptions.isBounded(
-                read(
-                    Map.of("stoppingOffsets.type", "latest", "partitionDiscoveryInterval", "0ms"))))
+                read(Map.of("stoppingOffsets.type", "latest", "discovery.interval", "0ms"))))
         .isTrue();
   }
 }

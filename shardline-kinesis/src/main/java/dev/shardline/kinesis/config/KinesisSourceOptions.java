@@ -285,20 +285,22 @@ public final class KinesisSourceOptions {
                   + " (DescribeStreamConsumer, with backoff) before the source fails; also the"
                   + " longest the end of a pipeline waits to deregister a managed consumer.");
 
-  public static final ConfigOption<Duration> RETRY_INITIAL_BACKOFF =
-      ConfigOptions.key("retry.initialBackoff")
+  public static final ConfigOption<Duration> RETRY_BACKOFF_INITIAL =
+      ConfigOptions.key("retry.backoff.initial")
           .durationType()
           .defaultValue(Duration.ofMillis(200))
           .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withFormerKeys("retry.initialBackoff")
           .withDescription(
               "The first wait after a throttled or failed call; it doubles per failure, with"
                   + " jitter of ±50%.");
 
-  public static final ConfigOption<Duration> RETRY_MAX_BACKOFF =
-      ConfigOptions.key("retry.maxBackoff")
+  public static final ConfigOption<Duration> RETRY_BACKOFF_MAX =
+      ConfigOptions.key("retry.backoff.max")
           .durationType()
           .defaultValue(Duration.ofSeconds(10))
           .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withFormerKeys("retry.maxBackoff")
           .withDescription("The longest wait between retries.");
 
   public static final ConfigOption<Integer> RETRY_MAX_ATTEMPTS =
@@ -378,10 +380,10 @@ public final class KinesisSourceOptions {
               + config.get(IDLE_INTERVAL)
               + "); raise it or lower reader.idleInterval");
     }
-    if (config.get(RETRY_MAX_BACKOFF).compareTo(config.get(RETRY_INITIAL_BACKOFF)) < 0) {
+    if (config.get(RETRY_BACKOFF_MAX).compareTo(config.get(RETRY_BACKOFF_INITIAL)) < 0) {
       throw new ConfigException(
-          RETRY_MAX_BACKOFF.key(),
-          "retry.maxBackoff must be at least retry.initialBackoff; raise it or lower the other");
+          RETRY_BACKOFF_MAX.key(),
+          "retry.backoff.max must be at least retry.backoff.initial; raise it or lower the other");
     }
     checkFanOut(config);
   }

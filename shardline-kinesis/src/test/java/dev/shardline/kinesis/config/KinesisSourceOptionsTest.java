@@ -11,6 +11,7 @@ import dev.shardline.format.BadDataOptions;
 import dev.shardline.format.BadDataPolicy;
 import dev.shardline.format.JsonFormat;
 import dev.shardline.kinesis.config.KinesisSourceOptions.StartupPositionType;
+import dev.shardline.kinesis.sink.KinesisSinkOptions;
 import dev.shardline.kinesis.source.KinesisSource;
 import dev.shardline.kinesis.source.StartingPosition;
 import java.net.URI;
@@ -91,6 +92,27 @@ class KinesisSourceOptionsTest {
                         "awsCredentials.secretAccessKey", "topsecretvalue")))
         .isInstanceOf(ConfigException.class)
         .hasMessageNotContaining("topsecretvalue");
+  }
+
+  @Test
+  void theRetryBackoffKeysFollowTheSinksConventionAndTheFormerOnesNameTheNew() {
+    // the source's backoff keys were retry.initialBackoff / retry.maxBackoff, the sink's
+    // retry.backoff.initial / retry.backoff.max: one convention now, the old keys refused by name
+    assertThat(KinesisSourceOptions.RETRY_BACKOFF_INITIAL.key())
+        .isEqualTo(KinesisSinkOptions.RETRY_BACKOFF_INITIAL.key());
+    assertThat(KinesisSourceOptions.RETRY_BACKOFF_MAX.key())
+        .isEqualTo(KinesisSinkOptions.RETRY_BACKOFF_MAX.key());
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    Map.of("streams", "orders", "retry.initialBackoff", "1s")))
+        .hasMessageContaining(
+            "Unknown option \"retry.initialBackoff\"; did you mean \"retry.backoff.initial\"?");
+    assertThatThrownBy(
+            () ->
+                KinesisSource.fromConfiguration(
+                    Map.of("streams", "orders", "retry", Map.of("maxBackoff", "1s"))))
+        .hasMessageContaining("did you mean \"retry.backoff.max\"? (the option was renamed)");
   }
 
   @Test

@@ -60,7 +60,7 @@ class KinesisSourceBadInputIT {
             .endpoint(URI.create("http://127.0.0.1:1"), "us-east-1")
             .credentials(dev.shardline.kinesis.config.AwsCredentials.basic("a", "b"))
             .option(KinesisSourceOptions.RETRY_MAX_ATTEMPTS, 2)
-            .option(KinesisSourceOptions.RETRY_INITIAL_BACKOFF, Duration.ofMillis(20))
+            .option(KinesisSourceOptions.RETRY_BACKOFF_INITIAL, Duration.ofMillis(20))
             .build();
     Pipeline pipeline = pipeline(source, "endpoint");
     assertThatThrownBy(pipeline::run).isInstanceOf(PipelineFailedException.class);
@@ -94,7 +94,7 @@ class KinesisSourceBadInputIT {
         pipeline(
             Sources.at(kinesalite, "cbor", true)
                 .startingPosition(StartingPosition.earliest())
-                .option(KinesisSourceOptions.RETRY_INITIAL_BACKOFF, Duration.ofMillis(20))
+                .option(KinesisSourceOptions.RETRY_BACKOFF_INITIAL, Duration.ofMillis(20))
                 .build(),
             "cbor");
     assertThatThrownBy(pipeline::run).isInstanceOf(PipelineFailedException.class);

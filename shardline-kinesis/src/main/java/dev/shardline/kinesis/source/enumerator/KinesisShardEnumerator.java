@@ -190,9 +190,9 @@ public final class KinesisShardEnumerator
             RetryPolicy.builder()
                 .backoff(
                     new Backoff(
-                        config.get(KinesisSourceOptions.RETRY_INITIAL_BACKOFF),
+                        config.get(KinesisSourceOptions.RETRY_BACKOFF_INITIAL),
                         2.0,
-                        config.get(KinesisSourceOptions.RETRY_MAX_BACKOFF),
+                        config.get(KinesisSourceOptions.RETRY_BACKOFF_MAX),
                         0.5))
                 .maxAttempts(config.get(KinesisSourceOptions.RETRY_MAX_ATTEMPTS))
                 .build(),

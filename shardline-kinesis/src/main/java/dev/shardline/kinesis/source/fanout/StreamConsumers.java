@@ -42,8 +42,8 @@ import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
  * and must exist. A managed one is registered by the enumerator ({@link Role#ENUMERATOR}) when
  * missing; readers ({@link Role#READER}) only describe it, and wait while it is not registered yet.
  *
- * <p>Waiting: DescribeStreamConsumer is polled with backoff from {@code retry.initialBackoff} to
- * {@code retry.maxBackoff} while the consumer is CREATING (or DELETING, before registering it
+ * <p>Waiting: DescribeStreamConsumer is polled with backoff from {@code retry.backoff.initial} to
+ * {@code retry.backoff.max} while the consumer is CREATING (or DELETING, before registering it
  * again), and after {@code LimitExceededException}, {@code ResourceInUseException}, throttling and
  * transient errors, none of which is fatal alone; the wait fails after {@code
  * reader.fanOut.registrationTimeout}, naming the consumer, the stream and that option. A server
@@ -120,9 +120,9 @@ public final class StreamConsumers implements AutoCloseable {
     this.timeout = config.get(KinesisSourceOptions.FAN_OUT_REGISTRATION_TIMEOUT);
     this.backoff =
         new Backoff(
-            config.get(KinesisSourceOptions.RETRY_INITIAL_BACKOFF),
+            config.get(KinesisSourceOptions.RETRY_BACKOFF_INITIAL),
             2.0,
-            config.get(KinesisSourceOptions.RETRY_MAX_BACKOFF),
+            config.get(KinesisSourceOptions.RETRY_BACKOFF_MAX),
             0.5);
     this.region = AwsRegion.fromConfiguration(config).describe();
   }

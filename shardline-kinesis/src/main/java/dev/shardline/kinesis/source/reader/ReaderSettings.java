@@ -59,9 +59,9 @@ record ReaderSettings(
         config.get(KinesisSourceOptions.SHARD_READ_RATE).bytes(),
         config.get(KinesisSourceOptions.MAX_CONCURRENT_REQUESTS),
         new Backoff(
-            config.get(KinesisSourceOptions.RETRY_INITIAL_BACKOFF),
+            config.get(KinesisSourceOptions.RETRY_BACKOFF_INITIAL),
             2.0,
-            config.get(KinesisSourceOptions.RETRY_MAX_BACKOFF),
+            config.get(KinesisSourceOptions.RETRY_BACKOFF_MAX),
             0.5),
         config.get(KinesisSourceOptions.RETRY_MAX_ATTEMPTS),
         config.get(KinesisSourceOptions.PAST_RETENTION),

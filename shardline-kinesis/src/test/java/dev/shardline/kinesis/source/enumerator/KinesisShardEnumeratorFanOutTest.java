@@ -33,8 +33,8 @@ class KinesisShardEnumeratorFanOutTest {
         options
             .apply(
                 KinesisSource.builder().stream("orders")
-                    .option(KinesisSourceOptions.RETRY_INITIAL_BACKOFF, Duration.ofMillis(5))
-                    .option(KinesisSourceOptions.RETRY_MAX_BACKOFF, Duration.ofMillis(10))
+                    .option(KinesisSourceOptions.RETRY_BACKOFF_INITIAL, Duration.ofMillis(5))
+                    .option(KinesisSourceOptions.RETRY_BACKOFF_MAX, Duration.ofMillis(10))
                     .proxyFactory(config -> kinesis))
             .build();
     return (KinesisShardEnumerator) source.createEnumerator(context);

@@ -51,8 +51,8 @@ class StreamConsumersTest {
     Map<String, Object> all = new java.util.HashMap<>(options);
     all.putIfAbsent("streams", List.of("orders"));
     all.put("reader.type", "fan-out");
-    all.put("retry.initialBackoff", INITIAL.toMillis() + "ms");
-    all.put("retry.maxBackoff", MAX.toMillis() + "ms");
+    all.put("retry.backoff.initial", INITIAL.toMillis() + "ms");
+    all.put("retry.backoff.max", MAX.toMillis() + "ms");
     Configuration config = KinesisSourceOptions.ALL.validate(Configuration.fromMap(all));
     return new StreamConsumers(
         kinesis,
@@ -93,7 +93,7 @@ class StreamConsumersTest {
             "DESCRIBE orders/app",
             "DESCRIBE orders/app",
             "DESCRIBE orders/app");
-    // backoff between the describes while CREATING, from retry.initialBackoff, with ±50% jitter
+    // backoff between the describes while CREATING, from retry.backoff.initial, with ±50% jitter
     assertThat(waits)
         .hasSize(3)
         .allSatisfy(w -> assertThat(w).isBetween(INITIAL.dividedBy(2), MAX));
@@ -113,7 +113,7 @@ class StreamConsumersTest {
 
     assertThat(consumers.activeConsumerArn("orders").join()).contains("/consumer/app:");
     assertThat(waits).hasSize(5);
-    // exponential up to retry.maxBackoff: the fifth is 16 x 200 ms capped at 2 s, then spread by
+    // exponential up to retry.backoff.max: the fifth is 16 x 200 ms capped at 2 s, then spread by
     // ±50% and capped again, so from 1 s to 2 s (the first is at most 300 ms)
     assertThat(waits).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(MAX));
     assertThat(waits.get(4)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
