@@ -5,11 +5,14 @@ import dev.shardline.api.SinkContext;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.kinesis.source.KinesisRecord;
 import java.io.Serializable;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,6 +41,12 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>>, Serializable {
     final AtomicLong firstRecordNanos = new AtomicLong();
     final Map<String, LongAdder> bytesByShard = new ConcurrentHashMap<>();
     final Map<String, List<Arrival>> arrivalsByShard = new ConcurrentHashMap<>();
+    // records over all writers, and the count a harness waits for: the writer that reaches it
+    // wakes the harness, so that no harness thread polls while the pipeline is measured
+    final AtomicLong total = new AtomicLong();
+    volatile long target = Long.MAX_VALUE;
+    final CountDownLatch firstSeen = new CountDownLatch(1);
+    final CountDownLatch targetReached = new CountDownLatch(1);
   }
 
   /** When a record arrived ({@link System#nanoTime()}) and its value's size. */
@@ -71,6 +80,10 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>>, Serializable {
       public void write(KinesisRecord<byte[]> record) {
         if (localRecords == 0) {
           counts.firstRecordNanos.compareAndSet(0, System.nanoTime());
+          counts.firstSeen.countDown();
+        }
+        if (counts.total.incrementAndGet() == counts.target) {
+          counts.targetReached.countDown();
         }
         int length = record.value().length;
         localRecords++;
@@ -93,6 +106,28 @@ final class CountingSink implements Sink<KinesisRecord<byte[]>>, Serializable {
       @Override
       public void close() {}
     };
+  }
+
+  /**
+   * Waits up to {@code timeout} for the first record; the calling thread sleeps meanwhile (no
+   * polling).
+   */
+  boolean awaitFirst(Duration timeout) throws InterruptedException {
+    return counts().firstSeen.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Waits up to {@code timeout} until {@code expected} records were written over all writers; the
+   * calling thread sleeps meanwhile, and the writer that writes the last one wakes it. Set one
+   * {@code expected} per sink.
+   */
+  boolean awaitRecords(long expected, Duration timeout) throws InterruptedException {
+    Counts counts = counts();
+    counts.target = expected;
+    if (counts.total.get() >= expected) {
+      return true;
+    }
+    return counts.targetReached.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /** Records written so far, over all writers. */
