@@ -8,6 +8,7 @@ import dev.shardline.api.SinkContext;
 import dev.shardline.api.TransactionalSink;
 import dev.shardline.api.function.SerializableFunction;
 import dev.shardline.config.ConfigException;
+import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.Format;
 import dev.shardline.format.FormatOptions;
@@ -275,7 +276,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
       this.schema = schema;
     }
 
-    /** {@code bootstrapServers}. Required. */
+    /** {@code bootstrapServers} (required): the brokers to connect to first, host:port pairs. */
     public Builder<T> bootstrapServers(String bootstrapServers) {
       return set(KafkaSinkOptions.BOOTSTRAP_SERVERS, bootstrapServers);
     }
@@ -303,29 +304,58 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
       return this;
     }
 
-    /** {@code deliveryGuarantee}. */
+    /**
+     * {@code deliveryGuarantee} (default at-least-once): at-least-once waits at each checkpoint
+     * until the brokers acknowledged every record sent; exactly-once writes one Kafka transaction
+     * per writer and checkpoint, committed once the checkpoint is durable.
+     */
     public Builder<T> deliveryGuarantee(DeliveryGuarantee guarantee) {
       return set(KafkaSinkOptions.DELIVERY_GUARANTEE, guarantee);
     }
 
-    /** {@code transactionalIdPrefix}, for exactly-once. */
+    /**
+     * {@code transactionalIdPrefix} (default shardline-PIPELINE-SINK: the pipeline's name and the
+     * sink's id), for exactly-once: the start of every transactional id; unique per sink across all
+     * pipelines writing to the cluster, and stable across restarts.
+     */
     public Builder<T> transactionalIdPrefix(String prefix) {
       return set(KafkaSinkOptions.TRANSACTIONAL_ID_PREFIX, prefix);
     }
 
-    /** {@code transactionTimeout}, for exactly-once. */
+    /**
+     * {@code transactionTimeout} (default 15 min), for exactly-once: how long a transaction may
+     * stay open before the broker aborts it; it must cover a checkpoint interval plus a restart.
+     */
     public Builder<T> transactionTimeout(Duration timeout) {
       return set(KafkaSinkOptions.TRANSACTION_TIMEOUT, timeout);
     }
 
-    /** {@code unreachableTimeout}: how long the brokers may give no answer. */
+    /**
+     * {@code unreachableTimeout} (default 30 s): how long the brokers may give no answer before a
+     * writer or committer fails naming {@code bootstrapServers}.
+     */
     public Builder<T> unreachableTimeout(Duration timeout) {
       return set(KafkaSinkOptions.UNREACHABLE_TIMEOUT, timeout);
     }
 
-    /** A producer property under {@code properties}, passed through. */
+    /**
+     * A Kafka producer property under {@code properties} (default none), passed through unchanged;
+     * the properties the sink owns (bootstrap servers, transactions, serializers) are refused
+     * naming the option to use.
+     */
     public Builder<T> property(String key, String value) {
       return setProperty(key, value);
+    }
+
+    /**
+     * Sets any option of {@link KafkaSinkOptions#OPTIONS}, typed, e.g. {@code
+     * option(KafkaSinkOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5))}, as the Kinesis builders
+     * take them.
+     *
+     * @throws ConfigException at {@link #build()} when the value is invalid
+     */
+    public <V> Builder<T> option(ConfigOption<V> option, V value) {
+      return set(checkNotNull(option, "option"), value);
     }
 
     /**

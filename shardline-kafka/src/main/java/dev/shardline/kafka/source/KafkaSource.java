@@ -10,6 +10,7 @@ import dev.shardline.api.SourceReaderContext;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
 import dev.shardline.config.ConfigException;
+import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.DeserializationSchema;
 import dev.shardline.format.FormatOptions;
@@ -328,49 +329,71 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       this.schema = schema;
     }
 
-    /** {@code bootstrapServers}: host:port pairs separated by commas. Required. */
+    /** {@code bootstrapServers} (required): the brokers to connect to first, host:port pairs. */
     public Builder<V> bootstrapServers(String bootstrapServers) {
       return set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
     }
 
-    /** {@code topics}: the topics to read. */
+    /** {@code topics}: the topics to read; give this or {@link #topicPattern}. No default. */
     public Builder<V> topics(String... topics) {
       return topics(Arrays.asList(topics));
     }
 
-    /** {@code topics}: the topics to read. */
+    /** {@code topics}: the topics to read; give this or {@link #topicPattern}. No default. */
     public Builder<V> topics(List<String> topics) {
       return set(KafkaSourceOptions.TOPICS, List.copyOf(topics));
     }
 
-    /** {@code topicPattern}: read every topic whose whole name matches. */
+    /**
+     * {@code topicPattern}: read every topic whose whole name matches this regular expression,
+     * including topics created later (found by discovery); give this or {@link #topics}.
+     */
     public Builder<V> topicPattern(String regex) {
       return set(KafkaSourceOptions.TOPIC_PATTERN, regex);
     }
 
-    /** {@code groupId}: where offsets are committed when checkpoints complete. */
+    /**
+     * {@code groupId} (default none: nothing is committed to Kafka): the consumer group the source
+     * commits its checkpointed offsets to, for lag monitoring only (positions come from the
+     * checkpoint), and whose offsets {@link #startingFromCommitted} starts from.
+     */
     public Builder<V> groupId(String groupId) {
       return set(KafkaSourceOptions.GROUP_ID, groupId);
     }
 
-    /** {@code groupIdPrefix}: the group id is the prefix and the topics. */
+    /**
+     * {@code groupIdPrefix} (default none): instead of {@code groupId}, the group id is this
+     * prefix, a dash and the topics (joined by '_') or the topic pattern.
+     */
     public Builder<V> groupIdPrefix(String prefix) {
       return set(KafkaSourceOptions.GROUP_ID_PREFIX, prefix);
     }
 
-    /** {@code startingOffsets.type} earliest, latest or committed (see the other methods). */
+    /**
+     * {@code startingOffsets.type} (default earliest): where partitions that are not in a
+     * checkpoint start at the first start: earliest or latest; for a timestamp or the group's
+     * offsets see {@link #startingTimestamp} and {@link #startingFromCommitted}. Partitions found
+     * later start at earliest.
+     */
     public Builder<V> startingOffsets(StartingOffsetsType type) {
       return set(KafkaSourceOptions.STARTING_OFFSETS, type);
     }
 
-    /** {@code startingOffsets.type} timestamp with {@code startingOffsets.timestamp}. */
+    /**
+     * {@code startingOffsets.type} timestamp with {@code startingOffsets.timestamp}: start each new
+     * partition at its first record with this timestamp or later.
+     */
     public Builder<V> startingTimestamp(Instant timestamp) {
       checkNotNull(timestamp, "timestamp");
       set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.TIMESTAMP);
       return set(KafkaSourceOptions.STARTING_TIMESTAMP, timestamp.toString());
     }
 
-    /** {@code startingOffsets.type} committed with {@code startingOffsets.resetTo}. */
+    /**
+     * {@code startingOffsets.type} committed with {@code startingOffsets.resetTo} (default
+     * earliest): start at the group's committed offsets, and where the group has none at {@code
+     * resetTo}.
+     */
     public Builder<V> startingFromCommitted(OffsetReset resetTo) {
       set(KafkaSourceOptions.STARTING_OFFSETS, StartingOffsetsType.COMMITTED);
       return set(KafkaSourceOptions.STARTING_RESET_TO, resetTo);
@@ -400,37 +423,59 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       return set(KafkaSourceOptions.STOPPING_TIMESTAMP, timestamp.toString());
     }
 
-    /** {@code discovery.interval}; zero lists partitions only once. */
+    /**
+     * {@code discovery.interval} (default 30 s): how often the topics' partitions are listed to
+     * pick up new partitions and topics; zero lists them only once, at start.
+     */
     public Builder<V> discoveryInterval(Duration interval) {
       return set(KafkaSourceOptions.DISCOVERY_INTERVAL, interval);
     }
 
-    /** {@code messagesPerSecond} for the whole source; 0 for no limit. */
+    /**
+     * {@code messagesPerSecond} (default 0: no limit): at most this many records per second for the
+     * whole source, divided evenly over its readers.
+     */
     public Builder<V> messagesPerSecond(double messagesPerSecond) {
       return set(KafkaSourceOptions.MESSAGES_PER_SECOND, messagesPerSecond);
     }
 
-    /** {@code isolationLevel}. */
+    /**
+     * {@code isolationLevel} (default read-uncommitted): read-committed reads only committed
+     * records of transactional producers (use it behind an exactly-once Kafka sink).
+     */
     public Builder<V> isolationLevel(IsolationLevel level) {
       return set(KafkaSourceOptions.ISOLATION_LEVEL, level);
     }
 
-    /** {@code startupTimeout}. */
+    /**
+     * {@code startupTimeout} (default 60 s): how long the first listing of partitions may keep
+     * failing (brokers unreachable) before the source fails naming {@code bootstrapServers}.
+     */
     public Builder<V> startupTimeout(Duration timeout) {
       return set(KafkaSourceOptions.STARTUP_TIMEOUT, timeout);
     }
 
-    /** {@code unreachableTimeout}: how long the brokers may give no answer once started. */
+    /**
+     * {@code unreachableTimeout} (default 30 s): once started, how long the brokers may give no
+     * answer before the source fails naming {@code bootstrapServers}.
+     */
     public Builder<V> unreachableTimeout(Duration timeout) {
       return set(KafkaSourceOptions.UNREACHABLE_TIMEOUT, timeout);
     }
 
-    /** A consumer property under {@code properties}, passed through. */
+    /**
+     * A Kafka consumer property under {@code properties} (default none), passed through unchanged;
+     * the properties the source owns (group, offsets, deserializers) are refused naming the option
+     * to use.
+     */
     public Builder<V> property(String key, String value) {
       return setProperty(key, value);
     }
 
-    /** {@code metadataFields}; then build with {@link #buildWithMetadata()}. */
+    /**
+     * {@code metadataFields} (default none): Kafka fields handed downstream with each value; then
+     * build with {@link #buildWithMetadata()}, which emits {@code KafkaRecord}s.
+     */
     public Builder<V> metadataFields(MetadataField... fields) {
       metadataFields =
           fields.length == 0
@@ -448,6 +493,16 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      */
     public Builder<V> option(String key, Object value) {
       return setRaw(key, value);
+    }
+
+    /**
+     * Sets any option of {@link KafkaSourceOptions#OPTIONS}, typed, e.g. {@code
+     * option(BadDataOptions.POLICY, BadDataPolicy.DROP)}, as the Kinesis builders take them.
+     *
+     * @throws ConfigException at {@link #build()} when the value is invalid
+     */
+    public <T> Builder<V> option(ConfigOption<T> option, T value) {
+      return set(checkNotNull(option, "option"), value);
     }
 
     /**

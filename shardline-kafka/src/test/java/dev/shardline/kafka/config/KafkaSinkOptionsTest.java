@@ -37,6 +37,31 @@ class KafkaSinkOptionsTest {
   }
 
   @Test
+  void theBuilderTakesAnyOptionTypedAsTheKinesisBuildersDo() {
+    KafkaSink<String> sink =
+        KafkaSink.builder(StringFormat.utf8())
+            .bootstrapServers("127.0.0.1:9092")
+            .topic("out")
+            .option(KafkaSinkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE)
+            .option(KafkaSinkOptions.TRANSACTION_TIMEOUT, Duration.ofMinutes(5))
+            .build();
+
+    assertThat(sink.configuration().get(KafkaSinkOptions.DELIVERY_GUARANTEE))
+        .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
+    assertThat(sink.configuration().get(KafkaSinkOptions.TRANSACTION_TIMEOUT))
+        .isEqualTo(Duration.ofMinutes(5));
+    assertThatThrownBy(
+            () ->
+                KafkaSink.builder(StringFormat.utf8())
+                    .bootstrapServers("127.0.0.1:9092")
+                    .topic("out")
+                    .option(KafkaSinkOptions.TRANSACTION_TIMEOUT, Duration.ZERO)
+                    .build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("transactionTimeout");
+  }
+
+  @Test
   void transactionOptionsApplyOnlyToExactlyOnce() {
     assertThatThrownBy(() -> read(Map.of("transactionalIdPrefix", "p")))
         .isInstanceOf(ConfigException.class)

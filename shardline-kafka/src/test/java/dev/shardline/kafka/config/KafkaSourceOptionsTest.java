@@ -108,6 +108,22 @@ class KafkaSourceOptionsTest {
   }
 
   @Test
+  void theBuilderTakesAnyOptionTypedAsTheKinesisBuildersDo() {
+    KafkaSource<String> source =
+        KafkaSource.builder(StringFormat.utf8())
+            .bootstrapServers("127.0.0.1:9092")
+            .topics("orders")
+            .option(KafkaSourceOptions.DISCOVERY_INTERVAL, Duration.ofSeconds(5))
+            .option(KafkaSourceOptions.ISOLATION_LEVEL, IsolationLevel.READ_COMMITTED)
+            .build();
+
+    assertThat(source.configuration().get(KafkaSourceOptions.DISCOVERY_INTERVAL))
+        .isEqualTo(Duration.ofSeconds(5));
+    assertThat(source.configuration().get(KafkaSourceOptions.ISOLATION_LEVEL))
+        .isEqualTo(IsolationLevel.READ_COMMITTED);
+  }
+
+  @Test
   void crossFieldRulesNameTheKeysAndTheFix() {
     assertThatThrownBy(() -> read(minimal(Map.of("startingOffsets.type", "timestamp"))))
         .hasMessage(

@@ -220,7 +220,10 @@ public final class KinesisSink<T> implements Sink<T> {
       return this;
     }
 
-    /** A Kinesis client setting (option {@code clientConfigProperties.<key>}). */
+    /**
+     * A Kinesis client setting (option {@code clientConfigProperties.<key>}; default none, so the
+     * client's defaults: see {@code KinesisClientProperties}).
+     */
     public Builder<T> clientProperty(String key, String value) {
       Map<String, String> properties =
           new LinkedHashMap<>(config.build().get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
@@ -229,7 +232,10 @@ public final class KinesisSink<T> implements Sink<T> {
       return this;
     }
 
-    /** {@code stream}: the stream every record goes to. */
+    /**
+     * {@code stream} (required, unless a stream function is given): the stream every record goes
+     * to.
+     */
     public Builder<T> stream(String stream) {
       return option(KinesisSinkOptions.STREAM, checkNotNull(stream, "stream"));
     }
@@ -270,57 +276,92 @@ public final class KinesisSink<T> implements Sink<T> {
       return this;
     }
 
-    /** {@code flush.maxRecords}. */
+    /**
+     * {@code flush.maxRecords} (default 500): send a PutRecords request once this many Kinesis
+     * records are buffered; also the most records in one request.
+     */
     public Builder<T> flushMaxRecords(int records) {
       return option(KinesisSinkOptions.FLUSH_MAX_RECORDS, records);
     }
 
-    /** {@code flush.maxBytes}. */
+    /**
+     * {@code flush.maxBytes} (default 4 MB): send a request once this many bytes (data plus
+     * partition keys) are buffered; also the largest request.
+     */
     public Builder<T> flushMaxBytes(DataSize bytes) {
       return option(KinesisSinkOptions.FLUSH_MAX_BYTES, bytes);
     }
 
-    /** {@code flush.maxAge}. */
+    /**
+     * {@code flush.maxAge} (default 1 s): send buffered records once the oldest is this old,
+     * however few they are; every checkpoint also sends everything and waits for it.
+     */
     public Builder<T> flushMaxAge(Duration age) {
       return option(KinesisSinkOptions.FLUSH_MAX_AGE, age);
     }
 
-    /** {@code maxOutstandingRecords}. */
+    /**
+     * {@code maxOutstandingRecords} (default 10,000): backpressure; {@code write} waits while this
+     * many records are written but not yet acknowledged by Kinesis.
+     */
     public Builder<T> maxOutstandingRecords(int records) {
       return option(KinesisSinkOptions.MAX_OUTSTANDING_RECORDS, records);
     }
 
-    /** {@code maxOutstandingBytes}. */
+    /**
+     * {@code maxOutstandingBytes} (default 32 MiB): backpressure; {@code write} waits while the
+     * records written but not yet acknowledged hold this many bytes.
+     */
     public Builder<T> maxOutstandingBytes(DataSize bytes) {
       return option(KinesisSinkOptions.MAX_OUTSTANDING_BYTES, bytes);
     }
 
-    /** {@code maxInFlightRequests}. */
+    /**
+     * {@code maxInFlightRequests} (default 16): the most PutRecords requests in flight at once per
+     * writer; a shard never has more than one.
+     */
     public Builder<T> maxInFlightRequests(int requests) {
       return option(KinesisSinkOptions.MAX_IN_FLIGHT_REQUESTS, requests);
     }
 
-    /** {@code retry.maxAttempts}. */
+    /**
+     * {@code retry.maxAttempts} (default 20): the most times one record is sent, the first attempt
+     * included, before the sink fails naming the stream, the shard and the last error code.
+     */
     public Builder<T> retryMaxAttempts(int attempts) {
       return option(KinesisSinkOptions.RETRY_MAX_ATTEMPTS, attempts);
     }
 
-    /** {@code retry.timeout}. */
+    /**
+     * {@code retry.timeout} (default 2 min): no retry of a record starts later than this after its
+     * first attempt; then the sink fails.
+     */
     public Builder<T> retryTimeout(Duration timeout) {
       return option(KinesisSinkOptions.RETRY_TIMEOUT, timeout);
     }
 
-    /** {@code aggregation.enabled}. */
+    /**
+     * {@code aggregation.enabled} (default false): pack many records of one shard into one Kinesis
+     * record in the KPL aggregation format, which the KCL and Shardline's source de-aggregate.
+     */
     public Builder<T> aggregation(boolean enabled) {
       return option(KinesisSinkOptions.AGGREGATION_ENABLED, enabled);
     }
 
-    /** {@code shardRate.enabled}. */
+    /**
+     * {@code shardRate.enabled} (default true): pace each shard's writes with an adaptive rate that
+     * drops when the shard throttles and climbs back on success.
+     */
     public Builder<T> shardRate(boolean enabled) {
       return option(KinesisSinkOptions.SHARD_RATE_ENABLED, enabled);
     }
 
-    /** {@code invalidRecords.policy}. */
+    /**
+     * {@code invalidRecords.policy} (default fail): what to do with a record Kinesis would refuse
+     * (over 1 MiB with its partition key, an empty or over-long partition key, a bad explicit hash
+     * key) or that the format cannot serialize: fail (the write throws, naming the record) or
+     * dead-letter (sent to the pipeline's dead-letter sink).
+     */
     public Builder<T> invalidRecords(InvalidRecordPolicy policy) {
       return option(KinesisSinkOptions.INVALID_RECORDS_POLICY, policy);
     }

@@ -268,7 +268,10 @@ public final class KinesisSource<T>
       return next;
     }
 
-    /** What to do with a record that cannot be deserialized (option {@code badData.policy}). */
+    /**
+     * What to do with a record that cannot be deserialized (option {@code badData.policy}); default
+     * fail: stop with the record's coordinates and the cause.
+     */
     public Builder<T> badDataPolicy(BadDataPolicy policy) {
       config.set(BadDataOptions.POLICY, checkNotNull(policy, "policy"));
       return this;
@@ -325,7 +328,10 @@ public final class KinesisSource<T>
       return this;
     }
 
-    /** A Kinesis client setting (option {@code clientConfigProperties.<key>}). */
+    /**
+     * A Kinesis client setting (option {@code clientConfigProperties.<key>}; default none, so the
+     * client's defaults: see {@code KinesisClientProperties}).
+     */
     public Builder<T> clientProperty(String key, String value) {
       Map<String, String> properties =
           new java.util.LinkedHashMap<>(config.build().get(AwsOptions.CLIENT_CONFIG_PROPERTIES));
