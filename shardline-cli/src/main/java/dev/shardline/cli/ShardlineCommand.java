@@ -3,7 +3,6 @@ package dev.shardline.cli;
 import dev.shardline.cli.logging.CliLogging;
 import dev.shardline.cli.logging.Verbosity;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -19,12 +18,8 @@ import picocli.CommandLine.Spec;
           + " offsets, on the embedded runner.",
       ""
     },
-    subcommands = {
-      RunCommand.class,
-      ValidateCommand.class,
-      CheckpointsCommand.class,
-      DemoCommand.class,
-      HelpCommand.class
+    subcommands = {RunCommand.class, ValidateCommand.class, CheckpointsCommand.class
+      // demo and dev come from the shardline-dev module (Main adds them), then help
     },
     footer = {
       "",
