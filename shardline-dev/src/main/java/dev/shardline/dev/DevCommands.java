@@ -7,6 +7,6 @@ import java.util.List;
 public final class DevCommands implements SubcommandProvider {
   @Override
   public List<Object> subcommands() {
-    return List.of(new DemoCommand());
+    return List.of(new DemoCommand(), new DevCommand());
   }
 }
