@@ -2,6 +2,7 @@ package dev.shardline.cli;
 
 import dev.shardline.cli.logging.CliLogging;
 import dev.shardline.cli.logging.Verbosity;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
       "Start with: shardline demo    (local Kinesis and Kafka, a pipeline crash and resume)",
       "Pipeline file reference: shardline-cli/docs/pipeline-reference.md"
     })
-final class ShardlineCommand implements Runnable {
+final class ShardlineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
@@ -37,8 +38,10 @@ final class ShardlineCommand implements Runnable {
     CliLogging.setVerbosity(Verbosity.of(flags.length));
   }
 
+  /** No command given: a usage error, like a wrong option (the usage on stderr, exit 2). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
   }
 }
