@@ -1,15 +1,15 @@
 package dev.shardline.cli;
 
 /** The command's exit codes. */
-final class ExitCodes {
+public final class ExitCodes {
   private ExitCodes() {}
 
   /** Done: the pipeline finished or was stopped, the file is valid. */
-  static final int OK = 0;
+  public static final int OK = 0;
 
   /** The pipeline failed, the file is invalid, or a command could not do its work. */
-  static final int FAILED = 1;
+  public static final int FAILED = 1;
 
   /** Wrong usage: an unknown option or a missing argument (picocli's code). */
-  static final int USAGE = 2;
+  public static final int USAGE = 2;
 }

@@ -2,8 +2,8 @@ package dev.shardline.cli;
 
 import dev.shardline.cli.logging.CliLogging;
 import dev.shardline.cli.logging.Verbosity;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
@@ -19,19 +19,15 @@ import picocli.CommandLine.Spec;
           + " offsets, on the embedded runner.",
       ""
     },
-    subcommands = {
-      RunCommand.class,
-      ValidateCommand.class,
-      CheckpointsCommand.class,
-      DemoCommand.class,
-      HelpCommand.class
+    subcommands = {RunCommand.class, ValidateCommand.class, CheckpointsCommand.class
+      // demo and dev come from the shardline-dev module (Main adds them), then help
     },
     footer = {
       "",
       "Start with: shardline demo    (local Kinesis and Kafka, a pipeline crash and resume)",
       "Pipeline file reference: shardline-cli/docs/pipeline-reference.md"
     })
-final class ShardlineCommand implements Runnable {
+final class ShardlineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
@@ -42,8 +38,10 @@ final class ShardlineCommand implements Runnable {
     CliLogging.setVerbosity(Verbosity.of(flags.length));
   }
 
+  /** No command given: a usage error, like a wrong option (the usage on stderr, exit 2). */
   @Override
-  public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getErr());
+    return ExitCodes.USAGE;
   }
 }

@@ -13,9 +13,9 @@ import java.util.function.Predicate;
  * directory (the launcher execs {@code java}, so signals reach the JVM itself). Killed on {@link
  * #close()} if still running.
  */
-final class ShardlineProcess implements AutoCloseable {
+public final class ShardlineProcess implements AutoCloseable {
   /** The repository root, where the launcher is. */
-  static final Path REPOSITORY =
+  public static final Path REPOSITORY =
       Path.of(System.getProperty("shardline.repository", "..")).toAbsolutePath().normalize();
 
   /** How long {@link #terminate()} waits for the command to stop. */
@@ -28,7 +28,8 @@ final class ShardlineProcess implements AutoCloseable {
   }
 
   /** Starts {@code ./shardline args...} in {@code workingDirectory} with extra environment. */
-  static ShardlineProcess start(Path workingDirectory, Map<String, String> env, String... args) {
+  public static ShardlineProcess start(
+      Path workingDirectory, Map<String, String> env, String... args) {
     List<String> command = new ArrayList<>();
     command.add("bash");
     command.add(REPOSITORY.resolve("shardline").toString());
@@ -42,22 +43,32 @@ final class ShardlineProcess implements AutoCloseable {
   }
 
   /** Waits until a line matches {@code condition}; fails after {@code timeout}. */
-  String awaitLine(Predicate<String> condition, Duration timeout) throws InterruptedException {
+  public String awaitLine(Predicate<String> condition, Duration timeout)
+      throws InterruptedException {
     return process.awaitLine(condition, timeout);
   }
 
   /** Waits for the process to end and returns its exit code. */
-  int awaitExit(Duration timeout) throws InterruptedException {
+  public int awaitExit(Duration timeout) throws InterruptedException {
     return process.awaitExit(timeout);
   }
 
   /** SIGTERM, as a service manager stops a program; returns once it has exited. */
-  void terminate() throws InterruptedException {
+  public void terminate() throws InterruptedException {
     process.terminate(STOP_TIMEOUT);
   }
 
+  /**
+   * SIGKILL to the command's own process only, as {@code kill -9 PID} would: what it started is
+   * left to notice by itself. Returns once the command's process has exited.
+   */
+  public void killCommandOnly() throws InterruptedException {
+    ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+    process.awaitExit(STOP_TIMEOUT);
+  }
+
   /** Everything printed so far (stdout and stderr). */
-  String output() {
+  public String output() {
     return process.output();
   }
 

@@ -145,6 +145,47 @@ class ValidateCommandTest {
   }
 
   @Test
+  void aYamlSyntaxErrorGivesTheParsersRealCauseOnOneLine() throws Exception {
+    Path file = dir.resolve("unclosed.yaml");
+    Files.writeString(file, "name: x\nsource:\n  type: generator\n  kind: [sequence\nsinks: []\n");
+
+    CommandResult result = CommandResult.run("validate", file.toString());
+
+    assertThat(result.exitCode()).isEqualTo(1);
+    // was "Not valid YAML: while parsing a flow sequence": the context without the problem
+    assertThat(result.out())
+        .contains("unclosed.yaml:5:")
+        .contains("expected ',' or ']'")
+        .contains("while parsing a flow sequence started at line 4, column 9")
+        .doesNotContain("REDACTED");
+    assertThat(result.out().lines().filter(l -> l.contains("Not valid YAML"))).hasSize(1);
+  }
+
+  @Test
+  void aFileThatIsNotUtf8TextSaysSoWithItsLine() throws Exception {
+    Path latin1 = dir.resolve("latin1.yaml");
+    Files.write(
+        latin1,
+        "name: x\nsource: {type: generator, kind: sequence, name: caf\u00e9}\n"
+            .getBytes(StandardCharsets.ISO_8859_1));
+    Path binary = dir.resolve("binary.yaml");
+    Files.write(binary, new byte[] {'P', 'K', 3, 4, 0, 0, 1, 2});
+
+    CommandResult notUtf8 = CommandResult.run("validate", latin1.toString());
+    CommandResult notText = CommandResult.run("validate", binary.toString());
+
+    // was "Cannot read the file: java.nio.charset.MalformedInputException: Input length = 1"
+    assertThat(notUtf8.exitCode()).isEqualTo(1);
+    assertThat(notUtf8.out())
+        .contains("latin1.yaml:2:")
+        .contains("Not UTF-8 text: byte 0xE9")
+        .contains("save the file as UTF-8")
+        .doesNotContain("MalformedInputException");
+    assertThat(notText.exitCode()).isEqualTo(1);
+    assertThat(notText.out()).contains("binary.yaml:1:5").contains("binary file");
+  }
+
+  @Test
   void aValidFileIsSummarizedAndExitsZero() {
     CommandResult result = validate("valid.yaml");
 

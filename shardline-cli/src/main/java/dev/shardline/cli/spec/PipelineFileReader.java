@@ -21,6 +21,11 @@ import dev.shardline.runtime.PipelineOptions;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -29,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -76,9 +82,9 @@ public final class PipelineFileReader {
    */
   public PipelineDefinition read(Path path) {
     checkNotNull(path, "path");
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(path, StandardCharsets.UTF_8);
+      bytes = Files.readAllBytes(path);
     } catch (NoSuchFileException e) {
       throw new PipelineFileException(
           List.of(new Problem(path, null, "", "No such file; check the path")));
@@ -86,7 +92,63 @@ public final class PipelineFileReader {
       throw new PipelineFileException(
           List.of(new Problem(path, null, "", "Cannot read the file: " + e)));
     }
-    return read(path, new StringReader(text));
+    return read(path, new StringReader(utf8Text(path, bytes)));
+  }
+
+  /**
+   * The file's text; a file that is not UTF-8 text (a binary file, a file saved in another
+   * encoding) is a problem at the line of its first bad byte.
+   */
+  private static String utf8Text(Path path, byte[] bytes) {
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == 0) {
+        throw new PipelineFileException(
+            List.of(
+                new Problem(
+                    path,
+                    locationOf(bytes, i),
+                    "",
+                    "This is a binary file (it holds NUL bytes), not a YAML pipeline file; check"
+                        + " the path")));
+      }
+    }
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      throw new PipelineFileException(
+          List.of(
+              new Problem(
+                  path,
+                  locationOf(bytes, in.position()),
+                  "",
+                  String.format(
+                      Locale.ROOT,
+                      "Not UTF-8 text: byte 0x%02X at offset %d cannot be read as UTF-8; save the"
+                          + " file as UTF-8 (it may be in another encoding, such as Latin-1)",
+                      bytes[in.position()] & 0xFF,
+                      in.position()))));
+    }
+    decoder.flush(out);
+    return out.flip().toString();
+  }
+
+  /** The line and column (counted in bytes) of byte {@code offset}. */
+  private static Location locationOf(byte[] bytes, int offset) {
+    int line = 1;
+    int lineStart = 0;
+    for (int i = 0; i < offset; i++) {
+      if (bytes[i] == '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+    }
+    return new Location(line, offset - lineStart + 1);
   }
 
   /**

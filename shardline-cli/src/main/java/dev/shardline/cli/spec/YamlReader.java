@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a pipeline file into {@link YamlNode}s that remember their line and column, and replaces
@@ -74,14 +76,39 @@ public final class YamlReader {
               file,
               e.getLocation() == null ? null : location(e.getLocation()),
               "",
-              "Not valid YAML: "
-                  + e.getOriginalMessage().lines().findFirst().orElse("")
-                  + "; check the indentation and quoting around this line"));
+              "Not valid YAML: " + syntaxError(e) + "; check the indentation and quoting"));
       return null;
     } catch (IOException e) {
       problems.add(new Problem(file, null, "", "Cannot read the file: " + e.getMessage()));
       return null;
     }
+  }
+
+  /**
+   * What the YAML parser found wrong, in one line: SnakeYAML's problem ("expected ',' or ']', but
+   * got <block mapping start>") with its context and where that started ("while parsing a flow
+   * sequence started at line 4, column 9"); Jackson's message alone is only the context's first
+   * line, and its later lines carry the file's text and a "Source: REDACTED" note.
+   */
+  static String syntaxError(JsonProcessingException e) {
+    if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
+      String problem = marked.getProblem().strip();
+      if (marked.getContext() == null) {
+        return problem;
+      }
+      Mark context = marked.getContextMark();
+      return problem
+          + " ("
+          + marked.getContext().strip()
+          + (context == null
+              ? ""
+              : " started at line "
+                  + (context.getLine() + 1)
+                  + ", column "
+                  + (context.getColumn() + 1))
+          + ")";
+    }
+    return e.getOriginalMessage().lines().findFirst().orElse("").strip();
   }
 
   private YamlNode readValue(JsonParser parser, String path) throws IOException {

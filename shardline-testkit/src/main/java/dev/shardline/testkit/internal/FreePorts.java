@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.function.IntSupplier;
 
 /** Finds free TCP ports on 127.0.0.1 for servers the testkit starts. */
 public final class FreePorts {
@@ -21,5 +22,24 @@ public final class FreePorts {
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot find a free port on 127.0.0.1", e);
     }
+  }
+
+  /**
+   * Ports for a server asked to listen on {@code port}: that port first, then free ones (for a
+   * server's further ports: kinesis-local's TLS port, a broker's controller port). A new supplier
+   * for each start.
+   */
+  public static IntSupplier fixedFirst(int port) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 1 and 65535, but was " + port);
+    }
+    boolean[] given = {false};
+    return () -> {
+      if (!given[0]) {
+        given[0] = true;
+        return port;
+      }
+      return pick();
+    };
   }
 }

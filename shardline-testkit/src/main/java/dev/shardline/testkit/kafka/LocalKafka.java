@@ -561,6 +561,7 @@ public final class LocalKafka implements AutoCloseable {
     private final List<String> childJvmOptions = new ArrayList<>();
     private Duration startTimeout = Duration.ofSeconds(60);
     private IntSupplier portPicker = FreePorts::pick;
+    private int port;
 
     private Builder() {}
 
@@ -569,7 +570,8 @@ public final class LocalKafka implements AutoCloseable {
       this.brokerProperties.putAll(other.brokerProperties);
       this.childJvmOptions.addAll(other.childJvmOptions);
       this.startTimeout = other.startTimeout;
-      this.portPicker = other.portPicker;
+      this.portPicker = other.port == 0 ? other.portPicker : FreePorts.fixedFirst(other.port);
+      this.port = other.port;
     }
 
     /** Where the broker runs. Default {@link Mode#IN_PROCESS}. */
@@ -639,6 +641,21 @@ public final class LocalKafka implements AutoCloseable {
      */
     public Builder childJvmOption(String option) {
       childJvmOptions.add(Objects.requireNonNull(option, "option cannot be null"));
+      return this;
+    }
+
+    /**
+     * The broker's client (PLAINTEXT) port on 127.0.0.1; default 0, a free port (the controller
+     * port is always a free one). For brokers people point tools at by hand ({@code shardline
+     * dev}); tests keep the default. A taken port is retried as a taken free port is: {@code
+     * start()} starts on free ports then, so check the port is free first and compare {@link
+     * LocalKafka#port()} after.
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
+      }
+      this.port = port;
       return this;
     }
 

@@ -23,6 +23,7 @@ abstract class NodeKinesisBuilder<B extends NodeKinesisBuilder<B>> {
   private Region region = Region.US_EAST_1;
   private Duration startTimeout = Duration.ofSeconds(60);
   private IntSupplier portPicker = FreePorts::pick;
+  private int port;
 
   NodeKinesisBuilder(int defaultShardLimit) {
     this.shardLimit = defaultShardLimit;
@@ -88,6 +89,21 @@ abstract class NodeKinesisBuilder<B extends NodeKinesisBuilder<B>> {
     return self();
   }
 
+  /**
+   * The port to listen on (kinesis-local: its plain HTTP/1.1 and h2c port; its TLS port stays a
+   * free one); default 0, a free port. For servers people point tools at by hand ({@code shardline
+   * dev}); tests keep the default. A taken port is retried as a taken free port is: {@code start()}
+   * starts on free ports then, so check the port is free first and compare {@code endpoint()}
+   * after.
+   */
+  public B port(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be between 0 and 65535, but was " + port);
+    }
+    this.port = port;
+    return self();
+  }
+
   /** For tests of the port retry: where the ports come from. Default {@link FreePorts#pick}. */
   B portPicker(IntSupplier portPicker) {
     this.portPicker = Objects.requireNonNull(portPicker, "portPicker cannot be null");
@@ -128,6 +144,6 @@ abstract class NodeKinesisBuilder<B extends NodeKinesisBuilder<B>> {
   }
 
   IntSupplier portPicker() {
-    return portPicker;
+    return port == 0 ? portPicker : FreePorts.fixedFirst(port);
   }
 }

@@ -1,4 +1,4 @@
-package dev.shardline.cli.demo;
+package dev.shardline.dev.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

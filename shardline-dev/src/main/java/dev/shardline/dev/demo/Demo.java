@@ -1,4 +1,4 @@
-package dev.shardline.cli.demo;
+package dev.shardline.dev.demo;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 

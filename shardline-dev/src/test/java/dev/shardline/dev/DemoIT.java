@@ -1,7 +1,8 @@
-package dev.shardline.cli;
+package dev.shardline.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardline.cli.ShardlineProcess;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;

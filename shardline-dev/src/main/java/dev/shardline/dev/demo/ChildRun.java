@@ -1,4 +1,4 @@
-package dev.shardline.cli.demo;
+package dev.shardline.dev.demo;
 
 import java.io.BufferedReader;
 import java.io.IOException;

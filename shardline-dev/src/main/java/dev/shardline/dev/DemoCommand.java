@@ -1,8 +1,9 @@
-package dev.shardline.cli;
+package dev.shardline.dev;
 
-import dev.shardline.cli.demo.Demo;
-import dev.shardline.cli.demo.DemoSettings;
-import dev.shardline.cli.demo.DemoSummary;
+import dev.shardline.cli.ExitCodes;
+import dev.shardline.dev.demo.Demo;
+import dev.shardline.dev.demo.DemoSettings;
+import dev.shardline.dev.demo.DemoSummary;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
