@@ -88,12 +88,7 @@ public final class RegistryDecodeBench {
         System.out.printf(
             "round %d: given schema %.0f ns/record, registry (cached) %.0f ns/record (%.3fx),"
                 + " registry + reader schema %.0f ns/record (%.3fx)%n",
-            round,
-            givenNs,
-            registryNs,
-            registryNs / givenNs,
-            resolvingNs,
-            resolvingNs / givenNs);
+            round, givenNs, registryNs, registryNs / givenNs, resolvingNs, resolvingNs / givenNs);
       }
       double[] sum = new double[3];
       for (double[] r : results) {
@@ -104,17 +99,13 @@ public final class RegistryDecodeBench {
       System.out.printf(
           "mean CPU per record: given schema %.0f ns, registry (cached) %.0f ns, ratio %.3f;"
               + " registry + reader schema %.0f ns, ratio %.3f%n",
-          sum[0] / rounds,
-          sum[1] / rounds,
-          sum[1] / sum[0],
-          sum[2] / rounds,
-          sum[2] / sum[0]);
+          sum[0] / rounds, sum[1] / rounds, sum[1] / sum[0], sum[2] / rounds, sum[2] / sum[0]);
     }
   }
 
   /** This thread's CPU nanoseconds to decode every record. */
-  private static long decode(dev.shardline.format.DeserializationSchema<JsonNode> format, byte[][] all)
-      throws Exception {
+  private static long decode(
+      dev.shardline.format.DeserializationSchema<JsonNode> format, byte[][] all) throws Exception {
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long start = threads.getCurrentThreadCpuTime();
     long check = 0;
