@@ -166,7 +166,7 @@ public final class ConfluentRegistryClient {
                 try {
                   answer = http.send(built, HttpResponse.BodyHandlers.ofString());
                 } catch (IOException e) {
-                  throw new RetriableException("no answer: " + e, e);
+                  throw new RetriableException(describe(e), e);
                 }
                 if (answer.statusCode() >= 500) {
                   throw new RetriableException(
@@ -178,9 +178,15 @@ public final class ConfluentRegistryClient {
       throw new ShardlineException(
           "Cannot reach the schema registry at "
               + settings.url()
-              + " ("
-              + e.getMessage()
-              + "); check that the registry is up and that avro.registry.url is right",
+              + ": "
+              + lastProblem(e)
+              + " after "
+              + e.attempts()
+              + " attempts over "
+              + e.elapsed().toMillis()
+              + " ms (avro.registry.unreachableTimeout "
+              + settings.unreachableTimeout().toMillis()
+              + " ms); check that the registry is up and that avro.registry.url is right",
           e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -216,6 +222,24 @@ public final class ConfluentRegistryClient {
           status, answer.path("error_code").asInt(0), answer.path("message").asText(""));
     }
     return answer;
+  }
+
+  /** What went wrong, in words: "connection refused", "request timed out", "HTTP 503: ...". */
+  private static String lastProblem(RetriesExhaustedException e) {
+    Throwable last = e.getCause();
+    return last == null || last.getMessage() == null ? "no answer" : last.getMessage();
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.net.ConnectException) {
+      return "connection refused";
+    }
+    if (e instanceof java.net.http.HttpTimeoutException) {
+      return "no answer within avro.registry.requestTimeout";
+    }
+    return "no answer ("
+        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+        + ")";
   }
 
   private static String schemaBody(String schema) {
