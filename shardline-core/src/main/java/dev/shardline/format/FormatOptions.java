@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -242,24 +243,10 @@ public final class FormatOptions {
               : "Format avro needs a schema; set avro.schema (the schema's JSON text) or"
                   + " avro.schemaFile (the path of an .avsc file)");
     }
-    if (format != FormatType.AVRO && (schema || schemaFile)) {
-      String key = schema ? AVRO_SCHEMA.key() : AVRO_SCHEMA_FILE.key();
-      throw new ConfigException(
-          key,
-          key
-              + " applies only to format avro, but format is "
-              + format.name().toLowerCase(Locale.ROOT)
-              + "; remove it or set format: avro");
-    }
     if (format != FormatType.AVRO) {
+      // the registry's own options are checked below, once avro.registry.url is known to be set
       for (ConfigOption<?> option :
-          new ConfigOption<?>[] {
-            AVRO_REGISTRY_URL,
-            AVRO_REGISTRY_USER,
-            AVRO_REGISTRY_PASSWORD,
-            AVRO_REGISTRY_TRUSTSTORE,
-            AVRO_REGISTRY_TRUSTSTORE_PASSWORD
-          }) {
+          List.of(AVRO_SCHEMA, AVRO_SCHEMA_FILE, AVRO_REGISTRY_URL, AVRO_REGISTRY_USER)) {
         if (config.contains(option)) {
           throw new ConfigException(
               option.key(),
@@ -272,16 +259,16 @@ public final class FormatOptions {
     }
     if (!registry) {
       for (ConfigOption<?> option :
-          new ConfigOption<?>[] {
-            AVRO_REGISTRY_USER,
-            AVRO_REGISTRY_PASSWORD,
-            AVRO_REGISTRY_TRUSTSTORE,
-            AVRO_REGISTRY_TRUSTSTORE_PASSWORD
-          }) {
+          List.of(
+              AVRO_REGISTRY_USER,
+              AVRO_REGISTRY_PASSWORD,
+              AVRO_REGISTRY_TRUSTSTORE,
+              AVRO_REGISTRY_TRUSTSTORE_PASSWORD)) {
         if (config.contains(option)) {
           throw new ConfigException(
               option.key(),
-              option.key() + " applies only with a schema registry: set avro.registry.url");
+              option.key()
+                  + " applies only with a schema registry (format avro): set avro.registry.url");
         }
       }
     }

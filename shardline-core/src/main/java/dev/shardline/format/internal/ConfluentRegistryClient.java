@@ -187,7 +187,8 @@ public final class ConfluentRegistryClient {
               + " ms (avro.registry.unreachableTimeout "
               + settings.unreachableTimeout().toMillis()
               + " ms); check that the registry is up and that avro.registry.url is right",
-          e);
+          // the I/O error itself: the retry wrappers between say less than this message
+          rootOf(e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new ShardlineException("Interrupted while calling the schema registry", e);
@@ -228,6 +229,14 @@ public final class ConfluentRegistryClient {
   private static String lastProblem(RetriesExhaustedException e) {
     Throwable last = e.getCause();
     return last == null || last.getMessage() == null ? "no answer" : last.getMessage();
+  }
+
+  private static Throwable rootOf(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root;
   }
 
   private static String describe(IOException e) {
