@@ -360,8 +360,14 @@ final class RunCommand implements Callable<Integer> {
         deepest = s;
       }
     }
-    if (root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null) {
-      return firstLine(String.valueOf(root.getMessage()));
+    if (root instanceof dev.shardline.api.ShardlineException && root.getMessage() != null) {
+      return firstLine(root.getMessage());
+    }
+    if (root.getMessage() == null) {
+      // a bare ConnectException says nothing: the Shardline error above it says what and where
+      return deepest != null && deepest.getMessage() != null
+          ? firstLine(deepest.getMessage())
+          : root.getClass().getSimpleName();
     }
     // a wrapper that only repeats its cause ("Worker 0 ... failed: java.lang...") says no more
     if (deepest != null

@@ -175,7 +175,7 @@ class ConnectorExamplesIT {
   }
 
   /** Reads {@code stream} from its start until {@code count} records or the timeout. */
-  private static List<Record> readStream(
+  static List<Record> readStream(
       KinesisClient client, String stream, Predicate<Record> filter, int count)
       throws InterruptedException {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();

@@ -185,4 +185,19 @@ class RunCommandTest {
 
     assertThat(RunCommand.describeCause(failure)).isEqualTo("IllegalStateException: boom");
   }
+
+  @Test
+  void aRootCauseWithoutAMessageGivesWayToTheShardlineErrorAboveIt() {
+    // regression: a registry that refused connections ended the run with "failed: null"
+    java.net.ConnectException refused = new java.net.ConnectException();
+    Throwable failure =
+        new dev.shardline.api.ShardlineException(
+            "Worker 0 of pipeline 'p' failed: x",
+            new dev.shardline.api.ShardlineException(
+                "Cannot reach the schema registry at http://127.0.0.1:1: connection refused",
+                refused));
+
+    assertThat(RunCommand.describeCause(failure))
+        .isEqualTo("Cannot reach the schema registry at http://127.0.0.1:1: connection refused");
+  }
 }

@@ -93,9 +93,16 @@ public final class AvroFormat<T> implements Format<T> {
 
   @Override
   public T deserialize(byte[] bytes) throws IOException {
-    ObjectReader r = reader();
-    try (JsonParser parser = r.createParser(bytes)) {
-      T value = r.readValue(parser);
+    return readRecord(reader(), bytes, 0, bytes.length);
+  }
+
+  /**
+   * The one Avro record in {@code bytes[offset, offset + length)}: refuses an empty or truncated
+   * record and trailing bytes. Shared with {@link RegistryAvroFormat}.
+   */
+  static <V> V readRecord(ObjectReader r, byte[] bytes, int offset, int length) throws IOException {
+    try (JsonParser parser = r.createParser(bytes, offset, length)) {
+      V value = r.readValue(parser);
       if (value == null) {
         throw new IOException("empty record; expected an Avro record");
       }
@@ -103,6 +110,15 @@ public final class AvroFormat<T> implements Format<T> {
         throw new IOException("trailing bytes after the Avro record");
       }
       return value;
+    }
+  }
+
+  /** Avro's JSON schema text parsed, or an IllegalArgumentException saying why it is not one. */
+  static AvroSchema parseSchema(AvroMapper mapper, String schemaJson) {
+    try {
+      return mapper.schemaFrom(schemaJson);
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("not a valid Avro schema: " + e.getMessage(), e);
     }
   }
 
@@ -115,12 +131,7 @@ public final class AvroFormat<T> implements Format<T> {
     ObjectReader r = reader;
     if (r == null) {
       AvroMapper mapper = new AvroMapper();
-      AvroSchema schema;
-      try {
-        schema = mapper.schemaFrom(schemaJson);
-      } catch (IOException | RuntimeException e) {
-        throw new IllegalArgumentException("not a valid Avro schema: " + e.getMessage(), e);
-      }
+      AvroSchema schema = parseSchema(mapper, schemaJson);
       r = mapper.readerFor(type).with(schema);
       writer = mapper.writerFor(type).with(schema);
       reader = r;

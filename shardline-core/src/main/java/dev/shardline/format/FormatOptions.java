@@ -9,10 +9,14 @@ import dev.shardline.config.OptionSet;
 import dev.shardline.config.PathType;
 import dev.shardline.config.Validator;
 import dev.shardline.config.Validators;
+import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -41,7 +45,8 @@ public final class FormatOptions {
           .defaultValue(FormatType.BYTES)
           .withDescription(
               "How record bytes are read and written: json (Jackson JsonNode), avro (binary, with"
-                  + " avro.schema or avro.schemaFile), string (text in charset), or bytes"
+                  + " avro.schema or avro.schemaFile, or with avro.registry.url), string (text in"
+                  + " charset), or bytes"
                   + " (unchanged).");
 
   public static final ConfigOption<String> AVRO_SCHEMA =
@@ -59,6 +64,90 @@ public final class FormatOptions {
           .withDescription(
               "Path of a file holding the Avro schema (.avsc), for format avro, read at startup."
                   + " Give this or avro.schema.");
+
+  public static final ConfigOption<String> AVRO_REGISTRY_URL =
+      ConfigOptions.key("avro.registry.url")
+          .stringType()
+          .noDefaultValue()
+          .withValidator(Validators.httpUrl("http://registry:8080/apis/ccompat/v7"))
+          .withDescription(
+              "The URL of a schema registry's Confluent-compatible API (Apicurio:"
+                  + " .../apis/ccompat/v7), for format avro: records are then in the Confluent"
+                  + " wire format (magic byte 0, 4-byte schema id, Avro binary); readers fetch"
+                  + " each writer schema by id once per process and resolve it against avro.schema"
+                  + " when given; writers register or look up avro.schema.");
+
+  public static final ConfigOption<String> AVRO_REGISTRY_USER =
+      ConfigOptions.key("avro.registry.user")
+          .stringType()
+          .noDefaultValue()
+          .withValidator(Validators.notBlank())
+          .withDescription(
+              "The user for basic authentication to the schema registry; give with"
+                  + " avro.registry.password.");
+
+  public static final ConfigOption<String> AVRO_REGISTRY_PASSWORD =
+      ConfigOptions.key("avro.registry.password")
+          .stringType()
+          .noDefaultValue()
+          .withDescription(
+              "The password for basic authentication to the schema registry (never printed);"
+                  + " e.g. ${REGISTRY_PASSWORD}.")
+          .secret();
+
+  public static final ConfigOption<Path> AVRO_REGISTRY_TRUSTSTORE =
+      ConfigOptions.key("avro.registry.truststore")
+          .pathType(PathType.Use.READS_FILE)
+          .noDefaultValue()
+          .withDescription(
+              "A truststore file with the certificates to trust for an https schema registry;"
+                  + " without it the JVM's default truststore is used.");
+
+  public static final ConfigOption<String> AVRO_REGISTRY_TRUSTSTORE_PASSWORD =
+      ConfigOptions.key("avro.registry.truststorePassword")
+          .stringType()
+          .noDefaultValue()
+          .withDescription("The password of avro.registry.truststore (never printed).")
+          .secret();
+
+  public static final ConfigOption<String> AVRO_REGISTRY_TRUSTSTORE_TYPE =
+      ConfigOptions.key("avro.registry.truststoreType")
+          .stringType()
+          .defaultValue("PKCS12")
+          .withValidator(Validators.notBlank())
+          .withDescription("The type of avro.registry.truststore: PKCS12 or JKS.");
+
+  public static final ConfigOption<SubjectNameStrategy> AVRO_REGISTRY_SUBJECT_STRATEGY =
+      ConfigOptions.key("avro.registry.subjectStrategy")
+          .enumType(SubjectNameStrategy.class)
+          .defaultValue(SubjectNameStrategy.TOPIC)
+          .withDescription(
+              "How writers name the subject of their schema: topic (<topic or stream>-value),"
+                  + " record (the record's full name), or topic-record (<topic>-<full name>).");
+
+  public static final ConfigOption<Boolean> AVRO_REGISTRY_AUTO_REGISTER =
+      ConfigOptions.key("avro.registry.autoRegister")
+          .booleanType()
+          .defaultValue(true)
+          .withDescription(
+              "Whether writers register avro.schema under their subject on first use (true), or"
+                  + " only look it up and fail when it is not registered (false).");
+
+  public static final ConfigOption<Duration> AVRO_REGISTRY_REQUEST_TIMEOUT =
+      ConfigOptions.key("avro.registry.requestTimeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(10))
+          .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withDescription("How long one call to the schema registry may take.");
+
+  public static final ConfigOption<Duration> AVRO_REGISTRY_UNREACHABLE_TIMEOUT =
+      ConfigOptions.key("avro.registry.unreachableTimeout")
+          .durationType()
+          .defaultValue(Duration.ofSeconds(30))
+          .withValidator(Validators.greaterThan(Duration.ZERO))
+          .withDescription(
+              "How long calls to a schema registry that does not answer (or answers 5xx) are"
+                  + " retried, with backoff, before the read or write fails naming its URL.");
 
   public static final ConfigOption<Framing> FRAMING =
       ConfigOptions.key("framing")
@@ -91,7 +180,22 @@ public final class FormatOptions {
    *     be read
    */
   public static Format<?> createFormat(Configuration config) {
+    return createFormat(config, null);
+  }
+
+  /**
+   * The format {@code config} chooses, for a sink writing to {@code topic} (a Kafka topic or a
+   * Kinesis stream; null when it picks one per record): with a schema registry, the topic names the
+   * subject of the topic strategies.
+   *
+   * @throws ConfigException when the options are invalid or inconsistent, or the Avro schema cannot
+   *     be read
+   */
+  public static Format<?> createFormat(Configuration config, String topic) {
     checkConsistent(config);
+    if (config.get(FORMAT) == FormatType.AVRO && config.contains(AVRO_REGISTRY_URL)) {
+      return registryFormat(config, topic);
+    }
     switch (config.get(FORMAT)) {
       case JSON:
         return JsonFormat.forJsonNode();
@@ -128,21 +232,50 @@ public final class FormatOptions {
     FormatType format = config.get(FORMAT);
     boolean schema = config.contains(AVRO_SCHEMA);
     boolean schemaFile = config.contains(AVRO_SCHEMA_FILE);
-    if (format == FormatType.AVRO && schema == schemaFile) {
+    boolean registry = config.contains(AVRO_REGISTRY_URL);
+    if (format == FormatType.AVRO && schema && schemaFile) {
+      throw new ConfigException("Both avro.schema and avro.schemaFile are set; keep one");
+    }
+    if (format == FormatType.AVRO && !registry && schema == schemaFile) {
       throw new ConfigException(
           schema
               ? "Both avro.schema and avro.schemaFile are set; keep one"
               : "Format avro needs a schema; set avro.schema (the schema's JSON text) or"
                   + " avro.schemaFile (the path of an .avsc file)");
     }
-    if (format != FormatType.AVRO && (schema || schemaFile)) {
-      String key = schema ? AVRO_SCHEMA.key() : AVRO_SCHEMA_FILE.key();
+    if (format != FormatType.AVRO) {
+      // the registry's own options are checked below, once avro.registry.url is known to be set
+      for (ConfigOption<?> option :
+          List.of(AVRO_SCHEMA, AVRO_SCHEMA_FILE, AVRO_REGISTRY_URL, AVRO_REGISTRY_USER)) {
+        if (config.contains(option)) {
+          throw new ConfigException(
+              option.key(),
+              option.key()
+                  + " applies only to format avro, but format is "
+                  + format.name().toLowerCase(Locale.ROOT)
+                  + "; remove it or set format: avro");
+        }
+      }
+    }
+    if (!registry) {
+      for (ConfigOption<?> option :
+          List.of(
+              AVRO_REGISTRY_USER,
+              AVRO_REGISTRY_PASSWORD,
+              AVRO_REGISTRY_TRUSTSTORE,
+              AVRO_REGISTRY_TRUSTSTORE_PASSWORD)) {
+        if (config.contains(option)) {
+          throw new ConfigException(
+              option.key(),
+              option.key()
+                  + " applies only with a schema registry (format avro): set avro.registry.url");
+        }
+      }
+    }
+    if (config.contains(AVRO_REGISTRY_USER) != config.contains(AVRO_REGISTRY_PASSWORD)) {
       throw new ConfigException(
-          key,
-          key
-              + " applies only to format avro, but format is "
-              + format.name().toLowerCase(Locale.ROOT)
-              + "; remove it or set format: avro");
+          "Basic authentication to the schema registry needs both avro.registry.user and"
+              + " avro.registry.password; set the missing one");
     }
     if (config.contains(CHARSET) && format != FormatType.STRING) {
       throw new ConfigException(
@@ -167,6 +300,48 @@ public final class FormatOptions {
               + " does not use for a newline; use a charset such as UTF-8 or ISO-8859-1, or"
               + " framing: none");
     }
+  }
+
+  private static RegistryAvroFormat registryFormat(Configuration config, String topic) {
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.of(config.get(AVRO_REGISTRY_URL))
+            .withTimeouts(
+                config.get(AVRO_REGISTRY_REQUEST_TIMEOUT),
+                config.get(AVRO_REGISTRY_UNREACHABLE_TIMEOUT));
+    if (config.contains(AVRO_REGISTRY_USER)) {
+      settings =
+          settings.withBasicAuth(
+              config.get(AVRO_REGISTRY_USER),
+              config.getOptional(AVRO_REGISTRY_PASSWORD).orElse(""));
+    }
+    if (config.contains(AVRO_REGISTRY_TRUSTSTORE)) {
+      settings =
+          settings.withTruststore(
+              config.get(AVRO_REGISTRY_TRUSTSTORE),
+              config.getOptional(AVRO_REGISTRY_TRUSTSTORE_PASSWORD).orElse(null),
+              config.get(AVRO_REGISTRY_TRUSTSTORE_TYPE));
+    }
+    RegistryAvroFormat.Builder builder =
+        RegistryAvroFormat.builder(settings)
+            .subjectStrategy(config.get(AVRO_REGISTRY_SUBJECT_STRATEGY))
+            .autoRegister(config.get(AVRO_REGISTRY_AUTO_REGISTER))
+            .topic(topic);
+    if (config.contains(AVRO_SCHEMA)) {
+      try {
+        builder.schema(config.get(AVRO_SCHEMA));
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(
+            AVRO_SCHEMA.key(), config.get(AVRO_SCHEMA), false, e.getMessage());
+      }
+    } else if (config.contains(AVRO_SCHEMA_FILE)) {
+      Path file = config.get(AVRO_SCHEMA_FILE);
+      try {
+        builder.schema(Files.readString(file, StandardCharsets.UTF_8));
+      } catch (IOException | IllegalArgumentException e) {
+        throw new ConfigException(AVRO_SCHEMA_FILE.key(), file, false, e.getMessage());
+      }
+    }
+    return builder.build();
   }
 
   private static boolean newlineSafe(Charset charset) {

@@ -6,6 +6,7 @@ import static dev.shardline.util.Preconditions.checkState;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
+import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReaderContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
@@ -43,7 +44,9 @@ import org.slf4j.LoggerFactory;
  * <p>With newline framing, the coordinates of a bad value get a {@code line} entry (1 for the first
  * line), and a dead letter carries that line's bytes, not the whole record.
  *
- * <p>Exceptions thrown by the consumer the values go to are not bad data: they pass through.
+ * <p>Exceptions thrown by the consumer the values go to are not bad data: they pass through. Nor is
+ * a {@link ShardlineException} thrown by the deserializer (a schema registry that does not answer):
+ * it passes through too, so the reader fails rather than drop good records.
  *
  * <p>Thread-safety: a reader owns its decoder and calls it from its own thread, as {@link
  * DeadLetterOutput} requires. Its counters and log limiter are thread-safe, so with policy fail or
@@ -181,6 +184,9 @@ public final class RecordDecoder<T> {
       if (value == null) {
         throw new IllegalStateException("the deserializer returned no value");
       }
+    } catch (ShardlineException e) {
+      // not the record's fault (a schema registry that does not answer, say): no policy applies
+      throw e;
     } catch (Exception e) {
       handleBad(
           bytes, line == 0 ? coordinates : coordinates.with("line", Integer.toString(line)), e);

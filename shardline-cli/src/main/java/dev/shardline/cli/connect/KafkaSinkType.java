@@ -43,7 +43,10 @@ final class KafkaSinkType implements SinkType {
     // the value schema replaces the format options
     FormatOptions.OPTIONS.options().forEach(connector::remove);
     KafkaSink.Builder<Object> builder =
-        KafkaSink.builder(RecordFormats.serializer(config), connector.build());
+        KafkaSink.builder(
+            RecordFormats.serializer(
+                config, config.getOptional(KafkaSinkOptions.TOPIC).orElse(null)),
+            connector.build());
     config
         .getOptional(KafkaSinkKeyOptions.KEY)
         .map(KeyExpression::parse)

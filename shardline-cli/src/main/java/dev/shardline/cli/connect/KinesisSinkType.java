@@ -43,7 +43,9 @@ final class KinesisSinkType implements SinkType {
     for (ConfigOption<?> option : KinesisSinkOptions.ALL.options()) {
       copy(option, config, builder);
     }
-    builder.format(RecordFormats.serializer(config));
+    builder.format(
+        RecordFormats.serializer(
+            config, config.getOptional(KinesisSinkOptions.STREAM).orElse(null)));
     config
         .getOptional(KinesisSinkKeyOptions.PARTITION_KEY)
         .map(KeyExpression::parse)

@@ -15,11 +15,15 @@ import dev.shardline.format.SerializationSchema;
 final class RecordFormats {
   private RecordFormats() {}
 
-  /** The serializer of the format {@code config} names, for pipeline records. */
+  /**
+   * The serializer of the format {@code config} names, for pipeline records written to {@code
+   * topic} (a Kafka topic or Kinesis stream, which names a schema registry subject; null when
+   * unknown).
+   */
   @SuppressWarnings("unchecked")
-  static SerializationSchema<Object> serializer(Configuration config) {
+  static SerializationSchema<Object> serializer(Configuration config, String topic) {
     FormatType type = config.get(FormatOptions.FORMAT);
-    Format<?> format = FormatOptions.createFormat(config);
+    Format<?> format = FormatOptions.createFormat(config, topic);
     switch (type) {
       case JSON:
       case AVRO:

@@ -114,7 +114,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
   public static KafkaSink<Object> fromConfiguration(Configuration config) {
     Configuration valid = KafkaSinkOptions.OPTIONS.validate(checkNotNull(config, "config"));
     String topic = valid.get(KafkaSinkOptions.TOPIC);
-    Format<?> format = FormatOptions.createFormat(valid);
+    Format<?> format = FormatOptions.createFormat(valid, topic);
     return new KafkaSink<>(valid, (SerializationSchema) format, record -> topic, null);
   }
 

@@ -386,7 +386,10 @@ public final class KinesisSink<T> implements Sink<T> {
             "Option \"stream\" and a stream function are both given: keep one");
       }
       if (format == null) {
-        format = (SerializationSchema<? super T>) FormatOptions.createFormat(built);
+        format =
+            (SerializationSchema<? super T>)
+                FormatOptions.createFormat(
+                    built, built.getOptional(KinesisSinkOptions.STREAM).orElse(null));
       }
       return new KinesisSink<>(this, built);
     }

@@ -207,7 +207,8 @@ public final class NpmInstaller {
     }
   }
 
-  private static void move(Path from, Path to) throws IOException {
+  /** Renames {@code from} to {@code to} atomically where the file system can. */
+  public static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {
@@ -215,7 +216,8 @@ public final class NpmInstaller {
     }
   }
 
-  static void deleteRecursively(Path root) throws IOException {
+  /** Deletes {@code root} and everything under it, if it exists. */
+  public static void deleteRecursively(Path root) throws IOException {
     if (!Files.exists(root)) {
       return;
     }
