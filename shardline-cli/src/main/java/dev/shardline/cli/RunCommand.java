@@ -66,13 +66,18 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PIPELINE.yaml", description = "The pipeline file.")
   Path file;
 
+  /** The pipeline once built: what the status page shows. */
+  private final java.util.concurrent.atomic.AtomicReference<Pipeline> running =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       converter = PortConverter.class,
       description =
-          "Serve the pipeline's metrics for Prometheus at http://HOST:PORT/metrics (0: any free"
-              + " port, logged at start).")
+          "Serve the pipeline's metrics for Prometheus at http://HOST:PORT/metrics (with the"
+              + " JVM's), its status page at http://HOST:PORT/ and its status as JSON at"
+              + " /api/status (0: any free port, logged at start).")
   Integer metricsPort;
 
   @Option(
@@ -182,8 +187,21 @@ final class RunCommand implements Callable<Integer> {
     MetricsServer metrics = null;
     if (metricsPort != null) {
       try {
-        metrics = MetricsServer.start((PrometheusMeterRegistry) registry, metricsHost, metricsPort);
-        LOG.info("Metrics for Prometheus at {}", metrics.url());
+        metrics =
+            MetricsServer.start(
+                (PrometheusMeterRegistry) registry,
+                metricsHost,
+                metricsPort,
+                () -> {
+                  Pipeline pipeline = running.get();
+                  try {
+                    return pipeline == null ? null : pipeline.status();
+                  } catch (IllegalStateException e) {
+                    return null; // built, not started yet
+                  }
+                });
+        LOG.info(
+            "Metrics for Prometheus at {}; status page at {}", metrics.url(), metrics.statusUrl());
       } catch (IOException e) {
         Terminal.get()
             .printLine(
@@ -245,6 +263,7 @@ final class RunCommand implements Callable<Integer> {
       System.setOut(terminal.statusAware(originalOut));
     }
     Pipeline pipeline = PipelineAssembler.assemble(definition).metrics(registry).build();
+    running.set(pipeline);
     LOG.info(
         "Running {}: {}",
         file,

@@ -23,6 +23,7 @@ import picocli.CommandLine.Spec;
       RunCommand.class,
       ValidateCommand.class,
       CheckpointsCommand.class,
+      StatusCommand.class,
       DemoCommand.class,
       HelpCommand.class
     },

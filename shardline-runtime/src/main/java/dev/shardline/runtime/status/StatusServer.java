@@ -80,7 +80,8 @@ public final class StatusServer implements AutoCloseable {
   }
 
   /**
-   * Starts serving the reports {@code status} makes on {@code address}.
+   * Starts serving the reports {@code status} makes on {@code address} ({@code /api/status} answers
+   * 503 while it gives null).
    *
    * @param metrics the Prometheus text for {@code /metrics}, or null to answer 404 there
    * @throws IOException when the address cannot be bound
@@ -100,11 +101,20 @@ public final class StatusServer implements AutoCloseable {
                 && !exchange.getRequestMethod().equals("HEAD")) {
               send(exchange, 405, "text/plain; charset=utf-8", bytes("Only GET\n"));
             } else if (path.equals("/api/status")) {
-              send(
-                  exchange,
-                  200,
-                  "application/json",
-                  JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(status.get()));
+              StatusReport report = status.get();
+              if (report == null) {
+                send(
+                    exchange,
+                    503,
+                    "text/plain; charset=utf-8",
+                    bytes("The pipeline is not running yet; try again in a moment\n"));
+              } else {
+                send(
+                    exchange,
+                    200,
+                    "application/json",
+                    JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(report));
+              }
             } else if (path.equals("/metrics") && metrics != null) {
               send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", bytes(metrics.get()));
             } else if (FILES.containsKey(path)) {
