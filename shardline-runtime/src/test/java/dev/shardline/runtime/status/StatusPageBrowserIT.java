@@ -1,0 +1,151 @@
+package dev.shardline.runtime.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shardline.connectors.file.FileSink;
+import dev.shardline.connectors.generator.GeneratorSource;
+import dev.shardline.retry.Backoff;
+import dev.shardline.runtime.Pipeline;
+import dev.shardline.runtime.RestartPolicy;
+import dev.shardline.testkit.browser.HeadlessChromium;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The status page in a real browser (Debian's chromium, headless): a generator → file pipeline that
+ * fails once and restarts; the page's charts get data points, its numbers are those of {@code
+ * /api/status}, the restart shows with its cause. Saves {@code target/status-page-generator.png}.
+ */
+@Timeout(120)
+class StatusPageBrowserIT {
+  /** The page's charts, by element id. */
+  static final String[] CHARTS = {
+    "chart-rates",
+    "chart-lag",
+    "chart-split-rates",
+    "chart-throttled",
+    "chart-checkpoint-age",
+    "chart-checkpoints"
+  };
+
+  /** The numbers the page shows, by element id, and the /api/status field each comes from. */
+  static final String[][] NUMBERS = {
+    {"total-recordsIn", "/totals/recordsIn"},
+    {"total-recordsOut", "/totals/recordsOut"},
+    {"total-dropped", "/totals/dropped"},
+    {"total-deadLettered", "/totals/deadLettered"},
+    {"total-throttledCalls", "/totals/throttledCalls"},
+    {"total-restarts", "/totals/restarts"},
+    {"checkpoint-lastId", "/checkpoints/lastId"},
+    {"checkpoint-failed", "/checkpoints/failed"}
+  };
+
+  @TempDir Path dir;
+
+  @Test
+  void thePageOfAGeneratorPipelineChartsItsDataShowsItsRestartAndMatchesApiStatus()
+      throws Exception {
+    AtomicBoolean failed = new AtomicBoolean();
+    Pipeline pipeline =
+        Pipeline.from(GeneratorSource.sequence().count(4_000).ratePerSecond(500).splits(2).build())
+            .map(
+                n -> {
+                  if (n == 1_500 && failed.compareAndSet(false, true)) {
+                    throw new IllegalStateException("record 1500 is poison, once");
+                  }
+                  return String.valueOf(n);
+                })
+            .to(FileSink.lines(dir.resolve("out")).build())
+            .name("browsed")
+            .parallelism(2)
+            .checkpointInterval(Duration.ofMillis(500))
+            .checkpointDirectory(dir.resolve("checkpoints"))
+            .restartPolicy(
+                RestartPolicy.of(
+                    3, new Backoff(Duration.ofMillis(500), 1.0, Duration.ofMillis(500), 0)))
+            .build();
+    pipeline.start();
+    try (StatusServer server =
+            StatusServer.start(pipeline, new InetSocketAddress("127.0.0.1", 0), null);
+        HeadlessChromium browser = HeadlessChromium.start()) {
+      browser.navigate(server.url());
+
+      // live: the page polls while the pipeline runs
+      browser.waitFor("window.shardline && window.shardline.polls >= 3", Duration.ofSeconds(30));
+      assertThat(browser.evaluate("document.getElementById('state').textContent").asText())
+          .isIn("running", "restarting");
+      browser.waitFor(
+          "document.querySelector('#restarts tbody').textContent.includes('record 1500 is poison')",
+          Duration.ofSeconds(30));
+
+      pipeline.await();
+      browser.waitFor(
+          "document.getElementById('state').textContent === 'finished'", Duration.ofSeconds(10));
+
+      assertChartsHaveDataPoints(browser);
+      JsonNode api = apiStatus(server.url());
+      assertNumbersMatch(browser, api);
+      assertThat(api.at("/totals/restarts").asLong()).isEqualTo(1);
+      assertThat(browser.evaluate("document.getElementById('health').textContent").asText())
+          .isEqualTo(api.get("health").asText());
+      assertThat(browser.evaluate("document.getElementById('graph').textContent").asText())
+          .contains("map")
+          .contains("FileSink (sink-0)");
+      assertThat(browser.evaluate("document.querySelectorAll('#splits tbody tr').length").asInt())
+          .isEqualTo(api.get("splits").size())
+          .isEqualTo(2);
+
+      browser.screenshot(Path.of("target", "status-page-generator.png"));
+    }
+  }
+
+  static JsonNode apiStatus(String base) throws Exception {
+    return new ObjectMapper()
+        .readTree(
+            HttpClient.newHttpClient()
+                .send(
+                    HttpRequest.newBuilder(URI.create(base + "api/status")).build(),
+                    HttpResponse.BodyHandlers.ofString())
+                .body());
+  }
+
+  /** Each chart has at least one point with a value, and uPlot drew it on a canvas. */
+  static void assertChartsHaveDataPoints(HeadlessChromium browser) throws Exception {
+    for (String chart : CHARTS) {
+      JsonNode points =
+          browser.evaluate(
+              "(function(){ var c = window.shardline.charts['"
+                  + chart
+                  + "']; if (!c) return -1; var n = 0; c.plot.data.slice(1).forEach(function(s){"
+                  + " s.forEach(function(v){ if (v != null) n++; }); }); return n; })()");
+      assertThat(points.asInt()).as("data points in %s", chart).isPositive();
+      assertThat(
+              browser.evaluate("document.querySelectorAll('#" + chart + " canvas').length").asInt())
+          .as("canvas of %s", chart)
+          .isPositive();
+    }
+  }
+
+  /** The page shows the numbers of the last report, and they are those /api/status gives now. */
+  static void assertNumbersMatch(HeadlessChromium browser, JsonNode api) throws Exception {
+    for (String[] number : NUMBERS) {
+      String shown =
+          browser.evaluate("document.getElementById('" + number[0] + "').textContent").asText();
+      JsonNode value = api.at(number[1]);
+      String expected =
+          value.isNull() ? "none" : String.format(java.util.Locale.US, "%,d", value.asLong());
+      assertThat(shown).as("%s (%s)", number[0], number[1]).isEqualTo(expected);
+    }
+  }
+}
