@@ -235,12 +235,11 @@ public final class StatusHistory {
       }
       SplitPoint current = last == null ? null : last.points().get(key);
       SplitReading reading = last == null ? null : last.readings().get(key);
-      boolean reading_ = current != null || now != PipelineState.RUNNING;
       splitReports.add(
           new StatusReport.Split(
               e.getValue().source(),
               e.getValue().split(),
-              reading_ ? "reading" : "ended",
+              splitState(current != null, now),
               current == null ? null : current.lagMillis(),
               current == null ? 0 : current.recordsPerSecond(),
               reading == null ? 0 : (long) reading.throttled(),
@@ -315,6 +314,27 @@ public final class StatusHistory {
         splitReports,
         checkpointReport,
         restarts);
+  }
+
+  /**
+   * A split whose meters are there is {@code reading}; one whose meters went while the pipeline
+   * runs or after it finished was read to its end ({@code ended}); between attempts the meters are
+   * re-registered ({@code reading}); after a stop or failure, {@code stopped}.
+   */
+  private static String splitState(boolean metered, PipelineState now) {
+    if (metered) {
+      return "reading";
+    }
+    switch (now) {
+      case RUNNING:
+      case FINISHED:
+        return "ended";
+      case STOPPED:
+      case FAILED:
+        return "stopped";
+      default:
+        return "reading";
+    }
   }
 
   private String[] health(

@@ -94,8 +94,8 @@ public record StatusReport(
    *
    * @param source the source's identity
    * @param split the split's id
-   * @param state {@code reading}, or {@code ended} (read to its end: a Kinesis shard that was split
-   *     or merged, a bounded split done)
+   * @param state {@code reading}, {@code ended} (read to its end: a Kinesis shard that was split or
+   *     merged, a bounded split done) or {@code stopped} (the pipeline stopped or failed)
    * @param lagMillis how far behind the newest record (MillisBehindLatest), null when the source
    *     does not say
    * @param recordsPerSecond in the last sample

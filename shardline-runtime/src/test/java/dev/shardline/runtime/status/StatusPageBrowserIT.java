@@ -105,6 +105,9 @@ class StatusPageBrowserIT {
       assertThat(browser.evaluate("document.querySelectorAll('#splits tbody tr').length").asInt())
           .isEqualTo(api.get("splits").size())
           .isEqualTo(2);
+      assertThat(browser.evaluate("document.querySelector('#splits tbody').textContent").asText())
+          .contains("generator-0-of-2")
+          .contains("ended");
 
       browser.screenshot(Path.of("target", "status-page-generator.png"));
     }

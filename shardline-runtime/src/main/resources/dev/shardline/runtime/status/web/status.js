@@ -99,7 +99,8 @@
     var body = document.querySelector("#splits tbody");
     body.innerHTML = "";
     r.splits.forEach(function (s) {
-      row(body, [s.source, s.split, s.state === "ended" ? "ended (read to its end: split or merged)" : s.state,
+      row(body, [s.source, s.split, s.state !== "ended" ? s.state
+        : s.source.indexOf("kinesis") === 0 ? "ended (shard closed: split or merged)" : "ended (read to its end)",
         s.lagMillis == null ? "-" : number(s.lagMillis) + " ms", number(s.recordsPerSecond),
         number(s.throttledCalls)], s.state);
     });
