@@ -1,9 +1,11 @@
 package dev.shardline.runtime.status;
 
+import static dev.shardline.testkit.browser.StatusPageChecks.apiStatus;
+import static dev.shardline.testkit.browser.StatusPageChecks.assertChartsHaveDataPoints;
+import static dev.shardline.testkit.browser.StatusPageChecks.assertNumbersMatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shardline.connectors.file.FileSink;
 import dev.shardline.connectors.generator.GeneratorSource;
 import dev.shardline.retry.Backoff;
@@ -11,10 +13,6 @@ import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.testkit.browser.HeadlessChromium;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -29,28 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class StatusPageBrowserIT {
-  /** The page's charts, by element id. */
-  static final String[] CHARTS = {
-    "chart-rates",
-    "chart-lag",
-    "chart-split-rates",
-    "chart-throttled",
-    "chart-checkpoint-age",
-    "chart-checkpoints"
-  };
-
-  /** The numbers the page shows, by element id, and the /api/status field each comes from. */
-  static final String[][] NUMBERS = {
-    {"total-recordsIn", "/totals/recordsIn"},
-    {"total-recordsOut", "/totals/recordsOut"},
-    {"total-dropped", "/totals/dropped"},
-    {"total-deadLettered", "/totals/deadLettered"},
-    {"total-throttledCalls", "/totals/throttledCalls"},
-    {"total-restarts", "/totals/restarts"},
-    {"checkpoint-lastId", "/checkpoints/lastId"},
-    {"checkpoint-failed", "/checkpoints/failed"}
-  };
-
   @TempDir Path dir;
 
   @Test
@@ -110,45 +86,6 @@ class StatusPageBrowserIT {
           .contains("ended");
 
       browser.screenshot(Path.of("target", "status-page-generator.png"));
-    }
-  }
-
-  static JsonNode apiStatus(String base) throws Exception {
-    return new ObjectMapper()
-        .readTree(
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create(base + "api/status")).build(),
-                    HttpResponse.BodyHandlers.ofString())
-                .body());
-  }
-
-  /** Each chart has at least one point with a value, and uPlot drew it on a canvas. */
-  static void assertChartsHaveDataPoints(HeadlessChromium browser) throws Exception {
-    for (String chart : CHARTS) {
-      JsonNode points =
-          browser.evaluate(
-              "(function(){ var c = window.shardline.charts['"
-                  + chart
-                  + "']; if (!c) return -1; var n = 0; c.plot.data.slice(1).forEach(function(s){"
-                  + " s.forEach(function(v){ if (v != null) n++; }); }); return n; })()");
-      assertThat(points.asInt()).as("data points in %s", chart).isPositive();
-      assertThat(
-              browser.evaluate("document.querySelectorAll('#" + chart + " canvas').length").asInt())
-          .as("canvas of %s", chart)
-          .isPositive();
-    }
-  }
-
-  /** The page shows the numbers of the last report, and they are those /api/status gives now. */
-  static void assertNumbersMatch(HeadlessChromium browser, JsonNode api) throws Exception {
-    for (String[] number : NUMBERS) {
-      String shown =
-          browser.evaluate("document.getElementById('" + number[0] + "').textContent").asText();
-      JsonNode value = api.at(number[1]);
-      String expected =
-          value.isNull() ? "none" : String.format(java.util.Locale.US, "%,d", value.asLong());
-      assertThat(shown).as("%s (%s)", number[0], number[1]).isEqualTo(expected);
     }
   }
 }
