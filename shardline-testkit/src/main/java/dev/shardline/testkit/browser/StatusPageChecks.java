@@ -1,7 +1,5 @@
 package dev.shardline.testkit.browser;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -14,7 +12,7 @@ import java.util.Locale;
 /**
  * What the browser tests of Shardline's status page check, shared by the runtime's and the
  * connectors' tests: each chart has data points, the numbers on the page are those of {@code
- * /api/status}. Stateless.
+ * /api/status}. Each check throws an {@link AssertionError} saying what differs. Stateless.
  */
 public final class StatusPageChecks {
   private StatusPageChecks() {}
@@ -76,7 +74,18 @@ public final class StatusPageChecks {
           browser.evaluate("document.getElementById('" + number[0] + "').textContent").asText();
       JsonNode value = api.at(number[1]);
       String expected = value.isNull() ? "none" : String.format(Locale.US, "%,d", value.asLong());
-      assertThat(shown).as("%s (%s)", number[0], number[1]).isEqualTo(expected);
+      if (!shown.equals(expected)) {
+        throw new AssertionError(
+            "The page shows "
+                + number[0]
+                + " = '"
+                + shown
+                + "', /api/status has "
+                + number[1]
+                + " = '"
+                + expected
+                + "'");
+      }
     }
   }
 }
