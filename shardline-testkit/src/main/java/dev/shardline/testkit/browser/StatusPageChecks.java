@@ -59,11 +59,15 @@ public final class StatusPageChecks {
                   + chart
                   + "']; if (!c) return -1; var n = 0; c.plot.data.slice(1).forEach(function(s){"
                   + " s.forEach(function(v){ if (v != null) n++; }); }); return n; })()");
-      assertThat(points.asInt()).as("data points in %s", chart).isPositive();
-      assertThat(
-              browser.evaluate("document.querySelectorAll('#" + chart + " canvas').length").asInt())
-          .as("canvas of %s", chart)
-          .isPositive();
+      if (points.asInt() <= 0) {
+        throw new AssertionError(
+            "Chart " + chart + " has no data points" + (points.asInt() < 0 ? " (no chart)" : ""));
+      }
+      int canvases =
+          browser.evaluate("document.querySelectorAll('#" + chart + " canvas').length").asInt();
+      if (canvases <= 0) {
+        throw new AssertionError("Chart " + chart + " has no canvas: uPlot drew nothing");
+      }
     }
   }
 
