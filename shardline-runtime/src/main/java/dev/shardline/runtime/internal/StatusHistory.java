@@ -47,6 +47,8 @@ public final class StatusHistory {
   private final StatusReport.Graph graph;
   private final Deque<Sample> samples = new ArrayDeque<>();
   private final Map<String, SplitKey> splits = new LinkedHashMap<>();
+  // splits whose meters went while the pipeline ran: read to their end, whatever comes after
+  private final java.util.Set<String> ended = new java.util.HashSet<>();
 
   /** One split's meters read at one sample; NaN where absent. */
   private record SplitReading(double lagMillis, double records, double throttled) {}
@@ -102,9 +104,21 @@ public final class StatusHistory {
       points.put(
           e.getKey(),
           new SplitPoint(
-              Double.isNaN(now.lagMillis()) ? null : now.lagMillis(),
+              // negative: the source does not know yet (Kinesis before its first answer)
+              Double.isNaN(now.lagMillis()) || now.lagMillis() < 0 ? null : now.lagMillis(),
               rate(now.records(), before == null ? Double.NaN : before.records(), seconds),
               rate(now.throttled(), before == null ? Double.NaN : before.throttled(), seconds)));
+    }
+    if (state.get() == PipelineState.RUNNING || state.get() == PipelineState.FINISHED) {
+      for (String key : splits.keySet()) {
+        if (readings.containsKey(key)) {
+          ended.remove(key);
+        } else {
+          ended.add(key);
+        }
+      }
+    } else {
+      ended.removeIf(readings::containsKey);
     }
     double age = metrics.secondsSinceLastCheckpoint();
     samples.addLast(
@@ -239,7 +253,7 @@ public final class StatusHistory {
           new StatusReport.Split(
               e.getValue().source(),
               e.getValue().split(),
-              splitState(current != null, now),
+              splitState(current != null, ended.contains(key), now),
               current == null ? null : current.lagMillis(),
               current == null ? 0 : current.recordsPerSecond(),
               reading == null ? 0 : (long) reading.throttled(),
@@ -317,13 +331,16 @@ public final class StatusHistory {
   }
 
   /**
-   * A split whose meters are there is {@code reading}; one whose meters went while the pipeline
-   * runs or after it finished was read to its end ({@code ended}); between attempts the meters are
-   * re-registered ({@code reading}); after a stop or failure, {@code stopped}.
+   * A split whose meters are there is {@code reading}; one whose meters went while the pipeline ran
+   * or after it finished was read to its end ({@code ended}, and stays so); between attempts the
+   * meters are re-registered ({@code reading}); after a stop or failure, {@code stopped}.
    */
-  private static String splitState(boolean metered, PipelineState now) {
+  private static String splitState(boolean metered, boolean ended, PipelineState now) {
     if (metered) {
       return "reading";
+    }
+    if (ended) {
+      return "ended";
     }
     switch (now) {
       case RUNNING:

@@ -104,6 +104,19 @@ class StatusHistoryTest {
 
     assertThat(split.state()).isEqualTo("ended");
     assertThat(split.lagMillisSeries()).containsExactly(0.0, null);
+    state.set(PipelineState.STOPPED);
+    tick();
+    assertThat(history.report().splits().get(0).state()).isEqualTo("ended");
+  }
+
+  @Test
+  void aNegativeLagIsNotKnownYet() {
+    Gauge.builder(MetricNames.SOURCE_LAG_MILLIS, () -> -1)
+        .tags("source", "kinesis:orders", "split", "shardId-000000000000")
+        .register(metrics.tagged("reader", "0"));
+    history.sample();
+
+    assertThat(history.report().splits().get(0).lagMillis()).isNull();
   }
 
   @Test
