@@ -78,22 +78,75 @@ public final class HeadlessChromium implements AutoCloseable {
   }
 
   /**
-   * Starts a headless browser with a blank page, a 1400x1000 window.
+   * The chromium executable, installed first when missing: Debian's {@code chromium} package with
+   * {@code apt-get} (as root, else through {@code sudo -n}), as the testkit installs its other
+   * servers on first use. Once per JVM.
    *
-   * @throws IllegalStateException when chromium is not installed (the message says how to)
+   * @throws IllegalStateException when it is missing and cannot be installed (the message says how)
+   */
+  public static synchronized Path ensureInstalled() throws IOException, InterruptedException {
+    java.util.Optional<Path> found = executable();
+    if (found.isPresent()) {
+      return found.get();
+    }
+    if (!Files.isExecutable(Path.of("/usr/bin/apt-get"))) {
+      throw new IllegalStateException(
+          "No chromium on the PATH (tried "
+              + EXECUTABLES
+              + ") and no apt-get to install it: install Chromium, or set SHARDLINE_CHROMIUM to"
+              + " a Chromium executable");
+    }
+    List<String> prefix =
+        "root".equals(System.getProperty("user.name")) ? List.of() : List.of("sudo", "-n");
+    Path log = Files.createTempFile("shardline-chromium-install-", ".log");
+    if (apt(prefix, log, "install", "-y", "-q", "chromium") != 0) {
+      // a fresh machine has no package lists yet
+      apt(prefix, log, "update", "-q");
+      if (apt(prefix, log, "install", "-y", "-q", "chromium") != 0) {
+        throw new IllegalStateException(
+            "No chromium on the PATH, and `"
+                + String.join(" ", prefix)
+                + (prefix.isEmpty() ? "" : " ")
+                + "apt-get install -y chromium` failed: "
+                + tail(log)
+                + "; install it by hand (as root: apt-get install -y chromium), or set"
+                + " SHARDLINE_CHROMIUM to a Chromium executable");
+      }
+    }
+    Files.deleteIfExists(log);
+    return executable()
+        .orElseThrow(
+            () -> new IllegalStateException("apt-get installed chromium, but it is not on PATH"));
+  }
+
+  private static int apt(List<String> prefix, Path log, String... arguments)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>(prefix);
+    command.add("apt-get");
+    command.addAll(List.of(arguments));
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().put("DEBIAN_FRONTEND", "noninteractive");
+    Process process = builder.start();
+    if (!process.waitFor(10, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      return -1;
+    }
+    return process.exitValue();
+  }
+
+  /**
+   * Starts a headless browser with a blank page, a 1400x1000 window; installs Debian's chromium
+   * first when it is missing ({@link #ensureInstalled()}).
+   *
+   * @throws IllegalStateException when chromium is not installed and cannot be (the message says
+   *     how to)
    * @throws IOException when it cannot be started or does not open its DevTools port
    */
   public static HeadlessChromium start() throws IOException, InterruptedException {
-    Path executable =
-        executable()
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "No chromium on the PATH (tried "
-                            + EXECUTABLES
-                            + "); install Debian's: apt-get install -y chromium (the README's"
-                            + " test command and .ci/run do), or set SHARDLINE_CHROMIUM to a"
-                            + " Chromium executable"));
+    Path executable = ensureInstalled();
     Path profile = Files.createTempDirectory("shardline-chromium-");
     List<String> command =
         List.of(
