@@ -46,11 +46,13 @@ class KinesisStatusPageBrowserIT {
 
   @Test
   void thePageShowsEachShardsLagTheSplitShardAsClosedAndTheRestart() throws Exception {
-    try (LocalKinesis kinesis =
-        LocalKinesis.builder()
-            .initialStream(STREAM, 2)
-            .splitShardDuration(Duration.ofMillis(300))
-            .start()) {
+    // the browser first: installing it (when missing) must not eat the pipeline's run
+    try (HeadlessChromium browser = HeadlessChromium.start();
+        LocalKinesis kinesis =
+            LocalKinesis.builder()
+                .initialStream(STREAM, 2)
+                .splitShardDuration(Duration.ofMillis(300))
+                .start()) {
       CollectingSink<String, String> sink = new CollectingSink<>(r -> r);
       AtomicBoolean failed = new AtomicBoolean();
       AtomicLong seen = new AtomicLong();
@@ -104,8 +106,7 @@ class KinesisStatusPageBrowserIT {
               "writer");
       writer.start();
       try (StatusServer server =
-              StatusServer.start(pipeline, new InetSocketAddress("127.0.0.1", 0), null);
-          HeadlessChromium browser = HeadlessChromium.start()) {
+          StatusServer.start(pipeline, new InetSocketAddress("127.0.0.1", 0), null)) {
         browser.navigate(server.url());
         browser.waitFor(
             "document.querySelector('#restarts tbody').textContent.includes('record 300 is"

@@ -51,41 +51,45 @@ class StatusPageBrowserIT {
                 RestartPolicy.of(
                     3, new Backoff(Duration.ofMillis(500), 1.0, Duration.ofMillis(500), 0)))
             .build();
-    pipeline.start();
-    try (StatusServer server =
-            StatusServer.start(pipeline, new InetSocketAddress("127.0.0.1", 0), null);
-        HeadlessChromium browser = HeadlessChromium.start()) {
-      browser.navigate(server.url());
+    // the browser first: installing it (when missing) must not eat the pipeline's run
+    try (HeadlessChromium browser = HeadlessChromium.start()) {
+      pipeline.start();
+      try (StatusServer server =
+          StatusServer.start(pipeline, new InetSocketAddress("127.0.0.1", 0), null)) {
+        browser.navigate(server.url());
 
-      // live: the page polls while the pipeline runs
-      browser.waitFor("window.shardline && window.shardline.polls >= 3", Duration.ofSeconds(30));
-      assertThat(browser.evaluate("document.getElementById('state').textContent").asText())
-          .isIn("running", "restarting");
-      browser.waitFor(
-          "document.querySelector('#restarts tbody').textContent.includes('record 1500 is poison')",
-          Duration.ofSeconds(30));
+        // live: the page polls while the pipeline runs
+        browser.waitFor("window.shardline && window.shardline.polls >= 3", Duration.ofSeconds(30));
+        assertThat(browser.evaluate("document.getElementById('state').textContent").asText())
+            .isIn("running", "restarting");
+        browser.waitFor(
+            "document.querySelector('#restarts tbody').textContent.includes('record 1500 is poison')",
+            Duration.ofSeconds(30));
 
-      pipeline.await();
-      browser.waitFor(
-          "document.getElementById('state').textContent === 'finished'", Duration.ofSeconds(10));
+        pipeline.await();
+        browser.waitFor(
+            "document.getElementById('state').textContent === 'finished'", Duration.ofSeconds(10));
 
-      assertChartsHaveDataPoints(browser);
-      JsonNode api = apiStatus(server.url());
-      assertNumbersMatch(browser, api);
-      assertThat(api.at("/totals/restarts").asLong()).isEqualTo(1);
-      assertThat(browser.evaluate("document.getElementById('health').textContent").asText())
-          .isEqualTo(api.get("health").asText());
-      assertThat(browser.evaluate("document.getElementById('graph').textContent").asText())
-          .contains("map")
-          .contains("FileSink (sink-0)");
-      assertThat(browser.evaluate("document.querySelectorAll('#splits tbody tr').length").asInt())
-          .isEqualTo(api.get("splits").size())
-          .isEqualTo(2);
-      assertThat(browser.evaluate("document.querySelector('#splits tbody').textContent").asText())
-          .contains("generator-0-of-2")
-          .contains("ended");
+        assertChartsHaveDataPoints(browser);
+        JsonNode api = apiStatus(server.url());
+        assertNumbersMatch(browser, api);
+        assertThat(api.at("/totals/restarts").asLong()).isEqualTo(1);
+        assertThat(browser.evaluate("document.getElementById('health').textContent").asText())
+            .isEqualTo(api.get("health").asText());
+        assertThat(browser.evaluate("document.getElementById('graph').textContent").asText())
+            .contains("map")
+            .contains("FileSink (sink-0)");
+        assertThat(browser.evaluate("document.querySelectorAll('#splits tbody tr').length").asInt())
+            .isEqualTo(api.get("splits").size())
+            .isEqualTo(2);
+        assertThat(browser.evaluate("document.querySelector('#splits tbody').textContent").asText())
+            .contains("generator-0-of-2")
+            .contains("ended");
 
-      browser.screenshot(Path.of("target", "status-page-generator.png"));
+        browser.screenshot(Path.of("target", "status-page-generator.png"));
+      } finally {
+        pipeline.stop();
+      }
     }
   }
 }
