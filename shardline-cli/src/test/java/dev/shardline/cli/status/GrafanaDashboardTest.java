@@ -56,7 +56,7 @@ class GrafanaDashboardTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicBoolean failed = new AtomicBoolean();
     Pipeline pipeline =
-        Pipeline.from(GeneratorSource.sequence().count(2_000).ratePerSecond(2_000).build())
+        Pipeline.from(GeneratorSource.sequence().count(8_000).ratePerSecond(2_000).build())
             .map(
                 n -> {
                   if (n == 500 && failed.compareAndSet(false, true)) {
@@ -76,10 +76,20 @@ class GrafanaDashboardTest {
     try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0)) {
       pipeline.start();
       // the paced generator's lag gauge lives while it reads: scrape then, and after the end
-      Thread.sleep(500);
       String during = get(server.url());
+      for (int i = 0; i < 100 && !during.contains("shardline_source_lag_millis"); i++) {
+        Thread.sleep(50);
+        during = get(server.url());
+      }
       pipeline.await();
-      scrape = during + get(server.url());
+      // jvm_gc_pause_seconds appears with the first collection after binding: make one
+      String after = get(server.url());
+      for (int i = 0; i < 50 && !after.contains("jvm_gc_pause_seconds"); i++) {
+        System.gc();
+        Thread.sleep(100);
+        after = get(server.url());
+      }
+      scrape = during + after;
     }
 
     for (String metric : queried) {
