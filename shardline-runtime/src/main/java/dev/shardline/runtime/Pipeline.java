@@ -250,6 +250,18 @@ public final class Pipeline {
     return h.report();
   }
 
+  /**
+   * {@link #status()} without its series (empty lists): state, health, totals, each split's current
+   * values, checkpoints and restarts. Cheap enough to take every second, as a status line does.
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public StatusReport statusWithoutSeries() {
+    StatusHistory h = history;
+    checkState(h != null, "Pipeline '" + spec.name() + "' was not started");
+    return h.report(false);
+  }
+
   /** Where the status page is served, when the builder's {@code statusServer} turned it on. */
   public synchronized Optional<String> statusUrl() {
     return statusServer == null ? Optional.empty() : Optional.of(statusServer.url());

@@ -97,7 +97,7 @@ public final class StatusReporter implements AutoCloseable {
       Duration age = id.isPresent() ? Duration.ofNanos(now - lastCheckpointNanos) : null;
       PipelineStatus status = PipelineStatus.read(registry, id, age);
       try {
-        status = status.withHealth(PipelineStatus.health(pipeline.status()));
+        status = status.withHealth(PipelineStatus.health(pipeline.statusWithoutSeries()));
       } catch (IllegalStateException e) {
         // not started yet: no health word
       }

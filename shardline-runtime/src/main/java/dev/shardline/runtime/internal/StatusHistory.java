@@ -218,11 +218,20 @@ public final class StatusHistory {
   }
 
   /** The report now, from the samples so far and the pipeline's totals. */
-  public synchronized StatusReport report() {
+  public StatusReport report() {
+    return report(true);
+  }
+
+  /**
+   * The report now; without {@code series} its series are empty (the global ones and each split's),
+   * which makes it cheap to take often: what a status line needs.
+   */
+  public synchronized StatusReport report(boolean series) {
     PipelineState now = state.get();
     long nowMillis = time.milliseconds();
-    List<Sample> list = List.copyOf(samples);
-    Sample last = list.isEmpty() ? null : list.get(list.size() - 1);
+    List<Sample> all = List.copyOf(samples);
+    Sample last = all.isEmpty() ? null : all.get(all.size() - 1);
+    List<Sample> list = series ? all : List.of();
 
     List<Long> times = new ArrayList<>(list.size());
     List<Double> inRates = new ArrayList<>(list.size());
@@ -303,7 +312,7 @@ public final class StatusHistory {
             (long) throttledTotal(metrics.registry(), metrics.pipeline()),
             metrics.restarts());
 
-    String[] health = health(now, nowMillis, list, splitReports, checkpointReport, restarts);
+    String[] health = health(now, nowMillis, all, splitReports, checkpointReport, restarts);
     String nodeState =
         switch (now) {
           case STARTING, RUNNING -> "running";

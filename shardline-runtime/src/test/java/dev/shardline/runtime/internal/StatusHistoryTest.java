@@ -239,4 +239,21 @@ class StatusHistoryTest {
 
     assertThat(history.report().series().timeMillis()).hasSize(900);
   }
+
+  @Test
+  void aReportWithoutSeriesHasTheSameHealthAndCurrentValuesAndNoSeries() {
+    AtomicLong lag = new AtomicLong(45_000);
+    Gauge.builder(MetricNames.SOURCE_LAG_MILLIS, lag, AtomicLong::get)
+        .tags("source", "kinesis:orders", "split", "shardId-000000000001")
+        .register(metrics.tagged("reader", "0"));
+    history.sample();
+    tick();
+
+    StatusReport light = history.report(false);
+
+    assertThat(light.health()).isEqualTo("lagging");
+    assertThat(light.series().timeMillis()).isEmpty();
+    assertThat(light.splits().get(0).lagMillis()).isEqualTo(45_000.0);
+    assertThat(light.splits().get(0).lagMillisSeries()).isEmpty();
+  }
 }
