@@ -371,24 +371,7 @@ final class RunCommand implements Callable<Integer> {
    * unreachableTimeout" rather than the "Connection refused" under it), else the root cause.
    */
   static String describeCause(Throwable e) {
-    Throwable root = e;
-    dev.shardline.api.ShardlineException deepest = null;
-    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 64; depth++) {
-      root = root.getCause();
-      if (root instanceof dev.shardline.api.ShardlineException s) {
-        deepest = s;
-      }
-    }
-    if (root instanceof dev.shardline.api.ShardlineException || root.getMessage() == null) {
-      return firstLine(String.valueOf(root.getMessage()));
-    }
-    // a wrapper that only repeats its cause ("Worker 0 ... failed: java.lang...") says no more
-    if (deepest != null
-        && deepest.getMessage() != null
-        && !deepest.getMessage().contains(root.getClass().getName())) {
-      return firstLine(deepest.getMessage());
-    }
-    return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    return dev.shardline.runtime.status.FailureCause.describe(e);
   }
 
   private static String firstLine(String text) {

@@ -1,6 +1,7 @@
 package dev.shardline.runtime.internal;
 
 import dev.shardline.metrics.MetricNames;
+import dev.shardline.runtime.status.FailureCause;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -204,7 +205,8 @@ public final class PipelineMetrics {
     return total;
   }
 
-  private static double count(Meter meter) {
+  /** A counter's or function counter's count; 0 for other meters. */
+  static double count(Meter meter) {
     if (meter instanceof Counter counter) {
       return counter.count();
     }

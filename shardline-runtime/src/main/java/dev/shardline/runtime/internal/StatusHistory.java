@@ -5,8 +5,6 @@ import dev.shardline.metrics.MetricTags;
 import dev.shardline.runtime.status.PipelineState;
 import dev.shardline.runtime.status.StatusReport;
 import dev.shardline.time.Time;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -162,9 +160,9 @@ public final class StatusHistory {
       if (name.equals(MetricNames.SOURCE_LAG_MILLIS) && meter instanceof Gauge gauge) {
         lag.merge(key, gauge.value(), Math::max);
       } else if (name.equals(MetricNames.SOURCE_RECORDS)) {
-        records.merge(key, count(meter), Double::sum);
+        records.merge(key, PipelineMetrics.count(meter), Double::sum);
       } else if (name.contains("throttled")) {
-        throttled.merge(key, count(meter), Double::sum);
+        throttled.merge(key, PipelineMetrics.count(meter), Double::sum);
       } else {
         continue;
       }
@@ -201,20 +199,10 @@ public final class StatusHistory {
     for (Meter meter : registry.getMeters()) {
       if (meter.getId().getName().contains("throttled")
           && pipeline.equals(meter.getId().getTag("pipeline"))) {
-        total += count(meter);
+        total += PipelineMetrics.count(meter);
       }
     }
     return total;
-  }
-
-  private static double count(Meter meter) {
-    if (meter instanceof Counter counter) {
-      return counter.count();
-    }
-    if (meter instanceof FunctionCounter counter) {
-      return counter.count();
-    }
-    return 0;
   }
 
   /** The report now, from the samples so far and the pipeline's totals. */

@@ -1,4 +1,4 @@
-package dev.shardline.runtime.internal;
+package dev.shardline.runtime.status;
 
 import dev.shardline.api.ShardlineException;
 
@@ -13,7 +13,7 @@ public final class FailureCause {
    */
   public static String describe(Throwable e) {
     Throwable root = e;
-    ShardlineException deepest = e instanceof ShardlineException s ? s : null;
+    ShardlineException deepest = null;
     for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 64; depth++) {
       root = root.getCause();
       if (root instanceof ShardlineException s) {
