@@ -30,8 +30,28 @@
     var axes = [{}, { scale: scales ? scales[0] : "y" }];
     if (scales && scales.indexOf("size") >= 0) { axes.push({ scale: "size", side: 1, grid: { show: false } }); }
     var opts = { width: el.clientWidth || 560, height: 220, series: series, axes: axes,
-      scales: { x: { time: true } } };
+      scales: { x: { time: true } }, hooks: { draw: [markRestarts] } };
     charts[id] = { key: key, plot: new uPlot(opts, data, el) };
+  }
+
+  // a red dashed line at each restart, on every time chart
+  function markRestarts(u) {
+    var r = shardline.last;
+    if (!r || !r.restarts.length) { return; }
+    var ctx = u.ctx;
+    ctx.save();
+    ctx.strokeStyle = "#d62728";
+    ctx.setLineDash([4, 4]);
+    ctx.lineWidth = 1;
+    r.restarts.forEach(function (e) {
+      var x = u.valToPos(e.atMillis / 1000, "x", true);
+      if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) { return; }
+      ctx.beginPath();
+      ctx.moveTo(x, u.bbox.top);
+      ctx.lineTo(x, u.bbox.top + u.bbox.height);
+      ctx.stroke();
+    });
+    ctx.restore();
   }
 
   function row(tbody, cells, cls) {
