@@ -34,7 +34,7 @@ class StatusPageBrowserIT {
       throws Exception {
     AtomicBoolean failed = new AtomicBoolean();
     Pipeline pipeline =
-        Pipeline.from(GeneratorSource.sequence().count(4_000).ratePerSecond(500).splits(2).build())
+        Pipeline.from(GeneratorSource.sequence().count(6_000).ratePerSecond(500).splits(2).build())
             .map(
                 n -> {
                   if (n == 1_500 && failed.compareAndSet(false, true)) {
