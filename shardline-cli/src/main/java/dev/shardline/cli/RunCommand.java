@@ -66,13 +66,18 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(paramLabel = "PIPELINE.yaml", description = "The pipeline file.")
   Path file;
 
+  /** The pipeline once built: what the status page shows. */
+  private final java.util.concurrent.atomic.AtomicReference<Pipeline> running =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
   @Option(
       names = "--metrics-port",
       paramLabel = "PORT",
       converter = PortConverter.class,
       description =
-          "Serve the pipeline's metrics for Prometheus at http://HOST:PORT/metrics (0: any free"
-              + " port, logged at start).")
+          "Serve the pipeline's metrics for Prometheus at http://HOST:PORT/metrics (with the"
+              + " JVM's), its status page at http://HOST:PORT/ and its status as JSON at"
+              + " /api/status (0: any free port, logged at start).")
   Integer metricsPort;
 
   @Option(
@@ -182,8 +187,21 @@ final class RunCommand implements Callable<Integer> {
     MetricsServer metrics = null;
     if (metricsPort != null) {
       try {
-        metrics = MetricsServer.start((PrometheusMeterRegistry) registry, metricsHost, metricsPort);
-        LOG.info("Metrics for Prometheus at {}", metrics.url());
+        metrics =
+            MetricsServer.start(
+                (PrometheusMeterRegistry) registry,
+                metricsHost,
+                metricsPort,
+                () -> {
+                  Pipeline pipeline = running.get();
+                  try {
+                    return pipeline == null ? null : pipeline.status();
+                  } catch (IllegalStateException e) {
+                    return null; // built, not started yet
+                  }
+                });
+        LOG.info(
+            "Metrics for Prometheus at {}; status page at {}", metrics.url(), metrics.statusUrl());
       } catch (IOException e) {
         Terminal.get()
             .printLine(
@@ -245,6 +263,7 @@ final class RunCommand implements Callable<Integer> {
       System.setOut(terminal.statusAware(originalOut));
     }
     Pipeline pipeline = PipelineAssembler.assemble(definition).metrics(registry).build();
+    running.set(pipeline);
     LOG.info(
         "Running {}: {}",
         file,
@@ -352,30 +371,7 @@ final class RunCommand implements Callable<Integer> {
    * unreachableTimeout" rather than the "Connection refused" under it), else the root cause.
    */
   static String describeCause(Throwable e) {
-    Throwable root = e;
-    dev.shardline.api.ShardlineException deepest = null;
-    for (int depth = 0; root.getCause() != null && root.getCause() != root && depth < 64; depth++) {
-      root = root.getCause();
-      if (root instanceof dev.shardline.api.ShardlineException s) {
-        deepest = s;
-      }
-    }
-    if (root instanceof dev.shardline.api.ShardlineException && root.getMessage() != null) {
-      return firstLine(root.getMessage());
-    }
-    if (root.getMessage() == null) {
-      // a bare ConnectException says nothing: the Shardline error above it says what and where
-      return deepest != null && deepest.getMessage() != null
-          ? firstLine(deepest.getMessage())
-          : root.getClass().getSimpleName();
-    }
-    // a wrapper that only repeats its cause ("Worker 0 ... failed: java.lang...") says no more
-    if (deepest != null
-        && deepest.getMessage() != null
-        && !deepest.getMessage().contains(root.getClass().getName())) {
-      return firstLine(deepest.getMessage());
-    }
-    return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    return dev.shardline.runtime.status.FailureCause.describe(e);
   }
 
   private static String firstLine(String text) {

@@ -19,7 +19,11 @@ import picocli.CommandLine.Spec;
           + " offsets, on the embedded runner.",
       ""
     },
-    subcommands = {RunCommand.class, ValidateCommand.class, CheckpointsCommand.class
+    subcommands = {
+      RunCommand.class,
+      ValidateCommand.class,
+      CheckpointsCommand.class,
+      StatusCommand.class
       // demo and dev come from the shardline-dev module (Main adds them), then help
     },
     footer = {

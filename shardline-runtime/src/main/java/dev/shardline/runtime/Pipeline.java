@@ -12,13 +12,23 @@ import dev.shardline.runtime.internal.Execution;
 import dev.shardline.runtime.internal.FatalPipelineException;
 import dev.shardline.runtime.internal.PipelineMetrics;
 import dev.shardline.runtime.internal.PipelineSpec;
+import dev.shardline.runtime.internal.StatusGraph;
+import dev.shardline.runtime.internal.StatusHistory;
+import dev.shardline.runtime.status.PipelineState;
+import dev.shardline.runtime.status.StatusReport;
+import dev.shardline.runtime.status.StatusServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -63,17 +73,27 @@ public final class Pipeline {
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
   private final PipelineSpec spec;
+  private final InetSocketAddress statusServerAddress;
   private final CompletableFuture<Void> termination = new CompletableFuture<>();
   private final CountDownLatch stopRequested = new CountDownLatch(1);
   private final AtomicLong completedCheckpoints = new AtomicLong();
   private volatile long lastCheckpointId = -1;
   private volatile Execution current;
   private volatile PipelineMetrics metrics;
+  private volatile PipelineState state = PipelineState.STARTING;
+  private volatile StatusHistory history;
+  private ScheduledExecutorService sampler;
+  private StatusServer statusServer;
   private Thread thread;
   private Thread shutdownHook;
 
   Pipeline(PipelineSpec spec) {
+    this(spec, null);
+  }
+
+  Pipeline(PipelineSpec spec, InetSocketAddress statusServerAddress) {
     this.spec = spec;
+    this.statusServerAddress = statusServerAddress;
   }
 
   /** A flow from {@code source}; add functions and sinks to it. */
@@ -93,7 +113,36 @@ public final class Pipeline {
    */
   public synchronized void start() {
     checkState(thread == null, "Pipeline '" + spec.name() + "' was already started");
-    metrics = new PipelineMetrics(spec.metrics(), spec.name(), spec.parallelism());
+    metrics = new PipelineMetrics(spec.metrics(), spec.name(), spec.parallelism(), spec.time());
+    history =
+        new StatusHistory(
+            metrics, spec.time(), spec.checkpointInterval(), () -> state, StatusGraph.of(spec));
+    history.sample();
+    sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "shardline-" + spec.name() + "-status");
+              t.setDaemon(true);
+              return t;
+            });
+    sampler.scheduleAtFixedRate(this::sample, 1, 1, TimeUnit.SECONDS);
+    if (statusServerAddress != null) {
+      try {
+        statusServer = StatusServer.start(this, statusServerAddress, null);
+        LOG.info("Pipeline '{}': status page at {}", spec.name(), statusServer.url());
+      } catch (IOException e) {
+        sampler.shutdownNow();
+        throw new UnrecoverableException(
+            "Cannot serve the status page of pipeline '"
+                + spec.name()
+                + "' on "
+                + statusServerAddress
+                + ": "
+                + e.getMessage()
+                + "; choose another port for statusServer (0: any free port)",
+            e);
+      }
+    }
     thread = new Thread(this::runAttempts, "shardline-" + spec.name());
     if (spec.stopOnJvmShutdown()) {
       shutdownHook = new Thread(this::stopOnShutdown, "shardline-" + spec.name() + "-shutdown");
@@ -189,6 +238,43 @@ public final class Pipeline {
     return completedCheckpoints.get();
   }
 
+  /**
+   * What the pipeline is doing now: state, health, totals, the last 15 minutes of rates, lags and
+   * checkpoints (sampled once a second while it runs). What the status page shows.
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public StatusReport status() {
+    StatusHistory h = history;
+    checkState(h != null, "Pipeline '" + spec.name() + "' was not started");
+    return h.report();
+  }
+
+  /**
+   * {@link #status()} without its series (empty lists): state, health, totals, each split's current
+   * values, checkpoints and restarts. Cheap enough to take every second, as a status line does.
+   *
+   * @throws IllegalStateException before {@link #start()}
+   */
+  public StatusReport statusWithoutSeries() {
+    StatusHistory h = history;
+    checkState(h != null, "Pipeline '" + spec.name() + "' was not started");
+    return h.report(false);
+  }
+
+  /** Where the status page is served, when the builder's {@code statusServer} turned it on. */
+  public synchronized Optional<String> statusUrl() {
+    return statusServer == null ? Optional.empty() : Optional.of(statusServer.url());
+  }
+
+  private void sample() {
+    try {
+      history.sample();
+    } catch (RuntimeException e) {
+      LOG.debug("Pipeline '{}': status sample failed", spec.name(), e);
+    }
+  }
+
   /** The id of the last checkpoint this pipeline completed, if any. */
   public OptionalLong lastCheckpointId() {
     long id = lastCheckpointId;
@@ -209,6 +295,18 @@ public final class Pipeline {
     }
     // only now, with the store closed (its directory unlocked), may a waiter run the next pipeline
     removeShutdownHook();
+    if (failure == null) {
+      state = stopRequested.getCount() == 0 ? PipelineState.STOPPED : PipelineState.FINISHED;
+    } else {
+      state = PipelineState.FAILED;
+    }
+    sample();
+    sampler.shutdownNow();
+    synchronized (this) {
+      if (statusServer != null) {
+        statusServer.close();
+      }
+    }
     if (failure == null) {
       termination.complete(null);
     } else {
@@ -236,6 +334,7 @@ public final class Pipeline {
       attempts++;
       Execution execution = new Execution(spec, store, metrics, this::onCheckpointCompleted);
       current = execution;
+      state = PipelineState.RUNNING;
       if (stopRequested.getCount() == 0) {
         execution.requestStop();
       }
@@ -287,7 +386,8 @@ public final class Pipeline {
         failures.add(t);
         long delay = policy.backoff().delay(failuresInARow).toMillis();
         failuresInARow++;
-        metrics.restarted();
+        state = PipelineState.RESTARTING;
+        metrics.restarted(t);
         LOG.warn(
             "Pipeline '{}' failed (attempt {}); restart {} of at most {} in {} ms from the last"
                 + " checkpoint",

@@ -16,6 +16,7 @@ import dev.shardline.runtime.internal.RecordOp;
 import dev.shardline.time.Time;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +49,7 @@ import java.util.List;
  *   <tr><td>{@link #metrics}</td><td></td><td>a new {@link SimpleMeterRegistry}</td></tr>
  *   <tr><td>{@link #time}</td><td></td><td>{@link Time#SYSTEM}</td></tr>
  *   <tr><td>{@link #stopOnJvmShutdown}</td><td></td><td>false</td></tr>
+ *   <tr><td>{@link #statusServer}</td><td></td><td>none: no status page</td></tr>
  *   <tr><td>{@link #deadLetterTo}</td><td></td><td>none: {@code DeadLetterOutput.isConfigured()}
  *       is false</td></tr>
  * </table>
@@ -87,6 +89,7 @@ public final class PipelineBuilder<T> {
   private MeterRegistry metrics;
   private Time time = Time.SYSTEM;
   private boolean stopOnJvmShutdown;
+  private InetSocketAddress statusServer;
 
   PipelineBuilder(Source<?, ?, ?> source, List<RecordOp> ops) {
     this.source = source;
@@ -263,6 +266,22 @@ public final class PipelineBuilder<T> {
   }
 
   /**
+   * Serves the pipeline's status page ({@code /}) and its JSON ({@code /api/status}) on {@code
+   * host:port} while it runs: records in and out per second, each split's lag and throughput,
+   * checkpoints, restarts, health ({@link dev.shardline.runtime.status.StatusServer}). Port 0: any
+   * free port ({@link Pipeline#statusUrl()} tells which). Default: off. Use 127.0.0.1 unless the
+   * page must be reachable from other machines: it has no authentication.
+   */
+  public PipelineBuilder<T> statusServer(String host, int port) {
+    checkNotNull(host, "host");
+    checkArgument(
+        port >= 0 && port <= 65535,
+        "statusServer port " + port + " is outside 0 to 65535; give 0 for any free port");
+    this.statusServer = new InetSocketAddress(host, port);
+    return this;
+  }
+
+  /**
    * A pipeline with these settings, not yet started.
    *
    * @throws IllegalArgumentException when there is no sink
@@ -289,6 +308,7 @@ public final class PipelineBuilder<T> {
             PipelineOptions.restartPolicy(config),
             metrics != null ? metrics : new SimpleMeterRegistry(),
             time,
-            stopOnJvmShutdown));
+            stopOnJvmShutdown),
+        statusServer);
   }
 }

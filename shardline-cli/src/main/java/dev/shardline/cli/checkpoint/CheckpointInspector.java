@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -34,9 +35,31 @@ public final class CheckpointInspector {
   private static final Pattern FILE = Pattern.compile("checkpoint-(\\d{20})\\.ckpt(\\.corrupt)?");
 
   private final ConnectorRegistry registry;
+  private final Clock clock;
 
   public CheckpointInspector(ConnectorRegistry registry) {
+    this(registry, Clock.systemUTC());
+  }
+
+  /** An inspector that tells each checkpoint's age against {@code clock}. */
+  public CheckpointInspector(ConnectorRegistry registry, Clock clock) {
     this.registry = checkNotNull(registry, "registry");
+    this.clock = checkNotNull(clock, "clock");
+  }
+
+  /** How long ago {@code epochMillis} was, as {@code 12s}, {@code 4m}, {@code 3h}, {@code 2d}. */
+  String age(long epochMillis) {
+    long seconds = Math.max(0, (clock.millis() - epochMillis) / 1000);
+    if (seconds < 120) {
+      return seconds + "s";
+    }
+    if (seconds < 7200) {
+      return seconds / 60 + "m";
+    }
+    if (seconds < 172_800) {
+      return seconds / 3600 + "h";
+    }
+    return seconds / 86_400 + "d";
   }
 
   /**
@@ -132,20 +155,21 @@ public final class CheckpointInspector {
     return out.toString();
   }
 
-  private static String embeddedListing(List<Entry> entries) {
+  private String embeddedListing(List<Entry> entries) {
     StringBuilder out = new StringBuilder();
     out.append(
         String.format(
-            "%-6s %-24s %-20s %-28s %4s %6s %9s%n",
-            "ID", "TIME (UTC)", "PIPELINE", "SOURCE", "PAR", "SPLITS", "BYTES"));
+            "%-6s %-24s %6s %-20s %-28s %4s %6s %9s%n",
+            "ID", "TIME (UTC)", "AGE", "PIPELINE", "SOURCE", "PAR", "SPLITS", "BYTES"));
     for (Entry entry : entries) {
       if (entry.checkpoint().isPresent()) {
         Checkpoint c = entry.checkpoint().get();
         out.append(
             String.format(
-                "%-6d %-24s %-20s %-28s %4d %6d %9d%n",
+                "%-6d %-24s %6s %-20s %-28s %4d %6d %9d%n",
                 c.id(),
                 Instant.ofEpochMilli(c.timestampMillis()),
+                age(c.timestampMillis()),
                 c.pipelineName(),
                 c.sourceIdentity(),
                 c.parallelism(),
@@ -195,7 +219,11 @@ public final class CheckpointInspector {
     StringBuilder out = new StringBuilder();
     out.append("Checkpoint ").append(c.id()).append('\n');
     out.append("  file:        ").append(entry.file()).append('\n');
-    out.append("  time:        ").append(Instant.ofEpochMilli(c.timestampMillis())).append('\n');
+    out.append("  time:        ")
+        .append(Instant.ofEpochMilli(c.timestampMillis()))
+        .append(" (")
+        .append(age(c.timestampMillis()))
+        .append(" ago)\n");
     out.append("  pipeline:    ").append(c.pipelineName()).append('\n');
     out.append("  source:      ").append(c.sourceIdentity()).append('\n');
     out.append("  parallelism: ").append(c.parallelism()).append('\n');

@@ -14,8 +14,8 @@ import java.util.TreeMap;
 
 /**
  * What the status line shows, read from a running pipeline's meters: records in and out (totals),
- * how far behind the newest record each source is (where the source reports it), and how many calls
- * a service throttled. Immutable.
+ * records dropped and dead-lettered, how far behind the newest record each source is (where the
+ * source reports it), how many calls a service throttled, and the pipeline's health. Immutable.
  *
  * @param recordsIn records the readers emitted, in total
  * @param recordsOut records handed to the sinks, in total
@@ -23,6 +23,10 @@ import java.util.TreeMap;
  * @param throttledCalls calls refused for a quota, by any connector
  * @param lastCheckpointId the last completed checkpoint
  * @param lastCheckpointAge how long ago it completed, when known
+ * @param dropped records the bad-data policy dropped, over all restarts
+ * @param deadLettered records sent to the dead-letter sink, over all restarts
+ * @param health {@code ok}, {@code throttled}, {@code lagging}, {@code restarting (cause)} or
+ *     {@code failing (why)}; null when not known
  */
 public record PipelineStatus(
     long recordsIn,
@@ -30,7 +34,61 @@ public record PipelineStatus(
     Map<String, Duration> behindLatest,
     long throttledCalls,
     OptionalLong lastCheckpointId,
-    Duration lastCheckpointAge) {
+    Duration lastCheckpointAge,
+    long dropped,
+    long deadLettered,
+    String health) {
+
+  /** A status with no dropped or dead-lettered records and no health word. */
+  public PipelineStatus(
+      long recordsIn,
+      long recordsOut,
+      Map<String, Duration> behindLatest,
+      long throttledCalls,
+      OptionalLong lastCheckpointId,
+      Duration lastCheckpointAge) {
+    this(
+        recordsIn,
+        recordsOut,
+        behindLatest,
+        throttledCalls,
+        lastCheckpointId,
+        lastCheckpointAge,
+        0,
+        0,
+        null);
+  }
+
+  /** The runtime's counter of records dropped, over all restarts. */
+  public static final String RECORDS_DROPPED = "shardline.pipeline.records.dropped";
+
+  /** The runtime's counter of records dead-lettered, over all restarts. */
+  public static final String RECORDS_DEAD_LETTERED = "shardline.pipeline.records.dead.lettered";
+
+  /**
+   * The health word of {@code report}, with the cause where it has one: {@code ok}, {@code
+   * throttled}, {@code lagging}, {@code restarting (IllegalStateException: disk full)}, {@code
+   * failing (no checkpoint completed for 95s ...)}.
+   */
+  public static String health(dev.shardline.runtime.status.StatusReport report) {
+    return report.health().equals("restarting") || report.health().equals("failing")
+        ? report.health() + " (" + report.healthDetail() + ")"
+        : report.health();
+  }
+
+  /** This status with {@code health} as its health word. */
+  public PipelineStatus withHealth(String health) {
+    return new PipelineStatus(
+        recordsIn,
+        recordsOut,
+        behindLatest,
+        throttledCalls,
+        lastCheckpointId,
+        lastCheckpointAge,
+        dropped,
+        deadLettered,
+        health);
+  }
 
   /** The runtime's meter of records read. */
   public static final String RECORDS_IN = "shardline.pipeline.records.in";
@@ -63,7 +121,8 @@ public record PipelineStatus(
     }
     long throttled = 0;
     for (Meter meter : registry.getMeters()) {
-      if (meter.getId().getName().contains("throttled")) {
+      if (meter.getId().getName().contains("throttled")
+          && !meter.getId().getName().startsWith("shardline.pipeline.")) {
         throttled += count(meter);
       }
     }
@@ -73,7 +132,10 @@ public record PipelineStatus(
         behind,
         throttled,
         lastCheckpointId,
-        lastCheckpointAge);
+        lastCheckpointAge,
+        sum(registry, RECORDS_DROPPED),
+        sum(registry, RECORDS_DEAD_LETTERED),
+        null);
   }
 
   /** The total of every counter named {@code name}, whatever its tags. */

@@ -8,7 +8,7 @@ import java.util.Map;
  * Renders {@link PipelineStatus} as one line, rates computed against the previous status:
  *
  * <pre>
- * orders-to-kafka | in 1,204/s out 1,198/s | total 45,120 in, 45,101 out | behind: kinesis:orders 0.4s | checkpoint 12, 3s ago | throttled 0
+ * orders-to-kafka | ok | in 1,204/s out 1,198/s | total 45,120 in, 45,101 out, 8 dropped, 0 dead-lettered | behind: kinesis:orders 0.4s | checkpoint 12, 3s ago | throttled 0
  * </pre>
  *
  * Not thread-safe: one per reporter.
@@ -30,6 +30,9 @@ public final class StatusLine {
     previous = status;
     previousNanos = nanos;
     StringBuilder line = new StringBuilder(pipeline);
+    if (status.health() != null) {
+      line.append(" | ").append(status.health());
+    }
     line.append(" | in ")
         .append(number(Math.round(inRate)))
         .append("/s out ")
@@ -38,7 +41,11 @@ public final class StatusLine {
         .append(number(status.recordsIn()))
         .append(" in, ")
         .append(number(status.recordsOut()))
-        .append(" out");
+        .append(" out, ")
+        .append(number(status.dropped()))
+        .append(" dropped, ")
+        .append(number(status.deadLettered()))
+        .append(" dead-lettered");
     if (!status.behindLatest().isEmpty()) {
       line.append(" | behind:");
       for (Map.Entry<String, Duration> e : status.behindLatest().entrySet()) {

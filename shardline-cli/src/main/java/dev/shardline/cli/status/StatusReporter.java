@@ -95,7 +95,13 @@ public final class StatusReporter implements AutoCloseable {
         lastCheckpointNanos = now;
       }
       Duration age = id.isPresent() ? Duration.ofNanos(now - lastCheckpointNanos) : null;
-      return line.render(PipelineStatus.read(registry, id, age), now);
+      PipelineStatus status = PipelineStatus.read(registry, id, age);
+      try {
+        status = status.withHealth(PipelineStatus.health(pipeline.statusWithoutSeries()));
+      } catch (IllegalStateException e) {
+        // not started yet: no health word
+      }
+      return line.render(status, now);
     }
   }
 

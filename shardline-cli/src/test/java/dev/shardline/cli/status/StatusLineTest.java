@@ -69,11 +69,35 @@ class StatusLineTest {
 
     assertThat(initial)
         .isEqualTo(
-            "orders | in 0/s out 0/s | total 1,000 in, 900 out | checkpoint none yet | throttled"
-                + " 0");
+            "orders | in 0/s out 0/s | total 1,000 in, 900 out, 0 dropped, 0 dead-lettered |"
+                + " checkpoint none yet | throttled 0");
     assertThat(later)
         .isEqualTo(
-            "orders | in 1,250/s out 1,250/s | total 3,500 in, 3,400 out | behind: kinesis:orders"
-                + " 0.4s | checkpoint 12, 3.0s ago | throttled 7");
+            "orders | in 1,250/s out 1,250/s | total 3,500 in, 3,400 out, 0 dropped, 0"
+                + " dead-lettered | behind: kinesis:orders 0.4s | checkpoint 12, 3.0s ago |"
+                + " throttled 7");
+  }
+
+  @Test
+  void droppedRecordsShowInTheTotalsNotOnlyInAndOut() {
+    // the line said "total 12 in, 12 out" while 8 records had been dropped
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    registry.counter(PipelineStatus.RECORDS_DROPPED, "pipeline", "orders").increment(8);
+    registry.counter(PipelineStatus.RECORDS_DEAD_LETTERED, "pipeline", "orders").increment(2);
+
+    PipelineStatus status = PipelineStatus.read(registry, OptionalLong.empty(), null);
+
+    assertThat(new StatusLine("orders").render(status, 0))
+        .contains("total 0 in, 0 out, 8 dropped, 2 dead-lettered");
+  }
+
+  @Test
+  void theHealthWordFollowsThePipelineNameWithTheCauseOfARestart() {
+    PipelineStatus status =
+        new PipelineStatus(1, 1, Map.of(), 0, OptionalLong.empty(), null)
+            .withHealth("restarting (IllegalStateException: disk full)");
+
+    assertThat(new StatusLine("orders").render(status, 0))
+        .startsWith("orders | restarting (IllegalStateException: disk full) | in 0/s");
   }
 }

@@ -3,7 +3,14 @@ package dev.shardline.connectors.generator;
 import dev.shardline.api.InputStatus;
 import dev.shardline.api.ReaderOutput;
 import dev.shardline.api.SourceReader;
+import dev.shardline.metrics.MetricNames;
+import dev.shardline.metrics.MetricTags;
 import dev.shardline.time.Time;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +41,8 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
     final int index;
     final int splitCount;
     long position;
+    final List<Meter> meters = new ArrayList<>();
+    Counter records;
 
     Cursor(GeneratorSplit split) {
       this.index = split.index();
@@ -51,6 +60,8 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
   private final double ratePerSecond;
   private final int batchSize;
   private final Time time;
+  private final MeterRegistry metrics;
+  private final String sourceIdentity;
   private final List<Cursor> cursors = new ArrayList<>();
   private int nextCursor;
   private int active;
@@ -63,6 +74,24 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
 
   GeneratorReader(
       LongFunction<T> records, long count, double ratePerSecond, int batchSize, Time time) {
+    this(records, count, ratePerSecond, batchSize, time, new SimpleMeterRegistry(), "generator");
+  }
+
+  /**
+   * A reader whose splits report, tagged {@code source} and {@code split}, the records they emitted
+   * ({@value MetricNames#SOURCE_RECORDS}) and, when paced, how far the reader is behind its rate
+   * ({@value MetricNames#SOURCE_LAG_MILLIS}: the records owed, in milliseconds of the rate).
+   */
+  GeneratorReader(
+      LongFunction<T> records,
+      long count,
+      double ratePerSecond,
+      int batchSize,
+      Time time,
+      MeterRegistry metrics,
+      String sourceIdentity) {
+    this.metrics = metrics;
+    this.sourceIdentity = sourceIdentity;
     this.records = records;
     this.count = count;
     this.ratePerSecond = ratePerSecond;
@@ -105,9 +134,13 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
       cursor.position++;
       emitted++;
     }
+    if (cursor.records != null) {
+      cursor.records.increment(emitted);
+    }
     pacedEmitted += emitted;
     if (isFinished(cursor)) {
       active--;
+      removeMeters(cursor);
       resetPacing();
     }
     return active == 0 ? idle() : InputStatus.MORE_AVAILABLE;
@@ -175,6 +208,7 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
       cursors.add(cursor);
       if (!isFinished(cursor)) {
         active++;
+        registerMeters(cursor, split.splitId());
       }
     }
     resetPacing();
@@ -196,8 +230,44 @@ final class GeneratorReader<T> implements SourceReader<T, GeneratorSplit> {
     return splits;
   }
 
+  private void registerMeters(Cursor cursor, String splitId) {
+    MetricTags tags = MetricTags.empty().source(sourceIdentity).split(splitId);
+    cursor.records =
+        Counter.builder(MetricNames.SOURCE_RECORDS)
+            .description("Records the generator emitted")
+            .tags(tags)
+            .register(metrics);
+    cursor.meters.add(cursor.records);
+    if (ratePerSecond > 0) {
+      cursor.meters.add(
+          Gauge.builder(MetricNames.SOURCE_LAG_MILLIS, this, GeneratorReader::millisBehindRate)
+              .description("How far the generator is behind its rate, in milliseconds")
+              .tags(tags)
+              .register(metrics));
+    }
+  }
+
+  private double millisBehindRate() {
+    if (readerRate <= 0 || active == 0) {
+      return 0;
+    }
+    double owed = (time.nanoseconds() - paceStartNanos) * readerRate / 1e9 - pacedEmitted;
+    return Math.max(0, owed) * 1000 / readerRate;
+  }
+
+  private void removeMeters(Cursor cursor) {
+    for (Meter meter : cursor.meters) {
+      metrics.remove(meter);
+    }
+    cursor.meters.clear();
+    cursor.records = null;
+  }
+
   @Override
   public void close() {
+    for (Cursor cursor : cursors) {
+      removeMeters(cursor);
+    }
     if (pacer != null) {
       pacer.shutdownNow();
     }

@@ -202,7 +202,8 @@ public final class GeneratorSource<T>
 
   @Override
   public SourceReader<T, GeneratorSplit> createReader(SourceReaderContext context) {
-    return new GeneratorReader<>(records, count, ratePerSecond, batchSize, context.time());
+    return new GeneratorReader<>(
+        records, count, ratePerSecond, batchSize, context.time(), context.metrics(), identity());
   }
 
   @Override
