@@ -40,8 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
 @DisabledOnOs(OS.WINDOWS) // signals, /proc
 class LocalFlinkClusterIT {
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
-  private static final long RECORDS = 3_000;
-  private static final int RECORD_DELAY_MS = 8; // ~12 s a subtask at parallelism 2
+  // long enough that two kill-and-replace rounds fit in the run on a loaded 2-core machine (at
+  // 3,000 the job once finished before the second kill)
+  private static final long RECORDS = 6_000;
+  private static final int RECORD_DELAY_MS = 8; // ~24 s a subtask at parallelism 2
 
   /** One TaskManager: for the tests that only submit. */
   @RegisterExtension
