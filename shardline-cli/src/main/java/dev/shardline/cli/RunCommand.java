@@ -202,6 +202,14 @@ final class RunCommand implements Callable<Integer> {
                 });
         LOG.info(
             "Metrics for Prometheus at {}; status page at {}", metrics.url(), metrics.statusUrl());
+        if (metrics.exposed()) {
+          LOG.warn(
+              "--metrics-host {} exposes the metrics, the status page and /api/status (stream,"
+                  + " topic and shard names, errors) to every network that reaches this machine,"
+                  + " without authentication; keep the default 127.0.0.1 unless a firewall or"
+                  + " proxy guards the port",
+              metricsHost);
+        }
       } catch (IOException e) {
         Terminal.get()
             .printLine(
@@ -395,7 +403,19 @@ final class RunCommand implements Callable<Integer> {
   static final class StatusModeConverter implements picocli.CommandLine.ITypeConverter<StatusMode> {
     @Override
     public StatusMode convert(String value) {
-      return StatusMode.valueOf(value.trim().toUpperCase(Locale.ROOT));
+      String name = value.trim().toUpperCase(Locale.ROOT);
+      for (StatusMode mode : StatusMode.values()) {
+        if (mode.name().equals(name)) {
+          return mode;
+        }
+      }
+      throw new picocli.CommandLine.TypeConversionException(
+          "'"
+              + value
+              + "' is not a status mode; choose one of "
+              + java.util.Arrays.stream(StatusMode.values())
+                  .map(m -> m.name().toLowerCase(Locale.ROOT))
+                  .collect(java.util.stream.Collectors.joining(", ")));
     }
   }
 

@@ -69,6 +69,22 @@ class RunCommandTest {
   }
 
   @Test
+  void aBadStatusModeOrMetricsPortIsAUsageErrorListingWhatIsAccepted() throws Exception {
+    Path file = pipeline("usage", 10, "");
+
+    // regression: --status bogus said "No enum constant dev.shardline.cli.status.StatusMode.BOGUS"
+    CommandResult status = CommandResult.run("run", "--status", "bogus", file.toString());
+    assertThat(status.exitCode()).isEqualTo(2);
+    assertThat(status.err())
+        .contains("'bogus' is not a status mode; choose one of auto, line, log, off")
+        .doesNotContain("No enum constant");
+
+    CommandResult port = CommandResult.run("run", "--metrics-port", "-1", file.toString());
+    assertThat(port.exitCode()).isEqualTo(2);
+    assertThat(port.err()).contains("-1 is outside 0 to 65535");
+  }
+
+  @Test
   void aBoundedPipelineRunsToItsEndAndARerunResumesWithoutWritingAgain() throws Exception {
     Path file = pipeline("bounded", 4000, "");
 

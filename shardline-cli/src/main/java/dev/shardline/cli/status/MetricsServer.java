@@ -68,6 +68,11 @@ public final class MetricsServer implements AutoCloseable {
     }
   }
 
+  /** Whether it answers on other addresses than this machine's loopback ones. */
+  public boolean exposed() {
+    return server.exposed();
+  }
+
   /** The port it listens on. */
   public int port() {
     return server.port();

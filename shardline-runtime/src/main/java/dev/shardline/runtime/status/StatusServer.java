@@ -183,7 +183,20 @@ public final class StatusServer implements AutoCloseable {
 
   /** The status page's address, e.g. {@code http://127.0.0.1:9400/}. */
   public String url() {
-    return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + port() + "/";
+    java.net.InetAddress address = server.getAddress().getAddress();
+    // bound to every address (0.0.0.0 or ::): a URL that works from this machine
+    String host =
+        address.isAnyLocalAddress()
+            ? "127.0.0.1"
+            : address instanceof java.net.Inet6Address
+                ? "[" + address.getHostAddress() + "]"
+                : address.getHostAddress();
+    return "http://" + host + ":" + port() + "/";
+  }
+
+  /** Whether it answers on other addresses than this machine's loopback ones. */
+  public boolean exposed() {
+    return !server.getAddress().getAddress().isLoopbackAddress();
   }
 
   @Override
