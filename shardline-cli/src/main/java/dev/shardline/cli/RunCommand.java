@@ -354,7 +354,8 @@ final class RunCommand implements Callable<Integer> {
     String prefix = "Pipeline '" + definition.name() + "' failed";
     if (e.getMessage() == null || !e.getMessage().startsWith(prefix)) {
       // an error no restart can fix (locked directory, foreign checkpoint): its message has the fix
-      return Secrets.mask("Failed: " + firstLine(e.getMessage()));
+      return Secrets.mask(
+          "Failed: " + dev.shardline.runtime.status.FailureCause.oneLine(e.getMessage()));
     }
     String cause = describeCause(e);
     String resume =
@@ -380,10 +381,6 @@ final class RunCommand implements Callable<Integer> {
    */
   static String describeCause(Throwable e) {
     return dev.shardline.runtime.status.FailureCause.describe(e);
-  }
-
-  private static String firstLine(String text) {
-    return text == null ? "" : text.lines().findFirst().orElse("");
   }
 
   /** Reads {@code embedded}, {@code flink}. */

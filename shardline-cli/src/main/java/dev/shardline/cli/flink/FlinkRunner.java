@@ -145,7 +145,7 @@ public final class FlinkRunner {
     try {
       FlinkJob.build(env, definition, embeddedSeed);
     } catch (RuntimeException e) {
-      return failed(firstLine(e.getMessage()));
+      return failed(dev.shardline.runtime.status.FailureCause.oneLine(e.getMessage()));
     }
     LOG.info("Pipeline '{}' on {}: {}", definition.name(), where, start);
     long started = System.nanoTime();
@@ -329,10 +329,6 @@ public final class FlinkRunner {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName(LOOPBACK))) {
       return socket.getLocalPort();
     }
-  }
-
-  private static String firstLine(String text) {
-    return text == null ? "" : text.lines().findFirst().orElse("");
   }
 
   /** {@code HOST:PORT} of {@code --flink-rest}. */

@@ -51,6 +51,22 @@ public final class FailureCause {
   }
 
   private static String firstLine(String text) {
-    return text == null ? "" : text.lines().findFirst().orElse("");
+    return oneLine(text);
   }
+
+  /**
+   * {@code text} as one line for a person: its first line, without the location note a Jackson
+   * parser error carries ({@code at [Source: REDACTED ...; line: 1, column: 4]}) when a wrapper put
+   * it on the same line; "" for null.
+   */
+  public static String oneLine(String text) {
+    if (text == null) {
+      return "";
+    }
+    String first = text.lines().findFirst().orElse("");
+    return JACKSON_LOCATION.matcher(first).replaceAll("").strip();
+  }
+
+  private static final java.util.regex.Pattern JACKSON_LOCATION =
+      java.util.regex.Pattern.compile("\\s*at \\[Source: [^\\]]*\\]");
 }
