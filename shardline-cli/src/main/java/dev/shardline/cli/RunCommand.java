@@ -32,6 +32,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -278,10 +279,17 @@ final class RunCommand implements Callable<Integer> {
         ValidateCommand.describe(definition).replace("; checkpoints in", "; checkpoints in"));
     CountDownLatch reported = new CountDownLatch(1);
     AtomicInteger exitCode = new AtomicInteger(ExitCodes.FAILED);
+    AtomicReference<StatusReporter> liveReporter = new AtomicReference<>();
     Thread hook =
         new Thread(
             () -> {
               ShutdownSignal.markShuttingDown();
+              // the live line goes first: redrawn under the stop's log lines, its numbers would be
+              // stale (and its rates falling) until the summary replaced it
+              StatusReporter live = liveReporter.get();
+              if (live != null) {
+                live.close();
+              }
               LOG.info("Stopping pipeline '{}': final checkpoint", definition.name());
               try {
                 pipeline.stop();
@@ -304,6 +312,7 @@ final class RunCommand implements Callable<Integer> {
     try {
       pipeline.start();
       reporter = StatusReporter.start(pipeline, registry, mode, statusInterval, terminal);
+      liveReporter.set(reporter);
       pipeline.await();
       reporter.close();
       terminal.printLine(summary(definition, pipeline, registry, started));

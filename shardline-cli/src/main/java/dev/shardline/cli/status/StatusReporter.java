@@ -118,6 +118,7 @@ public final class StatusReporter implements AutoCloseable {
     }
   }
 
+  /** Stops reporting and erases the live line; again, it does nothing. */
   @Override
   public void close() {
     timer.shutdownNow();
