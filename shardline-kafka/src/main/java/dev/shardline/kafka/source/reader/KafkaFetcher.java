@@ -84,6 +84,10 @@ final class KafkaFetcher implements Runnable {
   private volatile Throwable failure;
   private volatile Consumer<byte[], byte[]> consumer;
   private volatile Map<TopicPartition, OffsetAndMetadata> latestCommit;
+  // each assigned partition's log end offset (the last stable offset with read_committed) as the
+  // consumer last learned it from a fetch answer; written by the fetch thread, read by gauges
+  private final Map<TopicPartition, Long> endOffsets =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   // fetch thread only
   private final Set<TopicPartition> assignment = new HashSet<>();
@@ -121,6 +125,30 @@ final class KafkaFetcher implements Runnable {
 
   void start() {
     thread.start();
+  }
+
+  /**
+   * The log end offset of {@code partition} (its last stable offset when reading committed) as the
+   * consumer last learned it, or -1 when not known yet. Any thread.
+   */
+  long endOffset(TopicPartition partition) {
+    Long end = endOffsets.get(partition);
+    return end == null ? -1 : end;
+  }
+
+  /** The end offsets the last fetch answers told: the consumer's lag plus its position, no call. */
+  private void learnEndOffsets(Consumer<byte[], byte[]> c) {
+    for (TopicPartition partition : assignment) {
+      java.util.OptionalLong lag = c.currentLag(partition);
+      if (lag.isPresent()) {
+        try {
+          endOffsets.put(
+              partition, c.position(partition, java.time.Duration.ZERO) + lag.getAsLong());
+        } catch (RuntimeException e) {
+          // no position yet (a reset or lookup pending): known after a later poll
+        }
+      }
+    }
   }
 
   /** The next batch, or null when none is ready; never blocks. Worker thread. */
@@ -242,6 +270,7 @@ final class KafkaFetcher implements Runnable {
         }
         // records (from the consumer's buffers, maybe) are no answer, but nothing waits for one
         watchCluster(c, records.isEmpty() && assignment.size() > ended.size());
+        learnEndOffsets(c);
         Map<TopicPartition, Long> endedNow = stopping.isEmpty() ? Map.of() : endedPartitions(c);
         if (!records.isEmpty() || !endedNow.isEmpty()) {
           // only this thread adds, and it checked for room above

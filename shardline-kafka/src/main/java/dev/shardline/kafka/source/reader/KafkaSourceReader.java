@@ -61,6 +61,9 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   private static final byte[] EMPTY = new byte[0];
   private static final CompletableFuture<Void> AVAILABLE = CompletableFuture.completedFuture(null);
 
+  /** The gauge of a partition's records between the last one emitted and its end. */
+  public static final String LAG_RECORDS = "shardline.source.kafka.lag.records";
+
   /** Batches of up to {@code max.poll.records} that may wait between the threads. */
   public static final int QUEUE_CAPACITY = 4;
 
@@ -71,8 +74,9 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
   private final boolean bounded;
   private final String stoppingDescription;
   private final KafkaFetcher fetcher;
-  private final Counter recordsCounter;
-  private final Counter bytesCounter;
+  private final io.micrometer.core.instrument.MeterRegistry metrics;
+  private final MetricTags tags;
+  private final dev.shardline.time.Time time;
   private final AtomicReference<CompletableFuture<Void>> available =
       new AtomicReference<>(new CompletableFuture<>());
 
@@ -159,17 +163,9 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
             description,
             "shardline-kafka-fetcher-" + description.replace(' ', '-'),
             watch);
-    MetricTags tags = MetricTags.empty().source(source);
-    this.recordsCounter =
-        Counter.builder(MetricNames.SOURCE_RECORDS)
-            .description("Records the Kafka source emitted")
-            .tags(tags)
-            .register(context.metrics());
-    this.bytesCounter =
-        Counter.builder(MetricNames.SOURCE_BYTES)
-            .description("Bytes of record values the Kafka source read")
-            .tags(tags)
-            .register(context.metrics());
+    this.metrics = context.metrics();
+    this.tags = MetricTags.empty().source(source);
+    this.time = context.time();
   }
 
   @Override
@@ -203,6 +199,10 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
       if (previous != null && !previous.finished) {
         unfinished--;
       }
+      if (previous != null) {
+        removeMeters(previous);
+      }
+      registerMeters(position);
       if (!position.finished) {
         unfinished++;
         toRead.add(split);
@@ -244,8 +244,6 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
       partitionRecords = null;
     }
     emit.output = output;
-    long records = 0;
-    long bytes = 0;
     try {
       while (true) {
         if (partitionRecords == null || recordIndex >= partitionRecords.size()) {
@@ -255,6 +253,7 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
             fetch = null;
             break;
           }
+          countSegment(partitionPosition);
           TopicPartition partition = batchPartitions.next();
           partitionRecords = batch.records(partition);
           partitionPosition = positions.get(partition);
@@ -291,20 +290,94 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
           finish(partitionPosition, output);
         }
         recordIndex++;
-        records++;
-        bytes += value.length;
+        partitionPosition.segmentRecords++;
+        partitionPosition.segmentBytes += value.length;
+        partitionPosition.lastTimestamp = record.timestamp();
       }
     } finally {
       emit.output = null;
-      if (records > 0) {
-        recordsCounter.increment(records);
-        bytesCounter.increment(bytes);
-      }
+      countSegment(partitionPosition);
     }
     if (reachedEnd()) {
       return InputStatus.END_OF_INPUT;
     }
     return fetcher.hasBatch() ? InputStatus.MORE_AVAILABLE : InputStatus.NOTHING_AVAILABLE;
+  }
+
+  /** Adds what was emitted of {@code position} since the last call to its meters. */
+  private static void countSegment(PartitionPosition position) {
+    if (position != null && position.segmentRecords > 0) {
+      position.records.increment(position.segmentRecords);
+      position.bytes.increment(position.segmentBytes);
+      position.segmentRecords = 0;
+      position.segmentBytes = 0;
+    }
+  }
+
+  /**
+   * The partition's meters, tagged {@code source} and {@code split} as the other sources' are:
+   * records and value bytes emitted, the records behind the log end ({@value #LAG_RECORDS}), and
+   * how far behind in time ({@value MetricNames#SOURCE_LAG_MILLIS}: now minus the timestamp of the
+   * last record emitted while records are behind, 0 when none is).
+   */
+  private void registerMeters(PartitionPosition position) {
+    MetricTags split = tags.split(position.split.splitId());
+    position.records =
+        Counter.builder(MetricNames.SOURCE_RECORDS)
+            .description("Records the Kafka source emitted")
+            .tags(split)
+            .register(metrics);
+    position.bytes =
+        Counter.builder(MetricNames.SOURCE_BYTES)
+            .description("Bytes of record values the Kafka source read")
+            .tags(split)
+            .register(metrics);
+    position.meters.add(position.records);
+    position.meters.add(position.bytes);
+    position.meters.add(
+        io.micrometer.core.instrument.Gauge.builder(LAG_RECORDS, position, this::lagRecords)
+            .description("Records between the last one emitted and the partition's end")
+            .tags(split)
+            .register(metrics));
+    position.meters.add(
+        io.micrometer.core.instrument.Gauge.builder(
+                MetricNames.SOURCE_LAG_MILLIS, position, this::lagMillis)
+            .description(
+                "How far behind the partition's end the source is, in time: now minus the last"
+                    + " emitted record's timestamp while records are behind, else 0")
+            .tags(split)
+            .register(metrics));
+  }
+
+  /** Records behind the partition's end; NaN while its end is not known. Any thread. */
+  private double lagRecords(PartitionPosition position) {
+    long end = fetcher.endOffset(position.split.topicPartition());
+    if (end < 0) {
+      return Double.NaN;
+    }
+    long next = Math.min(position.nextOffset, position.stoppingOffset);
+    long stop = Math.min(end, position.stoppingOffset);
+    return Math.max(0, stop - next);
+  }
+
+  /** See {@link #registerMeters}; NaN while unknown. Any thread. */
+  private double lagMillis(PartitionPosition position) {
+    double behind = lagRecords(position);
+    if (Double.isNaN(behind)) {
+      return Double.NaN;
+    }
+    if (behind == 0) {
+      return 0;
+    }
+    long last = position.lastTimestamp;
+    return last < 0 ? Double.NaN : Math.max(0, time.milliseconds() - last);
+  }
+
+  private void removeMeters(PartitionPosition position) {
+    for (io.micrometer.core.instrument.Meter meter : position.meters) {
+      metrics.remove(meter);
+    }
+    position.meters.clear();
   }
 
   /** Marks the partitions whose consumer position reached their stopping offset finished. */
@@ -382,6 +455,9 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
 
   @Override
   public void close() {
+    for (PartitionPosition position : positions.values()) {
+      removeMeters(position);
+    }
     if (started) {
       try {
         fetcher.close();
@@ -399,8 +475,19 @@ public final class KafkaSourceReader<V, T> implements SourceReader<T, KafkaParti
     /** Long.MAX_VALUE when the partition has no stopping offset. */
     final long stoppingOffset;
 
+    // written by the worker thread for each record, read by the lag gauges on the metrics
+    // thread: plain fields (a volatile write per record costs the hot path; a gauge may read a
+    // value a record old)
     long nextOffset;
     boolean finished;
+
+    // meters, and what was emitted since they were last updated (worker thread)
+    final List<io.micrometer.core.instrument.Meter> meters = new ArrayList<>();
+    Counter records;
+    Counter bytes;
+    long segmentRecords;
+    long segmentBytes;
+    long lastTimestamp = -1;
 
     PartitionPosition(long nextOffset, KafkaPartitionSplit split) {
       this.split = split;

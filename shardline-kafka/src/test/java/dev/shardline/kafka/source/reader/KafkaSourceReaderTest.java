@@ -87,6 +87,22 @@ class KafkaSourceReaderTest {
             value == null ? null : value.getBytes(UTF_8)));
   }
 
+  private void addAt(TopicPartition tp, long offset, String value, long timestamp) {
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            tp.topic(),
+            tp.partition(),
+            offset,
+            timestamp,
+            org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+            -1,
+            value.length(),
+            null,
+            value.getBytes(UTF_8),
+            new org.apache.kafka.common.header.internals.RecordHeaders(),
+            java.util.Optional.empty()));
+  }
+
   /** Polls until {@code n} records were emitted, waiting on isAvailable in between. */
   private void pollUntil(int n) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -120,7 +136,53 @@ class KafkaSourceReaderTest {
     assertThat(reader.snapshotState(3))
         .containsExactly(
             new KafkaPartitionSplit("orders", 0, 7), new KafkaPartitionSplit("orders", 1, 1));
-    assertThat(context.metrics.find(MetricNames.SOURCE_RECORDS).counter().count()).isEqualTo(3);
+    assertThat(recordsOf("orders-0")).isEqualTo(2);
+    assertThat(recordsOf("orders-1")).isEqualTo(1);
+  }
+
+  private double recordsOf(String split) {
+    return context.metrics.get(MetricNames.SOURCE_RECORDS).tag("split", split).counter().count();
+  }
+
+  private double gauge(String name, String split) {
+    return context.metrics.get(name).tag("split", split).gauge().value();
+  }
+
+  @Test
+  void eachPartitionReportsItsRecordsAndHowFarBehindItsEndItIs() throws Exception {
+    // a partition's lag on the status page: records behind its end, and time behind while any is
+    ManualTime time = new ManualTime(10_000);
+    reader(time, BadDataPolicy.FAIL, 0);
+    reader.addSplits(List.of(new KafkaPartitionSplit("orders", 0, 0)));
+    awaitAssigned(P0);
+
+    consumer.updateEndOffsets(Map.of(P0, 3L));
+    addAt(P0, 0, "a", 4_000);
+    pollUntil(1);
+    awaitLagRecords("orders-0", 2);
+    // records behind: now (10 s) minus the last emitted record's timestamp (4 s)
+    assertThat(gauge(MetricNames.SOURCE_LAG_MILLIS, "orders-0")).isEqualTo(6_000);
+
+    addAt(P0, 1, "b", 5_000);
+    addAt(P0, 2, "c", 6_000);
+    pollUntil(3);
+    awaitLagRecords("orders-0", 0);
+    assertThat(gauge(MetricNames.SOURCE_LAG_MILLIS, "orders-0")).isZero();
+    assertThat(recordsOf("orders-0")).isEqualTo(3);
+
+    reader.close();
+    assertThat(context.metrics.find(MetricNames.SOURCE_RECORDS).meters()).isEmpty();
+    reader = null;
+  }
+
+  private void awaitLagRecords(String split, double expected) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (gauge(KafkaSourceReader.LAG_RECORDS, split) != expected) {
+      assertThat(System.nanoTime())
+          .as("lag of %s: %s", split, gauge(KafkaSourceReader.LAG_RECORDS, split))
+          .isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 
   @Test
