@@ -105,6 +105,17 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
   }
 
   /**
+   * The same from options as YAML gives them (nested or dotted keys), as every connector's {@code
+   * fromConfiguration} takes them.
+   *
+   * @throws ConfigException naming the first invalid, unknown or inconsistent option
+   */
+  public static KafkaSink<Object> fromConfiguration(Map<?, ?> yaml) {
+    checkNotNull(yaml, "yaml");
+    return fromConfiguration(Configuration.fromMap(yaml));
+  }
+
+  /**
    * A sink as {@code config} says ({@link KafkaSinkOptions#OPTIONS}: the Kafka options and the
    * format). It writes to {@code topic}, without keys.
    *

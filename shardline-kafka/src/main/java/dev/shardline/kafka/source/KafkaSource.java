@@ -134,6 +134,17 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
   }
 
   /**
+   * The same from options as YAML gives them (nested or dotted keys), as every connector's {@code
+   * fromConfiguration} takes them.
+   *
+   * @throws ConfigException naming the first invalid, unknown or inconsistent option
+   */
+  public static KafkaSource<?> fromConfiguration(Map<?, ?> yaml) {
+    checkNotNull(yaml, "yaml");
+    return fromConfiguration(Configuration.fromMap(yaml));
+  }
+
+  /**
    * A source as {@code config} says ({@link KafkaSourceOptions#OPTIONS}: the Kafka options, the
    * format and the bad-data policy). It emits the decoded values, or {@link KafkaRecord}s when
    * {@code metadataFields} is set.

@@ -50,6 +50,14 @@ class KafkaSinkOptionsTest {
         .isEqualTo(DeliveryGuarantee.EXACTLY_ONCE);
     assertThat(sink.configuration().get(KafkaSinkOptions.TRANSACTION_TIMEOUT))
         .isEqualTo(Duration.ofMinutes(5));
+    // and fromConfiguration takes YAML's map, as the Kinesis connectors' do
+    assertThat(
+            KafkaSink.fromConfiguration(
+                    Map.of(
+                        "bootstrapServers", "127.0.0.1:9092", "topic", "out", "format", "string"))
+                .configuration()
+                .get(KafkaSinkOptions.TOPIC))
+        .isEqualTo("out");
     assertThatThrownBy(
             () ->
                 KafkaSink.builder(StringFormat.utf8())

@@ -121,6 +121,19 @@ class KafkaSourceOptionsTest {
         .isEqualTo(Duration.ofSeconds(5));
     assertThat(source.configuration().get(KafkaSourceOptions.ISOLATION_LEVEL))
         .isEqualTo(IsolationLevel.READ_COMMITTED);
+    // and fromConfiguration takes YAML's map, as the Kinesis connectors' do
+    assertThat(
+            KafkaSource.fromConfiguration(
+                    Map.of(
+                        "bootstrapServers",
+                        "127.0.0.1:9092",
+                        "topics",
+                        List.of("orders"),
+                        "format",
+                        "string"))
+                .configuration()
+                .get(KafkaSourceOptions.TOPICS))
+        .containsExactly("orders");
   }
 
   @Test

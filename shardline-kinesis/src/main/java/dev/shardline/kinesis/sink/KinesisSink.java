@@ -99,13 +99,25 @@ public final class KinesisSink<T> implements Sink<T> {
   }
 
   /**
-   * A builder starting from options as YAML gives them (nested or dotted keys), its record format
-   * taken from the {@code format} options: the CLI's entry point. {@link Builder#build()} checks
-   * them.
+   * A sink as options given as YAML gives them say (nested or dotted keys), its record format taken
+   * from the {@code format} options, as the other connectors' {@code fromConfiguration} (for a
+   * builder to go on from, {@code builder().options(yaml)}).
+   *
+   * @throws ConfigException naming the first invalid, unknown or inconsistent option
    */
-  public static Builder<Object> fromConfiguration(Map<?, ?> yaml) {
+  public static KinesisSink<Object> fromConfiguration(Map<?, ?> yaml) {
     checkNotNull(yaml, "yaml");
-    return new Builder<>(Configuration.fromMap(yaml));
+    return fromConfiguration(Configuration.fromMap(yaml));
+  }
+
+  /**
+   * A sink as {@code config} says, its record format taken from the {@code format} options.
+   *
+   * @throws ConfigException naming the first invalid, unknown or inconsistent option
+   */
+  public static KinesisSink<Object> fromConfiguration(Configuration config) {
+    checkNotNull(config, "config");
+    return new Builder<Object>(config).build();
   }
 
   /**

@@ -61,7 +61,7 @@ class KinesisSinkOptionsTest {
     yaml.put("aggregation", Map.of("enabled", true));
     yaml.put("shardRate.enabled", false);
     yaml.put("invalidRecords", Map.of("policy", "dead-letter"));
-    KinesisSink<Object> fromYaml = KinesisSink.fromConfiguration(yaml).build();
+    KinesisSink<Object> fromYaml = KinesisSink.fromConfiguration(yaml);
 
     for (ConfigOption<?> option : KinesisSinkOptions.ALL.options()) {
       assertThat(fromYaml.configuration().getOptional(option))
@@ -118,17 +118,14 @@ class KinesisSinkOptionsTest {
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("maxOutstandingBytes");
     assertThatThrownBy(
-            () ->
-                KinesisSink.fromConfiguration(Map.of("stream", "out", "framing", "newline"))
-                    .build())
+            () -> KinesisSink.fromConfiguration(Map.of("stream", "out", "framing", "newline")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("framing")
         .hasMessageContaining("aggregation.enabled");
     assertThatThrownBy(
             () ->
                 KinesisSink.fromConfiguration(
-                        Map.of("stream", "out", "retry", Map.of("backoff", Map.of("max", "10ms"))))
-                    .build())
+                    Map.of("stream", "out", "retry", Map.of("backoff", Map.of("max", "10ms")))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("retry.backoff.max");
   }
@@ -141,8 +138,7 @@ class KinesisSinkOptionsTest {
     assertThatThrownBy(
             () ->
                 KinesisSink.fromConfiguration(
-                        Map.of("stream", "out", "flush", Map.of("maxAgee", "1s")))
-                    .build())
+                    Map.of("stream", "out", "flush", Map.of("maxAgee", "1s"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("did you mean \"flush.maxAge\"");
     assertThatThrownBy(

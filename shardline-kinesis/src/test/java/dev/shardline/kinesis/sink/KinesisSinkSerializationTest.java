@@ -153,8 +153,7 @@ class KinesisSinkSerializationTest {
   void aSinkFromAYamlSectionArrives() {
     KinesisSink<Object> sink =
         KinesisSink.fromConfiguration(
-                Map.of("stream", "orders-out", "format", "string", "flush", Map.of("maxAge", "2s")))
-            .build();
+            Map.of("stream", "orders-out", "format", "string", "flush", Map.of("maxAge", "2s")));
 
     assertThat(JavaSerialization.roundTrip(sink).configuration()).isEqualTo(sink.configuration());
   }
