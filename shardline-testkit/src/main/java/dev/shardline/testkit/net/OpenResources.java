@@ -47,8 +47,8 @@ public final class OpenResources {
 
   /**
    * Checks that {@code samples} samples were taken, that none saw more connections than the first
-   * (plus a little slack) nor fewer than the baseline, and that all saw as many meters as the
-   * first.
+   * (plus a little slack) nor fewer than the baseline, and that all from the second on saw as many
+   * meters as the second (the first restart adds the counter of its cause, once).
    *
    * @param server what the port is, for the message, e.g. "the broker"
    * @throws AssertionError naming what grew
@@ -63,8 +63,10 @@ public final class OpenResources {
         throw new AssertionError("open connections to " + server + " grew: " + this);
       }
     }
-    for (int m : meters) {
-      if (m != meters.get(0)) {
+    // from the second attempt on: the first failure registers the pipeline's restarts counter
+    // for its cause (shardline.pipeline.restarts.by.cause), once; a leak grows at every restart
+    for (int m : meters.subList(Math.min(1, meters.size()), meters.size())) {
+      if (m != meters.get(Math.min(1, meters.size() - 1))) {
         throw new AssertionError("registered meters changed: " + this);
       }
     }
