@@ -172,7 +172,8 @@ public final class KafkaSourceBench {
     Path checkpoints = Files.createTempDirectory("shardline-kafka-bench-");
     Pipeline pipeline =
         Pipeline.from(
-                KafkaSource.builder(BytesFormat.INSTANCE)
+                KafkaSource.builder()
+                    .format(BytesFormat.INSTANCE)
                     .bootstrapServers(kafka.bootstrapServers())
                     .topics(TOPIC)
                     .build())

@@ -38,6 +38,7 @@ class DistributionIT {
     assertThat(home.resolve("examples/generator-to-file.yaml")).isRegularFile();
     assertThat(home.resolve("docs/pipeline-reference.md")).isRegularFile();
     assertThat(home.resolve("licenses")).isDirectoryContaining("glob:**/kafka-clients-*");
+    assertThat(home.resolve("LICENSE")).content().contains("Apache License", "Version 2.0");
 
     Result version = run(home, dir, "--version");
     assertThat(version.exit()).as(version.output()).isZero();

@@ -51,7 +51,8 @@ class KafkaBoundedSourceIT {
   @TempDir Path dir;
 
   private static KafkaSource.Builder<String> bounded(LocalKafka kafka, String topic) {
-    return KafkaSource.builder(StringFormat.utf8())
+    return KafkaSource.builder()
+        .format(StringFormat.utf8())
         .bootstrapServers(kafka.bootstrapServers())
         .topics(topic)
         .stoppingOffsets(StoppingOffsetsType.LATEST);
@@ -338,7 +339,8 @@ class KafkaBoundedSourceIT {
     CollectingSink<String> sink = new CollectingSink<>();
     Pipeline pipeline =
         pipeline(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("bounded-time")
                 .stoppingTimestamp(Instant.ofEpochMilli(base + 5000))
@@ -356,7 +358,8 @@ class KafkaBoundedSourceIT {
     CollectingSink<String> all = new CollectingSink<>();
     Pipeline later =
         pipeline(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("bounded-time")
                 .stoppingTimestamp(Instant.ofEpochMilli(base + 60_000))
@@ -377,7 +380,8 @@ class KafkaBoundedSourceIT {
     CollectingSink<String> sink = new CollectingSink<>();
     Pipeline unbounded =
         pipeline(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("bounded-switch")
                 .build(),
@@ -414,7 +418,8 @@ class KafkaBoundedSourceIT {
         kafka, "bounded-then-on", 50, i -> KafkaTestData.text("bounded-then-on", null, "b" + i));
     Pipeline live =
         pipeline(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("bounded-then-on")
                 .build(),

@@ -46,7 +46,8 @@ class KafkaBrokerFailureIT {
     try {
       Pipeline pipeline =
           Pipeline.from(
-                  KafkaSource.builder(StringFormat.utf8())
+                  KafkaSource.builder()
+                      .format(StringFormat.utf8())
                       .bootstrapServers(kafka.bootstrapServers())
                       .topics("down-at-start")
                       .startupTimeout(Duration.ofSeconds(3))
@@ -81,7 +82,8 @@ class KafkaBrokerFailureIT {
     CollectingSink<String> sink = new CollectingSink<>();
     Pipeline pipeline =
         Pipeline.from(
-                KafkaSource.builder(StringFormat.utf8())
+                KafkaSource.builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers(kafka.bootstrapServers())
                     .topics("gone-mid-run")
                     .unreachableTimeout(Duration.ofSeconds(3))
@@ -145,7 +147,8 @@ class KafkaBrokerFailureIT {
         i -> KafkaTestData.text("crash-in", "k" + (i % 100), Integer.toString(i)));
     Pipeline pipeline =
         Pipeline.from(
-                KafkaSource.builder(StringFormat.utf8())
+                KafkaSource.builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers(kafka.bootstrapServers())
                     .topics("crash-in")
                     .groupId("crash")
@@ -153,8 +156,8 @@ class KafkaBrokerFailureIT {
                     .metadataFields(MetadataField.KEY)
                     .buildWithMetadata())
             .to(
-                KafkaSink.<KafkaRecord<String>>builder(
-                        r -> r.value().getBytes(StandardCharsets.UTF_8))
+                KafkaSink.<KafkaRecord<String>>builder()
+                    .format(r -> r.value().getBytes(StandardCharsets.UTF_8))
                     .bootstrapServers(kafka.bootstrapServers())
                     .topic("crash-out")
                     .keyBytes(KafkaRecord::key)

@@ -36,7 +36,8 @@ public final class KafkaKillTestPipelineMain {
     long intervalMillis = Long.parseLong(args[6]);
 
     KafkaSource<KafkaRecord<byte[]>> source =
-        KafkaSource.builder(BytesFormat.INSTANCE)
+        KafkaSource.builder()
+            .format(BytesFormat.INSTANCE)
             .bootstrapServers(bootstrap)
             .topics(input)
             .groupId("killtest")
@@ -47,7 +48,8 @@ public final class KafkaKillTestPipelineMain {
     Sink<KafkaRecord<byte[]>> sink;
     if (output.startsWith("kafka:")) {
       sink =
-          KafkaSink.<KafkaRecord<byte[]>>builder(KafkaRecord::value)
+          KafkaSink.<KafkaRecord<byte[]>>builder()
+              .format(KafkaRecord::value)
               .bootstrapServers(bootstrap)
               .topic(output.substring("kafka:".length()))
               .keyBytes(KafkaRecord::key)

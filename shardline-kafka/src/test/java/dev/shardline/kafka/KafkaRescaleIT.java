@@ -88,14 +88,16 @@ class KafkaRescaleIT {
 
   private Pipeline pipeline(LocalKafka kafka, int parallelism) {
     return Pipeline.from(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("rescale-in")
                 .isolationLevel(IsolationLevel.READ_COMMITTED)
                 .metadataFields(MetadataField.KEY)
                 .buildWithMetadata())
         .to(
-            KafkaSink.<KafkaRecord<String>>builder(r -> r.value().getBytes(StandardCharsets.UTF_8))
+            KafkaSink.<KafkaRecord<String>>builder()
+                .format(r -> r.value().getBytes(StandardCharsets.UTF_8))
                 .bootstrapServers(kafka.bootstrapServers())
                 .topic("rescale-out")
                 .keyBytes(KafkaRecord::key)

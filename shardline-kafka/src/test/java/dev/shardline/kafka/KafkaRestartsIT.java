@@ -62,7 +62,8 @@ class KafkaRestartsIT {
     AtomicInteger failures = new AtomicInteger();
     Pipeline pipeline =
         Pipeline.from(
-                KafkaSource.builder(StringFormat.utf8())
+                KafkaSource.builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers(kafka.bootstrapServers())
                     .topics(name + "-in")
                     .groupId(name)
@@ -77,7 +78,8 @@ class KafkaRestartsIT {
                   return value;
                 })
             .to(
-                KafkaSink.builder((String s) -> s.getBytes(StandardCharsets.UTF_8))
+                KafkaSink.<String>builder()
+                    .format((String s) -> s.getBytes(StandardCharsets.UTF_8))
                     .bootstrapServers(kafka.bootstrapServers())
                     .topic(name + "-out")
                     .deliveryGuarantee(guarantee)

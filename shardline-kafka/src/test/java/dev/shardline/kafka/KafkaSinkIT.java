@@ -38,7 +38,9 @@ class KafkaSinkIT {
                   "transaction.abort.timed.out.transaction.cleanup.interval.ms", "500"));
 
   private static KafkaSink.Builder<String> strings(LocalKafka kafka) {
-    return KafkaSink.builder(StringFormat.utf8()).bootstrapServers(kafka.bootstrapServers());
+    return KafkaSink.<String>builder()
+        .format(StringFormat.utf8())
+        .bootstrapServers(kafka.bootstrapServers());
   }
 
   private static int committedCount(LocalKafka kafka, String topic) {
@@ -248,7 +250,8 @@ class KafkaSinkIT {
   void optionsRefusePropertiesTheSinkOwns() {
     assertThatThrownBy(
             () ->
-                KafkaSink.builder(StringFormat.utf8())
+                KafkaSink.<String>builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers("127.0.0.1:1")
                     .topic("t")
                     .property("transactional.id", "mine")

@@ -43,7 +43,8 @@ class KafkaSinkUnreachableTest {
         Pipeline.from(GeneratorSource.sequence().ratePerSecond(100).build())
             .map(String::valueOf)
             .to(
-                KafkaSink.builder((String s) -> s.getBytes(StandardCharsets.UTF_8))
+                KafkaSink.<String>builder()
+                    .format((String s) -> s.getBytes(StandardCharsets.UTF_8))
                     .bootstrapServers(servers)
                     .topic("orders")
                     .deliveryGuarantee(guarantee)

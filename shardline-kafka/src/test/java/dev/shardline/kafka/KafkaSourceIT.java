@@ -75,7 +75,8 @@ class KafkaSourceIT {
   }
 
   private KafkaSource.Builder<String> strings(LocalKafka kafka, String topic) {
-    return KafkaSource.builder(StringFormat.utf8())
+    return KafkaSource.builder()
+        .format(StringFormat.utf8())
         .bootstrapServers(kafka.bootstrapServers())
         .topics(topic);
   }
@@ -178,7 +179,8 @@ class KafkaSourceIT {
     CollectingSink<String> sink = new CollectingSink<>();
     Pipeline pipeline =
         pipeline(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topicPattern("pattern-.*")
                 .discoveryInterval(Duration.ofMillis(300))
@@ -213,7 +215,8 @@ class KafkaSourceIT {
     }
     CollectingSink<KafkaRecord<JsonNode>> all = new CollectingSink<>();
     KafkaSource<KafkaRecord<JsonNode>> source =
-        KafkaSource.builder(JsonFormat.forJsonNode())
+        KafkaSource.builder()
+            .format(JsonFormat.forJsonNode())
             .bootstrapServers(kafka.bootstrapServers())
             .topics("meta")
             .metadataFields(MetadataField.values())
@@ -243,7 +246,8 @@ class KafkaSourceIT {
     CollectingSink<KafkaRecord<JsonNode>> some = new CollectingSink<>();
     Pipeline picked =
         pipeline(
-            KafkaSource.builder(JsonFormat.forJsonNode())
+            KafkaSource.builder()
+                .format(JsonFormat.forJsonNode())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("meta")
                 .metadataFields(MetadataField.OFFSET, MetadataField.KEY)
@@ -278,7 +282,8 @@ class KafkaSourceIT {
     CollectingSink<JsonNode> sink = new CollectingSink<>();
     Pipeline pipeline =
         pipeline(
-            KafkaSource.builder(JsonFormat.forJsonNode())
+            KafkaSource.builder()
+                .format(JsonFormat.forJsonNode())
                 .bootstrapServers(kafka.bootstrapServers())
                 .topics("bad-fail")
                 .build(),
@@ -309,7 +314,8 @@ class KafkaSourceIT {
     Pipeline pipeline =
         track(
             Pipeline.from(
-                    KafkaSource.builder(JsonFormat.forJsonNode())
+                    KafkaSource.builder()
+                        .format(JsonFormat.forJsonNode())
                         .bootstrapServers(kafka.bootstrapServers())
                         .topics("bad-drop")
                         .option("badData.policy", "drop")
@@ -335,7 +341,8 @@ class KafkaSourceIT {
     Pipeline pipeline =
         track(
             Pipeline.from(
-                    KafkaSource.builder(JsonFormat.forJsonNode())
+                    KafkaSource.builder()
+                        .format(JsonFormat.forJsonNode())
                         .bootstrapServers(kafka.bootstrapServers())
                         .topics("bad-dlq")
                         .option("badData.policy", BadDataPolicy.DEAD_LETTER)

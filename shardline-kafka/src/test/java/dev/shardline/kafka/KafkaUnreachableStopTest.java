@@ -25,7 +25,8 @@ class KafkaUnreachableStopTest {
     int port = ClosedPorts.pick();
     Pipeline pipeline =
         Pipeline.from(
-                KafkaSource.builder(StringFormat.utf8())
+                KafkaSource.builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers("127.0.0.1:" + port)
                     .topics("orders")
                     .build())

@@ -39,14 +39,13 @@ final class KafkaSinkType implements SinkType {
 
   @Override
   public Sink<PipelineRecord> create(Configuration config) {
-    Configuration.Builder connector = config.toBuilder().remove(KafkaSinkKeyOptions.KEY);
-    // the value schema replaces the format options
-    FormatOptions.OPTIONS.options().forEach(connector::remove);
-    KafkaSink.Builder<Object> builder =
-        KafkaSink.builder(
-            RecordFormats.serializer(
-                config, config.getOptional(KafkaSinkOptions.TOPIC).orElse(null)),
-            connector.build());
+    KafkaSink.Builder<Object> builder = KafkaSink.builder();
+    for (ConfigOption<?> option : KafkaSinkOptions.OPTIONS.options()) {
+      copy(option, config, builder);
+    }
+    // the value schema replaces the format options, which are not copied
+    builder.format(
+        RecordFormats.serializer(config, config.getOptional(KafkaSinkOptions.TOPIC).orElse(null)));
     config
         .getOptional(KafkaSinkKeyOptions.KEY)
         .map(KeyExpression::parse)
@@ -54,5 +53,12 @@ final class KafkaSinkType implements SinkType {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Sink<PipelineRecord> sink = (Sink) builder.build();
     return sink;
+  }
+
+  private static <V> void copy(
+      ConfigOption<V> option, Configuration from, KafkaSink.Builder<Object> to) {
+    if (from.contains(option) && !FormatOptions.OPTIONS.options().contains(option)) {
+      to.option(option, from.get(option));
+    }
   }
 }

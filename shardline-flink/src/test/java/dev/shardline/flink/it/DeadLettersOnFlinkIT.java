@@ -58,7 +58,8 @@ class DeadLettersOnFlinkIT {
 
       StreamExecutionEnvironment env = FlinkJobs.environment(2, 300, null);
       KafkaSource<JsonNode> source =
-          KafkaSource.builder(JsonFormat.forJsonNode())
+          KafkaSource.builder()
+              .format(JsonFormat.forJsonNode())
               .bootstrapServers(kafka.bootstrapServers())
               .topics("in")
               .groupId("dead-letters")
@@ -67,7 +68,8 @@ class DeadLettersOnFlinkIT {
               .option("badData.policy", "dead-letter")
               .build();
       KafkaSink<DeadLetter> deadLetters =
-          KafkaSink.builder(
+          KafkaSink.<DeadLetter>builder()
+              .format(
                   (DeadLetter letter) ->
                       (letter.coordinates()
                               + " "
@@ -77,7 +79,8 @@ class DeadLettersOnFlinkIT {
               .topic("dead")
               .build();
       KafkaSink<String> out =
-          KafkaSink.builder(StringFormat.utf8())
+          KafkaSink.<String>builder()
+              .format(StringFormat.utf8())
               .bootstrapServers(kafka.bootstrapServers())
               .topic("out")
               .build();

@@ -57,7 +57,8 @@ class KafkaToKinesisOnFlinkIT {
 
       StreamExecutionEnvironment env = FlinkJobs.environment(2, 300, null);
       KafkaSource<String> source =
-          KafkaSource.builder(StringFormat.utf8())
+          KafkaSource.builder()
+              .format(StringFormat.utf8())
               .bootstrapServers(kafka.bootstrapServers())
               .topics(TOPIC)
               .groupId("flink-it")

@@ -92,7 +92,8 @@ class KinesisToKafkaOnFlinkIT {
       }
       KinesisSource<byte[]> source = builder.build();
       KafkaSink<String> sink =
-          KafkaSink.builder(StringFormat.utf8())
+          KafkaSink.<String>builder()
+              .format(StringFormat.utf8())
               .bootstrapServers(kafka.bootstrapServers())
               .topic(TOPIC)
               .key(value -> value.substring(0, value.indexOf(':')))

@@ -67,7 +67,8 @@ class StandaloneClusterKinesisToKafkaIT {
               .startingPosition(StartingPosition.earliest())
               .build();
       KafkaSink<String> sink =
-          KafkaSink.builder(StringFormat.utf8())
+          KafkaSink.<String>builder()
+              .format(StringFormat.utf8())
               .bootstrapServers(kafka.bootstrapServers())
               .topic(TOPIC)
               .key(value -> value.substring(0, value.indexOf(':')))

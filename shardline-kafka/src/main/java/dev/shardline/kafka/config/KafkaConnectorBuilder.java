@@ -14,9 +14,10 @@ import java.util.Map;
  * The machinery the builders of {@code KafkaSource} and {@code KafkaSink} share: each of their
  * methods sets the value of one declared option through {@link #set} (so the Java builder follows
  * the same rules and defaults as YAML), pass-through client properties are set the same way ({@link
- * #setProperty}), and {@link #validate} checks every value, refusing a {@code format} option since
- * the schema given to the builder is the format. It has no public methods: each builder declares
- * its own, so their signatures stay the builders' own. Not thread-safe.
+ * #setProperty}), and {@link #validate} checks every value, refusing a {@code format} option when
+ * the builder was given its format in Java ({@code format(..)}, {@code deserializer(..)}). It has
+ * no public methods: each builder declares its own, so their signatures stay the builders' own. Not
+ * thread-safe.
  *
  * <pre>{@code
  * public Builder<V> groupId(String groupId) {
@@ -44,6 +45,14 @@ public abstract class KafkaConnectorBuilder<B extends KafkaConnectorBuilder<B>> 
   }
 
   /**
+   * A builder holding the values {@code from} holds, for a setter that changes the builder's type
+   * (a source's {@code format(..)}); {@code from} is not used after.
+   */
+  protected KafkaConnectorBuilder(KafkaConnectorBuilder<?> from) {
+    this(from.config.build(), from.propertiesOption, from.connector);
+  }
+
+  /**
    * Sets the Kafka client property {@code key} under {@code properties} (consumer properties for a
    * source, producer properties for a sink), passed through.
    */
@@ -65,22 +74,30 @@ public abstract class KafkaConnectorBuilder<B extends KafkaConnectorBuilder<B>> 
     return self();
   }
 
+  /** Sets options as YAML gives them (nested or dotted keys); checked by {@link #validate}. */
+  protected B putAll(Map<?, ?> yaml) {
+    config.putAll(checkNotNull(yaml, "yaml"));
+    return self();
+  }
+
   /**
    * The values set, validated by {@code options} (their own rules, then the cross-field ones).
    *
+   * @param formatFromJava whether the builder was given its format in Java, which a {@code format}
+   *     option would contradict
    * @throws ConfigException naming the first invalid, unknown or inconsistent option, or {@code
-   *     format}, which the schema given to the builder replaces
+   *     format} when the builder was given its format in Java
    */
-  protected Configuration validate(OptionSet options) {
+  protected Configuration validate(OptionSet options, boolean formatFromJava) {
     Configuration valid = options.validate(config.build());
-    if (valid.contains(FormatOptions.FORMAT)) {
+    if (formatFromJava && valid.contains(FormatOptions.FORMAT)) {
       throw new ConfigException(
           FormatOptions.FORMAT.key(),
-          "format is given by the schema passed to "
+          "the format is set in Java with "
               + connector
-              + ".builder(...); remove the format option, or use "
+              + ".builder().format(..); remove the format option, or build from options only with "
               + connector
-              + ".fromConfiguration");
+              + ".fromConfiguration(..)");
     }
     return valid;
   }

@@ -47,7 +47,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  *
  * <pre>{@code
  * KafkaSink<JsonNode> sink =
- *     KafkaSink.builder(JsonFormat.forJsonNode())
+ *     KafkaSink.<JsonNode>builder()
+ *         .format(JsonFormat.forJsonNode())
  *         .bootstrapServers("127.0.0.1:9092")
  *         .topic("orders-enriched")
  *         .key(order -> order.get("customer").asText())
@@ -89,19 +90,14 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
             : valueSchema.getClass().getName();
   }
 
-  /** A builder for a sink writing values with {@code schema} (a format, or your own). */
-  public static <T> Builder<T> builder(SerializationSchema<T> schema) {
-    return new Builder<>(checkNotNull(schema, "schema"), Configuration.empty());
-  }
-
   /**
-   * A builder starting from configuration values (the {@link KafkaSinkOptions} of e.g. a YAML
-   * section, without the format options: {@code schema} writes the values), for callers that add
-   * Java functions such as a key per record; the CLI's entry point. {@link Builder#build()} checks
-   * them.
+   * A builder with the defaults; its values are written by {@link Builder#format} or, when none is
+   * given, by the format the {@code format} options name (default {@code bytes}, for {@code byte[]}
+   * records). Every connector's builder starts this way ({@code KinesisSource.builder()}, {@code
+   * KinesisSink.builder()}, {@link KafkaSource#builder()}).
    */
-  public static <T> Builder<T> builder(SerializationSchema<T> schema, Configuration config) {
-    return new Builder<>(checkNotNull(schema, "schema"), checkNotNull(config, "config"));
+  public static <T> Builder<T> builder() {
+    return new Builder<>();
   }
 
   /**
@@ -121,12 +117,10 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
    *
    * @throws ConfigException naming the first invalid, unknown or inconsistent option
    */
-  @SuppressWarnings({"unchecked", "rawtypes"})
   public static KafkaSink<Object> fromConfiguration(Configuration config) {
     Configuration valid = KafkaSinkOptions.OPTIONS.validate(checkNotNull(config, "config"));
-    String topic = valid.get(KafkaSinkOptions.TOPIC);
-    Format<?> format = FormatOptions.createFormat(valid, topic);
-    return new KafkaSink<>(valid, (SerializationSchema) format, record -> topic, null);
+    valid.get(KafkaSinkOptions.TOPIC); // options give no topic function: "Missing option" names it
+    return new Builder<Object>(valid).build();
   }
 
   /** The validated configuration (secrets masked in its {@code toString()}). */
@@ -278,13 +272,30 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
    * @param <T> the records it accepts
    */
   public static final class Builder<T> extends KafkaConnectorBuilder<Builder<T>> {
-    private final SerializationSchema<T> schema;
+    private SerializationSchema<? super T> schema;
     private SerializableFunction<? super T, String> topicSelector;
     private SerializableFunction<? super T, byte[]> keySelector;
 
-    private Builder(SerializationSchema<T> schema, Configuration initial) {
+    private Builder() {
+      this(Configuration.empty());
+    }
+
+    private Builder(Configuration initial) {
       super(initial, KafkaSinkOptions.PROPERTIES, "KafkaSink");
-      this.schema = schema;
+    }
+
+    /**
+     * How a record becomes the value of a Kafka record, e.g. {@code JsonFormat.forJsonNode()};
+     * default: the format the {@code format} options name ({@code bytes} unless set).
+     */
+    public Builder<T> format(SerializationSchema<? super T> format) {
+      this.schema = checkNotNull(format, "format");
+      return this;
+    }
+
+    /** Options as YAML gives them (nested or dotted keys), on top of what is set. */
+    public Builder<T> options(Map<?, ?> yaml) {
+      return putAll(yaml);
     }
 
     /** {@code bootstrapServers} (required): the brokers to connect to first, host:port pairs. */
@@ -376,7 +387,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
      *     topic function is given (or both are)
      */
     public KafkaSink<T> build() {
-      Configuration valid = validate(KafkaSinkOptions.OPTIONS);
+      Configuration valid = validate(KafkaSinkOptions.OPTIONS, schema != null);
       boolean topic = valid.contains(KafkaSinkOptions.TOPIC);
       if (topic == (topicSelector != null)) {
         throw new ConfigException(
@@ -393,7 +404,14 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
       } else {
         topics = topicSelector;
       }
-      return new KafkaSink<>(valid, schema, topics, keySelector);
+      return new KafkaSink<>(
+          valid, schema != null ? schema : optionsFormat(valid), topics, keySelector);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> SerializationSchema<? super T> optionsFormat(Configuration valid) {
+      return (SerializationSchema<? super T>)
+          FormatOptions.createFormat(valid, valid.getOptional(KafkaSinkOptions.TOPIC).orElse(null));
     }
   }
 }

@@ -14,7 +14,7 @@ import java.util.Objects;
  *
  * <pre>{@code
  * KafkaSource<KafkaRecord<JsonNode>> source =
- *     KafkaSource.builder(JsonFormat.forJsonNode())
+ *     KafkaSource.builder().format(JsonFormat.forJsonNode())
  *         .bootstrapServers("localhost:9092")
  *         .topics("orders")
  *         .metadataFields(MetadataField.KEY, MetadataField.OFFSET)

@@ -12,7 +12,9 @@ import dev.shardline.api.SplitEnumeratorContext;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.ConfigOption;
 import dev.shardline.config.Configuration;
+import dev.shardline.format.BytesFormat;
 import dev.shardline.format.DeserializationSchema;
+import dev.shardline.format.Format;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.RecordDecoder;
 import dev.shardline.kafka.config.IsolationLevel;
@@ -78,7 +80,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *
  * <pre>{@code
  * KafkaSource<JsonNode> orders =
- *     KafkaSource.builder(JsonFormat.forJsonNode())
+ *     KafkaSource.builder().format(JsonFormat.forJsonNode())
  *         .bootstrapServers("127.0.0.1:9092")
  *         .topics("orders")
  *         .groupId("orders-archive")
@@ -128,9 +130,13 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
                 : String.join(",", new java.util.TreeSet<>(topics.topics())));
   }
 
-  /** A builder for a source decoding values with {@code schema} (a format, or your own). */
-  public static <V> Builder<V> builder(DeserializationSchema<V> schema) {
-    return new Builder<>(checkNotNull(schema, "schema"));
+  /**
+   * A builder starting from the defaults, decoding values as raw bytes; {@link Builder#format} or
+   * {@link Builder#deserializer} decodes them otherwise. Every connector's builder starts this way
+   * ({@code KinesisSource.builder()}, {@code KinesisSink.builder()}, {@link KafkaSink#builder()}).
+   */
+  public static Builder<byte[]> builder() {
+    return new Builder<>(BytesFormat.INSTANCE);
   }
 
   /**
@@ -340,6 +346,33 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       this.schema = schema;
     }
 
+    private Builder(Builder<?> from, DeserializationSchema<V> schema) {
+      super(from);
+      this.schema = schema;
+      this.metadataFields = EnumSet.copyOf(from.metadataFields);
+    }
+
+    /**
+     * The format of the values, e.g. {@code JsonFormat.forClass(Order.class)}; default: bytes
+     * ({@code byte[]} values). Use the builder this returns.
+     */
+    public <U> Builder<U> format(Format<U> format) {
+      return deserializer(format);
+    }
+
+    /** A deserializer that is not a {@link Format}; use the builder this returns. */
+    public <U> Builder<U> deserializer(DeserializationSchema<U> schema) {
+      return new Builder<>(this, checkNotNull(schema, "schema"));
+    }
+
+    /**
+     * Options as YAML gives them (nested or dotted keys), on top of what is set, e.g. a section of
+     * a file; {@code format} is set with {@link #format} instead.
+     */
+    public Builder<V> options(Map<?, ?> yaml) {
+      return putAll(yaml);
+    }
+
     /** {@code bootstrapServers} (required): the brokers to connect to first, host:port pairs. */
     public Builder<V> bootstrapServers(String bootstrapServers) {
       return set(KafkaSourceOptions.BOOTSTRAP_SERVERS, bootstrapServers);
@@ -523,7 +556,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
      *     (use {@link #buildWithMetadata()})
      */
     public KafkaSource<V> build() {
-      Configuration valid = validate(KafkaSourceOptions.OPTIONS);
+      Configuration valid = validate(KafkaSourceOptions.OPTIONS, true);
       if (!metadataFields.isEmpty()) {
         throw new ConfigException(
             KafkaSourceOptions.METADATA_FIELDS.key(),
@@ -541,7 +574,7 @@ public final class KafkaSource<T> implements Source<T, KafkaPartitionSplit, Kafk
       if (metadataFields.isEmpty()) {
         metadataFields(MetadataField.values());
       }
-      Configuration valid = validate(KafkaSourceOptions.OPTIONS);
+      Configuration valid = validate(KafkaSourceOptions.OPTIONS, true);
       return new KafkaSource<>(valid, schema, RecordEmitter.withMetadata(metadataFields));
     }
   }

@@ -39,7 +39,8 @@ class KafkaSinkOptionsTest {
   @Test
   void theBuilderTakesAnyOptionTypedAsTheKinesisBuildersDo() {
     KafkaSink<String> sink =
-        KafkaSink.builder(StringFormat.utf8())
+        KafkaSink.<String>builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topic("out")
             .option(KafkaSinkOptions.DELIVERY_GUARANTEE, DeliveryGuarantee.EXACTLY_ONCE)
@@ -60,7 +61,8 @@ class KafkaSinkOptionsTest {
         .isEqualTo("out");
     assertThatThrownBy(
             () ->
-                KafkaSink.builder(StringFormat.utf8())
+                KafkaSink.<String>builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers("127.0.0.1:9092")
                     .topic("out")
                     .option(KafkaSinkOptions.TRANSACTION_TIMEOUT, Duration.ZERO)
@@ -103,7 +105,8 @@ class KafkaSinkOptionsTest {
     SinkContext sink0 = context(Optional.of("sink-0"));
     SinkContext unknownSink = context(Optional.empty());
     KafkaSink<String> derived =
-        KafkaSink.builder(StringFormat.utf8())
+        KafkaSink.<String>builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topic("orders.v2")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -112,14 +115,16 @@ class KafkaSinkOptionsTest {
     assertThat(derived.transactionalIdPrefix(unknownSink))
         .isEqualTo("shardline-enricher-orders.v2");
     KafkaSink<String> byFunction =
-        KafkaSink.builder(StringFormat.utf8())
+        KafkaSink.<String>builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topicSelector(v -> "t")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
             .build();
     assertThat(byFunction.transactionalIdPrefix(unknownSink)).isEqualTo("shardline-enricher");
     KafkaSink<String> given =
-        KafkaSink.builder(StringFormat.utf8())
+        KafkaSink.<String>builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topic("t")
             .deliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
@@ -135,12 +140,17 @@ class KafkaSinkOptionsTest {
   @Test
   void aSinkNeedsExactlyOneOfTopicAndTopicFunction() {
     assertThatThrownBy(
-            () -> KafkaSink.builder(StringFormat.utf8()).bootstrapServers("127.0.0.1:9092").build())
+            () ->
+                KafkaSink.<String>builder()
+                    .format(StringFormat.utf8())
+                    .bootstrapServers("127.0.0.1:9092")
+                    .build())
         .hasMessage(
             "A Kafka sink needs a topic: set topic, or a topic function with topicSelector(...)");
     assertThatThrownBy(
             () ->
-                KafkaSink.builder(StringFormat.utf8())
+                KafkaSink.<String>builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers("127.0.0.1:9092")
                     .topic("t")
                     .topicSelector(v -> "u")
@@ -154,15 +164,26 @@ class KafkaSinkOptionsTest {
   }
 
   @Test
+  void withoutFormatTheSinkWritesWithTheFormatItsOptionsNameAndAJavaFormatRefusesThem() {
+    Map<String, Object> yaml =
+        Map.of("bootstrapServers", "127.0.0.1:9092", "topic", "t", "format", "string");
+    assertThat(KafkaSink.builder().options(yaml).build().configuration().keys()).contains("format");
+    assertThatThrownBy(
+            () -> KafkaSink.<String>builder().options(yaml).format(StringFormat.utf8()).build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KafkaSink.builder().format(..)");
+  }
+
+  @Test
   void aBuilderFromConfigurationKeepsItsValuesAndChecksThemAtBuild() {
     KafkaSink<String> sink =
-        KafkaSink.builder(
-                StringFormat.utf8(),
-                Configuration.fromMap(
-                    Map.of(
-                        "bootstrapServers", "127.0.0.1:9092",
-                        "topic", "t",
-                        "deliveryGuarantee", "exactly-once")))
+        KafkaSink.<String>builder()
+            .options(
+                Map.of(
+                    "bootstrapServers", "127.0.0.1:9092",
+                    "topic", "t",
+                    "deliveryGuarantee", "exactly-once"))
+            .format(StringFormat.utf8())
             .key(value -> value)
             .build();
 
@@ -170,10 +191,9 @@ class KafkaSinkOptionsTest {
     assertThat(sink.configuration().get(KafkaSinkOptions.TOPIC)).isEqualTo("t");
     assertThatThrownBy(
             () ->
-                KafkaSink.builder(
-                        StringFormat.utf8(),
-                        Configuration.fromMap(
-                            Map.of("bootstrapServers", "127.0.0.1:9092", "topc", "t")))
+                KafkaSink.<String>builder()
+                    .options(Map.of("bootstrapServers", "127.0.0.1:9092", "topc", "t"))
+                    .format(StringFormat.utf8())
                     .build())
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("did you mean \"topic\"?");

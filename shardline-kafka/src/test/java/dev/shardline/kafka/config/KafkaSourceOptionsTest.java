@@ -110,7 +110,8 @@ class KafkaSourceOptionsTest {
   @Test
   void theBuilderTakesAnyOptionTypedAsTheKinesisBuildersDo() {
     KafkaSource<String> source =
-        KafkaSource.builder(StringFormat.utf8())
+        KafkaSource.builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topics("orders")
             .option(KafkaSourceOptions.DISCOVERY_INTERVAL, Duration.ofSeconds(5))
@@ -134,6 +135,29 @@ class KafkaSourceOptionsTest {
                 .configuration()
                 .get(KafkaSourceOptions.TOPICS))
         .containsExactly("orders");
+  }
+
+  @Test
+  void everyBuilderStartsWithBuilderAndTakesItsFormatWithFormat() {
+    KafkaSource.Builder<byte[]> bytes =
+        KafkaSource.builder().bootstrapServers("127.0.0.1:9092").topics("orders");
+    assertThat(bytes.build().recordClass()).isEqualTo(byte[].class);
+    // the values set before format(..) carry over to the builder it returns
+    KafkaSource<String> strings = bytes.format(StringFormat.utf8()).build();
+    assertThat(strings.recordClass()).isEqualTo(String.class);
+    assertThat(strings.configuration().get(KafkaSourceOptions.TOPICS)).containsExactly("orders");
+    assertThatThrownBy(
+            () ->
+                KafkaSource.builder()
+                    .options(
+                        Map.of(
+                            "bootstrapServers", "127.0.0.1:9092",
+                            "topics", List.of("orders"),
+                            "format", "json"))
+                    .build())
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("KafkaSource.builder().format(..)")
+        .hasMessageContaining("KafkaSource.fromConfiguration");
   }
 
   @Test
@@ -217,7 +241,8 @@ class KafkaSourceOptionsTest {
     assertThat(source.toString()).doesNotContain("hunter2").doesNotContain("changeit");
     assertThat(source.identity()).isEqualTo("kafka:orders");
     assertThat(
-            KafkaSource.builder(StringFormat.utf8())
+            KafkaSource.builder()
+                .format(StringFormat.utf8())
                 .bootstrapServers("127.0.0.1:9092")
                 .topics("payments", "orders")
                 .build()
@@ -228,7 +253,8 @@ class KafkaSourceOptionsTest {
   @Test
   void theBuilderSetsTheSameOptions() {
     KafkaSource<String> source =
-        KafkaSource.builder(StringFormat.utf8())
+        KafkaSource.builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topicPattern("orders-.*")
             .groupId("g")
@@ -246,7 +272,8 @@ class KafkaSourceOptionsTest {
     assertThat(source.identity()).isEqualTo("kafka:pattern:orders-.*");
     assertThatThrownBy(
             () ->
-                KafkaSource.builder(StringFormat.utf8())
+                KafkaSource.builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers("127.0.0.1:9092")
                     .topics("t")
                     .messagesPerSecond(-5))
@@ -255,7 +282,8 @@ class KafkaSourceOptionsTest {
             "Invalid value \"-5.0\" for option \"messagesPerSecond\": must be at least 0.0");
     assertThatThrownBy(
             () ->
-                KafkaSource.builder(StringFormat.utf8())
+                KafkaSource.builder()
+                    .format(StringFormat.utf8())
                     .bootstrapServers("127.0.0.1:9092")
                     .topics("t")
                     .metadataFields(MetadataField.KEY)

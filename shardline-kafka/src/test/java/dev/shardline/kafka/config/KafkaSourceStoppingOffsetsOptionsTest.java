@@ -26,7 +26,10 @@ class KafkaSourceStoppingOffsetsOptionsTest {
   }
 
   private static KafkaSource.Builder<String> builder() {
-    return KafkaSource.builder(StringFormat.utf8()).bootstrapServers("127.0.0.1:9092").topics("a");
+    return KafkaSource.builder()
+        .format(StringFormat.utf8())
+        .bootstrapServers("127.0.0.1:9092")
+        .topics("a");
   }
 
   @Test

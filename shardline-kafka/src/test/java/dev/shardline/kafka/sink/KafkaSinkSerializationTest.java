@@ -32,7 +32,8 @@ class KafkaSinkSerializationTest {
   void anExactlyOnceSinkAsTheReadmeBuildsItArrivesWithItsOptionsAndKeyFunction() throws Exception {
     // Given the sink of the README: JSON values, a key function, exactly-once
     KafkaSink<JsonNode> sink =
-        KafkaSink.builder(JsonFormat.forJsonNode())
+        KafkaSink.<JsonNode>builder()
+            .format(JsonFormat.forJsonNode())
             .bootstrapServers("127.0.0.1:9092")
             .topic("orders-enriched")
             .key(order -> order.get("customer").asText())
@@ -58,7 +59,8 @@ class KafkaSinkSerializationTest {
   @Test
   void anAtLeastOnceSinkWithATopicFunctionAndByteKeysArrivesWorking() {
     KafkaSink<String> sink =
-        KafkaSink.builder(StringFormat.utf8())
+        KafkaSink.<String>builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topicSelector(text -> "orders-" + text.charAt(0))
             .keyBytes(text -> text.getBytes(StandardCharsets.UTF_8))
@@ -96,7 +98,8 @@ class KafkaSinkSerializationTest {
   void aKeyFunctionCapturingSomethingNotSerializableIsRefusedNamingIt() {
     CustomerDirectory directory = new CustomerDirectory();
     KafkaSink<String> sink =
-        KafkaSink.builder(StringFormat.utf8())
+        KafkaSink.<String>builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topic("orders")
             .key(customer -> directory.regionOf(customer))

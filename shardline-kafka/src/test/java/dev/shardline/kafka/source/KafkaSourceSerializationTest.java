@@ -23,7 +23,8 @@ class KafkaSourceSerializationTest {
   @Test
   void aSourceAsTheReadmeBuildsItArrivesWithItsIdentityOptionsAndConsumerProperties() {
     KafkaSource<JsonNode> source =
-        KafkaSource.builder(JsonFormat.forJsonNode())
+        KafkaSource.builder()
+            .format(JsonFormat.forJsonNode())
             .bootstrapServers("127.0.0.1:9092")
             .topics("orders", "payments")
             .groupId("orders-archive")
@@ -45,7 +46,8 @@ class KafkaSourceSerializationTest {
   @Test
   void aBoundedPatternSourceWithMetadataArrivesTheSame() {
     KafkaSource<KafkaRecord<String>> source =
-        KafkaSource.builder(StringFormat.utf8())
+        KafkaSource.builder()
+            .format(StringFormat.utf8())
             .bootstrapServers("127.0.0.1:9092")
             .topicPattern("orders-.*")
             .stoppingOffsets(StoppingOffsetsType.LATEST)
