@@ -36,12 +36,26 @@ public final class BenchSupport {
     System.setProperty("aws.cborEnabled", "false");
   }
 
-  /** A source for a local server: basic dummy credentials, JSON, everything else default. */
+  /**
+   * A source for a local server: basic dummy credentials, JSON, everything else default, or as the
+   * environment variable {@code SOURCE_OPTIONS} says ({@code key=value} pairs separated by {@code
+   * ;}, keys as in YAML, e.g. {@code clientConfigProperties.maxConcurrency=1}), for trying an
+   * option.
+   */
   static KinesisSource.Builder<byte[]> source(KinesisEndpoint endpoint, String stream) {
+    java.util.Map<String, Object> extra = new java.util.LinkedHashMap<>();
+    String options = System.getenv("SOURCE_OPTIONS");
+    if (options != null && !options.isBlank()) {
+      for (String pair : options.split(";")) {
+        int eq = pair.indexOf('=');
+        extra.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+      }
+    }
     return KinesisSource.builder().stream(stream)
         .endpoint(endpoint.endpoint(), endpoint.region().id())
         .credentials(AwsCredentials.basic("testkit", "testkit"))
-        .clientProperty("cborEnabled", "false");
+        .clientProperty("cborEnabled", "false")
+        .options(extra);
   }
 
   /**
