@@ -217,7 +217,9 @@ public final class KinesisErrors {
       return null;
     }
     Throwable cause = classified.getCause();
-    String answer = operation + ": " + (cause == null ? "" : describeAnswer(cause));
+    // an error a proxy of the user's made without a cause: its own message is the answer
+    String answer =
+        operation + ": " + (cause == null ? classified.getMessage() : describeAnswer(cause));
     if (classified instanceof KinesisStreamNotFoundException) {
       return explained(
           unrecoverable,

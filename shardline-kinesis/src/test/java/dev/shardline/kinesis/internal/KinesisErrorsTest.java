@@ -350,6 +350,24 @@ class KinesisErrorsTest {
         .isNull();
   }
 
+  @Test
+  void anErrorAProxyOfTheUsersMadeWithoutACauseIsExplainedWithItsOwnMessage() {
+    ShardlineException own =
+        new KinesisStreamNotFoundException(
+            "no stream orders in this test", "ResourceNotFoundException", null);
+
+    UnrecoverableException error =
+        KinesisErrors.unrecoverable(
+            KinesisErrors.classify(new CompletionException(own)),
+            "GetRecords",
+            "orders",
+            "region us-east-1");
+
+    assertThat(error)
+        .isInstanceOf(KinesisStreamNotFoundException.class)
+        .hasMessageContaining("(GetRecords: no stream orders in this test)");
+  }
+
   // ---------------------------------------------------------------- helpers
 
   private static <T extends RetriableException> T assertRetriable(
