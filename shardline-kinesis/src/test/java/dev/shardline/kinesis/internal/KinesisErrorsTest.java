@@ -12,6 +12,7 @@ import dev.shardline.kinesis.KinesisStreamNotFoundException;
 import dev.shardline.kinesis.KinesisThrottledException;
 import dev.shardline.kinesis.KinesisTransientException;
 import dev.shardline.kinesis.ShardIteratorExpiredException;
+import dev.shardline.kinesis.testing.ServiceErrors;
 import dev.shardline.retry.ServerUnreachableException;
 import java.io.IOException;
 import java.time.Duration;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -384,16 +384,11 @@ class KinesisErrorsTest {
   }
 
   private static KinesisException serviceError(int status, String code) {
-    String message =
+    return ServiceErrors.serviceError(
+        status,
+        code,
         code.equals("ResourceNotFoundException")
             ? "Stream orders under account 123 not found."
-            : code + " message";
-    return (KinesisException)
-        KinesisException.builder()
-            .statusCode(status)
-            .message(message)
-            .awsErrorDetails(
-                AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
-            .build();
+            : code + " message");
   }
 }

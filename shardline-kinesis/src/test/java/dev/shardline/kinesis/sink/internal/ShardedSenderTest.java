@@ -1,6 +1,7 @@
 package dev.shardline.kinesis.sink.internal;
 
 import static dev.shardline.kinesis.sink.internal.SenderHarness.shard;
+import static dev.shardline.kinesis.testing.ServiceErrors.serviceError;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -22,8 +23,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -788,16 +787,6 @@ class ShardedSenderTest {
       all.add(data);
     }
     return all;
-  }
-
-  static KinesisException serviceError(int status, String code, String message) {
-    return (KinesisException)
-        KinesisException.builder()
-            .statusCode(status)
-            .message(message)
-            .awsErrorDetails(
-                AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
-            .build();
   }
 
   /** Core metric names used here. */
