@@ -497,6 +497,9 @@ public final class ShardedSender {
     long bytes = 0;
     int kinesisRecords = 0;
     long kinesisBytes = 0;
+    // the type depends on the code alone: under throttling hundreds of entries share one
+    String classifiedCode = null;
+    ShardlineException recordError = null;
     for (int i = 0; i < request.entries.size(); i++) {
       PendingEntry entry = request.entries.get(i);
       ShardQueue queue = request.queueOf(i);
@@ -527,7 +530,10 @@ public final class ShardedSender {
         }
         code = result.errorCode();
         message = result.errorMessage();
-        ShardlineException recordError = KinesisErrors.ofRecordError(code, message);
+        if (!code.equals(classifiedCode)) {
+          classifiedCode = code;
+          recordError = KinesisErrors.ofRecordError(code, message);
+        }
         if (!(recordError instanceof RetriableException)) {
           String shardId = queue.shard.shardId();
           String problem =
