@@ -24,6 +24,16 @@ public class UnrecoverableException extends ShardlineException {
   }
 
   /**
+   * For subclasses whose instances are values made in bulk (one per failed record of a batch, one
+   * per throttled call): {@code writableStackTrace} false skips filling in a stack trace, which
+   * costs more than the rest of the exception; the cause, if any, keeps its own.
+   */
+  protected UnrecoverableException(
+      String message, Throwable cause, boolean enableSuppression, boolean writableStackTrace) {
+    super(message, cause, enableSuppression, writableStackTrace);
+  }
+
+  /**
    * The first {@code UnrecoverableException} in {@code error}'s cause chain ({@code error} itself
    * included), or {@code null} when there is none. Suppressed exceptions are not looked at: they
    * are what went wrong while cleaning up after the error, not why it happened.

@@ -29,8 +29,11 @@ public final class KafkaErrors {
     return e;
   }
 
-  /** Whether Kafka says the operation may succeed when tried again. */
-  public static boolean isRetriable(Throwable error) {
+  /**
+   * Whether Kafka says the operation may succeed when tried again. Private: callers ask the type of
+   * {@link #classify}'s result ({@code instanceof RetriableException}), the one way to tell.
+   */
+  private static boolean isRetriable(Throwable error) {
     Throwable e = unwrap(error);
     return e instanceof org.apache.kafka.common.errors.RetriableException
         || e instanceof java.util.concurrent.TimeoutException

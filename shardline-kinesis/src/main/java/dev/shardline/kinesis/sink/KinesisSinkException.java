@@ -8,7 +8,11 @@ import java.util.Optional;
  * a way no retry can fix (no such stream, credentials refused, a KMS key disabled). The message
  * names the stream, the shard where one is known, the Kinesis error code and what to do; the
  * accessors give the same facts to code. The pipeline restarts from its last checkpoint, so no
- * record is lost.
+ * record is lost; except when no restart can fix it (the stream does not exist, the credentials are
+ * refused or may not use the stream's KMS key): then its cause is a {@link
+ * dev.shardline.kinesis.KinesisStreamNotFoundException} or {@link
+ * dev.shardline.kinesis.KinesisAccessDeniedException} (an {@link
+ * dev.shardline.api.UnrecoverableException}) with the same message, and the run ends at once.
  */
 public class KinesisSinkException extends ShardlineException {
   private static final long serialVersionUID = 1L;

@@ -2,6 +2,7 @@ package dev.shardline.kafka.source.enumerator;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -345,9 +345,8 @@ public final class KafkaSourceEnumerator
   }
 
   private static boolean mayRetry(Exception e) {
-    Throwable cause = KafkaErrors.unwrap(e);
-    return !(cause instanceof MissingTopicsException)
-        && (KafkaErrors.isRetriable(cause) || cause instanceof TimeoutException);
+    // a MissingTopicsException is unrecoverable: not retried either
+    return KafkaErrors.classify("Listing partitions", e) instanceof RetriableException;
   }
 
   private synchronized KafkaMetadataClient client() {

@@ -2,6 +2,7 @@ package dev.shardline.kafka.source.reader;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.api.RetriableException;
 import dev.shardline.kafka.internal.ClusterWatch;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.source.split.KafkaPartitionSplit;
@@ -224,7 +225,9 @@ final class KafkaFetcher implements Runnable {
     // commit often fails while the group coordinator is being found.
     failedCommitsInARow++;
     boolean passing =
-        KafkaErrors.isRetriable(error) && failedCommitsInARow < COMMIT_FAILURES_LOGGED;
+        KafkaErrors.classify("Committing offsets of " + description, error)
+                instanceof RetriableException
+            && failedCommitsInARow < COMMIT_FAILURES_LOGGED;
     if (!passing && failedCommitsInARow <= COMMIT_FAILURES_LOGGED) {
       LOG.warn(
           "Committing offsets of {} to the consumer group failed {} time(s) in a row (lag"

@@ -1,6 +1,6 @@
 package dev.shardline.kinesis.sink.internal;
 
-import dev.shardline.kinesis.internal.KinesisErrorClassifier;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import java.util.concurrent.CompletableFuture;
 import software.amazon.awssdk.services.kinesis.model.ListShardsRequest;
 import software.amazon.awssdk.services.kinesis.model.ListShardsResponse;
@@ -11,8 +11,7 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
  * The two Kinesis calls the sink makes, so its logic runs against the SDK's async client in
  * production ({@link SdkKinesisSinkClient}) and a hand-written fake in unit tests. Futures fail
  * with the SDK's exceptions ({@code KinesisException} and its subclasses, {@code
- * SdkClientException}); {@link KinesisErrorClassifier} classifies them. Implementations are
- * thread-safe.
+ * SdkClientException}); {@link KinesisErrors} classifies them. Implementations are thread-safe.
  */
 public interface KinesisSinkClient extends AutoCloseable {
 

@@ -1,12 +1,19 @@
 package dev.shardline.kinesis.sink.internal;
 
+import dev.shardline.api.RetriableException;
+import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
+import dev.shardline.kinesis.KinesisAccessDeniedException;
+import dev.shardline.kinesis.KinesisError;
+import dev.shardline.kinesis.KinesisStreamNotFoundException;
+import dev.shardline.kinesis.KinesisTransientException;
 import dev.shardline.kinesis.aggregation.HashKey;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
-import dev.shardline.kinesis.internal.KinesisErrorClassifier;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.kinesis.sink.KinesisSinkException;
 import dev.shardline.retry.InterruptException;
+import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -465,21 +472,21 @@ public final class ShardedSender {
           null);
       return;
     }
-    KinesisErrorClassifier.Classified callError =
-        error == null ? null : KinesisErrorClassifier.ofException(error);
-    if (callError != null && !callError.retriable()) {
+    ShardlineException callError = error == null ? null : KinesisErrors.classify(error);
+    if (callError != null && !(callError instanceof RetriableException)) {
       failOnCall(request.stream.name, request.queueOf(0).shard.shardId(), "PutRecords", callError);
       return;
     }
-    if (callError != null && callError.ambiguous()) {
+    if (callError instanceof KinesisTransientException maybeWritten
+        && maybeWritten.mayHaveBeenWritten()) {
       ambiguousRecords += request.entries.size();
       LOG.warn(
           "PutRecords of {} records to stream {} failed with {} ({}): they may have been written"
               + " and are sent again, so they may appear twice",
           request.entries.size(),
           request.stream.name,
-          callError.errorCode(),
-          callError.message());
+          maybeWritten.errorCode(),
+          maybeWritten.getMessage());
     }
     Map<ShardQueue, List<PendingEntry>> failedByQueue = new LinkedHashMap<>();
     // failed and in-doubt entries, in request order, to go back to the head of their queue
@@ -490,14 +497,17 @@ public final class ShardedSender {
     long bytes = 0;
     int kinesisRecords = 0;
     long kinesisBytes = 0;
+    // the type depends on the code alone: under throttling hundreds of entries share one
+    String classifiedCode = null;
+    ShardlineException recordError = null;
     for (int i = 0; i < request.entries.size(); i++) {
       PendingEntry entry = request.entries.get(i);
       ShardQueue queue = request.queueOf(i);
       String code;
       String message;
       if (callError != null) {
-        code = callError.errorCode();
-        message = callError.message();
+        code = errorCode(callError);
+        message = callError.getMessage();
       } else {
         PutRecordsResultEntry result = response.records().get(i);
         if (result.errorCode() == null) {
@@ -520,13 +530,13 @@ public final class ShardedSender {
         }
         code = result.errorCode();
         message = result.errorMessage();
-        KinesisErrorClassifier.Classified recordError =
-            KinesisErrorClassifier.ofRecordError(code, message);
-        if (!recordError.retriable()) {
-          fail(
-              request.stream.name,
-              queue.shard.shardId(),
-              code,
+        if (!code.equals(classifiedCode)) {
+          classifiedCode = code;
+          recordError = KinesisErrors.ofRecordError(code, message);
+        }
+        if (!(recordError instanceof RetriableException)) {
+          String shardId = queue.shard.shardId();
+          String problem =
               "Kinesis refused a record (partition key \""
                   + entry.partitionKey
                   + "\") with "
@@ -536,15 +546,23 @@ public final class ShardedSender {
                   + ". No retry can fix this"
                   + (code.startsWith("KMS")
                       ? ": check the stream's KMS key and the writer's permission to use it."
-                      : "."),
-              null);
+                      : ".");
+          fail(
+              request.stream.name,
+              shardId,
+              code,
+              problem,
+              recordError instanceof UnrecoverableException unrecoverable
+                  ? KinesisErrors.explained(
+                      unrecoverable, where(request.stream.name, shardId) + problem)
+                  : null);
           return;
         }
       }
       entry.lastErrorCode = code;
       entry.lastErrorMessage = message;
       failedByCode.merge(code, 1, Integer::sum);
-      if (THROTTLED.equals(code)) {
+      if (THROTTLED.equals(code)) { // the shard's write quota (not KMS's): slow the shard down
         throttled.put(queue, true);
       }
       failedByQueue.computeIfAbsent(queue, q -> new ArrayList<>()).add(entry);
@@ -628,7 +646,7 @@ public final class ShardedSender {
   }
 
   private void failOnCall(
-      String stream, String shardId, String operation, KinesisErrorClassifier.Classified error) {
+      String stream, String shardId, String operation, ShardlineException error) {
     if (failure == null) {
       failure = callFailure(stream, shardId, operation, error);
       LOG.error("{}", failure.getMessage());
@@ -636,57 +654,64 @@ public final class ShardedSender {
   }
 
   private static KinesisSinkException callFailure(
-      String stream, String shardId, String operation, KinesisErrorClassifier.Classified error) {
+      String stream, String shardId, String operation, ShardlineException error) {
+    if (error instanceof ServerUnreachableException) {
+      // names the endpoint and the option; a restart may find the server back
+      return failure(stream, null, errorCode(error), error.getMessage(), error);
+    }
+    String code = errorCode(error);
     String message;
-    switch (error.kind()) {
-      case STREAM_NOT_FOUND:
-        message =
-            "Kinesis stream \""
-                + stream
-                + "\" does not exist ("
-                + operation
-                + ": "
-                + error.errorCode()
-                + ": "
-                + error.message()
-                + "). Create it, or fix the option stream (and awsRegion: a stream belongs to one"
-                + " region and account).";
-        shardId = null;
-        break;
-      case ACCESS:
-        message =
-            "The credentials for stream \""
-                + stream
-                + "\" were refused or could not be loaded ("
-                + operation
-                + ": "
-                + error.errorCode()
-                + ": "
-                + error.message()
-                + "). Check awsCredentials and awsRegion: the credentials must be valid and allow"
-                + " kinesis:PutRecords and kinesis:ListShards on the stream.";
-        shardId = null;
-        break;
-      case UNREACHABLE:
-        // names the endpoint and the option; a restart may find the server back
-        return failure(stream, null, error.errorCode(), error.message(), error.cause());
-      default:
-        message =
-            operation
-                + " failed with "
-                + error.errorCode()
-                + ": "
-                + error.message()
-                + ". No retry can fix this.";
-        break;
+    if (error instanceof KinesisStreamNotFoundException) {
+      message =
+          "Kinesis stream \""
+              + stream
+              + "\" does not exist ("
+              + operation
+              + ": "
+              + code
+              + ": "
+              + error.getMessage()
+              + "). Create it, or fix the option stream (and awsRegion: a stream belongs to one"
+              + " region and account).";
+      shardId = null;
+    } else if (error instanceof KinesisAccessDeniedException) {
+      message =
+          "The credentials for stream \""
+              + stream
+              + "\" were refused or could not be loaded ("
+              + operation
+              + ": "
+              + code
+              + ": "
+              + error.getMessage()
+              + "). Check awsCredentials and awsRegion: the credentials must be valid and allow"
+              + " kinesis:PutRecords and kinesis:ListShards on the stream.";
+      shardId = null;
+    } else {
+      message =
+          operation
+              + " failed with "
+              + code
+              + ": "
+              + error.getMessage()
+              + ". No retry can fix this.";
     }
-    Throwable cause = error.cause();
-    if (error.kind() == KinesisErrorClassifier.Kind.STREAM_NOT_FOUND
-        || error.kind() == KinesisErrorClassifier.Kind.ACCESS) {
+    Throwable cause = error.getCause();
+    if (error instanceof UnrecoverableException unrecoverable) {
       // no restart can fix these: the runner fails at once with this message as its last line
-      cause = new UnrecoverableException(where(stream, shardId) + message, cause);
+      cause = KinesisErrors.explained(unrecoverable, where(stream, shardId) + message);
     }
-    return failure(stream, shardId, error.errorCode(), message, cause);
+    return failure(stream, shardId, code, message, cause);
+  }
+
+  /** The Kinesis error code of a classified error, for messages and the failure's errorCode. */
+  private static String errorCode(ShardlineException error) {
+    if (error instanceof KinesisError kinesis) {
+      return kinesis.errorCode();
+    }
+    return error instanceof ServerUnreachableException
+        ? "Unreachable"
+        : error.getClass().getSimpleName();
   }
 
   private void fail(
@@ -753,15 +778,15 @@ public final class ShardedSender {
       return;
     }
     if (error != null) {
-      KinesisErrorClassifier.Classified classified = KinesisErrorClassifier.ofException(error);
-      if (classified.kind() == KinesisErrorClassifier.Kind.STREAM_NOT_FOUND) {
+      ShardlineException classified = KinesisErrors.classify(error);
+      if (classified instanceof KinesisStreamNotFoundException) {
         failOnCall(state.name, null, "ListShards", classified);
       } else {
         LOG.warn(
             "Listing the shards of stream {} failed ({}: {}); trying again in {}",
             state.name,
-            classified.errorCode(),
-            classified.message(),
+            errorCode(classified),
+            classified.getMessage(),
             state.holdsSending() ? "a moment" : Duration.ofNanos(settings.refreshIntervalNanos()));
         listAgainWhileHolding(state, now);
       }
@@ -1019,7 +1044,7 @@ public final class ShardedSender {
   private ShardMap listShardsNow(String stream) {
     long start = time.nanoseconds();
     for (int attempt = 1; ; attempt++) {
-      KinesisErrorClassifier.Classified error;
+      ShardlineException error;
       try {
         List<Shard> shards = listAll(stream).get(listTimeout.toMillis(), TimeUnit.MILLISECONDS);
         metrics.shardMapRefreshes.increment();
@@ -1028,16 +1053,11 @@ public final class ShardedSender {
         throw new InterruptException("Interrupted while listing the shards of " + stream, e);
       } catch (TimeoutException e) {
         error =
-            new KinesisErrorClassifier.Classified(
-                KinesisErrorClassifier.Kind.RETRIABLE,
-                "Timeout",
-                "no answer within " + listTimeout,
-                false,
-                e);
+            new KinesisTransientException("no answer within " + listTimeout, "Timeout", false, e);
       } catch (ExecutionException e) {
-        error = KinesisErrorClassifier.ofException(e);
+        error = KinesisErrors.classify(e);
       }
-      if (!error.retriable()) {
+      if (!(error instanceof RetriableException)) {
         throw callFailure(stream, null, "ListShards", error);
       }
       long elapsed = time.nanoseconds() - start;
@@ -1050,13 +1070,13 @@ public final class ShardedSender {
                 + " attempts over "
                 + seconds(elapsed)
                 + "; last error "
-                + error.errorCode()
+                + errorCode(error)
                 + ": "
-                + error.message(),
+                + error.getMessage(),
             stream,
             null,
-            error.errorCode(),
-            error.cause());
+            errorCode(error),
+            error.getCause());
       }
       try {
         time.sleep(settings.backoff().delay(attempt - 1).toMillis());

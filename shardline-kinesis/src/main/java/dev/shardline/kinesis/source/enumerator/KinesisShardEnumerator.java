@@ -9,14 +9,15 @@ import dev.shardline.api.SplitEnumerator;
 import dev.shardline.api.SplitEnumeratorContext;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.KinesisThrottledException;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.StartupPositionType;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.kinesis.source.StartingPosition;
 import dev.shardline.kinesis.source.enumerator.KinesisEnumeratorState.StreamState;
 import dev.shardline.kinesis.source.enumerator.KinesisEnumeratorState.TrackedShard;
 import dev.shardline.kinesis.source.fanout.StreamConsumers;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.split.KinesisShardSplit;
 import dev.shardline.kinesis.source.split.ShardPosition;
@@ -401,15 +402,14 @@ public final class KinesisShardEnumerator
       return call.join();
     } catch (RuntimeException e) {
       Throwable cause = KinesisErrors.unwrap(e);
-      if (cause instanceof ServerUnreachableException unreachable) {
+      ShardlineException classified = KinesisErrors.classify(cause);
+      if (classified instanceof ServerUnreachableException unreachable) {
         throw unreachable; // not retried: the outage outlasted unreachableTimeout
       }
-      switch (KinesisErrors.classify(cause)) {
-        case THROTTLED, TRANSIENT, EXPIRED_ITERATOR:
-          throw new RetriableException(KinesisErrors.describe(cause), cause);
-        default:
-          throw new ShardlineException(KinesisErrors.describe(cause), cause);
+      if (classified instanceof RetriableException) {
+        throw new RetriableException(KinesisErrors.describe(cause), cause);
       }
+      throw new ShardlineException(KinesisErrors.describe(cause), cause);
     }
   }
 
@@ -449,18 +449,18 @@ public final class KinesisShardEnumerator
     if (unreachable != null) {
       throw unreachable;
     }
+    ShardlineException classified = KinesisErrors.classify(root);
     UnrecoverableException unrecoverable =
         KinesisErrors.unrecoverable(
-            root, "ListShards", streams, AwsRegion.fromConfiguration(config).describe());
+            classified, "ListShards", streams, AwsRegion.fromConfiguration(config).describe());
     if (unrecoverable != null) {
       throw unrecoverable;
     }
-    KinesisErrors.Kind kind = KinesisErrors.classify(root);
-    if (kind == KinesisErrors.Kind.THROTTLED) {
+    if (classified instanceof KinesisThrottledException) {
       LOG.warn("ListShards on {} is throttled; trying again later", streams);
       return;
     }
-    if (kind == KinesisErrors.Kind.FATAL
+    if (!(classified instanceof RetriableException)
         || !discoveredOnce
         || ++failedDiscoveries >= MAX_FAILED_DISCOVERIES) {
       throw new ShardlineException(

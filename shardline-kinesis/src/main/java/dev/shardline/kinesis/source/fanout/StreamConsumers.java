@@ -2,13 +2,14 @@ package dev.shardline.kinesis.source.fanout;
 
 import static dev.shardline.util.Preconditions.checkNotNull;
 
+import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.ConsumerLifecycle;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.retry.Backoff;
 import dev.shardline.retry.ServerUnreachableException;
@@ -25,7 +26,6 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.kinesis.model.ConsumerDescription;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
-import software.amazon.awssdk.services.kinesis.model.LimitExceededException;
 import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
@@ -373,7 +373,8 @@ public final class StreamConsumers implements AutoCloseable {
 
     void describeStreamFailed(Throwable error) {
       UnrecoverableException unrecoverable =
-          KinesisErrors.unrecoverable(error, "DescribeStreamSummary", stream, region);
+          KinesisErrors.unrecoverable(
+              KinesisErrors.classify(error), "DescribeStreamSummary", stream, region);
       if (unrecoverable != null) {
         result.completeExceptionally(unrecoverable);
       } else {
@@ -460,26 +461,26 @@ public final class StreamConsumers implements AutoCloseable {
     }
 
     void fail(Throwable cause, String operation) {
+      String message =
+          operation
+              + " for the stream consumer "
+              + (consumerArn != null ? consumerArn : consumerName + " of stream " + stream)
+              + " at "
+              + region
+              + " failed: "
+              + KinesisErrors.describeAnswer(cause);
+      // refused credentials, a call the policy does not allow: no restart fixes them
       result.completeExceptionally(
-          new ShardlineException(
-              operation
-                  + " for the stream consumer "
-                  + (consumerArn != null ? consumerArn : consumerName + " of stream " + stream)
-                  + " at "
-                  + region
-                  + " failed: "
-                  + KinesisErrors.describeAnswer(cause),
-              cause));
+          KinesisErrors.classify(cause) instanceof UnrecoverableException unrecoverable
+              ? KinesisErrors.explained(unrecoverable, message)
+              : new ShardlineException(message, cause));
     }
   }
 
   /** Errors that only mean "not now". */
   private static boolean backsOff(Throwable error) {
-    if (error instanceof LimitExceededException || error instanceof ResourceInUseException) {
-      return true;
-    }
-    KinesisErrors.Kind kind = KinesisErrors.classify(error);
-    return kind == KinesisErrors.Kind.THROTTLED || kind == KinesisErrors.Kind.TRANSIENT;
+    // LimitExceededException (throttled) and ResourceInUseException (transient) among them
+    return KinesisErrors.classify(error) instanceof RetriableException;
   }
 
   /** A server that does not know the fan-out calls (kinesalite answers UnknownOperation). */

@@ -15,8 +15,10 @@ import software.amazon.awssdk.services.kinesis.model.SubscribeToShardResponseHan
  * The Kinesis calls the source makes, asynchronously: the seam between the source's logic and the
  * AWS SDK. {@link SdkKinesisProxy} implements it over a {@code KinesisAsyncClient}; tests put a
  * fake behind it. Futures fail with the SDK's exceptions (possibly wrapped in a {@code
- * CompletionException}); {@link KinesisErrors} classifies them. Implementations are thread-safe;
- * futures may complete on any thread, so callers hand results back to their own.
+ * CompletionException}); {@link dev.shardline.kinesis.internal.KinesisErrors} classifies them into
+ * the types of {@code dev.shardline.kinesis} (a proxy of your own may fail with those, or with any
+ * {@code ShardlineException}, directly). Implementations are thread-safe; futures may complete on
+ * any thread, so callers hand results back to their own.
  */
 public interface KinesisProxy extends AutoCloseable {
 

@@ -11,6 +11,7 @@ import dev.shardline.kinesis.config.AwsRegion;
 import dev.shardline.kinesis.config.KinesisClientProperties;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.ReaderType;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.retry.ServerReachability;
 import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;

@@ -1,11 +1,14 @@
 package dev.shardline.kinesis.source.reader;
 
+import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.KinesisStreamNotFoundException;
+import dev.shardline.kinesis.KinesisThrottledException;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.kinesis.source.KinesisMetricNames;
 import dev.shardline.kinesis.source.fanout.StreamConsumers;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.metrics.MetricTags;
@@ -30,8 +33,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.ChildShard;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 import software.amazon.awssdk.services.kinesis.model.StartingPosition;
 import software.amazon.awssdk.services.kinesis.model.SubscribeToShardEvent;
@@ -455,57 +456,49 @@ final class FanOutShardFetcher implements ShardFetcher {
     String where = "stream " + fs.shard.split.stream() + " shard " + fs.shard.split.shardId();
     String call = "SubscribeToShard on " + where;
     Throwable cause = KinesisErrors.unwrap(error);
-    if (cause instanceof ResourceNotFoundException) {
-      // the consumer may have been deleted: look it up again (the enumerator registers a managed
-      // one again)
+    ShardlineException classified = KinesisErrors.classify(error);
+    boolean consumerGone = classified instanceof KinesisStreamNotFoundException;
+    if (consumerGone) {
+      // on SubscribeToShard the consumer may have been deleted: look it up again (the enumerator
+      // registers a managed one again); if the stream is gone, the lookup says so
       consumers.forget(stream(fs));
       arnByStream.remove(stream(fs));
-    }
-    if (!(cause instanceof ResourceInUseException)
-        && !(cause instanceof ResourceNotFoundException)
-        && FetchErrors.failsForGood(batches, call, fs.shard.split.stream(), region, error)) {
+    } else if (FetchErrors.failsForGood(
+        batches, classified, call, fs.shard.split.stream(), region)) {
       return;
     }
-    KinesisErrors.Kind kind =
-        cause instanceof ResourceInUseException || cause instanceof ResourceNotFoundException
-            ? KinesisErrors.Kind.TRANSIENT
-            : KinesisErrors.classify(error);
     Duration wait;
-    switch (kind) {
-      case THROTTLED -> {
-        fs.shard.throttled.increment();
-        wait = settings.backoff().delay(fs.throttledInARow++, random());
-        LOG.debug("{} throttled; subscribing again in {}", call, wait);
-      }
-      case TRANSIENT, EXPIRED_ITERATOR -> {
-        if (++fs.failures >= settings.maxAttempts()) {
-          batches.fail(
-              new UnrecoverableException(
-                  call
-                      + " failed "
-                      + fs.failures
-                      + " times in a row; last error: "
-                      + KinesisErrors.describe(error)
-                      + ". Check that the stream consumer exists and is ACTIVE"
-                      + " (reader.fanOut.consumerName / consumerArn) and that Kinesis is"
-                      + " reachable (awsRegion, clientConfigProperties)",
-                  cause));
-          return;
-        }
-        wait = settings.backoff().delay(fs.failures - 1, random());
-        LOG.warn(
-            "{} failed (attempt {} of {}), subscribing again in {}: {}",
-            call,
-            fs.failures,
-            settings.maxAttempts(),
-            wait,
-            KinesisErrors.describe(error));
-      }
-      default -> {
+    if (classified instanceof KinesisThrottledException) {
+      fs.shard.throttled.increment();
+      wait = settings.backoff().delay(fs.throttledInARow++, random());
+      LOG.debug("{} throttled; subscribing again in {}", call, wait);
+    } else if (consumerGone || classified instanceof RetriableException) {
+      if (++fs.failures >= settings.maxAttempts()) {
         batches.fail(
-            new ShardlineException(call + " failed: " + KinesisErrors.describe(error), cause));
+            new UnrecoverableException(
+                call
+                    + " failed "
+                    + fs.failures
+                    + " times in a row; last error: "
+                    + KinesisErrors.describe(error)
+                    + ". Check that the stream consumer exists and is ACTIVE"
+                    + " (reader.fanOut.consumerName / consumerArn) and that Kinesis is"
+                    + " reachable (awsRegion, clientConfigProperties)",
+                cause));
         return;
       }
+      wait = settings.backoff().delay(fs.failures - 1, random());
+      LOG.warn(
+          "{} failed (attempt {} of {}), subscribing again in {}: {}",
+          call,
+          fs.failures,
+          settings.maxAttempts(),
+          wait,
+          KinesisErrors.describe(error));
+    } else {
+      batches.fail(
+          new ShardlineException(call + " failed: " + KinesisErrors.describe(error), cause));
+      return;
     }
     fs.dueNanos = Math.max(now + wait.toNanos(), earliest);
     fs.shard.phase = Phase.WAITING;

@@ -1,7 +1,8 @@
 package dev.shardline.kinesis.source.reader;
 
+import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.retry.ServerUnreachableException;
 
 /** The errors either fetcher fails its reader with whatever its retry budget. */
@@ -13,21 +14,21 @@ final class FetchErrors {
    * longer than unreachableTimeout (as is: it names the endpoint), or an error no restart can fix
    * (a missing stream, refused credentials).
    *
+   * @param classified the error, as {@link KinesisErrors#classify} classified it
    * @return whether the reader was failed
    */
   static boolean failsForGood(
       ShardFetcher.Batches batches,
+      ShardlineException classified,
       String operation,
       String stream,
-      String region,
-      Throwable error) {
-    ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);
-    if (unreachable != null) {
-      batches.fail(unreachable);
+      String region) {
+    if (classified instanceof ServerUnreachableException) {
+      batches.fail(classified);
       return true;
     }
     UnrecoverableException unrecoverable =
-        KinesisErrors.unrecoverable(error, operation, stream, region);
+        KinesisErrors.unrecoverable(classified, operation, stream, region);
     if (unrecoverable != null) {
       batches.fail(unrecoverable);
       return true;

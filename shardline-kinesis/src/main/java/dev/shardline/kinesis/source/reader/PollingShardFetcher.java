@@ -3,8 +3,10 @@ package dev.shardline.kinesis.source.reader;
 import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.KinesisThrottledException;
+import dev.shardline.kinesis.ShardIteratorExpiredException;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.kinesis.source.KinesisMetricNames;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.kinesis.source.split.ShardPosition;
@@ -23,7 +25,6 @@ import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
-import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 /**
  * Fetches a reader's shards by polling, with asynchronous GetShardIterator/GetRecords calls through
@@ -271,81 +272,65 @@ final class PollingShardFetcher implements ShardFetcher {
 
   private void onFailure(ShardReadState shard, String call, Throwable error, long now) {
     String where = "stream " + shard.split.stream() + " shard " + shard.split.shardId();
-    if (failsForGood(call + " on " + where, shard.split.stream(), error)) {
+    ShardlineException classified = KinesisErrors.classify(error);
+    if (FetchErrors.failsForGood(
+        batches, classified, call + " on " + where, shard.split.stream(), region)) {
       return;
     }
-    KinesisErrors.Kind kind = KinesisErrors.classify(error);
-    switch (kind) {
-      case THROTTLED -> {
-        shard.throttled.increment();
-        Duration wait = settings.backoff().delay(shard.throttledInARow++, random());
-        LOG.debug("{} on {} throttled; retrying in {}", call, where, wait);
-        retryLater(shard, now, wait);
+    if (classified instanceof KinesisThrottledException) {
+      shard.throttled.increment();
+      Duration wait = settings.backoff().delay(shard.throttledInARow++, random());
+      LOG.debug("{} on {} throttled; retrying in {}", call, where, wait);
+      retryLater(shard, now, wait);
+    } else if (classified instanceof ShardIteratorExpiredException) {
+      shard.renewals.increment();
+      shard.iterator = null;
+      if (++shard.failures > settings.maxAttempts()) {
+        batches.fail(
+            new ShardlineException(
+                "The shard iterator of "
+                    + where
+                    + " expired "
+                    + shard.failures
+                    + " times in a row; last error: "
+                    + KinesisErrors.describe(error),
+                KinesisErrors.unwrap(error)));
+        return;
       }
-      case EXPIRED_ITERATOR -> {
-        shard.renewals.increment();
-        shard.iterator = null;
-        if (++shard.failures > settings.maxAttempts()) {
-          batches.fail(
-              new ShardlineException(
-                  "The shard iterator of "
-                      + where
-                      + " expired "
-                      + shard.failures
-                      + " times in a row; last error: "
-                      + KinesisErrors.describe(error),
-                  KinesisErrors.unwrap(error)));
-          return;
-        }
-        LOG.info(
-            "Shard iterator of {} expired; getting a new one from {}", where, shard.position());
-        makeDue(shard, now);
+      LOG.info("Shard iterator of {} expired; getting a new one from {}", where, shard.position());
+      makeDue(shard, now);
+    } else if (classified instanceof RetriableException) {
+      if (++shard.failures >= settings.maxAttempts()) {
+        batches.fail(
+            new RetriableException(
+                call
+                    + " on "
+                    + where
+                    + " failed "
+                    + shard.failures
+                    + " times in a row; last error: "
+                    + KinesisErrors.describe(error)
+                    + ". Check that Kinesis is reachable ("
+                    + "awsRegion, clientConfigProperties) and healthy",
+                KinesisErrors.unwrap(error)));
+        return;
       }
-      case TRANSIENT -> {
-        if (++shard.failures >= settings.maxAttempts()) {
-          batches.fail(
-              new RetriableException(
-                  call
-                      + " on "
-                      + where
-                      + " failed "
-                      + shard.failures
-                      + " times in a row; last error: "
-                      + KinesisErrors.describe(error)
-                      + ". Check that Kinesis is reachable ("
-                      + "awsRegion, clientConfigProperties) and healthy",
-                  KinesisErrors.unwrap(error)));
-          return;
-        }
-        Duration wait = settings.backoff().delay(shard.failures - 1, random());
-        LOG.warn(
-            "{} on {} failed (attempt {} of {}), retrying in {}: {}",
-            call,
-            where,
-            shard.failures,
-            settings.maxAttempts(),
-            wait,
-            KinesisErrors.describe(error));
-        retryLater(shard, now, wait);
-      }
-      case FATAL ->
-          batches.fail(
-              new ShardlineException(
-                  call
-                      + " on "
-                      + where
-                      + " failed: "
-                      + KinesisErrors.describe(error)
-                      + (KinesisErrors.unwrap(error) instanceof ResourceNotFoundException
-                          ? ". Check that the stream exists in the configured region"
-                          : ""),
-                  KinesisErrors.unwrap(error)));
-      default -> throw new IllegalStateException("Unhandled error kind " + kind);
+      Duration wait = settings.backoff().delay(shard.failures - 1, random());
+      LOG.warn(
+          "{} on {} failed (attempt {} of {}), retrying in {}: {}",
+          call,
+          where,
+          shard.failures,
+          settings.maxAttempts(),
+          wait,
+          KinesisErrors.describe(error));
+      retryLater(shard, now, wait);
+    } else {
+      batches.fail(
+          new ShardlineException(
+              call + " on " + where + " failed: " + KinesisErrors.describe(error),
+              KinesisErrors.unwrap(error)));
     }
-  }
-
-  private boolean failsForGood(String operation, String stream, Throwable error) {
-    return FetchErrors.failsForGood(batches, operation, stream, region, error);
   }
 
   private void retryLater(ShardReadState shard, long now, Duration wait) {

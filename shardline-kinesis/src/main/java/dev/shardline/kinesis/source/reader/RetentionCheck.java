@@ -1,8 +1,9 @@
 package dev.shardline.kinesis.source.reader;
 
+import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
-import dev.shardline.kinesis.source.proxy.KinesisErrors;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.kinesis.source.split.ShardPosition;
@@ -124,12 +125,12 @@ final class RetentionCheck {
   private void onRetention(String stream, StreamDescriptionSummary summary, Throwable error) {
     List<ShardReadState> waiting = awaitingRetention.remove(stream);
     if (error != null) {
+      ShardlineException classified = KinesisErrors.classify(error);
       if (FetchErrors.failsForGood(
-          batches, "DescribeStreamSummary on stream " + stream, stream, region, error)) {
+          batches, classified, "DescribeStreamSummary on stream " + stream, stream, region)) {
         return;
       }
-      KinesisErrors.Kind kind = KinesisErrors.classify(error);
-      if (kind == KinesisErrors.Kind.FATAL) {
+      if (!(classified instanceof RetriableException)) {
         batches.fail(
             new ShardlineException(
                 "DescribeStreamSummary on stream "

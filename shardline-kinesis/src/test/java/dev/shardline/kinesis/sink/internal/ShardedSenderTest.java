@@ -1,12 +1,16 @@
 package dev.shardline.kinesis.sink.internal;
 
 import static dev.shardline.kinesis.sink.internal.SenderHarness.shard;
+import static dev.shardline.kinesis.testing.ServiceErrors.serviceError;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.DataSize;
+import dev.shardline.kinesis.KinesisAccessDeniedException;
+import dev.shardline.kinesis.KinesisStreamNotFoundException;
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import dev.shardline.kinesis.aggregation.UserRecord;
 import dev.shardline.kinesis.sink.KinesisSinkException;
@@ -19,8 +23,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequest;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 
@@ -321,6 +323,25 @@ class ShardedSenderTest {
     assertThat(h.sender.failure().orElseThrow())
         .hasMessageContaining("KMSDisabledException")
         .hasMessageContaining("KMS key");
+    // a key may be enabled again: left to the restart policy
+    assertThat(UnrecoverableException.findIn(h.sender.failure().orElseThrow())).isNull();
+  }
+
+  @Test
+  void aRecordRefusedForTheWritersPermissionOnTheKmsKeyEndsTheRunAtOnce() {
+    // a KMSAccessDeniedException entry was a plain failure, restarted again and again; the same
+    // code on a whole call was already unrecoverable
+    SenderHarness h = new SenderHarness(1).start();
+    h.kinesis.policy((stream, shard, entry, index) -> "KMSAccessDeniedException");
+    h.add("a", "v");
+
+    h.drain(Duration.ofMinutes(1), Duration.ofMillis(100));
+
+    KinesisSinkException failure = h.sender.failure().orElseThrow();
+    assertThat(failure.errorCode()).isEqualTo("KMSAccessDeniedException");
+    assertThat(UnrecoverableException.findIn(failure))
+        .isInstanceOf(KinesisAccessDeniedException.class)
+        .hasMessage(failure.getMessage());
   }
 
   @Test
@@ -346,7 +367,12 @@ class ShardedSenderTest {
         .isInstanceOf(KinesisSinkException.class)
         .hasMessageContaining("Kinesis stream \"nope\" does not exist")
         .hasMessageContaining("ResourceNotFoundException")
-        .hasMessageContaining("awsRegion");
+        .hasMessageContaining("awsRegion")
+        .satisfies(
+            e ->
+                assertThat(UnrecoverableException.findIn(e))
+                    .isInstanceOf(KinesisStreamNotFoundException.class)
+                    .hasMessage(e.getMessage()));
   }
 
   @Test
@@ -761,16 +787,6 @@ class ShardedSenderTest {
       all.add(data);
     }
     return all;
-  }
-
-  static KinesisException serviceError(int status, String code, String message) {
-    return (KinesisException)
-        KinesisException.builder()
-            .statusCode(status)
-            .message(message)
-            .awsErrorDetails(
-                AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
-            .build();
   }
 
   /** Core metric names used here. */

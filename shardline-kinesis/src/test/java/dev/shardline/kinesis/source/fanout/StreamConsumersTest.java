@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
+import dev.shardline.kinesis.KinesisAccessDeniedException;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.source.fanout.FakeConsumerKinesis.Op;
 import dev.shardline.kinesis.source.fanout.StreamConsumers.Role;
@@ -21,6 +22,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.kinesis.model.AccessDeniedException;
 import software.amazon.awssdk.services.kinesis.model.ConsumerStatus;
 
 /**
@@ -117,6 +120,45 @@ class StreamConsumersTest {
     // ±50% and capped again, so from 1 s to 2 s (the first is at most 300 ms)
     assertThat(waits).allSatisfy(w -> assertThat(w).isLessThanOrEqualTo(MAX));
     assertThat(waits.get(4)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void credentialsNotAllowedToRegisterEndTheRunAtOnceNamingTheCallAndTheConsumer() {
+    // a refused call was a plain failure: the runner restarted the pipeline again and again
+    kinesis.failNext(
+        Op.DESCRIBE,
+        AccessDeniedException.builder()
+            .message("not authorized to perform: kinesis:DescribeStreamConsumer")
+            .build());
+    StreamConsumers consumers =
+        consumers(Role.ENUMERATOR, Map.of("reader.fanOut.consumerName", "app"));
+
+    Throwable failure = failureOf(consumers.activeConsumerArn("orders"));
+
+    assertThat(failure)
+        .isInstanceOf(KinesisAccessDeniedException.class)
+        .hasMessageStartingWith(
+            "DescribeStreamConsumer for the stream consumer app of stream orders")
+        .hasMessageContaining("not authorized to perform: kinesis:DescribeStreamConsumer")
+        .hasCauseInstanceOf(AccessDeniedException.class);
+  }
+
+  @Test
+  void missingCredentialsEndTheRunAtOnceInsteadOfWaitingOutTheRegistrationTimeout() {
+    // the source's old classifier called a client error transient: backed off for 2 minutes
+    kinesis.failNext(
+        Op.DESCRIBE,
+        SdkClientException.create(
+            "Unable to load credentials from any of the providers in the chain"));
+    StreamConsumers consumers =
+        consumers(Role.ENUMERATOR, Map.of("reader.fanOut.consumerName", "app"));
+
+    Throwable failure = failureOf(consumers.activeConsumerArn("orders"));
+
+    assertThat(failure)
+        .isInstanceOf(UnrecoverableException.class)
+        .hasMessageContaining("Unable to load credentials");
+    assertThat(waits).isEmpty();
   }
 
   @Test

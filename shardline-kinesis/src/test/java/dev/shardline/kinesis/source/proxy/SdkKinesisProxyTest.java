@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.Configuration;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
+import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.testkit.net.ClosedPorts;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ class SdkKinesisProxyTest {
                 .hasMessageContaining("last error:")
                 .hasMessageContaining("awsRegion.endpoint")
                 .hasMessageContaining("option unreachableTimeout");
-            assertThat(KinesisErrors.classify(e)).isEqualTo(KinesisErrors.Kind.FATAL);
+            assertThat(KinesisErrors.classify(e)).isSameAs(unreachable);
             return;
           }
           assertThat(KinesisErrors.isNoAnswer(e)).isTrue();

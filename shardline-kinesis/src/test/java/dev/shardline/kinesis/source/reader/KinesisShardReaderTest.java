@@ -10,6 +10,7 @@ import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SourceReader;
 import dev.shardline.api.UnrecoverableException;
+import dev.shardline.kinesis.KinesisStreamNotFoundException;
 import dev.shardline.kinesis.aggregation.RecordAggregator;
 import dev.shardline.kinesis.config.KinesisSourceOptions;
 import dev.shardline.kinesis.config.KinesisSourceOptions.PastRetentionPolicy;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kinesis.model.ExpiredIteratorException;
 import software.amazon.awssdk.services.kinesis.model.KinesisException;
 import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.kinesis.model.ResourceInUseException;
 import software.amazon.awssdk.services.kinesis.model.ResourceNotFoundException;
 
 class KinesisShardReaderTest {
@@ -346,6 +348,23 @@ class KinesisShardReaderTest {
   }
 
   @Test
+  void aStreamNotActiveForAMomentIsRetriedInsteadOfFailingTheReader() throws Exception {
+    // ResourceInUseException (a stream UPDATING, a resource not ACTIVE): the sink retried it, the
+    // source failed at once
+    kinesis.putToShard(STREAM, SHARD0, "a", "1".getBytes(UTF_8));
+    kinesis.failNext(
+        Op.GET_RECORDS,
+        2,
+        () -> ResourceInUseException.builder().message("Stream orders is UPDATING").build());
+    SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
+    reader.addSplits(List.of(split(SHARD0, ShardPosition.trimHorizon())));
+
+    pollFor(reader, Duration.ofSeconds(5));
+
+    assertThat(output).extracting(r -> new String(r.value(), UTF_8)).containsExactly("1");
+  }
+
+  @Test
   void aMissingStreamFailsAtOnceAsUnrecoverableWithAClearMessage() throws Exception {
     SourceReader<KinesisRecord<byte[]>, KinesisShardSplit> reader = reader(b -> b);
     reader.addSplits(
@@ -354,6 +373,7 @@ class KinesisShardReaderTest {
                 "nope", SHARD0, List.of(), "0", "1", ShardPosition.trimHorizon(), false)));
     // no restart can create the stream: the runner must fail at once, saying what to fix
     assertThatThrownBy(() -> pollFor(reader, Duration.ofSeconds(1)))
+        .isInstanceOf(KinesisStreamNotFoundException.class)
         .isInstanceOf(UnrecoverableException.class)
         .hasMessageContaining("Kinesis stream(s) nope not found")
         .hasMessageContaining("GetShardIterator from TRIM_HORIZON on stream nope shard")
