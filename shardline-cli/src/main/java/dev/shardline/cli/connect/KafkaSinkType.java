@@ -40,10 +40,13 @@ final class KafkaSinkType implements SinkType {
   @Override
   public Sink<PipelineRecord> create(Configuration config) {
     KafkaSink.Builder<Object> builder = KafkaSink.builder();
-    for (ConfigOption<?> option : KafkaSinkOptions.OPTIONS.options()) {
-      copy(option, config, builder);
-    }
     // the value schema replaces the format options, which are not copied
+    SinkType.copyOptions(
+        KafkaSinkOptions.OPTIONS.options().stream()
+            .filter(option -> !FormatOptions.OPTIONS.options().contains(option))
+            .toList(),
+        config,
+        builder::option);
     builder.format(
         RecordFormats.serializer(config, config.getOptional(KafkaSinkOptions.TOPIC).orElse(null)));
     config
@@ -53,12 +56,5 @@ final class KafkaSinkType implements SinkType {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Sink<PipelineRecord> sink = (Sink) builder.build();
     return sink;
-  }
-
-  private static <V> void copy(
-      ConfigOption<V> option, Configuration from, KafkaSink.Builder<Object> to) {
-    if (from.contains(option) && !FormatOptions.OPTIONS.options().contains(option)) {
-      to.option(option, from.get(option));
-    }
   }
 }

@@ -40,9 +40,7 @@ final class KinesisSinkType implements SinkType {
   @Override
   public Sink<PipelineRecord> create(Configuration config) {
     KinesisSink.Builder<Object> builder = KinesisSink.builder();
-    for (ConfigOption<?> option : KinesisSinkOptions.ALL.options()) {
-      copy(option, config, builder);
-    }
+    SinkType.copyOptions(KinesisSinkOptions.ALL.options(), config, builder::option);
     builder.format(
         RecordFormats.serializer(
             config, config.getOptional(KinesisSinkOptions.STREAM).orElse(null)));
@@ -65,12 +63,5 @@ final class KinesisSinkType implements SinkType {
     @SuppressWarnings({"unchecked", "rawtypes"})
     Sink<PipelineRecord> sink = (Sink) builder.build();
     return sink;
-  }
-
-  private static <V> void copy(
-      ConfigOption<V> option, Configuration from, KinesisSink.Builder<Object> to) {
-    if (from.contains(option)) {
-      to.option(option, from.get(option));
-    }
   }
 }

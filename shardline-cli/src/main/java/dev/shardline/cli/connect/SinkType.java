@@ -35,4 +35,25 @@ public interface SinkType {
    * anywhere: {@code validate} calls it to check what only the factory checks.
    */
   Sink<PipelineRecord> create(Configuration config);
+
+  /** Takes a typed option: a connector builder's {@code option(ConfigOption, value)}. */
+  interface OptionTaker {
+    <V> void take(ConfigOption<V> option, V value);
+  }
+
+  /**
+   * Hands {@code to} each of {@code options} that {@code from} sets, typed, so that a builder
+   * checks and documents them as it does in Java.
+   */
+  static void copyOptions(List<ConfigOption<?>> options, Configuration from, OptionTaker to) {
+    for (ConfigOption<?> option : options) {
+      copyOption(option, from, to);
+    }
+  }
+
+  private static <V> void copyOption(ConfigOption<V> option, Configuration from, OptionTaker to) {
+    if (from.contains(option)) {
+      to.take(option, from.get(option));
+    }
+  }
 }
