@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.ServerSocket;
+import dev.shardline.testkit.internal.FreePorts;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -44,10 +44,7 @@ class RunStatusServerTest {
             + "    path: "
             + dir.resolve("out")
             + "\n");
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.pick(); // free on 127.0.0.1
     String base = "http://127.0.0.1:" + port + "/";
     CompletableFuture<CommandResult> run =
         CompletableFuture.supplyAsync(

@@ -8,8 +8,8 @@ import dev.shardline.retry.Backoff;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.RestartPolicy;
 import dev.shardline.runtime.status.StatusServer;
+import dev.shardline.testkit.internal.FreePorts;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -64,10 +64,7 @@ class StatusCommandTest {
 
   @Test
   void aServerThatIsNotThereIsNamedWithTheFix() throws Exception {
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    int port = FreePorts.pick(); // free on 127.0.0.1
 
     CommandResult result = CommandResult.run("status", "http://127.0.0.1:" + port);
 

@@ -183,20 +183,32 @@ public final class StatusServer implements AutoCloseable {
 
   /** The status page's address, e.g. {@code http://127.0.0.1:9400/}. */
   public String url() {
-    java.net.InetAddress address = server.getAddress().getAddress();
-    // bound to every address (0.0.0.0 or ::): a URL that works from this machine
+    return urlFor(server.getAddress());
+  }
+
+  /** Whether it answers on other addresses than this machine's loopback ones. */
+  public boolean exposed() {
+    return exposes(server.getAddress());
+  }
+
+  /**
+   * The status page's address for a server bound to {@code bound}; bound to every address (0.0.0.0
+   * or ::), a URL that works from this machine.
+   */
+  static String urlFor(InetSocketAddress bound) {
+    java.net.InetAddress address = bound.getAddress();
     String host =
         address.isAnyLocalAddress()
             ? "127.0.0.1"
             : address instanceof java.net.Inet6Address
                 ? "[" + address.getHostAddress() + "]"
                 : address.getHostAddress();
-    return "http://" + host + ":" + port() + "/";
+    return "http://" + host + ":" + bound.getPort() + "/";
   }
 
-  /** Whether it answers on other addresses than this machine's loopback ones. */
-  public boolean exposed() {
-    return !server.getAddress().getAddress().isLoopbackAddress();
+  /** Whether a server bound to {@code bound} answers on other than loopback addresses. */
+  static boolean exposes(InetSocketAddress bound) {
+    return !bound.getAddress().isLoopbackAddress();
   }
 
   @Override

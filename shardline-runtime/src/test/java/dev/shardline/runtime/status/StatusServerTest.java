@@ -132,4 +132,16 @@ class StatusServerTest {
       // connection refused: closed with the pipeline
     }
   }
+
+  @Test
+  void boundToEveryAddressItSaysItIsExposedAndGivesAUrlThatWorksFromThisMachine() {
+    // regression: --metrics-host on the wildcard address logged a URL browsers refuse;
+    // checked on the address alone: tests bind loopback only
+    InetSocketAddress everywhere = new InetSocketAddress(9400); // the wildcard address
+    assertThat(StatusServer.exposes(everywhere)).isTrue();
+    assertThat(StatusServer.urlFor(everywhere)).isEqualTo("http://127.0.0.1:9400/");
+    InetSocketAddress loopback = new InetSocketAddress("127.0.0.1", 9400);
+    assertThat(StatusServer.exposes(loopback)).isFalse();
+    assertThat(StatusServer.urlFor(loopback)).isEqualTo("http://127.0.0.1:9400/");
+  }
 }
