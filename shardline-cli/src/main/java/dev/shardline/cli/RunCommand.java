@@ -18,6 +18,7 @@ import dev.shardline.cli.status.StatusMode;
 import dev.shardline.cli.status.StatusReporter;
 import dev.shardline.runtime.Pipeline;
 import dev.shardline.runtime.PipelineFailedException;
+import dev.shardline.runtime.status.FailureCause;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -257,7 +258,7 @@ final class RunCommand implements Callable<Integer> {
               mode,
               statusInterval,
               terminal,
-              RunCommand::describeCause)
+              FailureCause::describe)
           .run();
     } finally {
       System.setOut(originalOut);
@@ -366,7 +367,7 @@ final class RunCommand implements Callable<Integer> {
       return Secrets.mask(
           "Failed: " + dev.shardline.runtime.status.FailureCause.oneLine(e.getMessage()));
     }
-    String cause = describeCause(e);
+    String cause = FailureCause.describe(e);
     String resume =
         pipeline.lastCheckpointId().isPresent()
             ? "it resumes from checkpoint " + pipeline.lastCheckpointId().getAsLong()
@@ -381,15 +382,6 @@ final class RunCommand implements Callable<Integer> {
             + " Fix the cause (-v shows details) and run the same command again: "
             + resume
             + ".");
-  }
-
-  /**
-   * The most telling message in {@code e}'s causes: the deepest Shardline error that says more than
-   * the error below it (a connector's "Cannot reach Kinesis at http://...: ... option
-   * unreachableTimeout" rather than the "Connection refused" under it), else the root cause.
-   */
-  static String describeCause(Throwable e) {
-    return dev.shardline.runtime.status.FailureCause.describe(e);
   }
 
   /** Reads {@code embedded}, {@code flink}. */

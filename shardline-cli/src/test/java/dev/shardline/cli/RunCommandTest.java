@@ -2,6 +2,7 @@ package dev.shardline.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.shardline.runtime.status.FailureCause;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -187,7 +188,7 @@ class RunCommandTest {
                 java.time.Duration.ofSeconds(31),
                 new RuntimeException("wrapped", refused)));
 
-    assertThat(RunCommand.describeCause(failure))
+    assertThat(FailureCause.describe(failure))
         .isEqualTo(
             "Cannot reach Kinesis at http://127.0.0.1:1: no answer for 31s. Check that the server"
                 + " is up (option unreachableTimeout)");
@@ -199,7 +200,7 @@ class RunCommandTest {
     Throwable failure =
         new dev.shardline.api.ShardlineException("Worker 0 of pipeline 'p' failed: " + boom, boom);
 
-    assertThat(RunCommand.describeCause(failure)).isEqualTo("IllegalStateException: boom");
+    assertThat(FailureCause.describe(failure)).isEqualTo("IllegalStateException: boom");
   }
 
   @Test
@@ -213,7 +214,7 @@ class RunCommandTest {
                 "Cannot reach the schema registry at http://127.0.0.1:1: connection refused",
                 refused));
 
-    assertThat(RunCommand.describeCause(failure))
+    assertThat(FailureCause.describe(failure))
         .isEqualTo("Cannot reach the schema registry at http://127.0.0.1:1: connection refused");
   }
 }

@@ -236,12 +236,10 @@ public final class FormatOptions {
     if (format == FormatType.AVRO && schema && schemaFile) {
       throw new ConfigException("Both avro.schema and avro.schemaFile are set; keep one");
     }
-    if (format == FormatType.AVRO && !registry && schema == schemaFile) {
+    if (format == FormatType.AVRO && !registry && !schema && !schemaFile) {
       throw new ConfigException(
-          schema
-              ? "Both avro.schema and avro.schemaFile are set; keep one"
-              : "Format avro needs a schema; set avro.schema (the schema's JSON text) or"
-                  + " avro.schemaFile (the path of an .avsc file)");
+          "Format avro needs a schema; set avro.schema (the schema's JSON text) or"
+              + " avro.schemaFile (the path of an .avsc file)");
     }
     if (format != FormatType.AVRO) {
       // the registry's own options are checked below, once avro.registry.url is known to be set

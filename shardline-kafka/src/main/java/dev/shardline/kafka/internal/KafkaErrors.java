@@ -30,14 +30,13 @@ public final class KafkaErrors {
   }
 
   /**
-   * Whether Kafka says the operation may succeed when tried again. Private: callers ask the type of
-   * {@link #classify}'s result ({@code instanceof RetriableException}), the one way to tell.
+   * Whether Kafka says the operation may succeed when tried again, for {@link #classify} (which has
+   * unwrapped {@code e}); callers ask the type of its result ({@code instanceof
+   * RetriableException}).
    */
-  private static boolean isRetriable(Throwable error) {
-    Throwable e = unwrap(error);
+  private static boolean isRetriable(Throwable e) {
     return e instanceof org.apache.kafka.common.errors.RetriableException
-        || e instanceof java.util.concurrent.TimeoutException
-        || e instanceof RetriableException;
+        || e instanceof java.util.concurrent.TimeoutException;
   }
 
   /**

@@ -328,11 +328,8 @@ public final class KinesisErrors {
     if (e instanceof SdkClientException) {
       // a connection error, or no pooled connection within the acquisition timeout (what
       // connecting to a server that does not answer also ends in)
-      for (Throwable t = e.getCause(); t != null; t = t.getCause() == t ? null : t.getCause()) {
-        if (t instanceof IOException || t instanceof TimeoutException) {
-          return true;
-        }
-      }
+      return ShardlineException.findCause(e.getCause(), IOException.class) != null
+          || ShardlineException.findCause(e.getCause(), TimeoutException.class) != null;
     }
     return false;
   }

@@ -21,21 +21,21 @@ public final class FailureCause {
       }
     }
     if (root instanceof ShardlineException && root.getMessage() != null) {
-      return firstLine(root.getMessage());
+      return oneLine(root.getMessage());
     }
     if (root.getMessage() == null) {
       // a bare ConnectException says nothing: the Shardline error above it says what and where
       return deepest != null && deepest.getMessage() != null
-          ? firstLine(deepest.getMessage())
+          ? oneLine(deepest.getMessage())
           : root.getClass().getSimpleName();
     }
     // a wrapper that only repeats its cause ("Worker 0 ... failed: java.lang...") says no more
     if (deepest != null
         && deepest.getMessage() != null
         && !deepest.getMessage().contains(root.getClass().getName())) {
-      return firstLine(deepest.getMessage());
+      return oneLine(deepest.getMessage());
     }
-    return root.getClass().getSimpleName() + ": " + firstLine(root.getMessage());
+    return root.getClass().getSimpleName() + ": " + oneLine(root.getMessage());
   }
 
   /**
@@ -48,10 +48,6 @@ public final class FailureCause {
       root = root.getCause();
     }
     return root.getClass().getSimpleName();
-  }
-
-  private static String firstLine(String text) {
-    return oneLine(text);
   }
 
   /**
