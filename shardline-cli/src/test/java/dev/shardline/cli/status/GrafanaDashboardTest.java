@@ -75,9 +75,14 @@ class GrafanaDashboardTest {
     String scrape;
     try (MetricsServer server = MetricsServer.start(registry, "127.0.0.1", 0)) {
       pipeline.start();
-      // the paced generator's lag gauge lives while it reads: scrape then, and after the end
+      // the paced generator's lag gauge and its records counter live while it reads (a restart
+      // registers them again): scrape once both are there, and after the end
       String during = get(server.url());
-      for (int i = 0; i < 100 && !during.contains("shardline_source_lag_millis"); i++) {
+      for (int i = 0;
+          i < 100
+              && !(during.contains("shardline_source_lag_millis")
+                  && during.contains("shardline_source_records"));
+          i++) {
         Thread.sleep(50);
         during = get(server.url());
       }
