@@ -10,6 +10,7 @@ import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
 import dev.shardline.config.ConfigException;
 import dev.shardline.config.Configuration;
+import dev.shardline.retry.ServerUnreachableException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -57,8 +58,14 @@ class RegistryAvroFormatTest {
     String url = "http://127.0.0.1:" + closedPort() + "/apis/ccompat/v7";
     RegistryAvroFormat format = format(url);
 
+    // the type every connector uses for a server that gives no answer: the runner restarts
     assertThatThrownBy(() -> format.deserialize(new byte[] {0, 0, 0, 0, 7, 2}))
-        .isInstanceOf(ShardlineException.class)
+        .isInstanceOfSatisfying(
+            ServerUnreachableException.class,
+            e -> {
+              assertThat(e.server()).isEqualTo("the schema registry at " + url);
+              assertThat(e.unreachableFor()).isPositive();
+            })
         .hasMessageStartingWith("Cannot reach the schema registry at " + url)
         .hasMessageContaining("attempts")
         .hasMessageContaining("avro.registry.url");

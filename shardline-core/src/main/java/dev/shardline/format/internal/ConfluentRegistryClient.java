@@ -11,6 +11,7 @@ import dev.shardline.retry.Backoff;
 import dev.shardline.retry.RetriesExhaustedException;
 import dev.shardline.retry.RetryExecutor;
 import dev.shardline.retry.RetryPolicy;
+import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +34,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A client of a schema registry's Confluent-compatible REST API ({@code /schemas/ids/{id}}, {@code
  * /subjects/{subject}/versions}, {@code /subjects/{subject}}, {@code /config/{subject}}), over the
  * JDK's HTTP client. A call that gets no answer, or a 5xx, is retried with backoff for up to the
- * settings' unreachable timeout, then fails with a {@link ShardlineException} naming the URL.
+ * settings' unreachable timeout, then fails with a {@link ServerUnreachableException} naming the
+ * URL (the runner restarts the pipeline from its last checkpoint, as its restart policy allows).
  * Refused credentials and other 4xx answers fail at once. Never shows the password. Thread-safe.
  */
 public final class ConfluentRegistryClient {
@@ -175,7 +177,7 @@ public final class ConfluentRegistryClient {
                 return answer;
               });
     } catch (RetriesExhaustedException e) {
-      throw new ShardlineException(
+      throw new ServerUnreachableException(
           "Cannot reach the schema registry at "
               + settings.url()
               + ": "
@@ -187,6 +189,8 @@ public final class ConfluentRegistryClient {
               + " ms (avro.registry.unreachableTimeout "
               + settings.unreachableTimeout().toMillis()
               + " ms); check that the registry is up and that avro.registry.url is right",
+          "the schema registry at " + settings.url(),
+          e.elapsed(),
           // the I/O error itself: the retry wrappers between say less than this message
           rootOf(e));
     } catch (InterruptedException e) {
