@@ -2,6 +2,7 @@ package dev.shardline.bench.kinesis.source;
 
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -79,6 +80,67 @@ final class BareGetRecordsLoop {
       }
     }
     return new Drained(records, bytes, calls);
+  }
+
+  /**
+   * The synchronous client, a thread per shard (as the KCL's polling reader and Flink's connector
+   * read, and as the source has one call in flight per shard): each thread reads its shard until it
+   * is drained or the threads together read {@code expected} records. The client needs a connection
+   * per shard.
+   */
+  static Drained drainSyncThreadPerShard(KinesisClient client, String stream, long expected) {
+    AtomicLong records = new AtomicLong();
+    AtomicLong bytes = new AtomicLong();
+    AtomicLong calls = new AtomicLong();
+    List<Thread> threads = new ArrayList<>();
+    List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+    for (var shard : client.listShards(b -> b.streamName(stream)).shards()) {
+      String first =
+          client
+              .getShardIterator(
+                  b ->
+                      b.streamName(stream)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator();
+      Thread thread =
+          new Thread(
+              () -> {
+                String iterator = first;
+                while (records.get() < expected && iterator != null) {
+                  String current = iterator;
+                  GetRecordsResponse response =
+                      client.getRecords(b -> b.shardIterator(current).limit(LIMIT));
+                  calls.incrementAndGet();
+                  long size = 0;
+                  for (Record record : response.records()) {
+                    size += record.data().asByteBuffer().remaining();
+                  }
+                  bytes.addAndGet(size);
+                  records.addAndGet(response.records().size());
+                  if (response.records().isEmpty()) {
+                    return; // drained
+                  }
+                  iterator = response.nextShardIterator();
+                }
+              },
+              "bare-sync-" + shard.shardId());
+      thread.setUncaughtExceptionHandler((t, e) -> failures.add(e));
+      threads.add(thread);
+    }
+    threads.forEach(Thread::start);
+    try {
+      for (Thread thread : threads) {
+        thread.join();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while the shards' threads read", e);
+    }
+    if (!failures.isEmpty()) {
+      throw new IllegalStateException("A shard's thread failed", failures.get(0));
+    }
+    return new Drained(records.get(), bytes.get(), calls.get());
   }
 
   /**

@@ -41,10 +41,11 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
  * mode the loop's start is before it builds its client, as the pipeline's start builds the
  * source's) to the last record, and from the first record to the last.
  *
- * <p>With {@code fresh} as the contenders, each round runs each of three contenders in a fresh JVM
- * (the bare sync loop, the bare async loop, the source with the default pacing; the order rotates
- * from round to round), so every one pays class loading and the JIT as a short run does, and the
- * round prints the ratios of the source's CPU per million records to each loop's.
+ * <p>With {@code fresh} as the contenders, each round runs each of four contenders in a fresh JVM
+ * (the bare sync loop on one thread, the bare sync loop with a thread per shard, the bare async
+ * loop, the source with the default pacing; the order rotates from round to round), so every one
+ * pays class loading and the JIT as a short run does, and the round prints the ratios of the
+ * source's CPU per million records to each loop's.
  *
  * <p>A harness, not a test: {@code shardline-bench/run-kinesis-source-bench.sh drain [records
  * [rounds [shards [all|bare|shardline|fresh]]]]} (see README.md).
@@ -56,7 +57,7 @@ public final class KinesisDrainBench {
   private KinesisDrainBench() {}
 
   /** The contenders of the {@code fresh} mode, each run in a JVM of its own. */
-  private static final List<String> FRESH = List.of("sync", "async", "shardline");
+  private static final List<String> FRESH = List.of("sync", "threads", "async", "shardline");
 
   /**
    * The line a child prints last: contender, records/s, CPU-s per million from the start and from
@@ -157,35 +158,45 @@ public final class KinesisDrainBench {
             });
       }
       Measured sync = measured.get("sync");
+      Measured threads = measured.get("threads");
       Measured async = measured.get("async");
       Measured source = measured.get("shardline");
       String ratios =
           String.format(
               Locale.ROOT,
               "round %d: CPU-s per million records from the start (the pipeline's start, the"
-                  + " loop's building its client): sync loop %.2f, async loop %.2f, shardline %.2f;"
-                  + " shardline / sync loop %.2fx, / async loop %.2fx. From the JVM's start:"
-                  + " %.2f, %.2f, %.2f; shardline / sync loop %.2fx, / async loop %.2fx."
-                  + " Records/s %,.0f / %,.0f / %,.0f (order %s)",
+                  + " loop's building its client): sync loop %.2f, sync loop a thread per shard"
+                  + " %.2f, async loop %.2f, shardline %.2f; shardline / sync loop %.2fx, / sync"
+                  + " loop a thread per shard %.2fx, / async loop %.2fx. From the JVM's start:"
+                  + " %.2f, %.2f, %.2f, %.2f; shardline / sync loop %.2fx, / a thread per shard"
+                  + " %.2fx, / async loop %.2fx. Records/s %,.0f / %,.0f / %,.0f / %,.0f (order"
+                  + " %s)",
               round,
               sync.cpuSecondsPerMillion(),
+              threads.cpuSecondsPerMillion(),
               async.cpuSecondsPerMillion(),
               source.cpuSecondsPerMillion(),
               source.cpuSecondsPerMillion() / sync.cpuSecondsPerMillion(),
+              source.cpuSecondsPerMillion() / threads.cpuSecondsPerMillion(),
               source.cpuSecondsPerMillion() / async.cpuSecondsPerMillion(),
               sync.jvmCpuSecondsPerMillion(),
+              threads.jvmCpuSecondsPerMillion(),
               async.jvmCpuSecondsPerMillion(),
               source.jvmCpuSecondsPerMillion(),
               source.jvmCpuSecondsPerMillion() / sync.jvmCpuSecondsPerMillion(),
+              source.jvmCpuSecondsPerMillion() / threads.jvmCpuSecondsPerMillion(),
               source.jvmCpuSecondsPerMillion() / async.jvmCpuSecondsPerMillion(),
               sync.recordsPerSecond(),
+              threads.recordsPerSecond(),
               async.recordsPerSecond(),
               source.recordsPerSecond(),
               String.join(",", measured.keySet()));
       System.out.println(ratios);
       summary.add(ratios);
     }
-    System.out.println("summary (target: shardline / sync loop at most 1.2x):");
+    System.out.println(
+        "summary (target: shardline / sync loop at most 1.2x; the source has a call in flight per"
+            + " shard, as the loop with a thread per shard does):");
     summary.forEach(line -> System.out.println("  " + line));
   }
 
@@ -207,6 +218,16 @@ public final class KinesisDrainBench {
                   records,
                   start,
                   () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
+            }
+          }
+          case "threads" -> {
+            CpuSample start = CpuSample.take();
+            try (KinesisClient sync = syncClient(kinesalite)) {
+              yield measureLoop(
+                  "bare SDK GetRecords loop, sync client (Apache 5), a thread per shard, fresh JVM",
+                  records,
+                  start,
+                  () -> BareGetRecordsLoop.drainSyncThreadPerShard(sync, STREAM, records));
             }
           }
           case "async" -> {
