@@ -43,20 +43,7 @@ final class BareGetRecordsLoop {
 
   /** One thread, the synchronous client, the shards in turn until {@code expected} records. */
   static Drained drainSync(KinesisClient client, String stream, long expected) {
-    List<String> iterators = new ArrayList<>();
-    client
-        .listShards(b -> b.streamName(stream))
-        .shards()
-        .forEach(
-            shard ->
-                iterators.add(
-                    client
-                        .getShardIterator(
-                            b ->
-                                b.streamName(stream)
-                                    .shardId(shard.shardId())
-                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                        .shardIterator()));
+    List<String> iterators = trimHorizonIterators(client, stream);
     long records = 0;
     long bytes = 0;
     long calls = 0;
@@ -82,6 +69,25 @@ final class BareGetRecordsLoop {
     return new Drained(records, bytes, calls);
   }
 
+  /** An iterator at TRIM_HORIZON for each of the stream's shards, in the order ListShards gave. */
+  private static List<String> trimHorizonIterators(KinesisClient client, String stream) {
+    List<String> iterators = new ArrayList<>();
+    client
+        .listShards(b -> b.streamName(stream))
+        .shards()
+        .forEach(
+            shard ->
+                iterators.add(
+                    client
+                        .getShardIterator(
+                            b ->
+                                b.streamName(stream)
+                                    .shardId(shard.shardId())
+                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+                        .shardIterator()));
+    return iterators;
+  }
+
   /**
    * The synchronous client, a thread per shard (as the KCL's polling reader and Flink's connector
    * read, and as the source has one call in flight per shard): each thread reads its shard until it
@@ -94,15 +100,9 @@ final class BareGetRecordsLoop {
     AtomicLong calls = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
     List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
-    for (var shard : client.listShards(b -> b.streamName(stream)).shards()) {
-      String first =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
+    List<String> firsts = trimHorizonIterators(client, stream);
+    for (int i = 0; i < firsts.size(); i++) {
+      String first = firsts.get(i);
       Thread thread =
           new Thread(
               () -> {
@@ -124,7 +124,7 @@ final class BareGetRecordsLoop {
                   iterator = response.nextShardIterator();
                 }
               },
-              "bare-sync-" + shard.shardId());
+              "bare-sync-" + i);
       thread.setUncaughtExceptionHandler((t, e) -> failures.add(e));
       threads.add(thread);
     }
