@@ -21,7 +21,10 @@ public interface SerializationSchema<T> extends Serializable {
    * The bytes of {@code value}.
    *
    * @throws IOException when the value cannot be written in this format (e.g. it does not match the
-   *     Avro schema)
+   *     Avro schema): the record's fault, which a sink's invalid-record policy handles
+   * @throws dev.shardline.api.ShardlineException when the format itself cannot work (a schema
+   *     registry that gives no answer or refuses the credentials): not the record's fault, so sinks
+   *     let it through as it is, never dead-lettering the record
    */
   byte[] serialize(T value) throws IOException;
 }

@@ -36,6 +36,9 @@ final class RecordSerializer<T> {
     byte[] value;
     try {
       value = valueSchema.serialize(record);
+    } catch (ShardlineException e) {
+      // the format's own trouble (a schema registry that gives no answer), typed: as it is
+      throw e;
     } catch (Exception e) {
       throw new ShardlineException(
           "Cannot serialize a record for Kafka topic "

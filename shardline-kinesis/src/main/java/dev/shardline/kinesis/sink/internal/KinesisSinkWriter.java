@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
+import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.api.WriterMailbox;
 import dev.shardline.api.function.SerializableFunction;
@@ -131,6 +132,11 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       if (data == null) {
         throw new IllegalStateException("the format returned null");
       }
+    } catch (ShardlineException e) {
+      // the format's own trouble, not the record's (a schema registry that gives no answer or
+      // refuses our credentials): never an invalid record, so never dead-lettered; it fails the
+      // write as it is, and the runner restarts or stops as its type says
+      throw e;
     } catch (Exception e) {
       invalid(record, null, stream, null, "the format cannot serialize it: " + e, e);
       return;

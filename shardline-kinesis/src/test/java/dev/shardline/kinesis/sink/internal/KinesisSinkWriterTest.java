@@ -16,6 +16,7 @@ import dev.shardline.kinesis.sink.InvalidRecordException;
 import dev.shardline.kinesis.sink.InvalidRecordPolicy;
 import dev.shardline.kinesis.sink.KinesisSinkException;
 import dev.shardline.kinesis.sink.KinesisSinkOptions;
+import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.testsupport.ManualProcessingTimeService;
 import dev.shardline.testsupport.StandaloneSinkContext;
 import dev.shardline.time.ManualTime;
@@ -329,6 +330,33 @@ class KinesisSinkWriterTest {
         .hasMessageContaining("cannot serialize")
         .hasMessageContaining("not valid Avro")
         .hasCauseInstanceOf(java.io.IOException.class);
+  }
+
+  @Test
+  void aFormatThatCannotWorkFailsTheWriteAsItIsAndDeadLettersNothing() {
+    // Given a format whose schema registry gives no answer, and invalid records dead-lettered
+    ServerUnreachableException outage =
+        new ServerUnreachableException(
+            "Cannot reach the schema registry at http://127.0.0.1:1",
+            "the schema registry at http://127.0.0.1:1",
+            Duration.ofSeconds(30),
+            new java.net.ConnectException("Connection refused"));
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.STREAM, "s"),
+        value -> {
+          throw outage;
+        },
+        null,
+        KEY,
+        null,
+        InvalidRecordPolicy.DEAD_LETTER,
+        StandaloneSinkContext.of("test").withDeadLettersTo(deadLetters).deadLetters());
+
+    // Then the write fails with the format's own error: the record is not invalid, so it is
+    // neither refused as one nor dead-lettered (the runner restarts, the record is written then)
+    assertThatThrownBy(() -> writer.write("k:1")).isSameAs(outage);
+    assertThat(deadLetters).isEmpty();
+    assertThat(kinesis.requests()).isEmpty();
   }
 
   @Test
