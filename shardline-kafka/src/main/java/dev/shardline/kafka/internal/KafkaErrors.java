@@ -3,8 +3,7 @@ package dev.shardline.kafka.internal;
 import dev.shardline.api.RetriableException;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.UnrecoverableException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import dev.shardline.util.Futures;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InterruptException;
@@ -18,16 +17,6 @@ import org.apache.kafka.common.errors.InterruptException;
  */
 public final class KafkaErrors {
   private KafkaErrors() {}
-
-  /** The Kafka error inside wrappers ({@link ExecutionException}, {@link CompletionException}). */
-  public static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof ExecutionException || e instanceof CompletionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
 
   /**
    * Whether Kafka says the operation may succeed when tried again, for {@link #classify} (which has
@@ -44,7 +33,7 @@ public final class KafkaErrors {
    * which servers, topic or partition) and ends with the Kafka error.
    */
   public static ShardlineException classify(String what, Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof ShardlineException shardline) {
       return shardline;
     }

@@ -3,6 +3,7 @@ package dev.shardline.kafka.sink;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.sink.internal.TransactionalProducer;
+import dev.shardline.util.Futures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -84,7 +85,7 @@ final class TransactionalIds {
     try {
       ids.addAll(listOpen());
     } catch (ShardlineException e) {
-      Throwable cause = KafkaErrors.unwrap(e.getCause() == null ? e : e.getCause());
+      Throwable cause = Futures.unwrap(e.getCause() == null ? e : e.getCause());
       if (!(cause instanceof AuthorizationException)
           && !(cause instanceof UnsupportedVersionException)) {
         throw e;

@@ -9,10 +9,9 @@ import dev.shardline.kinesis.KinesisThrottledException;
 import dev.shardline.kinesis.KinesisTransientException;
 import dev.shardline.kinesis.ShardIteratorExpiredException;
 import dev.shardline.retry.ServerUnreachableException;
+import dev.shardline.util.Futures;
 import java.io.IOException;
 import java.util.Set;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -99,7 +98,7 @@ public final class KinesisErrors {
     if (unreachable != null) {
       return unreachable;
     }
-    Throwable e = unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof ShardlineException known) {
       return known;
     }
@@ -281,18 +280,6 @@ public final class KinesisErrors {
   }
 
   /**
-   * The error inside completion wrappers ({@code CompletionException}, {@code ExecutionException}).
-   */
-  public static Throwable unwrap(Throwable error) {
-    Throwable e = error;
-    while ((e instanceof CompletionException || e instanceof ExecutionException)
-        && e.getCause() != null) {
-      e = e.getCause();
-    }
-    return e;
-  }
-
-  /**
    * The first AWS SDK (or I/O) exception in {@code error}'s cause chain, for errors that went
    * through retry wrappers; {@code error} unwrapped when there is none.
    */
@@ -305,7 +292,7 @@ public final class KinesisErrors {
         break;
       }
     }
-    return unwrap(error);
+    return Futures.unwrap(error);
   }
 
   /**
@@ -316,7 +303,7 @@ public final class KinesisErrors {
    * calls without an answer count towards unreachableTimeout.
    */
   public static boolean isNoAnswer(Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof SdkServiceException) {
       return false;
     }
@@ -355,7 +342,7 @@ public final class KinesisErrors {
    * (ResourceNotFoundException)"); other errors as {@link #describe}.
    */
   public static String describeAnswer(Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Futures.unwrap(error);
     if (e instanceof AwsServiceException aws && aws.awsErrorDetails() != null) {
       String code = aws.awsErrorDetails().errorCode();
       String message = aws.awsErrorDetails().errorMessage();
@@ -371,7 +358,7 @@ public final class KinesisErrors {
 
   /** A short description for messages: the error's type and message, on one line. */
   public static String describe(Throwable error) {
-    Throwable e = unwrap(error);
+    Throwable e = Futures.unwrap(error);
     String message = e.getMessage();
     String type = e.getClass().getSimpleName();
     return message == null ? type : type + ": " + message.replace('\n', ' ');

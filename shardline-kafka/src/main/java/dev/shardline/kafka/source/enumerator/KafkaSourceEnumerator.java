@@ -15,6 +15,7 @@ import dev.shardline.retry.Backoff;
 import dev.shardline.retry.ServerReachability;
 import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
+import dev.shardline.util.Futures;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -318,7 +319,7 @@ public final class KafkaSourceEnumerator
                 + " within "
                 + startupTimeout.toSeconds()
                 + "s (startupTimeout): "
-                + KafkaErrors.describe(KafkaErrors.unwrap(last))
+                + KafkaErrors.describe(Futures.unwrap(last))
                 + ". Check that bootstrapServers is right, the brokers are up and reachable, and"
                 + " the security properties match the cluster",
             last);
@@ -336,7 +337,7 @@ public final class KafkaSourceEnumerator
    * Kafka's error ({@code timed out waiting for a node assignment}).
    */
   private Throwable noAnswerCause(Exception e) {
-    Throwable kafka = KafkaErrors.unwrap(e);
+    Throwable kafka = Futures.unwrap(e);
     if (reachability.inOutage() || runningReachability.inOutage()) {
       return kafka;
     }
@@ -463,7 +464,7 @@ public final class KafkaSourceEnumerator
             "Listing the partitions of {} on {} failed again: {}",
             describeTopics(),
             bootstrapServers,
-            KafkaErrors.describe(KafkaErrors.unwrap(error)));
+            KafkaErrors.describe(Futures.unwrap(error)));
         return;
       }
       LOG.warn(
@@ -471,7 +472,7 @@ public final class KafkaSourceEnumerator
           describeTopics(),
           bootstrapServers,
           discoveryInterval,
-          KafkaErrors.describe(KafkaErrors.unwrap(error)));
+          KafkaErrors.describe(Futures.unwrap(error)));
       return;
     }
     boolean wasInitial = !initialDiscoveryDone;

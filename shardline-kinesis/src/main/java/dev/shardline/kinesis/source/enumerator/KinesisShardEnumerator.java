@@ -27,6 +27,7 @@ import dev.shardline.retry.Backoff;
 import dev.shardline.retry.RetryExecutor;
 import dev.shardline.retry.RetryPolicy;
 import dev.shardline.retry.ServerUnreachableException;
+import dev.shardline.util.Futures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -401,7 +402,7 @@ public final class KinesisShardEnumerator
     try {
       return call.join();
     } catch (RuntimeException e) {
-      Throwable cause = KinesisErrors.unwrap(e);
+      Throwable cause = Futures.unwrap(e);
       ShardlineException classified = KinesisErrors.classify(cause);
       if (classified instanceof ServerUnreachableException unreachable) {
         throw unreachable; // not retried: the outage outlasted unreachableTimeout
@@ -442,7 +443,7 @@ public final class KinesisShardEnumerator
   }
 
   private void onDiscoveryFailure(Throwable error) {
-    Throwable cause = KinesisErrors.unwrap(error);
+    Throwable cause = Futures.unwrap(error);
     Throwable root = KinesisErrors.sdkCause(error);
     String streams = String.join(", ", trackers.keySet());
     ServerUnreachableException unreachable = ServerUnreachableException.findIn(error);

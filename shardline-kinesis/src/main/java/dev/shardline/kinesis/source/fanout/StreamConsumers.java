@@ -14,6 +14,7 @@ import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.retry.Backoff;
 import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
+import dev.shardline.util.Futures;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -403,7 +404,7 @@ public final class StreamConsumers implements AutoCloseable {
             } else if (error == null) {
               answered.accept(answer);
             } else {
-              Throwable cause = KinesisErrors.unwrap(error);
+              Throwable cause = Futures.unwrap(error);
               if (isUnsupported(cause)) {
                 result.completeExceptionally(noFanOut(operation, cause));
               } else if (ServerUnreachableException.findIn(error) != null) {

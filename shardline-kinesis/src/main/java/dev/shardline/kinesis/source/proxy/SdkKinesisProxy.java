@@ -15,6 +15,7 @@ import dev.shardline.kinesis.internal.KinesisErrors;
 import dev.shardline.retry.ServerReachability;
 import dev.shardline.retry.ServerUnreachableException;
 import dev.shardline.time.Time;
+import dev.shardline.util.Futures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -188,8 +189,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
           if (!KinesisErrors.isNoAnswer(error)) {
             reachability.answered();
           } else {
-            ServerUnreachableException unreachable =
-                reachability.noAnswer(KinesisErrors.unwrap(error));
+            ServerUnreachableException unreachable = reachability.noAnswer(Futures.unwrap(error));
             if (unreachable != null) {
               throw new CompletionException(unreachable);
             }
@@ -512,7 +512,7 @@ public final class SdkKinesisProxy implements KinesisProxy {
           if (error == null) {
             return value;
           }
-          Throwable cause = KinesisErrors.unwrap(error);
+          Throwable cause = Futures.unwrap(error);
           if (cause instanceof AwsServiceException service
               && service.awsErrorDetails() != null
               && "SerializationException".equals(service.awsErrorDetails().errorCode())) {

@@ -13,6 +13,7 @@ import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.metrics.MetricTags;
 import dev.shardline.time.Time;
+import dev.shardline.util.Futures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -208,7 +209,7 @@ final class FanOutShardFetcher implements ShardFetcher {
   private void onArn(String stream, String consumerArn, Throwable error) {
     List<FanOutShard> waiting = awaitingArn.remove(stream);
     if (error != null) {
-      Throwable cause = KinesisErrors.unwrap(error);
+      Throwable cause = Futures.unwrap(error);
       batches.fail(
           cause instanceof ShardlineException known
               ? known
@@ -455,7 +456,7 @@ final class FanOutShardFetcher implements ShardFetcher {
     }
     String where = "stream " + fs.shard.split.stream() + " shard " + fs.shard.split.shardId();
     String call = "SubscribeToShard on " + where;
-    Throwable cause = KinesisErrors.unwrap(error);
+    Throwable cause = Futures.unwrap(error);
     ShardlineException classified = KinesisErrors.classify(error);
     boolean consumerGone = classified instanceof KinesisStreamNotFoundException;
     if (consumerGone) {

@@ -12,6 +12,7 @@ import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.kinesis.source.split.ShardPosition;
 import dev.shardline.metrics.MetricTags;
 import dev.shardline.time.Time;
+import dev.shardline.util.Futures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -294,7 +295,7 @@ final class PollingShardFetcher implements ShardFetcher {
                     + shard.failures
                     + " times in a row; last error: "
                     + KinesisErrors.describe(error),
-                KinesisErrors.unwrap(error)));
+                Futures.unwrap(error)));
         return;
       }
       LOG.info("Shard iterator of {} expired; getting a new one from {}", where, shard.position());
@@ -312,7 +313,7 @@ final class PollingShardFetcher implements ShardFetcher {
                     + KinesisErrors.describe(error)
                     + ". Check that Kinesis is reachable ("
                     + "awsRegion, clientConfigProperties) and healthy",
-                KinesisErrors.unwrap(error)));
+                Futures.unwrap(error)));
         return;
       }
       Duration wait = settings.backoff().delay(shard.failures - 1, random());
@@ -329,7 +330,7 @@ final class PollingShardFetcher implements ShardFetcher {
       batches.fail(
           new ShardlineException(
               call + " on " + where + " failed: " + KinesisErrors.describe(error),
-              KinesisErrors.unwrap(error)));
+              Futures.unwrap(error)));
     }
   }
 

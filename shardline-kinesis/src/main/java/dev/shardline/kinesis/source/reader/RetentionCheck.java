@@ -8,6 +8,7 @@ import dev.shardline.kinesis.source.proxy.KinesisProxy;
 import dev.shardline.kinesis.source.reader.ShardReadState.Phase;
 import dev.shardline.kinesis.source.split.ShardPosition;
 import dev.shardline.time.Time;
+import dev.shardline.util.Futures;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -137,7 +138,7 @@ final class RetentionCheck {
                     + stream
                     + " failed: "
                     + KinesisErrors.describe(error),
-                KinesisErrors.unwrap(error)));
+                Futures.unwrap(error)));
         return;
       }
       // try again with the next due shard
