@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * and a writer schema that cannot be resolved to the reader schema are bad data: the {@link
  * RecordDecoder}'s policy applies (fail, drop, dead letter with coordinates). A registry that does
  * not answer is not bad data: after retrying for {@link
- * SchemaRegistrySettings#unreachableTimeout()} the read fails with a {@link ShardlineException}
- * naming the URL.
+ * SchemaRegistrySettings#unreachableTimeout()} the read (or write) fails with a {@link
+ * dev.shardline.retry.ServerUnreachableException} naming the URL, which no reader's bad-data policy
+ * and no sink's invalid-record policy takes for the record's fault.
  *
  * <p>Writing needs the writer schema ({@code avro.schema} or {@code avro.schemaFile}). Its subject
  * comes from the {@link SubjectNameStrategy}; with auto-register on (the default, as in Confluent's

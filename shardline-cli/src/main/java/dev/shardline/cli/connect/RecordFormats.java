@@ -1,11 +1,13 @@
 package dev.shardline.cli.connect;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardline.api.ShardlineException;
 import dev.shardline.config.Configuration;
 import dev.shardline.format.Format;
 import dev.shardline.format.FormatOptions;
 import dev.shardline.format.FormatType;
 import dev.shardline.format.SerializationSchema;
+import java.io.IOException;
 
 /**
  * How a sink with a {@code format} option writes {@link PipelineRecord}s: the record's value
@@ -28,7 +30,7 @@ final class RecordFormats {
       case JSON:
       case AVRO:
         Format<JsonNode> json = (Format<JsonNode>) format;
-        return record -> json.serialize(((PipelineRecord) record).json());
+        return record -> json.serialize(jsonOf((PipelineRecord) record));
       case STRING:
         Format<String> text = (Format<String>) format;
         return record -> text.serialize(((PipelineRecord) record).text());
@@ -36,6 +38,19 @@ final class RecordFormats {
         return record -> ((PipelineRecord) record).bytes();
       default:
         throw new IllegalStateException("Unhandled format " + type);
+    }
+  }
+
+  /**
+   * The record's value as JSON. A value that is not JSON is the record's fault: an {@link
+   * IOException}, which a sink's invalid-record policy handles (dead-letter), not a {@link
+   * ShardlineException}, which a sink passes on as the format's own failure.
+   */
+  private static JsonNode jsonOf(PipelineRecord record) throws IOException {
+    try {
+      return record.json();
+    } catch (ShardlineException e) {
+      throw new IOException(e.getMessage(), e.getCause());
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.shardline.bench.kinesis.source;
 
 import dev.shardline.kinesis.aggregation.RecordDeaggregator;
+import dev.shardline.testkit.kinesis.StreamContents;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
+import software.amazon.awssdk.services.kinesis.model.Shard;
 import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
@@ -72,19 +74,16 @@ final class BareGetRecordsLoop {
   /** An iterator at TRIM_HORIZON for each of the stream's shards, in the order ListShards gave. */
   private static List<String> trimHorizonIterators(KinesisClient client, String stream) {
     List<String> iterators = new ArrayList<>();
-    client
-        .listShards(b -> b.streamName(stream))
-        .shards()
-        .forEach(
-            shard ->
-                iterators.add(
-                    client
-                        .getShardIterator(
-                            b ->
-                                b.streamName(stream)
-                                    .shardId(shard.shardId())
-                                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-                        .shardIterator()));
+    for (Shard shard : StreamContents.shards(client, stream)) {
+      iterators.add(
+          client
+              .getShardIterator(
+                  b ->
+                      b.streamName(stream)
+                          .shardId(shard.shardId())
+                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+              .shardIterator());
+    }
     return iterators;
   }
 

@@ -235,7 +235,7 @@ public final class KinesisShardEnumerator
       LOG.info("Fan-out stream consumer(s) ACTIVE: {}", arns);
       return;
     }
-    Throwable cause = error instanceof ExecutionException ? error.getCause() : error;
+    Throwable cause = Futures.unwrap(error);
     if (cause instanceof RuntimeException runtime) {
       throw runtime;
     }
