@@ -29,7 +29,11 @@ class KinesisExamplesIT {
 
   @RegisterExtension
   static final LocalKinesisExtension KINESIS =
-      new LocalKinesisExtension(LocalKinesis.builder().initialStream("orders", 2));
+      new LocalKinesisExtension(
+          LocalKinesis.builder()
+              .initialStream("orders", 2)
+              .initialStream("text-in", 1)
+              .initialStream("json-out", 1));
 
   @TempDir Path dir;
 
@@ -91,6 +95,69 @@ class KinesisExamplesIT {
     assertThat(deadLetter.get("payload").asText()).isEqualTo("this is not json");
     assertThat(deadLetter.at("/coordinates/stream").asText()).isEqualTo("orders");
     assertThat(deadLetter.get("error").asText()).isNotEmpty();
+  }
+
+  @Test
+  void aKinesisSinkDeadLettersARecordItsFormatCannotWriteWithTheRecordsContent(LocalKinesis kinesis)
+      throws Exception {
+    // Given a stream of one JSON record between two that are not JSON
+    for (String data : List.of("hello world", "{\"ok\":1}", "not json either")) {
+      kinesis
+          .client()
+          .putRecord(
+              b -> b.streamName("text-in").partitionKey("k").data(SdkBytes.fromUtf8String(data)));
+    }
+    String aws =
+        "    awsRegion: {type: custom-endpoint, endpoint: \""
+            + kinesis.endpoint()
+            + "\", id: us-east-1}\n"
+            + "    awsCredentials: {type: basic, accessKeyId: local, secretAccessKey: local}\n";
+    Path deadLetters = dir.resolve("dead-letters");
+    Path file =
+        Files.writeString(
+            dir.resolve("text-to-json.yaml"),
+            "name: text-to-json\n"
+                + "checkpoint: {interval: 1s}\n"
+                + "source:\n  type: kinesis\n  streams: text-in\n"
+                + "  startupPosition: {type: earliest}\n"
+                + aws.replace("    ", "  ")
+                + "sinks:\n  - type: kinesis\n    stream: json-out\n    format: json\n"
+                + "    invalidRecords: {policy: dead-letter}\n"
+                + aws
+                + "deadLetter: {type: file, path: "
+                + deadLetters
+                + "}\n");
+
+    // When the sink writes them as JSON
+    try (ShardlineProcess run =
+        ShardlineProcess.start(dir, Map.of(), "run", "--status=off", file.toString())) {
+      awaitLines(deadLetters, 2);
+      run.terminate();
+      assertThat(run.awaitExit(TIMEOUT)).as(run.output()).isZero();
+    }
+
+    // Then the JSON one is written, and each other one is dead-lettered with its content
+    assertThat(
+            ConnectorExamplesIT.readStream(kinesis.client(), "json-out", r -> true, 1).stream()
+                .map(r -> r.data().asUtf8String()))
+        .containsExactly("{\"ok\":1}");
+    List<String> letters = lines(deadLetters);
+    assertThat(letters).hasSize(2);
+    for (String line : letters) {
+      JsonNode letter = JSON.readTree(line);
+      assertThat(letter.at("/coordinates/stream").asText()).isEqualTo("json-out");
+      assertThat(letter.get("error").asText()).contains("the format cannot serialize it");
+    }
+    assertThat(letters.stream().map(line -> readPayload(line)))
+        .containsExactly("hello world", "not json either");
+  }
+
+  private static String readPayload(String deadLetterLine) {
+    try {
+      return JSON.readTree(deadLetterLine).get("payload").asText();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   static void awaitLines(Path directory, int count) throws Exception {

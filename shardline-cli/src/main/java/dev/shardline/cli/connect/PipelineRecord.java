@@ -133,8 +133,13 @@ public final class PipelineRecord {
     return raw.toString();
   }
 
+  /**
+   * The value as text ({@link #text()}): what a sink dead-letters for a record its format cannot
+   * serialize (the Kinesis sink's payload is then {@code String.valueOf(record)}), so the record's
+   * content is kept, not only the names of its metadata fields.
+   */
   @Override
   public String toString() {
-    return "PipelineRecord{metadata=" + metadata.keySet() + "}";
+    return text();
   }
 }

@@ -29,4 +29,12 @@ class RecordFormatsTest {
         .hasMessageContaining("a record is not JSON")
         .hasMessageContaining("use format string or bytes in the sink");
   }
+
+  @Test
+  void aRecordAsTextIsItsValueWhichADeadLetterOfAnUnserializableRecordCarries() {
+    // the Kinesis sink dead-letters String.valueOf(record) when the format fails: the content
+    assertThat(PipelineRecord.of("hello world", Map.of("stream", "text")))
+        .hasToString("hello world");
+    assertThat(PipelineRecord.of("not json".getBytes(UTF_8), Map.of())).hasToString("not json");
+  }
 }
