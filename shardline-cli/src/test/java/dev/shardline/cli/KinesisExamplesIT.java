@@ -33,7 +33,8 @@ class KinesisExamplesIT {
           LocalKinesis.builder()
               .initialStream("orders", 2)
               .initialStream("text-in", 1)
-              .initialStream("json-out", 1));
+              .initialStream("json-out", 1)
+              .initialStream("text-out", 1));
 
   @TempDir Path dir;
 
@@ -98,8 +99,8 @@ class KinesisExamplesIT {
   }
 
   @Test
-  void aKinesisSinkDeadLettersARecordItsFormatCannotWriteWithTheRecordsContent(LocalKinesis kinesis)
-      throws Exception {
+  void kinesisSinksDeadLetterARecordTheirFormatOrKeyCannotTakeWithTheRecordsContent(
+      LocalKinesis kinesis) throws Exception {
     // Given a stream of one JSON record between two that are not JSON
     for (String data : List.of("hello world", "{\"ok\":1}", "not json either")) {
       kinesis
@@ -124,32 +125,50 @@ class KinesisExamplesIT {
                 + "sinks:\n  - type: kinesis\n    stream: json-out\n    format: json\n"
                 + "    invalidRecords: {policy: dead-letter}\n"
                 + aws
+                + "  - type: kinesis\n    stream: text-out\n    format: string\n"
+                + "    partitionKey: /ok\n"
+                + "    invalidRecords: {policy: dead-letter}\n"
+                + aws
                 + "deadLetter: {type: file, path: "
                 + deadLetters
                 + "}\n");
 
-    // When the sink writes them as JSON
+    // When one sink writes them as JSON, another as text keyed by the JSON field "ok"
     try (ShardlineProcess run =
         ShardlineProcess.start(dir, Map.of(), "run", "--status=off", file.toString())) {
-      awaitLines(deadLetters, 2);
+      awaitLines(deadLetters, 4);
       run.terminate();
       assertThat(run.awaitExit(TIMEOUT)).as(run.output()).isZero();
     }
 
-    // Then the JSON one is written, and each other one is dead-lettered with its content
-    assertThat(
-            ConnectorExamplesIT.readStream(kinesis.client(), "json-out", r -> true, 1).stream()
-                .map(r -> r.data().asUtf8String()))
-        .containsExactly("{\"ok\":1}");
+    // Then the JSON one is written by both, and each other one is dead-lettered by each sink
+    // with its content: by the JSON sink as its format cannot write it, by the other as its key
+    // cannot be taken from it
+    for (String stream : List.of("json-out", "text-out")) {
+      assertThat(
+              ConnectorExamplesIT.readStream(kinesis.client(), stream, r -> true, 1).stream()
+                  .map(r -> r.data().asUtf8String()))
+          .as(stream)
+          .containsExactly("{\"ok\":1}");
+    }
     List<String> letters = lines(deadLetters);
-    assertThat(letters).hasSize(2);
+    assertThat(letters).hasSize(4);
+    Map<String, List<String>> payloadsByStream = new java.util.TreeMap<>();
     for (String line : letters) {
       JsonNode letter = JSON.readTree(line);
-      assertThat(letter.at("/coordinates/stream").asText()).isEqualTo("json-out");
-      assertThat(letter.get("error").asText()).contains("the format cannot serialize it");
+      String stream = letter.at("/coordinates/stream").asText();
+      payloadsByStream.computeIfAbsent(stream, s -> new ArrayList<>()).add(readPayload(line));
+      assertThat(letter.get("error").asText())
+          .contains(
+              stream.equals("json-out")
+                  ? "the format cannot serialize it"
+                  : "the partition key function failed on it");
     }
-    assertThat(letters.stream().map(line -> readPayload(line)))
-        .containsExactly("hello world", "not json either");
+    assertThat(payloadsByStream)
+        .containsOnlyKeys("json-out", "text-out")
+        .allSatisfy(
+            (stream, payloads) ->
+                assertThat(payloads).containsExactlyInAnyOrder("hello world", "not json either"));
   }
 
   private static String readPayload(String deadLetterLine) {

@@ -234,8 +234,10 @@ public final class KinesisSinkOptions {
           .defaultValue(InvalidRecordPolicy.FAIL)
           .withDescription(
               "What to do with a record Kinesis would refuse (over 1 MiB with its partition key,"
-                  + " an empty or over-long partition key, a bad explicit hash key) or that the"
-                  + " format cannot serialize: fail (the write throws, naming the record) or"
+                  + " an empty or over-long partition key, a bad explicit hash key), that the"
+                  + " format cannot serialize, or that the partition key, explicit hash key or"
+                  + " stream function fails on (a JSON field of a record that is not JSON): fail"
+                  + " (the write throws, naming the record) or"
                   + " dead-letter (sent to the pipeline's dead-letter sink; needs one). A format"
                   + " that cannot work at all (a schema registry that gives no answer) is not the"
                   + " record's fault: the write fails with its error under either policy.");

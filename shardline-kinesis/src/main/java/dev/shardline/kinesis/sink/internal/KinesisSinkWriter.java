@@ -121,7 +121,13 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
   @Override
   public void write(T record) {
     throwIfClosed();
-    String stream = fixedStream != null ? fixedStream : streamFunction.apply(record);
+    String stream;
+    try {
+      stream = fixedStream != null ? fixedStream : streamFunction.apply(record);
+    } catch (RuntimeException e) {
+      invalid(record, null, "(none)", null, "the stream function failed on it: " + e, e);
+      return;
+    }
     if (stream == null || stream.isBlank()) {
       invalid(record, null, "(none)", null, "the stream function gave no stream", null);
       return;
@@ -141,8 +147,15 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       invalid(record, null, stream, null, "the format cannot serialize it: " + e, e);
       return;
     }
-    String partitionKey =
-        partitionKeyFunction == null ? randomKey() : partitionKeyFunction.apply(record);
+    String partitionKey;
+    try {
+      partitionKey =
+          partitionKeyFunction == null ? randomKey() : partitionKeyFunction.apply(record);
+    } catch (RuntimeException e) {
+      // a key is a function of the record (a JSON pointer into a record that is not JSON)
+      invalid(record, data, stream, null, "the partition key function failed on it: " + e, e);
+      return;
+    }
     if (partitionKey == null || partitionKey.isEmpty()) {
       invalid(record, data, stream, partitionKey, "its partition key is empty", null);
       return;
@@ -176,8 +189,20 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
           null);
       return;
     }
-    String explicitHashKey =
-        explicitHashKeyFunction == null ? null : explicitHashKeyFunction.apply(record);
+    String explicitHashKey;
+    try {
+      explicitHashKey =
+          explicitHashKeyFunction == null ? null : explicitHashKeyFunction.apply(record);
+    } catch (RuntimeException e) {
+      invalid(
+          record,
+          data,
+          stream,
+          partitionKey,
+          "the explicit hash key function failed on it: " + e,
+          e);
+      return;
+    }
     HashKey hashKey;
     if (explicitHashKey != null) {
       try {

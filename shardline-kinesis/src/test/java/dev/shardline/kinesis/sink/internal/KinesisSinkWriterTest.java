@@ -360,6 +360,36 @@ class KinesisSinkWriterTest {
   }
 
   @Test
+  void aRecordItsKeyFunctionFailsOnIsInvalidAndDeadLetteredWithItsBytes() {
+    // Given a partition key taken from a JSON field, and invalid records dead-lettered
+    writer(
+        Configuration.builder().set(KinesisSinkOptions.STREAM, "s"),
+        StringFormat.utf8(),
+        null,
+        value -> {
+          if (!value.startsWith("{")) {
+            throw new IllegalArgumentException("the record is not JSON");
+          }
+          return "k";
+        },
+        null,
+        InvalidRecordPolicy.DEAD_LETTER,
+        StandaloneSinkContext.of("test").withDeadLettersTo(deadLetters).deadLetters());
+
+    writer.write("plain text");
+    writer.write("{\"a\":1}");
+    writer.flush();
+
+    // Then the one it fails on is an invalid record, dead-lettered as written; the other is sent
+    assertThat(deadLetters).hasSize(1);
+    assertThat(new String(deadLetters.get(0).payload(), UTF_8)).isEqualTo("plain text");
+    assertThat(deadLetters.get(0).error())
+        .contains("the partition key function failed on it")
+        .contains("the record is not JSON");
+    assertThat(kinesis.stored("s")).hasSize(1);
+  }
+
+  @Test
   void aMissingStreamFailsWhenTheWriterIsCreated() {
     Configuration validated =
         KinesisSinkOptions.OPTIONS.validate(
