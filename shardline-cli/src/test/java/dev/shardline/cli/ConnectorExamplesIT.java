@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.shardline.testkit.junit.LocalKafkaExtension;
 import dev.shardline.testkit.junit.LocalKinesisExtension;
 import dev.shardline.testkit.kinesis.LocalKinesis;
+import dev.shardline.testkit.kinesis.StreamContents;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +32,6 @@ import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.GetRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /**
  * The examples that write Kinesis or touch Kafka, run through the launcher against kinesis-local
@@ -181,16 +181,9 @@ class ConnectorExamplesIT {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     Map<String, String> iterators = new HashMap<>();
     List<Record> records = new ArrayList<>();
-    for (Shard shard : client.listShards(b -> b.streamName(stream)).shards()) {
+    for (Shard shard : StreamContents.shards(client, stream)) {
       iterators.put(
-          shard.shardId(),
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator());
+          shard.shardId(), StreamContents.trimHorizonIterator(client, stream, shard.shardId()));
     }
     while (records.size() < count) {
       if (System.nanoTime() > deadline) {

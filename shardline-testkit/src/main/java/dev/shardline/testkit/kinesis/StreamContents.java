@@ -44,6 +44,17 @@ public final class StreamContents {
     return shards;
   }
 
+  /** A shard iterator at the oldest record {@code shardId} of {@code stream} holds. */
+  public static String trimHorizonIterator(KinesisClient client, String stream, String shardId) {
+    return client
+        .getShardIterator(
+            b ->
+                b.streamName(stream)
+                    .shardId(shardId)
+                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
+        .shardIterator();
+  }
+
   /**
    * Every record of every shard of {@code stream} (closed ones too), from TRIM_HORIZON to the tip;
    * each shard's records in order, shards in the order ListShards gives them.
@@ -51,14 +62,7 @@ public final class StreamContents {
   public static List<StoredRecord> readAll(KinesisClient client, String stream) {
     List<StoredRecord> all = new ArrayList<>();
     for (Shard shard : shards(client, stream)) {
-      String iterator =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
+      String iterator = trimHorizonIterator(client, stream, shard.shardId());
       while (iterator != null) {
         String current = iterator;
         GetRecordsResponse page = client.getRecords(b -> b.shardIterator(current).limit(10_000));

@@ -75,14 +75,7 @@ final class BareGetRecordsLoop {
   private static List<String> trimHorizonIterators(KinesisClient client, String stream) {
     List<String> iterators = new ArrayList<>();
     for (Shard shard : StreamContents.shards(client, stream)) {
-      iterators.add(
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shard.shardId())
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator());
+      iterators.add(StreamContents.trimHorizonIterator(client, stream, shard.shardId()));
     }
     return iterators;
   }

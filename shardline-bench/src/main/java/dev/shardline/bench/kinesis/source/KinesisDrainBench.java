@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import software.amazon.awssdk.http.apache5.Apache5HttpClient;
 import software.amazon.awssdk.services.kinesis.KinesisAsyncClient;
@@ -209,27 +210,18 @@ public final class KinesisDrainBench {
     KinesisEndpoint kinesalite = new BenchSupport.ParentEndpoint(endpoint);
     Measured measured =
         switch (contender) {
-          case "sync" -> {
-            // from before the client is built, as the pipeline's start builds the source's
-            CpuSample start = CpuSample.take();
-            try (KinesisClient sync = syncClient(kinesalite)) {
-              yield measureLoop(
+          case "sync" ->
+              measureSyncLoop(
                   "bare SDK GetRecords loop, sync client (Apache 5), 1 thread, fresh JVM",
+                  kinesalite,
                   records,
-                  start,
-                  () -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
-            }
-          }
-          case "threads" -> {
-            CpuSample start = CpuSample.take();
-            try (KinesisClient sync = syncClient(kinesalite)) {
-              yield measureLoop(
+                  sync -> BareGetRecordsLoop.drainSync(sync, STREAM, records));
+          case "threads" ->
+              measureSyncLoop(
                   "bare SDK GetRecords loop, sync client (Apache 5), a thread per shard, fresh JVM",
+                  kinesalite,
                   records,
-                  start,
-                  () -> BareGetRecordsLoop.drainSyncThreadPerShard(sync, STREAM, records));
-            }
-          }
+                  sync -> BareGetRecordsLoop.drainSyncThreadPerShard(sync, STREAM, records));
           case "async" -> {
             CpuSample start = CpuSample.take();
             try (KinesisAsyncClient async = asyncClient(kinesalite)) {
@@ -258,6 +250,21 @@ public final class KinesisDrainBench {
         measured.recordsPerSecond(),
         measured.cpuSecondsPerMillion(),
         measured.jvmCpuSecondsPerMillion());
+  }
+
+  /**
+   * {@code drain} on a synchronous client of its own, measured from before the client is built, as
+   * the pipeline's start builds the source's.
+   */
+  private static Measured measureSyncLoop(
+      String label,
+      KinesisEndpoint kinesalite,
+      long records,
+      Function<KinesisClient, BareGetRecordsLoop.Drained> drain) {
+    CpuSample start = CpuSample.take();
+    try (KinesisClient sync = syncClient(kinesalite)) {
+      return measureLoop(label, records, start, () -> drain.apply(sync));
+    }
   }
 
   private interface Drain {
