@@ -23,9 +23,11 @@ import org.slf4j.LoggerFactory;
  * durable. {@link #close()} aborts a transaction not yet prepared.
  *
  * <p>When it is created (after the runner committed the restored checkpoint's transactions), it
- * aborts the transactions crashed writers left open ({@link TransactionalIds#abortLingering}). Used
- * by one thread. A {@link ClusterWatch} tells when the brokers cannot be reached, and fails the
- * writer (ending a blocked call) once they have not answered for {@code unreachableTimeout}.
+ * aborts the transactions crashed writers left open ({@link TransactionalIds#abortLingering}), and
+ * writer 0 logs an error for each transaction of its prefix the broker left hanging on the sink's
+ * topic ({@link TransactionalIds#reportHanging}; not with a topic function). Used by one thread. A
+ * {@link ClusterWatch} tells when the brokers cannot be reached, and fails the writer (ending a
+ * blocked call) once they have not answered for {@code unreachableTimeout}.
  */
 final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCommittable> {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceKafkaWriter.class);
@@ -48,6 +50,7 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
       TransactionalIds ids,
       long restoredCheckpointId,
       long firstCheckpointId,
+      String topic,
       String bootstrapServers,
       ClusterWatch watch,
       Counter written) {
@@ -61,6 +64,9 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
     try {
       watch.run(() -> ids.abortLingering(producerProperties, restoredCheckpointId));
       watch.answered();
+      if (topic != null) {
+        watch.run(() -> ids.reportHanging(topic, bootstrapServers));
+      }
     } catch (RuntimeException e) {
       watch.close();
       throw e;

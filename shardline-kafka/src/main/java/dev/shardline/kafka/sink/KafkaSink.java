@@ -184,6 +184,7 @@ public final class KafkaSink<T> implements TransactionalSink<T, KafkaCommittable
         ids,
         context.restoredCheckpointId().orElse(0),
         context.firstCheckpointId(),
+        config.getOptional(KafkaSinkOptions.TOPIC).orElse(null),
         bootstrap,
         watch,
         written);

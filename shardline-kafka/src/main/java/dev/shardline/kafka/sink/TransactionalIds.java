@@ -1,6 +1,7 @@
 package dev.shardline.kafka.sink;
 
 import dev.shardline.api.ShardlineException;
+import dev.shardline.kafka.internal.HangingTransactions;
 import dev.shardline.kafka.internal.KafkaErrors;
 import dev.shardline.kafka.sink.internal.TransactionalProducer;
 import dev.shardline.util.Futures;
@@ -16,6 +17,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTransactionsOptions;
 import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
@@ -110,6 +112,72 @@ final class TransactionalIds {
         throw KafkaErrors.classify("Cannot abort the open Kafka transaction " + id, e);
       }
     }
+  }
+
+  /**
+   * Logs an error for each hanging transaction of this prefix on {@code topic}'s partitions (see
+   * {@link HangingTransactions}): one the broker left open after its coordinator ended it, which
+   * stops every read_committed consumer of the partition. Only writer 0 looks, so each is reported
+   * once per start. A topic that does not exist yet, or a cluster that does not answer the lookup
+   * within 30 s, is logged at DEBUG and skipped: the check is advice, and the run goes on either
+   * way.
+   *
+   * @return what was reported
+   */
+  List<HangingTransactions.Hanging> reportHanging(String topic, String bootstrapServers) {
+    if (writerIndex != 0) {
+      return List.of();
+    }
+    List<HangingTransactions.Hanging> ours = new ArrayList<>();
+    Admin admin = null;
+    try {
+      admin = Admin.create(adminProperties);
+      List<TopicPartition> partitions = new ArrayList<>();
+      admin
+          .describeTopics(List.of(topic))
+          .allTopicNames()
+          .get(LIST_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS)
+          .get(topic)
+          .partitions()
+          .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      for (HangingTransactions.Hanging h :
+          HangingTransactions.find(admin, partitions, (int) LIST_TIMEOUT_MS)) {
+        if (h.transactionalId() != null && pattern.matcher(h.transactionalId()).matches()) {
+          ours.add(h);
+          LOG.error(
+              "Kafka {}. The broker skipped the transaction's {} marker on {} (Kafka brokers do"
+                  + " that when a transaction ends while the partition has no leader, e.g. while"
+                  + " its only broker restarts), so read_committed consumers of {} stop at offset"
+                  + " {} and do not see what this sink wrote there since. No Kafka client can"
+                  + " write the missing marker; an administrator can end the transaction with"
+                  + " 'kafka-transactions.sh --bootstrap-server {} abort --topic {} --partition {}"
+                  + " --start-offset {}'{}",
+              h,
+              h.committed() ? "COMMIT" : "ABORT",
+              h.partition(),
+              h.partition(),
+              h.startOffset(),
+              bootstrapServers,
+              h.partition().topic(),
+              h.partition().partition(),
+              h.startOffset(),
+              h.committed()
+                  ? ", which makes consumers move on but drops that transaction's records (which"
+                      + " this sink had committed) from what read_committed consumers read"
+                  : "");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new dev.shardline.retry.InterruptException("Looking for hanging Kafka transactions", e);
+    } catch (Exception e) {
+      LOG.debug("Cannot look for hanging Kafka transactions on topic {}", topic, e);
+    } finally {
+      if (admin != null) {
+        admin.close(java.time.Duration.ZERO);
+      }
+    }
+    return ours;
   }
 
   private List<String> listOpen() {
