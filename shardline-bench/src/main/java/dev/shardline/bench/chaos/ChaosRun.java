@@ -1,8 +1,6 @@
 package dev.shardline.bench.chaos;
 
-import dev.shardline.kafka.internal.HangingTransactions;
 import dev.shardline.testkit.kafka.LocalKafka;
-import dev.shardline.testkit.kafka.TransactionMarkers;
 import dev.shardline.testkit.kinesis.LocalKinesis;
 import dev.shardline.testkit.proxy.Fault;
 import dev.shardline.testkit.proxy.KinesisQuotaProxy;
@@ -22,14 +20,12 @@ import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.clients.admin.TransactionListing;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.auth.credentials.AwsCredentials;
@@ -509,53 +505,16 @@ public final class ChaosRun {
   }
 
   /**
-   * Ends the transactions the broker left hanging on the topic (see {@link HangingTransactions}):
-   * those its coordinator completed, but whose COMMIT or ABORT marker it skipped because a
-   * partition had no leader at that moment, which a single broker's restarts cause. The harness
-   * writes the marker the coordinator decided on and should have written ({@link
-   * TransactionMarkers#commit}, or {@code Admin.abortTransaction}), so the checks see what the
-   * pipeline committed rather than a broker fault; each one is in the notes and counted in the
-   * summary. A transaction hanging for any other reason (its coordinator does not know it, or has
-   * it in another state) is left alone: {@link #openTransactions} reports it and the check fails.
+   * Ends the transactions the broker left hanging on the topic ({@link HangingMarkers}), and notes
+   * and counts each one.
    */
   private void endHangingTransactions(LocalKafka kafka) throws Exception {
     List<TopicPartition> partitions = new ArrayList<>();
     for (int p = 0; p < TOPIC_PARTITIONS; p++) {
       partitions.add(new TopicPartition(TOPIC, p));
     }
-    Admin admin = kafka.adminClient();
-    for (HangingTransactions.Hanging h : HangingTransactions.find(admin, partitions, 30_000)) {
-      String marker;
-      if (h.committed()) {
-        TransactionMarkers.commit(
-            kafka.bootstrapServers(),
-            h.partition(),
-            h.producerId(),
-            h.coordinatorProducerEpoch(),
-            h.coordinatorEpoch().orElse(0));
-        marker = "COMMIT";
-      } else if (h.coordinatorState() == TransactionState.COMPLETE_ABORT) {
-        admin
-            .abortTransaction(
-                new AbortTransactionSpec(
-                    h.partition(),
-                    h.producerId(),
-                    h.producerEpoch(),
-                    h.coordinatorEpoch().orElse(0)))
-            .all()
-            .get();
-        marker = "ABORT";
-      } else {
-        continue;
-      }
+    for (String what : HangingMarkers.write(kafka, partitions)) {
       markersWritten++;
-      String what =
-          "the broker left "
-              + h
-              + " hanging: it skipped the "
-              + marker
-              + " marker (a Kafka 4.3.1 bug when a transaction ends while a partition has no"
-              + " leader); the harness wrote it";
       say("kafka: %s", what);
       notes.add("kafka: " + what);
     }

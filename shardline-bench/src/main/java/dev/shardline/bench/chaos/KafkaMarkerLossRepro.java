@@ -2,7 +2,6 @@ package dev.shardline.bench.chaos;
 
 import dev.shardline.kafka.internal.HangingTransactions;
 import dev.shardline.testkit.kafka.LocalKafka;
-import dev.shardline.testkit.kafka.TransactionMarkers;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,18 +69,7 @@ public final class KafkaMarkerLossRepro {
         if (hanging.isEmpty()) {
           continue;
         }
-        for (HangingTransactions.Hanging h : hanging) {
-          if (!h.committed()) {
-            System.out.println("  not a committed transaction; left alone: " + h);
-            continue;
-          }
-          TransactionMarkers.commit(
-              kafka.bootstrapServers(),
-              h.partition(),
-              h.producerId(),
-              h.coordinatorProducerEpoch(),
-              h.coordinatorEpoch().orElse(0));
-        }
+        HangingMarkers.write(kafka, partitions).forEach(line -> System.out.println("  " + line));
         Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
         partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
         var stable =
