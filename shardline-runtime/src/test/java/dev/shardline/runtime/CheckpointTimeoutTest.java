@@ -303,6 +303,56 @@ class CheckpointTimeoutTest {
   }
 
   @Test
+  void aStopWhoseFinalCheckpointWaitsOnASlowSinkSaysSoEveryHalfMinute() throws Exception {
+    // Given a checkpoint 1 from an earlier run, and a sink whose flush now blocks
+    Pipeline first =
+        start(
+            builder(gated(FileSink.lines(dir.resolve("out")).build()), 1)
+                .checkpointInterval(Duration.ofHours(1))
+                .metrics(new SimpleMeterRegistry()));
+    first.stop();
+    GatedSink<Object, ?> sink = gated(FileSink.lines(dir.resolve("out")).build(), 0);
+    sink.closeGate();
+    Pipeline pipeline =
+        start(
+            builder(sink, 1)
+                .checkpointInterval(Duration.ofHours(1))
+                .checkpointTimeout(Duration.ofMinutes(5)));
+    Thread stopper = thread(pipeline::stop);
+    Await.until("the final checkpoint's flush", WAIT, () -> sink.blockedWriters() == 1);
+
+    // When the final checkpoint has waited 29 s, then 30 s, then 65 s
+    String log =
+        StandardError.during(
+            soFar -> {
+              time.advance(Duration.ofSeconds(29));
+              Thread.sleep(300); // several looks at the pending checkpoint: none warns yet
+              time.advance(Duration.ofSeconds(1));
+              Await.until("a warning", WAIT, () -> soFar.get().contains("has waited"));
+              time.advance(Duration.ofSeconds(35));
+              Await.until("a second warning", WAIT, () -> soFar.get().contains("has waited 65s"));
+            });
+    sink.openGate();
+    stopper.join(WAIT.toMillis());
+
+    // Then each 30 s of waiting logged one WARN naming the checkpoint, the worker and where it is,
+    // the timeout and the restore point; and the stop then completed as usual
+    assertThat(log.lines().filter(l -> l.contains("has waited")))
+        .containsExactly(
+            log.lines().filter(l -> l.contains("has waited 30s")).findFirst().orElseThrow(),
+            log.lines().filter(l -> l.contains("has waited 65s")).findFirst().orElseThrow());
+    assertThat(log)
+        .contains("WARN")
+        .contains("Pipeline '" + NAME + "': stopping, the final checkpoint 2 has waited 30s for")
+        .contains(
+            "worker 0 (thread shardline-ckpt-timeout-worker-0, in " + GatedSink.class.getName())
+        .contains("it times out after 5m (checkpoint.timeout)")
+        .contains("and then the stop fails and the next start restores checkpoint 1");
+    assertThat(stopper.isAlive()).isFalse();
+    assertThat(storedIds()).containsExactly(1L, 2L);
+  }
+
+  @Test
   void aCheckpointTheStoreCannotWriteIsToleratedAndItsTransactionsGoWithTheNextOne()
       throws Exception {
     // Given a store that fails to store the first checkpoint holding a committable

@@ -76,6 +76,24 @@ final class CheckpointFailures {
   }
 
   /**
+   * Checkpoint {@code checkpointId} has waited {@code waited} for workers {@code unanswered} and is
+   * still pending: a WARN naming them and where each is (most often a sink's flush, or a call to a
+   * server that answers slowly or not at all), so that a long wait, above all a stop's final
+   * checkpoint, is not silent until {@code checkpoint.timeout} ends it.
+   */
+  void slow(long checkpointId, boolean isFinal, Duration waited, List<Integer> unanswered) {
+    LOG.warn(
+        "Pipeline '{}': {} {} has waited {} for {}; it times out after {} (checkpoint.timeout){}",
+        pipelineName,
+        isFinal ? "stopping, the final checkpoint" : "checkpoint",
+        checkpointId,
+        display(waited),
+        workers.describe(unanswered),
+        display(checkpointTimeout),
+        isFinal ? ", and then the stop fails and the next start restores " + lastCompleted() : "");
+  }
+
+  /**
    * Checkpoint {@code checkpointId}, aborted, was not answered by workers {@code unanswered} within
    * {@code checkpoint.timeout}: it is not stored and nothing is committed for it. Within {@code
    * checkpoint.tolerableFailures} the next checkpoint starts at the next tick (a worker still busy

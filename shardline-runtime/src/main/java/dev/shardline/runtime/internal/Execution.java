@@ -87,6 +87,12 @@ public final class Execution {
    */
   private static final Duration TIMEOUT_CHECK_PERIOD = Duration.ofMillis(100);
 
+  /**
+   * A pending checkpoint logs a WARN each time it has waited this long more ({@link
+   * CheckpointFailures#slow}), until it completes or {@code checkpoint.timeout} ends it.
+   */
+  static final Duration SLOW_CHECKPOINT_WARNING = Duration.ofSeconds(30);
+
   /** On the system clock a coarser look is enough: timeouts are minutes, and idle CPU counts. */
   private static final Duration TIMEOUT_CHECK_PERIOD_SYSTEM_TIME = Duration.ofSeconds(1);
 
@@ -122,6 +128,8 @@ public final class Execution {
   private ScheduledExecutorService timerScheduler;
   private long nextCheckpointId;
   private PendingCheckpoint pending;
+  // WARNs logged for the pending checkpoint so far (onTimeoutCheck)
+  private long slowWarnings;
   private Outcome outcome;
   // progress of this attempt: a split assigned, or a record read, then made durable by a checkpoint
   private boolean madeProgress;
@@ -338,6 +346,7 @@ public final class Execution {
   private void triggerCheckpoint(boolean isFinal) throws Exception {
     long id = nextCheckpointId++;
     long startNanos = time.nanoseconds();
+    slowWarnings = 0;
     StateBlob enumeratorState =
         StateBlob.of(source.enumeratorStateSerializer(), enumerator.snapshotState(id));
     pending =
@@ -412,12 +421,27 @@ public final class Execution {
   }
 
   private void onTimeoutCheck() throws Exception {
-    if (pending != null && pending.isTimedOut(time.nanoseconds(), checkpointTimeout)) {
+    if (pending == null) {
+      return;
+    }
+    long now = time.nanoseconds();
+    if (pending.isTimedOut(now, checkpointTimeout)) {
       PendingCheckpoint late = pending;
       List<Integer> unanswered = late.unanswered();
       abort(late);
       committer.expectLateAnswers(late.id(), unanswered);
       failures.timedOut(late.id(), unanswered, end.outcome());
+    } else {
+      long waited = now - pending.startNanos();
+      long periods = waited / SLOW_CHECKPOINT_WARNING.toNanos();
+      if (periods > slowWarnings) {
+        slowWarnings = periods;
+        failures.slow(
+            pending.id(),
+            pending.isFinal(),
+            Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(waited)),
+            pending.unanswered());
+      }
     }
   }
 
