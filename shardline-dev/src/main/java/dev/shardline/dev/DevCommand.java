@@ -77,6 +77,9 @@ final class DevCommand implements Callable<Integer> {
       description = {
         "Starts a local Kinesis server (kinesis-local, from npm) on 127.0.0.1 and runs until Ctrl-C"
             + " or SIGTERM. Supports resharding and enhanced fan-out; enforces no throughput limit."
+            + " It is for trying pipelines, not for volume: it handles tens to a few hundred records"
+            + " per second (a generator-to-Kinesis pipeline wrote 54 records/s on a busy 2-core"
+            + " machine), so a stop can wait minutes for a Kinesis sink to flush what it holds."
       })
   static final class Kinesis implements Callable<Integer> {
     @Option(
