@@ -508,12 +508,19 @@ public final class ChaosRun {
    * Ends the transactions the broker left hanging on the topic ({@link HangingMarkers}), and notes
    * and counts each one.
    */
-  private void endHangingTransactions(LocalKafka kafka) throws Exception {
+  private void endHangingTransactions(LocalKafka kafka) {
     List<TopicPartition> partitions = new ArrayList<>();
     for (int p = 0; p < TOPIC_PARTITIONS; p++) {
       partitions.add(new TopicPartition(TOPIC, p));
     }
-    for (String what : HangingMarkers.write(kafka, partitions)) {
+    List<String> written;
+    try {
+      written = HangingMarkers.write(kafka, partitions);
+    } catch (Exception e) { // the broker restarting, say: the drain goes on, the next look retries
+      say("kafka: cannot look for hanging transactions now: %s", e);
+      return;
+    }
+    for (String what : written) {
       markersWritten++;
       say("kafka: %s", what);
       notes.add("kafka: " + what);

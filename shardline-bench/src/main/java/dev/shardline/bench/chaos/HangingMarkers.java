@@ -7,17 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Writes the markers a {@link LocalKafka} broker skipped: for each transaction left hanging on the
- * given partitions ({@link HangingTransactions}) that its coordinator completed, the marker the
- * coordinator decided on and should have written (COMMIT with {@link TransactionMarkers#commit},
- * ABORT with {@code Admin.abortTransaction}). That puts the partitions where a correct broker would
- * have left them, so a check of the output sees what the producers committed rather than the
- * broker's fault. A transaction hanging for any other reason (its coordinator does not know it, or
- * has it in another state) is left alone. Stateless.
+ * given partitions ({@link HangingTransactions}) whose coordinator provably completed that very
+ * transaction ({@link HangingTransactions.Outcome}), the marker the coordinator decided on and
+ * should have written (COMMIT with {@link TransactionMarkers#commit}, ABORT with {@code
+ * Admin.abortTransaction}). That puts the partitions where a correct broker would have left them,
+ * so a check of the output sees what the producers committed rather than the broker's fault. A
+ * transaction whose outcome cannot be told (its coordinator does not know it, has it in another
+ * state, or has moved on to a later transaction of the same id) is left alone. Stateless.
  */
 final class HangingMarkers {
   private HangingMarkers() {}
@@ -28,15 +28,16 @@ final class HangingMarkers {
     List<String> written = new ArrayList<>();
     for (HangingTransactions.Hanging h : HangingTransactions.find(admin, partitions, 30_000)) {
       String marker;
-      if (h.committed()) {
+      if (h.outcome() == HangingTransactions.Outcome.COMMITTED) {
         TransactionMarkers.commit(
             kafka.bootstrapServers(),
             h.partition(),
             h.producerId(),
             h.coordinatorProducerEpoch(),
-            h.coordinatorEpoch().orElse(0));
+            h.coordinatorEpoch().orElse(0),
+            h.markerTransactionVersion());
         marker = "COMMIT";
-      } else if (h.coordinatorState() == TransactionState.COMPLETE_ABORT) {
+      } else if (h.outcome() == HangingTransactions.Outcome.ABORTED) {
         admin
             .abortTransaction(
                 new AbortTransactionSpec(

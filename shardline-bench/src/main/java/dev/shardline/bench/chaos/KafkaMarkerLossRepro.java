@@ -40,7 +40,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   dev.shardline.bench.chaos.KafkaMarkerLossRepro [rounds (default 40)] [kill|stop (default kill)]
  * </pre>
  *
- * Exits 0 once it reproduced the fault (and repaired it), 1 when no round did.
+ * Exits 0 once it reproduced the fault and repaired it, 2 when it reproduced it but the last stable
+ * offsets did not reach the ends, 1 when no round reproduced it.
  */
 public final class KafkaMarkerLossRepro {
   private static final String TOPIC = "t";

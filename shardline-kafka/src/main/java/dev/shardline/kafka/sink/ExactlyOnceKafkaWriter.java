@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When it is created (after the runner committed the restored checkpoint's transactions), it
  * aborts the transactions crashed writers left open ({@link TransactionalIds#abortLingering}), and
- * writer 0 logs an error for each transaction of its prefix the broker left hanging on the sink's
- * topic ({@link TransactionalIds#reportHanging}; not with a topic function). Used by one thread. A
- * {@link ClusterWatch} tells when the brokers cannot be reached, and fails the writer (ending a
- * blocked call) once they have not answered for {@code unreachableTimeout}.
+ * writer 0 looks, in the background, for transactions of its prefix the broker left hanging on the
+ * sink's topic, and logs an error for each ({@link TransactionalIds#reportHangingInBackground}; not
+ * with a topic function). Used by one thread. A {@link ClusterWatch} tells when the brokers cannot
+ * be reached, and fails the writer (ending a blocked call) once they have not answered for {@code
+ * unreachableTimeout}.
  */
 final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCommittable> {
   private static final Logger LOG = LoggerFactory.getLogger(ExactlyOnceKafkaWriter.class);
@@ -65,7 +66,7 @@ final class ExactlyOnceKafkaWriter<T> implements CommittingSinkWriter<T, KafkaCo
       watch.run(() -> ids.abortLingering(producerProperties, restoredCheckpointId));
       watch.answered();
       if (topic != null) {
-        watch.run(() -> ids.reportHanging(topic, bootstrapServers));
+        ids.reportHangingInBackground(topic, bootstrapServers);
       }
     } catch (RuntimeException e) {
       watch.close();

@@ -19,6 +19,7 @@ import org.apache.kafka.clients.admin.TransactionListing;
 import org.apache.kafka.clients.admin.TransactionState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -115,19 +116,32 @@ final class TransactionalIds {
   }
 
   /**
-   * Logs an error for each hanging transaction of this prefix on {@code topic}'s partitions (see
-   * {@link HangingTransactions}): one the broker left open after its coordinator ended it, which
-   * stops every read_committed consumer of the partition. Only writer 0 looks, so each is reported
-   * once per start. A topic that does not exist yet, or a cluster that does not answer the lookup
-   * within 30 s, is logged at DEBUG and skipped: the check is advice, and the run goes on either
-   * way.
+   * Writer 0 looks, on a daemon thread so that the writer's start does not wait, for hanging
+   * transactions on {@code topic}'s partitions ({@link HangingTransactions}): ones the broker left
+   * open after its coordinator ended them, which stop every read_committed consumer of the
+   * partition. It logs an ERROR for each one of this prefix, and a WARN for each one whose
+   * transactional id the coordinator no longer knows (an expired id: it may be this sink's). A
+   * topic that does not exist yet is skipped; a look that fails (no READ permission on the topic,
+   * which {@code DescribeProducers} needs, or no answer within 30 s a call) is logged at WARN with
+   * the cause. Each writer 0 looks once per start.
+   */
+  void reportHangingInBackground(String topic, String bootstrapServers) {
+    if (writerIndex != 0) {
+      return;
+    }
+    Thread thread =
+        new Thread(
+            () -> reportHanging(topic, bootstrapServers), "shardline-kafka-hanging-" + topic);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * The look of {@link #reportHangingInBackground}, on the calling thread.
    *
-   * @return what was reported
+   * @return what was reported as this sink's
    */
   List<HangingTransactions.Hanging> reportHanging(String topic, String bootstrapServers) {
-    if (writerIndex != 0) {
-      return List.of();
-    }
     List<HangingTransactions.Hanging> ours = new ArrayList<>();
     Admin admin = null;
     try {
@@ -142,36 +156,55 @@ final class TransactionalIds {
           .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
       for (HangingTransactions.Hanging h :
           HangingTransactions.find(admin, partitions, (int) LIST_TIMEOUT_MS)) {
-        if (h.transactionalId() != null && pattern.matcher(h.transactionalId()).matches()) {
+        String end =
+            " read_committed consumers of "
+                + h.partition()
+                + " stop at offset "
+                + h.startOffset()
+                + " and do not see what was written there since. Kafka brokers leave a"
+                + " transaction open like this when it ends while the partition has no leader"
+                + " (e.g. while its only broker restarts): the coordinator skips the partition's"
+                + " marker. No Kafka Admin API writes a COMMIT marker; an administrator can end"
+                + " the transaction with 'kafka-transactions.sh --bootstrap-server "
+                + bootstrapServers
+                + " [--command-config FILE] abort --topic "
+                + h.partition().topic()
+                + " --partition "
+                + h.partition().partition()
+                + " --start-offset "
+                + h.startOffset()
+                + "', which lets consumers move on but drops the transaction's records from"
+                + " what read_committed consumers read";
+        if (h.transactionalId() == null) {
+          LOG.warn("Kafka {}; it may be this sink's (prefix '{}'):{}", h, prefix, end);
+        } else if (pattern.matcher(h.transactionalId()).matches()) {
           ours.add(h);
           LOG.error(
-              "Kafka {}. The broker skipped the transaction's {} marker on {} (Kafka brokers do"
-                  + " that when a transaction ends while the partition has no leader, e.g. while"
-                  + " its only broker restarts), so read_committed consumers of {} stop at offset"
-                  + " {} and do not see what this sink wrote there since. No Kafka client can"
-                  + " write the missing marker; an administrator can end the transaction with"
-                  + " 'kafka-transactions.sh --bootstrap-server {} abort --topic {} --partition {}"
-                  + " --start-offset {}'{}",
+              "This sink's Kafka {}, {}.{}",
               h,
-              h.committed() ? "COMMIT" : "ABORT",
-              h.partition(),
-              h.partition(),
-              h.startOffset(),
-              bootstrapServers,
-              h.partition().topic(),
-              h.partition().partition(),
-              h.startOffset(),
-              h.committed()
-                  ? ", which makes consumers move on but drops that transaction's records (which"
-                      + " this sink had committed) from what read_committed consumers read"
-                  : "");
+              switch (h.outcome()) {
+                case COMMITTED -> "which its coordinator committed (so did the sink)";
+                case ABORTED -> "which its coordinator aborted";
+                case UNKNOWN -> "which its coordinator no longer has in progress";
+              },
+              end);
         }
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new dev.shardline.retry.InterruptException("Looking for hanging Kafka transactions", e);
     } catch (Exception e) {
-      LOG.debug("Cannot look for hanging Kafka transactions on topic {}", topic, e);
+      Throwable cause = Futures.unwrap(e);
+      if (cause instanceof UnknownTopicOrPartitionException) {
+        LOG.debug("Topic {} does not exist yet: no hanging Kafka transactions on it", topic);
+      } else {
+        LOG.warn(
+            "Cannot look for hanging Kafka transactions on topic {} ({}); the sink works on, but"
+                + " would not notice one. The look needs READ on the topic (for"
+                + " DescribeProducers) and DESCRIBE on the transactional ids of prefix '{}'",
+            topic,
+            KafkaErrors.describe(cause),
+            prefix);
+      }
     } finally {
       if (admin != null) {
         admin.close(java.time.Duration.ZERO);

@@ -45,6 +45,8 @@ public final class TransactionMarkers {
    *     transaction version 2 one more than the epoch the records were written with)
    * @param coordinatorEpoch the coordinator epoch to write: at least that of the producer's last
    *     marker on the partition (0 when it has none)
+   * @param transactionVersion the transaction's version, as its coordinator would send it: 2 when
+   *     it ended the transaction at the next epoch, 1 when at the same epoch
    * @throws IllegalStateException when the broker refuses the marker (its error is named)
    */
   public static void commit(
@@ -52,7 +54,8 @@ public final class TransactionMarkers {
       TopicPartition partition,
       long producerId,
       short markerEpoch,
-      int coordinatorEpoch) {
+      int coordinatorEpoch,
+      short transactionVersion) {
     Objects.requireNonNull(leaderHostPort, "leaderHostPort");
     Objects.requireNonNull(partition, "partition");
     WriteTxnMarkersRequest.TxnMarkerEntry marker =
@@ -62,7 +65,7 @@ public final class TransactionMarkers {
             coordinatorEpoch,
             TransactionResult.COMMIT,
             List.of(partition),
-            (short) 2);
+            transactionVersion);
     WriteTxnMarkersRequest request =
         new WriteTxnMarkersRequest.Builder(List.of(marker)).build(VERSION);
     RequestHeader header =

@@ -16,7 +16,8 @@ import java.util.OptionalLong;
  * server.properties} ({@link ChildBrokerMain} runs {@code kafka.Kafka}), run through {@link
  * ServerProcess} so its process tree is stopped on close and by the shutdown reaper, and the broker
  * halts by itself when this JVM is gone (killed without running its shutdown hook). Its log
- * (slf4j-simple and log4j2, both at WARN) goes to the {@link ServerProcess} log file. Thread-safe.
+ * (slf4j-simple and log4j2, both at WARN, but for the transaction marker channel at INFO) goes to
+ * the {@link ServerProcess} log file. Thread-safe.
  */
 public final class ChildJvmBroker implements RunningBroker {
   /**
@@ -68,6 +69,10 @@ public final class ChildJvmBroker implements RunningBroker {
     arguments.add("-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
     arguments.add("-Dorg.slf4j.simpleLogger.showDateTime=true");
     arguments.add("-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS");
+    // the line that says a transaction's markers were skipped (HangingTransactions) is at INFO
+    arguments.add(
+        "-Dorg.slf4j.simpleLogger.log.kafka.coordinator.transaction.TransactionMarkerChannelManager"
+            + "=info");
     arguments.addAll(jvmOptions);
     arguments.add("-cp");
     arguments.add(System.getProperty("java.class.path"));
