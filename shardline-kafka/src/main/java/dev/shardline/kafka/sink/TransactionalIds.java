@@ -142,10 +142,22 @@ final class TransactionalIds {
    * @return what was reported as this sink's
    */
   List<HangingTransactions.Hanging> reportHanging(String topic, String bootstrapServers) {
-    List<HangingTransactions.Hanging> ours = new ArrayList<>();
     Admin admin = null;
     try {
       admin = Admin.create(adminProperties);
+      return reportHanging(admin, topic, bootstrapServers);
+    } finally {
+      if (admin != null) {
+        admin.close(java.time.Duration.ZERO);
+      }
+    }
+  }
+
+  /** {@link #reportHanging(String, String)} with {@code admin}, which the caller closes. */
+  List<HangingTransactions.Hanging> reportHanging(
+      Admin admin, String topic, String bootstrapServers) {
+    List<HangingTransactions.Hanging> ours = new ArrayList<>();
+    try {
       List<TopicPartition> partitions = new ArrayList<>();
       admin
           .describeTopics(List.of(topic))
@@ -204,10 +216,6 @@ final class TransactionalIds {
             topic,
             KafkaErrors.describe(cause),
             prefix);
-      }
-    } finally {
-      if (admin != null) {
-        admin.close(java.time.Duration.ZERO);
       }
     }
     return ours;

@@ -46,6 +46,33 @@ public final class FakeTransactionsAdmin extends ForwardingAdmin {
     return new DescribeProducersResult(results);
   }
 
+  /** Every topic that has producers here, with those partitions. */
+  @Override
+  public DescribeTopicsResult describeTopics(
+      org.apache.kafka.common.TopicCollection topics, DescribeTopicsOptions options) {
+    Map<String, KafkaFuture<TopicDescription>> results = new HashMap<>();
+    for (String topic :
+        ((org.apache.kafka.common.TopicCollection.TopicNameCollection) topics).topicNames()) {
+      List<org.apache.kafka.common.TopicPartitionInfo> partitions =
+          producers.keySet().stream()
+              .filter(p -> p.topic().equals(topic))
+              .map(
+                  p ->
+                      new org.apache.kafka.common.TopicPartitionInfo(
+                          p.partition(), null, List.of(), List.of()))
+              .toList();
+      KafkaFutureImpl<TopicDescription> future = new KafkaFutureImpl<>();
+      if (partitions.isEmpty()) {
+        future.completeExceptionally(
+            new org.apache.kafka.common.errors.UnknownTopicOrPartitionException(topic));
+      } else {
+        future.complete(new TopicDescription(topic, false, partitions));
+      }
+      results.put(topic, future);
+    }
+    return DescribeTopicsResult.ofTopicNames(results);
+  }
+
   @Override
   public ListTransactionsResult listTransactions(ListTransactionsOptions options) {
     KafkaFutureImpl<Collection<TransactionListing>> listed = new KafkaFutureImpl<>();
