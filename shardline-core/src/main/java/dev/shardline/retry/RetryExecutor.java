@@ -110,16 +110,19 @@ public final class RetryExecutor {
         throw exhausted(operation, attempt, elapsed, failure, "");
       }
       Duration delay = policy.backoff().delay(attempt - 1, random.getAsDouble());
-      if (policy.maxElapsed().isPresent()
-          && elapsed.plus(delay).compareTo(policy.maxElapsed().get()) > 0) {
-        throw exhausted(
-            operation,
-            attempt,
-            elapsed,
-            failure,
-            " (the next retry would start after the limit of "
-                + human(policy.maxElapsed().get())
-                + ")");
+      if (policy.maxElapsed().isPresent()) {
+        Duration left = policy.maxElapsed().get().minus(elapsed);
+        if (left.isNegative() || left.isZero()) {
+          throw exhausted(
+              operation,
+              attempt,
+              elapsed,
+              failure,
+              " (the limit of " + human(policy.maxElapsed().get()) + " has passed)");
+        }
+        if (delay.compareTo(left) > 0) {
+          delay = left; // the last retry starts at the limit, not a backoff step before it
+        }
       }
       LOG.debug(
           "{} failed (attempt {}), retrying in {}: {}",

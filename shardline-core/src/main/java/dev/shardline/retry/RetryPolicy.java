@@ -60,8 +60,9 @@ public final class RetryPolicy {
   }
 
   /**
-   * The longest time from the first attempt's start to a retry's start: no retry starts later.
-   * Empty when there is no limit.
+   * The longest time from the first attempt's start to a retry's start: no retry starts later, and
+   * a backoff that would pass it is cut short so that the last retry starts at it (the retrying
+   * lasts the whole limit, not a backoff step less). Empty when there is no limit.
    */
   public Optional<Duration> maxElapsed() {
     return Optional.ofNullable(maxElapsed);
@@ -111,7 +112,10 @@ public final class RetryPolicy {
       return this;
     }
 
-    /** No retry starts later than this after the first attempt started. */
+    /**
+     * No retry starts later than this after the first attempt started; the last one starts at it
+     * ({@link RetryPolicy#maxElapsed()}).
+     */
     public Builder maxElapsed(Duration maxElapsed) {
       this.maxElapsed = checkPositive(maxElapsed, "maxElapsed");
       return this;

@@ -80,7 +80,7 @@ class RetryExecutorTest {
   }
 
   @Test
-  void theElapsedLimitStopsRetriesThatWouldStartAfterIt() {
+  void theElapsedLimitCutsTheLastBackoffShortSoTheLastRetryStartsAtTheLimit() {
     // Given a policy limited to 1 s, and calls that take 50 ms each
     RetryExecutor retry =
         new RetryExecutor(
@@ -92,7 +92,8 @@ class RetryExecutorTest {
             time);
 
     // When every call fails
-    // attempts start at 0, 150, 400, 850 ms; the next would start at 850 + 50 + 800 > 1000
+    // attempts start at 0, 150, 400, 850 ms; the next backoff (800 ms) would pass the limit, so the
+    // last attempt starts at 1000 ms, and after it (1050 ms) no time is left
     RetriesExhaustedException e =
         org.junit.jupiter.api.Assertions.assertThrows(
             RetriesExhaustedException.class,
@@ -104,14 +105,14 @@ class RetryExecutorTest {
                       return failingTimes(99);
                     }));
 
-    // Then it stopped after 4 attempts over 900 ms, and says why
-    assertThat(e.attempts()).isEqualTo(4);
-    assertThat(e.elapsed()).isEqualTo(Duration.ofMillis(900));
+    // Then it stopped after 5 attempts over 1050 ms, and says why
+    assertThat(e.attempts()).isEqualTo(5);
+    assertThat(e.elapsed()).isEqualTo(Duration.ofMillis(1050));
     assertThat(e)
         .hasMessageStartingWith(
-            "GetRecords failed after 4 attempts over 900ms (the next retry would start after the"
-                + " limit of 1s); last error:");
-    assertThat(elapsedMillis()).isEqualTo(900);
+            "GetRecords failed after 5 attempts over 1.1s (the limit of 1s has passed); last"
+                + " error:");
+    assertThat(elapsedMillis()).isEqualTo(1050);
   }
 
   @Test
