@@ -4,6 +4,7 @@ import static dev.shardline.util.Preconditions.checkNotNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shardline.api.RawContent;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.format.JsonFormat;
 import java.io.IOException;
@@ -21,7 +22,7 @@ import java.util.Map;
  * headers; for every source {@value #READ_TIME}). Immutable; the value is not copied, so it must
  * not be changed in place (transforms copy JSON before they change it).
  */
-public final class PipelineRecord {
+public final class PipelineRecord implements RawContent {
   /** The metadata field every source has: when the pipeline read the record. */
   public static final String READ_TIME = "readTime";
 
@@ -134,10 +135,15 @@ public final class PipelineRecord {
   }
 
   /**
-   * The value as text ({@link #text()}): what a sink dead-letters for a record its format cannot
-   * serialize (the Kinesis sink's payload is then {@code String.valueOf(record)}), so the record's
-   * content is kept, not only the names of its metadata fields.
+   * The value as bytes ({@link #bytes()}): what a sink dead-letters for a record its format cannot
+   * serialize, so the record's content is kept exactly, binary values included.
    */
+  @Override
+  public byte[] rawContent() {
+    return bytes();
+  }
+
+  /** The value as text ({@link #text()}), so that the record's content shows, not its fields. */
   @Override
   public String toString() {
     return text();

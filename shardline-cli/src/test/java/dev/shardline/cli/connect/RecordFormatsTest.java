@@ -31,10 +31,19 @@ class RecordFormatsTest {
   }
 
   @Test
-  void aRecordAsTextIsItsValueWhichADeadLetterOfAnUnserializableRecordCarries() {
-    // the Kinesis sink dead-letters String.valueOf(record) when the format fails: the content
+  void aRecordAsTextIsItsValue() {
     assertThat(PipelineRecord.of("hello world", Map.of("stream", "text")))
         .hasToString("hello world");
     assertThat(PipelineRecord.of("not json".getBytes(UTF_8), Map.of())).hasToString("not json");
+  }
+
+  @Test
+  void theRawContentADeadLetterOfAnUnserializableRecordCarriesIsItsValueExactly() {
+    // the Kinesis sink dead-letters RawContent.of(record) when the format fails
+    byte[] binary = {(byte) 0xff, 0, (byte) 0xc3, 0x28}; // not valid UTF-8
+    assertThat(dev.shardline.api.RawContent.of(PipelineRecord.of(binary, Map.of())))
+        .isEqualTo(binary);
+    assertThat(dev.shardline.api.RawContent.of(PipelineRecord.of("hello world", Map.of())))
+        .isEqualTo("hello world".getBytes(UTF_8));
   }
 }

@@ -5,6 +5,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import dev.shardline.api.DeadLetter;
 import dev.shardline.api.DeadLetterOutput;
 import dev.shardline.api.ProcessingTimeService;
+import dev.shardline.api.RawContent;
 import dev.shardline.api.ShardlineException;
 import dev.shardline.api.SinkWriter;
 import dev.shardline.api.WriterMailbox;
@@ -302,9 +303,14 @@ public final class KinesisSinkWriter<T> implements SinkWriter<T> {
       if (partitionKey != null) {
         coordinates.put("partitionKey", partitionKey);
       }
-      byte[] payload = data != null ? data : String.valueOf(record).getBytes(UTF_8);
+      byte[] payload = data != null ? data : RawContent.of(record);
       if (data == null) {
-        coordinates.put("payload", "String.valueOf(record), as it could not be serialized");
+        coordinates.put(
+            "payload",
+            (record instanceof RawContent || record instanceof byte[]
+                    ? "the record's raw content"
+                    : "String.valueOf(record)")
+                + ", as it could not be serialized");
       }
       deadLetters.send(new DeadLetter(payload, coordinates, message, time.milliseconds()));
       metrics.deadLettered.increment();
