@@ -81,12 +81,18 @@ final class CheckpointFailures {
    * server that answers slowly or not at all), so that a long wait, above all a stop's final
    * checkpoint, is not silent until {@code checkpoint.timeout} ends it.
    */
-  void slow(long checkpointId, boolean isFinal, Duration waited, List<Integer> unanswered) {
+  void slow(
+      long checkpointId,
+      boolean isFinal,
+      boolean ending,
+      Duration waited,
+      List<Integer> unanswered) {
     LOG.warn(
-        "Pipeline '{}': {} {} has waited {} for {}; it times out after {} (checkpoint.timeout){}",
+        "Pipeline '{}': {} {}{} has waited {} for {}; it times out after {} (checkpoint.timeout){}",
         pipelineName,
-        isFinal ? "stopping, the final checkpoint" : "checkpoint",
+        isFinal ? "stopping, the final checkpoint" : ending ? "stopping, checkpoint" : "checkpoint",
         checkpointId,
+        !isFinal && ending ? " (the final one comes after it)" : "",
         display(waited),
         workers.describe(unanswered),
         display(checkpointTimeout),

@@ -439,6 +439,7 @@ public final class Execution {
         failures.slow(
             pending.id(),
             pending.isFinal(),
+            end.isEnding(),
             Duration.ofSeconds(TimeUnit.NANOSECONDS.toSeconds(waited)),
             pending.unanswered());
       }
