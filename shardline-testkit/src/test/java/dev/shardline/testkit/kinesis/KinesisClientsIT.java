@@ -15,7 +15,6 @@ import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.kinesis.KinesisClient;
 import software.amazon.awssdk.services.kinesis.model.Record;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** CBOR clients of kinesis-local and JSON clients of kinesalite in one JVM. */
 class KinesisClientsIT {
@@ -115,12 +114,6 @@ class KinesisClientsIT {
 
   private static String trimHorizon(KinesisClient client, String stream) {
     String shard = client.listShards(b -> b.streamName(stream)).shards().get(0).shardId();
-    return client
-        .getShardIterator(
-            b ->
-                b.streamName(stream)
-                    .shardId(shard)
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-        .shardIterator();
+    return StreamContents.trimHorizonIterator(client, stream, shard);
   }
 }

@@ -17,7 +17,6 @@ import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
 import software.amazon.awssdk.services.kinesis.model.Record;
 import software.amazon.awssdk.services.kinesis.model.Shard;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** Writes numbered records into a stream with PutRecords and reads every shard back. */
 final class RoundTrip {
@@ -85,14 +84,7 @@ final class RoundTrip {
       List<ReadRecord> read = new ArrayList<>();
       byShard.put(shardId, read);
       long expected = expectedPerShard.getOrDefault(shardId, 0L);
-      String iterator =
-          client
-              .getShardIterator(
-                  b ->
-                      b.streamName(stream)
-                          .shardId(shardId)
-                          .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-              .shardIterator();
+      String iterator = StreamContents.trimHorizonIterator(client, stream, shardId);
       while (read.size() < expected && iterator != null) {
         assertThat(System.nanoTime() - deadline)
             .as("time left to read shard %s (%d of %d read)", shardId, read.size(), expected)

@@ -1,8 +1,8 @@
 package dev.shardline.testkit.proxy;
 
+import static dev.shardline.testkit.kinesis.StreamContents.trimHorizonIterator;
 import static dev.shardline.testkit.proxy.KinesisQuotaProxyIT.entry;
 import static dev.shardline.testkit.proxy.KinesisQuotaProxyIT.noRetries;
-import static dev.shardline.testkit.proxy.KinesisQuotaProxyIT.trimHorizon;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,7 +68,7 @@ class KinesisQuotaProxyFaultsIT {
   @Test
   void anInternalErrorIsA500KinesisException() {
     // Given
-    String iterator = trimHorizon(client, STREAM, SHARD);
+    String iterator = trimHorizonIterator(client, STREAM, SHARD);
     PROXY.get().faults().failNext(Operation.GET_RECORDS, 1, Fault.INTERNAL_ERROR);
 
     // When / Then
@@ -155,7 +155,7 @@ class KinesisQuotaProxyFaultsIT {
   @Test
   void aDroppedConnectionIsAnSdkClientExceptionCausedByAnIoException() {
     // Given
-    String iterator = trimHorizon(client, STREAM, SHARD);
+    String iterator = trimHorizonIterator(client, STREAM, SHARD);
     PROXY.get().faults().failNext(Operation.GET_RECORDS, 1, Fault.DROP_CONNECTION);
 
     // When / Then
@@ -169,7 +169,7 @@ class KinesisQuotaProxyFaultsIT {
   @Test
   void anExpiredIteratorIsAnExpiredIteratorExceptionAndTheIteratorStillWorksOnTheServer() {
     // Given
-    String iterator = trimHorizon(client, STREAM, SHARD);
+    String iterator = trimHorizonIterator(client, STREAM, SHARD);
     PROXY.get().faults().failNext(Operation.GET_RECORDS, 1, Fault.EXPIRED_ITERATOR);
 
     // When / Then

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.shardline.testkit.junit.KinesisQuotaProxyExtension;
+import dev.shardline.testkit.kinesis.StreamContents;
 import dev.shardline.testkit.proxy.StoredRecords.Stored;
 import java.math.BigInteger;
 import java.time.Duration;
@@ -32,7 +33,6 @@ import software.amazon.awssdk.services.kinesis.model.ProvisionedThroughputExceed
 import software.amazon.awssdk.services.kinesis.model.PutRecordsRequestEntry;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResponse;
 import software.amazon.awssdk.services.kinesis.model.PutRecordsResultEntry;
-import software.amazon.awssdk.services.kinesis.model.ShardIteratorType;
 
 /** The quotas, through real SDK clients, in front of a real kinesis-local. */
 class KinesisQuotaProxyIT {
@@ -117,7 +117,7 @@ class KinesisQuotaProxyIT {
     try (KinesisQuotaProxy proxy =
             KinesisQuotaProxy.builder().upstream(PROXY.kinesis()).nanoClock(clock::get).start();
         KinesisClient client = proxy.clients().overrideConfiguration(noRetries()).buildSync()) {
-      String iterator = trimHorizon(client, "reads", "shardId-000000000000");
+      String iterator = StreamContents.trimHorizonIterator(client, "reads", "shardId-000000000000");
 
       // When GetRecords is called 20 times back to back within one second, following
       // NextShardIterator
@@ -169,7 +169,8 @@ class KinesisQuotaProxyIT {
     try (KinesisQuotaProxy proxy =
             KinesisQuotaProxy.builder().upstream(PROXY.kinesis()).nanoClock(clock::get).start();
         KinesisClient client = proxy.clients().overrideConfiguration(noRetries()).buildSync()) {
-      String iterator = trimHorizon(client, "big-reads", "shardId-000000000000");
+      String iterator =
+          StreamContents.trimHorizonIterator(client, "big-reads", "shardId-000000000000");
 
       // When one call returns all of it
       GetRecordsResponse big = client.getRecords(b -> b.shardIterator(iterator));
@@ -377,16 +378,6 @@ class KinesisQuotaProxyIT {
                 .putRecords(b -> b.streamName(stream).records(entries))
                 .failedRecordCount())
         .isZero();
-  }
-
-  static String trimHorizon(KinesisClient client, String stream, String shardId) {
-    return client
-        .getShardIterator(
-            b ->
-                b.streamName(stream)
-                    .shardId(shardId)
-                    .shardIteratorType(ShardIteratorType.TRIM_HORIZON))
-        .shardIterator();
   }
 
   static PutRecordsRequestEntry entry(String partitionKey, String data) {
