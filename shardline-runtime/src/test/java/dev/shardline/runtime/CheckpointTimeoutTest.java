@@ -261,15 +261,7 @@ class CheckpointTimeoutTest {
   @Test
   void aFinalCheckpointThatTimesOutEndsTheStopWithAnErrorNamingTheRestorePoint() throws Exception {
     // Given a checkpoint 1 from an earlier run, and a sink whose flush now blocks
-    Pipeline first =
-        start(
-            builder(gated(FileSink.lines(dir.resolve("out")).build()), 1)
-                .checkpointInterval(Duration.ofHours(1))
-                .metrics(new SimpleMeterRegistry()));
-    first.stop();
-    assertThat(first.lastCheckpointId()).hasValue(1);
-    GatedSink<Object, ?> sink = gated(FileSink.lines(dir.resolve("out")).build(), 0);
-    sink.closeGate();
+    GatedSink<Object, ?> sink = blockedSinkAfterAnEarlierRunsCheckpoint1();
     Pipeline pipeline = start(builder(sink, 1).checkpointInterval(Duration.ofHours(1)));
 
     // When it is stopped and its final checkpoint times out
@@ -302,17 +294,27 @@ class CheckpointTimeoutTest {
     assertThat(pipeline.isDone()).isTrue();
   }
 
-  @Test
-  void aStopWhoseFinalCheckpointWaitsOnASlowSinkSaysSoEveryHalfMinute() throws Exception {
-    // Given a checkpoint 1 from an earlier run, and a sink whose flush now blocks
+  /**
+   * Runs a pipeline that stops after checkpoint 1, then returns a file sink on the same output
+   * whose flush blocks (gate closed) for the run under test.
+   */
+  private GatedSink<Object, ?> blockedSinkAfterAnEarlierRunsCheckpoint1() throws Exception {
     Pipeline first =
         start(
             builder(gated(FileSink.lines(dir.resolve("out")).build()), 1)
                 .checkpointInterval(Duration.ofHours(1))
                 .metrics(new SimpleMeterRegistry()));
     first.stop();
+    assertThat(first.lastCheckpointId()).hasValue(1);
     GatedSink<Object, ?> sink = gated(FileSink.lines(dir.resolve("out")).build(), 0);
     sink.closeGate();
+    return sink;
+  }
+
+  @Test
+  void aStopWhoseFinalCheckpointWaitsOnASlowSinkSaysSoEveryHalfMinute() throws Exception {
+    // Given a checkpoint 1 from an earlier run, and a sink whose flush now blocks
+    GatedSink<Object, ?> sink = blockedSinkAfterAnEarlierRunsCheckpoint1();
     Pipeline pipeline =
         start(
             builder(sink, 1)
