@@ -141,7 +141,10 @@ public final class HangingTransactions {
     listOptions.timeoutMs(timeoutMs);
     Map<Long, String> ids = new HashMap<>();
     for (TransactionListing listing :
-        admin.listTransactions(listOptions).all().get(wait(timeoutMs), TimeUnit.MILLISECONDS)) {
+        admin
+            .listTransactions(listOptions)
+            .all()
+            .get(callTimeout(timeoutMs), TimeUnit.MILLISECONDS)) {
       ids.put(listing.producerId(), listing.transactionalId());
     }
     Map<String, TransactionDescription> descriptions = describe(admin, ids.values(), timeoutMs);
@@ -251,7 +254,7 @@ public final class HangingTransactions {
     admin
         .describeProducers(partitions, new DescribeProducersOptions().timeoutMs(timeoutMs))
         .all()
-        .get(wait(timeoutMs), TimeUnit.MILLISECONDS)
+        .get(callTimeout(timeoutMs), TimeUnit.MILLISECONDS)
         .forEach(
             (partition, result) -> {
               for (ProducerState producer : result.activeProducers()) {
@@ -278,7 +281,8 @@ public final class HangingTransactions {
     var result = admin.describeTransactions(ids, options);
     for (String id : ids) {
       try {
-        descriptions.put(id, result.description(id).get(wait(timeoutMs), TimeUnit.MILLISECONDS));
+        descriptions.put(
+            id, result.description(id).get(callTimeout(timeoutMs), TimeUnit.MILLISECONDS));
       } catch (ExecutionException | TimeoutException e) {
         // unknown: the caller treats the producer's transaction as not in progress
       }
@@ -286,7 +290,7 @@ public final class HangingTransactions {
     return descriptions;
   }
 
-  private static long wait(int timeoutMs) {
+  private static long callTimeout(int timeoutMs) {
     return timeoutMs + 5_000L;
   }
 }

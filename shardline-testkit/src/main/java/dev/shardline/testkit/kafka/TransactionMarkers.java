@@ -17,6 +17,7 @@ import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.requests.TransactionResult;
 import org.apache.kafka.common.requests.WriteTxnMarkersRequest;
 import org.apache.kafka.common.requests.WriteTxnMarkersResponse;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes a transaction's COMMIT marker on one partition of a {@link LocalKafka} broker, the way its
@@ -70,11 +71,8 @@ public final class TransactionMarkers {
         new WriteTxnMarkersRequest.Builder(List.of(marker)).build(VERSION);
     RequestHeader header =
         new RequestHeader(ApiKeys.WRITE_TXN_MARKERS, VERSION, "shardline-testkit-markers", 1);
-    int colon = leaderHostPort.lastIndexOf(':');
     InetSocketAddress address =
-        new InetSocketAddress(
-            leaderHostPort.substring(0, colon),
-            Integer.parseInt(leaderHostPort.substring(colon + 1)));
+        new InetSocketAddress(Utils.getHost(leaderHostPort), Utils.getPort(leaderHostPort));
     try (Socket socket = new Socket()) {
       socket.connect(address, TIMEOUT_MS);
       socket.setSoTimeout(TIMEOUT_MS);
